@@ -1,0 +1,210 @@
+//! `replenish`: the command-line front end. All work is done by the `replenish`
+//! crate; this file parses arguments, reads and writes files, and reports.
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use replenish::plan::RunConfig;
+use replenish::{demo, export, ingest, Error};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Turn sales, stock and supplier data into purchase orders you can trust.
+#[derive(Debug, Parser)]
+#[command(name = "replenish", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the whole pipeline (data → forecast → plan → purchase orders → report) on
+    /// built-in demo data: a seeded company with 300 SKUs × 3 locations × 2 years.
+    Demo(DemoArgs),
+    /// Plan a folder of CSV tables (items, suppliers, sales, inventory, open_orders).
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Folder for plan.csv, purchase_orders.csv/.json, summary.json and quality.json.
+    #[arg(long, default_value = "replenish-demo")]
+    out: PathBuf,
+    /// Also write the generated input tables (the expected CSV formats) to this folder.
+    #[arg(long, value_name = "DIR")]
+    write_data: Option<PathBuf>,
+    /// Seed of the generator: the same seed gives the same data on every machine.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of SKUs to generate.
+    #[arg(long, default_value_t = 300)]
+    skus: usize,
+    /// Number of locations to generate.
+    #[arg(long, default_value_t = 3)]
+    locations: usize,
+    /// Days of sales history to generate.
+    #[arg(long, default_value_t = 730)]
+    days: usize,
+    /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// Folder with items.csv, suppliers.csv, sales.csv, inventory.csv and optionally
+    /// open_orders.csv and stockouts.csv (formats: docs/data-formats.md).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// Folder for plan.csv, purchase_orders.csv/.json, summary.json and quality.json.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => run_demo(&a),
+        Command::Plan(a) => run_plan(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report_error(&e),
+    }
+}
+
+/// Prints an error for a person; validation problems one per line as
+/// `file:row:column: message`. Exit code 2 for bad input data or configuration, 1 otherwise.
+fn report_error(e: &Error) -> ExitCode {
+    match e {
+        Error::Validation { problems, summary } => {
+            eprintln!("error: the input data has {} problem(s):", problems.len());
+            for p in problems.iter().take(100) {
+                eprintln!("  {p}");
+            }
+            if problems.len() > 100 {
+                eprintln!("  ... and {} more", problems.len() - 100);
+            }
+            for f in &summary.files {
+                eprintln!("  {}: {} row(s) read, {} rejected", f.file, f.rows_read, f.rows_rejected);
+            }
+            ExitCode::from(2)
+        }
+        Error::Config { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<RunConfig, Error> {
+    match path {
+        None => Ok(RunConfig::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
+            RunConfig::from_toml(&text).map_err(|e| match e {
+                Error::Config { field, message } => Error::Config { field: format!("{}: {field}", p.display()), message },
+                other => other,
+            })
+        }
+    }
+}
+
+fn spinner() -> ProgressBar {
+    let pb = ProgressBar::new(4);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed}] {bar:20} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|source| Error::Io { path: path.display().to_string(), source })
+}
+
+fn mkdir(dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })
+}
+
+fn run_demo(a: &DemoArgs) -> Result<(), Error> {
+    let config = load_config(a.config.as_deref())?;
+    let pb = spinner();
+    pb.set_message("generating demo data");
+    let cfg = demo::DemoConfig { seed: a.seed, skus: a.skus, locations: a.locations, days: a.days, ..Default::default() };
+    if cfg.skus == 0 || cfg.locations == 0 || cfg.days == 0 {
+        return Err(Error::InvalidInput("--skus, --locations and --days must be at least 1".into()));
+    }
+    let inputs = demo::generate(&cfg);
+    if let Some(dir) = &a.write_data {
+        mkdir(dir)?;
+        for (name, table) in inputs.tables() {
+            write(dir, name, &table.bytes)?;
+        }
+    }
+    pb.inc(1);
+    run_pipeline(&inputs, &config, &a.out, &pb)?;
+    if let Some(dir) = &a.write_data {
+        println!("Demo input tables written to {}", dir.display());
+    }
+    Ok(())
+}
+
+fn run_plan(a: &PlanArgs) -> Result<(), Error> {
+    let config = load_config(a.config.as_deref())?;
+    let pb = spinner();
+    pb.set_message("reading input tables");
+    let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
+    pb.inc(1);
+    run_pipeline(&inputs, &config, &a.out, &pb)
+}
+
+fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &ProgressBar) -> Result<(), Error> {
+    pb.set_message("validating");
+    let data = ingest::parse(inputs, &config.ingest).inspect_err(|_| pb.finish_and_clear())?;
+    pb.inc(1);
+    pb.set_message("forecasting and planning");
+    let plan = replenish::plan(&data.dataset, &config.plan).inspect_err(|_| pb.finish_and_clear())?;
+    pb.inc(1);
+    pb.set_message("writing outputs");
+    mkdir(out)?;
+    write(out, "plan.csv", export::plan_csv(&plan)?.as_bytes())?;
+    write(out, "purchase_orders.csv", export::purchase_orders_csv(&plan.purchase_orders)?.as_bytes())?;
+    write(out, "purchase_orders.json", export::to_json(&plan.purchase_orders)?.as_bytes())?;
+    write(out, "summary.json", export::to_json(&plan.summary)?.as_bytes())?;
+    write(out, "quality.json", export::to_json(&data.report)?.as_bytes())?;
+    pb.inc(1);
+    pb.finish_and_clear();
+
+    let r = &data.report;
+    println!(
+        "Read {} items, {} suppliers, {} locations, {} sales lines ({} returns), {} days of history ({} .. {})",
+        r.items,
+        r.suppliers,
+        r.locations,
+        r.sales_lines,
+        r.return_lines,
+        r.demand_days,
+        r.history_start.map(|d| d.to_string()).unwrap_or_default(),
+        r.history_end.map(|d| d.to_string()).unwrap_or_default()
+    );
+    for n in &r.notes {
+        println!("  note: {n}");
+    }
+    print!("{}", plan.summary.to_text());
+    for w in &plan.warnings {
+        println!("  warning: {w}");
+    }
+    println!("Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json to {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Plan and purchase orders as CSV and JSON text. Pure: returns strings; the CLI
+//! and bindings decide where they go.
+
+use crate::error::{Error, Result};
+use crate::orders::PurchaseOrder;
+use crate::plan::{Plan, PlanLine};
+use serde::Serialize;
+
+/// Column order of `plan.csv`.
+pub const PLAN_COLUMNS: [&str; 44] = [
+    "sku", "location", "item_name", "category", "supplier_id", "action", "forecast_model", "history_days",
+    "censored_days", "mean_daily_demand", "sigma_daily_demand", "lead_time_days", "lead_time_std_days",
+    "review_period_days", "protection_days", "demand_over_protection", "service_level", "service_level_source",
+    "z", "safety_stock", "reorder_point", "eoq", "cycle_quantity", "order_up_to", "on_hand", "on_order",
+    "backorders", "reserved", "inventory_position", "below_reorder_point", "days_of_supply", "net_requirement",
+    "order_quantity", "rounding", "moq", "pack_size", "max_order", "unit_cost", "currency", "order_value",
+    "order_date", "expected_delivery", "po_number", "explanation",
+];
+
+/// Numbers in CSV are rounded to 4 decimals for people; JSON keeps full precision.
+fn num(v: f64) -> String {
+    let r = (v * 1e4).round() / 1e4;
+    if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r}")
+    }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn csv_err(e: impl std::fmt::Display) -> Error {
+    Error::InvalidInput(format!("cannot write CSV: {e}"))
+}
+
+fn line_record(l: &PlanLine) -> Vec<String> {
+    let action = serde_json::to_value(l.action).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    vec![
+        l.sku.clone(),
+        l.location.clone(),
+        l.item_name.clone(),
+        l.category.clone(),
+        opt(&l.supplier_id),
+        action,
+        l.forecast_model.clone(),
+        l.history_days.to_string(),
+        l.censored_days.to_string(),
+        num(l.mean_daily_demand),
+        num(l.sigma_daily_demand),
+        num(l.lead_time_days),
+        num(l.lead_time_std_days),
+        num(l.review_period_days),
+        num(l.protection_days),
+        num(l.demand_over_protection),
+        num(l.service_level),
+        l.service_level_source.clone(),
+        num(l.z),
+        num(l.safety_stock),
+        num(l.reorder_point),
+        num(l.eoq),
+        num(l.cycle_quantity),
+        num(l.order_up_to),
+        num(l.on_hand),
+        num(l.on_order),
+        num(l.backorders),
+        num(l.reserved),
+        num(l.inventory_position),
+        l.below_reorder_point.to_string(),
+        l.days_of_supply.map(num).unwrap_or_default(),
+        num(l.net_requirement),
+        num(l.order_quantity),
+        l.rounding.join("; "),
+        num(l.moq),
+        num(l.pack_size),
+        l.max_order.map(num).unwrap_or_default(),
+        num(l.unit_cost),
+        l.currency.clone(),
+        num(l.order_value),
+        opt(&l.order_date),
+        opt(&l.expected_delivery),
+        opt(&l.po_number),
+        l.explanation.clone(),
+    ]
+}
+
+/// `plan.csv`: one row per SKU-location with every number behind the decision.
+pub fn plan_csv(plan: &Plan) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(PLAN_COLUMNS).map_err(csv_err)?;
+    for l in &plan.lines {
+        w.write_record(line_record(l)).map_err(csv_err)?;
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}
+
+/// `purchase_orders.csv`: one row per PO line, with the PO header repeated.
+pub fn purchase_orders_csv(orders: &[PurchaseOrder]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency",
+        "status", "line", "sku", "item_name", "quantity", "pack_size", "unit_cost", "line_value", "po_total_value",
+    ])
+    .map_err(csv_err)?;
+    for po in orders {
+        for l in &po.lines {
+            w.write_record([
+                po.po_number.clone(),
+                po.supplier_id.clone(),
+                po.supplier_name.clone(),
+                po.location.clone(),
+                po.order_date.to_string(),
+                opt(&l.expected_delivery),
+                po.currency.clone(),
+                po.status.as_str().to_string(),
+                l.line.to_string(),
+                l.sku.clone(),
+                l.item_name.clone(),
+                num(l.quantity),
+                num(l.pack_size),
+                num(l.unit_cost),
+                num(l.line_value),
+                num(po.total_value),
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}
+
+/// Pretty JSON of any serialisable value (plans, POs, reports).
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(format!("cannot write JSON: {e}")))
+}

@@ -1,0 +1,749 @@
+//! Validated ingestion: five CSV tables (plus optional stock-out log) in, one
+//! [`Dataset`] out, or every problem found.
+//!
+//! The parsing functions are pure (bytes in, data out); [`read_folder`] is the
+//! only function here that touches the file system. The schemas are documented in
+//! `docs/data-formats.md`.
+
+mod table;
+
+pub use table::ColumnMapping;
+
+use crate::error::{Error, Problem, ProblemKind, Result};
+use crate::model::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use table::{read_table, Row, Table};
+
+/// How negative POS lines (returns) enter demand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnsPolicy {
+    /// Returns are not demand: they are left out of the demand history and reported
+    /// (count and units) in the quality report. Returned units that go back on the
+    /// shelf reach the plan through the inventory snapshot. The default.
+    #[default]
+    Exclude,
+    /// Returns are subtracted from sales of the same SKU, location and day; a day
+    /// whose returns exceed its sales is floored at zero demand and the units
+    /// floored away are reported.
+    NetSameDay,
+}
+
+/// Options for reading input tables.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestOptions {
+    /// Per-table column mapping, keyed by table name (`items`, `suppliers`, `sales`,
+    /// `inventory`, `open_orders`, `stockouts`).
+    pub tables: BTreeMap<String, ColumnMapping>,
+    pub returns: ReturnsPolicy,
+}
+
+impl IngestOptions {
+    fn mapping(&self, table: &str) -> ColumnMapping {
+        self.tables.get(table).cloned().unwrap_or_default()
+    }
+}
+
+/// The text of one input table and the name it is reported under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInput {
+    /// Shown in problems, e.g. `data/sales.csv` or `sales (DataFrame)`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl TableInput {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        TableInput { name: name.into(), bytes: bytes.into() }
+    }
+}
+
+/// The input tables. `items`, `suppliers`, `sales` and `inventory` are required;
+/// `open_orders` and `stockouts` may be absent (the quality report says so).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    pub items: Option<TableInput>,
+    pub suppliers: Option<TableInput>,
+    pub sales: Option<TableInput>,
+    pub inventory: Option<TableInput>,
+    pub open_orders: Option<TableInput>,
+    pub stockouts: Option<TableInput>,
+}
+
+/// The file names [`read_folder`] looks for, in the order tables are reported.
+pub const TABLE_FILES: [&str; 6] =
+    ["items.csv", "suppliers.csv", "sales.csv", "inventory.csv", "open_orders.csv", "stockouts.csv"];
+
+/// What was read from one file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub file: String,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
+    pub problems: usize,
+}
+
+/// Data-quality summary: what was read, what was rejected, and every treatment
+/// applied to the data (nothing is changed without a line here).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QualityReport {
+    pub files: Vec<FileReport>,
+    pub items: usize,
+    pub locations: usize,
+    pub suppliers: usize,
+    pub series: usize,
+    pub demand_days: usize,
+    pub sales_lines: usize,
+    pub return_lines: usize,
+    pub returned_units: f64,
+    pub stockout_days: usize,
+    pub history_start: Option<chrono::NaiveDate>,
+    pub history_end: Option<chrono::NaiveDate>,
+    /// Human-readable treatments and observations.
+    pub notes: Vec<String>,
+}
+
+/// The result of a successful ingestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ingested {
+    pub dataset: Dataset,
+    pub report: QualityReport,
+}
+
+/// Reads the table files of a folder (`items.csv`, `suppliers.csv`, `sales.csv`,
+/// `inventory.csv`, `open_orders.csv`, optional `stockouts.csv`) without parsing
+/// them; a missing file is `None` (and becomes a problem in [`parse`] if required).
+pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
+    let dir = dir.as_ref();
+    if !dir.is_dir() {
+        return Err(Error::Io {
+            path: dir.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "data folder not found"),
+        });
+    }
+    let read = |name: &str| -> Result<Option<TableInput>> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(TableInput::new(path.display().to_string(), bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path: path.display().to_string(), source }),
+        }
+    };
+    Ok(Inputs {
+        items: read(TABLE_FILES[0])?,
+        suppliers: read(TABLE_FILES[1])?,
+        sales: read(TABLE_FILES[2])?,
+        inventory: read(TABLE_FILES[3])?,
+        open_orders: read(TABLE_FILES[4])?,
+        stockouts: read(TABLE_FILES[5])?,
+    })
+}
+
+/// Reads a folder and validates it: [`read_inputs`] then [`parse`].
+pub fn read_folder(dir: impl AsRef<Path>, options: &IngestOptions) -> Result<Ingested> {
+    parse(&read_inputs(dir)?, options)
+}
+
+impl Inputs {
+    /// The tables present, as (canonical file name, input) pairs in [`TABLE_FILES`] order.
+    pub fn tables(&self) -> Vec<(&'static str, &TableInput)> {
+        let t = [&self.items, &self.suppliers, &self.sales, &self.inventory, &self.open_orders, &self.stockouts];
+        TABLE_FILES.iter().zip(t).filter_map(|(n, t)| t.as_ref().map(|t| (*n, t))).collect()
+    }
+}
+
+struct Ctx {
+    problems: Vec<Problem>,
+    report: QualityReport,
+}
+
+impl Ctx {
+    fn file_report(&mut self, table: &Table, accepted: usize, problems_before: usize) {
+        self.report.files.push(FileReport {
+            file: table.file.clone(),
+            rows_read: table.rows.len() + table.rejected_rows,
+            rows_accepted: accepted,
+            rows_rejected: table.rows.len() + table.rejected_rows - accepted,
+            problems: self.problems.len() - problems_before,
+        });
+    }
+
+    fn missing(&mut self, name: &str) {
+        self.problems.push(Problem {
+            file: name.into(),
+            row: None,
+            column: None,
+            kind: ProblemKind::MissingFile,
+            message: "required table is missing".into(),
+        });
+    }
+
+    fn reference(&mut self, table: &str, line: u64, column: &str, what: &str, value: &str, defined_in: &str) {
+        self.problems.push(Problem {
+            file: table.into(),
+            row: Some(line),
+            column: Some(column.into()),
+            kind: ProblemKind::UnknownReference,
+            message: format!("unknown {what} `{value}`: not defined in {defined_in}"),
+        });
+    }
+
+    fn duplicate(&mut self, table: &str, line: u64, column: &str, key: String, first: u64) {
+        self.problems.push(Problem {
+            file: table.into(),
+            row: Some(line),
+            column: Some(column.into()),
+            kind: ProblemKind::DuplicateKey,
+            message: format!("duplicate key {key}: already defined on row {first}"),
+        });
+    }
+}
+
+/// Reads a required or optional table; `None` if absent or unreadable.
+fn open(ctx: &mut Ctx, input: &Option<TableInput>, default_name: &str, opts: &IngestOptions, key: &str, required: bool) -> Option<Table> {
+    match input {
+        Some(t) => {
+            let before = ctx.problems.len();
+            let table = read_table(&t.name, &t.bytes, &opts.mapping(key), &mut ctx.problems);
+            if table.is_none() {
+                ctx.report.files.push(FileReport {
+                    file: t.name.clone(),
+                    problems: ctx.problems.len() - before,
+                    ..Default::default()
+                });
+            }
+            table
+        }
+        None => {
+            if required {
+                ctx.missing(default_name);
+            } else {
+                ctx.report.notes.push(format!("{default_name} not given: treated as having no rows"));
+            }
+            None
+        }
+    }
+}
+
+fn require_rows(ctx: &mut Ctx, t: &Table) {
+    if t.rows.is_empty() && t.rejected_rows == 0 {
+        ctx.problems.push(Problem {
+            file: t.file.clone(),
+            row: None,
+            column: None,
+            kind: ProblemKind::EmptyFile,
+            message: "the file has a header but no data rows".into(),
+        });
+    }
+}
+
+const ITEM_COLS: [&str; 5] = ["sku", "name", "category", "unit_cost", "sell_price"];
+
+fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    if t.require(&["sku", "unit_cost"], &mut ctx.problems) {
+        require_rows(ctx, t);
+        let extra = t.extra_columns(&ITEM_COLS);
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let sku = r.req_str("sku");
+            let name = r.opt_str("name").unwrap_or_default();
+            let category = r.opt_str("category").unwrap_or_else(|| "uncategorised".into());
+            let unit_cost = r.req_f64("unit_cost");
+            r.non_negative("unit_cost", unit_cost, false);
+            let sell_price = r.opt_f64("sell_price");
+            if let Some(p) = sell_price {
+                r.non_negative("sell_price", p, false);
+            }
+            let attributes = extra.iter().filter(|(_, i)| !fields[*i].is_empty()).map(|(k, i)| (k.clone(), fields[*i].clone())).collect();
+            let ok = r.ok;
+            if ok && !sku.is_empty() {
+                if let Some(&first) = seen.get(&sku) {
+                    ctx.duplicate(&t.file, *line, "sku", format!("sku `{sku}`"), first);
+                    continue;
+                }
+                seen.insert(sku.clone(), *line);
+                out.push((*line, Item { sku, name, category, unit_cost, sell_price, attributes }));
+            }
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+fn parse_weekdays(r: &mut Row<'_>, col: &str) -> Vec<Weekday> {
+    let Some(raw) = r.opt_str(col) else { return Vec::new() };
+    let mut days = BTreeSet::new();
+    for part in raw.split(['|', ' ', ';', '/']).filter(|p| !p.is_empty()) {
+        match part.parse::<Weekday>() {
+            Ok(d) => {
+                days.insert(d.num_days_from_monday());
+            }
+            Err(_) => {
+                r.problem(col, ProblemKind::InvalidValue, format!("`{part}` is not a weekday (use Mon|Tue|... separated by `|`)"));
+                return Vec::new();
+            }
+        }
+    }
+    days.into_iter().filter_map(|n| Weekday::try_from(n as u8).ok()).collect()
+}
+
+fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Supplier>) {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    if t.require(&["supplier_id", "sku", "lead_time_days"], &mut ctx.problems) {
+        require_rows(ctx, t);
+        let mut seen: HashMap<(String, String, Option<String>), u64> = HashMap::new();
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let supplier_id = r.req_str("supplier_id");
+            let supplier_name = r.opt_str("supplier_name");
+            let sku = r.req_str("sku");
+            let location = r.opt_str("location");
+            let lead_time_days = r.req_f64("lead_time_days");
+            r.non_negative("lead_time_days", lead_time_days, false);
+            let lead_time_std_days = r.opt_f64("lead_time_std_days").unwrap_or(0.0);
+            r.non_negative("lead_time_std_days", lead_time_std_days, false);
+            let moq = r.opt_f64("moq").unwrap_or(0.0);
+            r.non_negative("moq", moq, false);
+            let pack_size = r.opt_f64("pack_size").unwrap_or(1.0);
+            r.non_negative("pack_size", pack_size, true);
+            let max_order = r.opt_f64("max_order");
+            if let Some(m) = max_order {
+                r.non_negative("max_order", m, true);
+                let smallest = if pack_size > 0.0 { (moq.max(1e-12) / pack_size).ceil() * pack_size } else { moq };
+                if r.ok && m < smallest {
+                    r.problem(
+                        "max_order",
+                        ProblemKind::Inconsistent,
+                        format!("max_order {m} is below the smallest orderable quantity {smallest} (MOQ {moq} rounded up to pack {pack_size})"),
+                    );
+                }
+            }
+            let order_cycle_days = r.opt_f64("order_cycle_days");
+            if let Some(c) = order_cycle_days {
+                r.non_negative("order_cycle_days", c, true);
+            }
+            let order_weekdays = parse_weekdays(&mut r, "order_weekdays");
+            let unit_cost = r.opt_f64("unit_cost");
+            if let Some(c) = unit_cost {
+                r.non_negative("unit_cost", c, false);
+            }
+            let currency = r.opt_str("currency").unwrap_or_else(|| "EUR".into()).to_ascii_uppercase();
+            let rank = match r.opt_f64("rank") {
+                Some(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => v as u32,
+                Some(v) => {
+                    r.problem("rank", ProblemKind::OutOfRange, format!("{v} is not allowed: rank is a whole number from 1"));
+                    1
+                }
+                None => 1,
+            };
+            if !r.ok {
+                continue;
+            }
+            let key = (supplier_id.clone(), sku.clone(), location.clone());
+            if let Some(&first) = seen.get(&key) {
+                let loc = location.as_deref().unwrap_or("(all)");
+                ctx.duplicate(&t.file, *line, "sku", format!("supplier `{supplier_id}`, sku `{sku}`, location `{loc}`"), first);
+                continue;
+            }
+            seen.insert(key, *line);
+            let entry = names.entry(supplier_id.clone()).or_insert_with(|| supplier_id.clone());
+            if let Some(n) = supplier_name {
+                *entry = n;
+            }
+            out.push((
+                *line,
+                SupplyTerms {
+                    supplier_id,
+                    sku,
+                    location,
+                    lead_time_days,
+                    lead_time_std_days,
+                    moq,
+                    pack_size,
+                    max_order,
+                    order_cycle_days,
+                    order_weekdays,
+                    unit_cost,
+                    currency,
+                    rank,
+                },
+            ));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    let suppliers = names.into_iter().map(|(id, name)| Supplier { id, name }).collect();
+    (out, suppliers)
+}
+
+fn parse_inventory(ctx: &mut Ctx, t: &Table) -> Vec<(u64, InventoryRecord)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    if t.require(&["sku", "location", "on_hand", "as_of"], &mut ctx.problems) {
+        require_rows(ctx, t);
+        let mut seen: HashMap<(String, String), u64> = HashMap::new();
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let sku = r.req_str("sku");
+            let location = r.req_str("location");
+            // Negative on hand happens in real WMS exports (sold before booked in); it is
+            // kept as is, because it is what the position really is.
+            let on_hand = r.req_f64("on_hand");
+            let reserved = r.opt_f64("reserved").unwrap_or(0.0);
+            r.non_negative("reserved", reserved, false);
+            let backorders = r.opt_f64("backorders").unwrap_or(0.0);
+            r.non_negative("backorders", backorders, false);
+            let as_of = r.req_date("as_of");
+            let (ok, Some(as_of)) = (r.ok, as_of) else { continue };
+            if !ok {
+                continue;
+            }
+            let key = (sku.clone(), location.clone());
+            if let Some(&first) = seen.get(&key) {
+                ctx.duplicate(&t.file, *line, "sku", format!("sku `{sku}`, location `{location}`"), first);
+                continue;
+            }
+            seen.insert(key, *line);
+            out.push((*line, InventoryRecord { sku, location, on_hand, reserved, backorders, as_of }));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    let req = ["po_number", "supplier_id", "sku", "location", "quantity_ordered", "order_date", "status"];
+    if t.require(&req, &mut ctx.problems) {
+        let mut seen: HashMap<(String, u32), u64> = HashMap::new();
+        let mut next_line: HashMap<String, u32> = HashMap::new();
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let po_number = r.req_str("po_number");
+            let line_no = match r.opt_f64("line") {
+                Some(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Some(v as u32),
+                Some(v) => {
+                    r.problem("line", ProblemKind::OutOfRange, format!("{v} is not a line number (whole number from 1)"));
+                    None
+                }
+                None => None,
+            };
+            let supplier_id = r.req_str("supplier_id");
+            let sku = r.req_str("sku");
+            let location = r.req_str("location");
+            let status_raw = r.req_str("status");
+            let status = PoStatus::parse(&status_raw);
+            if status.is_none() && !status_raw.is_empty() {
+                let names: Vec<&str> = PoStatus::ALL.iter().map(|s| s.as_str()).collect();
+                r.problem("status", ProblemKind::InvalidValue, format!("`{status_raw}` is not a status; expected one of {}", names.join(", ")));
+            }
+            let quantity_ordered = r.req_f64("quantity_ordered");
+            r.non_negative("quantity_ordered", quantity_ordered, false);
+            let quantity_received = r.opt_f64("quantity_received").unwrap_or(0.0);
+            r.non_negative("quantity_received", quantity_received, false);
+            let order_date = r.req_date("order_date");
+            let expected_date = r.opt_date("expected_date");
+            if let (Some(o), Some(e)) = (order_date, expected_date) {
+                if e < o {
+                    r.problem("expected_date", ProblemKind::Inconsistent, format!("expected date {e} is before the order date {o}"));
+                }
+            }
+            let (true, Some(status), Some(order_date)) = (r.ok, status, order_date) else { continue };
+            let counter = next_line.entry(po_number.clone()).or_insert(0);
+            let line_no = line_no.unwrap_or(*counter + 1);
+            *counter = (*counter).max(line_no);
+            let key = (po_number.clone(), line_no);
+            if let Some(&first) = seen.get(&key) {
+                ctx.duplicate(&t.file, *line, "po_number", format!("PO `{po_number}` line {line_no}"), first);
+                continue;
+            }
+            seen.insert(key, *line);
+            out.push((
+                *line,
+                OpenOrderLine {
+                    po_number,
+                    line: line_no,
+                    supplier_id,
+                    sku,
+                    location,
+                    status,
+                    quantity_ordered,
+                    quantity_received,
+                    order_date,
+                    expected_date,
+                },
+            ));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+/// One POS line after parsing.
+struct SaleLine {
+    line: u64,
+    sku: String,
+    location: String,
+    date: chrono::NaiveDate,
+    quantity: f64,
+    price: Option<f64>,
+    promotion: bool,
+}
+
+fn parse_sales(ctx: &mut Ctx, t: &Table) -> Vec<SaleLine> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    // `date` may be a date or a timestamp; a column named `timestamp` is accepted too.
+    let date_col = if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
+    if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
+        require_rows(ctx, t);
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let date = r.req_date(date_col);
+            let sku = r.req_str("sku");
+            let location = r.req_str("location");
+            let quantity = r.req_f64("quantity");
+            let price = r.opt_f64("price");
+            if let Some(p) = price {
+                r.non_negative("price", p, false);
+            }
+            let promotion = r.opt_bool("promo").unwrap_or(false);
+            if let (true, Some(date)) = (r.ok, date) {
+                out.push(SaleLine { line: *line, sku, location, date, quantity, price, promotion });
+            }
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+fn parse_stockouts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, SeriesKey, chrono::NaiveDate)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    if t.require(&["date", "sku", "location"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let date = r.req_date("date");
+            let sku = r.req_str("sku");
+            let location = r.req_str("location");
+            if let (true, Some(date)) = (r.ok, date) {
+                out.push((*line, SeriesKey { sku, location }, date));
+            }
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+/// Validates and converts the input tables. Pure: no file system access.
+///
+/// Every problem in every table is collected; if there is any, the result is
+/// [`Error::Validation`] with all of them and the quality report.
+pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
+    let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default() };
+    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true);
+    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true);
+    let t_sales = open(&mut ctx, &inputs.sales, "sales.csv", options, "sales", true);
+    let t_inv = open(&mut ctx, &inputs.inventory, "inventory.csv", options, "inventory", true);
+    let t_po = open(&mut ctx, &inputs.open_orders, "open_orders.csv", options, "open_orders", false);
+    let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false);
+
+    let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
+    let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
+    let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t)).unwrap_or_default();
+    let inventory = t_inv.as_ref().map(|t| parse_inventory(&mut ctx, t)).unwrap_or_default();
+    let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
+    let stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t)).unwrap_or_default();
+
+    let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
+    let (f_items, f_sup, f_sales, f_inv, f_po, f_so) = (
+        name(&t_items, "items.csv"),
+        name(&t_sup, "suppliers.csv"),
+        name(&t_sales, "sales.csv"),
+        name(&t_inv, "inventory.csv"),
+        name(&t_po, "open_orders.csv"),
+        name(&t_so, "stockouts.csv"),
+    );
+
+    // Cross-references. Only checked against tables that were read, so that a
+    // missing items.csv does not turn every sales row into a problem.
+    let skus: BTreeSet<&str> = items.iter().map(|(_, i)| i.sku.as_str()).collect();
+    let location_ids: BTreeSet<String> = inventory.iter().map(|(_, r)| r.location.clone()).collect();
+    let locations: BTreeSet<&str> = location_ids.iter().map(String::as_str).collect();
+    let supplier_ids: BTreeSet<&str> = suppliers.iter().map(|s: &Supplier| s.id.as_str()).collect();
+    let check_items = t_items.is_some();
+    let check_locs = t_inv.is_some();
+    let mut bad_refs: BTreeSet<(String, u64)> = BTreeSet::new();
+    let mut refs = Vec::new();
+    for (line, s) in &terms {
+        refs.push((f_sup.clone(), *line, Some(&s.sku), s.location.as_ref(), None));
+    }
+    for (line, s) in &inventory {
+        refs.push((f_inv.clone(), *line, Some(&s.sku), None, None));
+    }
+    for s in &sales {
+        refs.push((f_sales.clone(), s.line, Some(&s.sku), Some(&s.location), None));
+    }
+    for (line, o) in &open_orders {
+        refs.push((f_po.clone(), *line, Some(&o.sku), Some(&o.location), Some(&o.supplier_id)));
+    }
+    for (line, k, _) in &stockouts {
+        refs.push((f_so.clone(), *line, Some(&k.sku), Some(&k.location), None));
+    }
+    for (file, line, sku, loc, sup) in refs {
+        if let (true, Some(sku)) = (check_items, sku) {
+            if !skus.contains(sku.as_str()) {
+                ctx.reference(&file, line, "sku", "SKU", sku, &f_items);
+                bad_refs.insert((file.clone(), line));
+            }
+        }
+        if let (true, Some(loc)) = (check_locs, loc) {
+            if !locations.contains(loc.as_str()) {
+                ctx.reference(&file, line, "location", "location", loc, &format!("{f_inv} (locations are defined by the inventory snapshot)"));
+                bad_refs.insert((file.clone(), line));
+            }
+        }
+        if let (true, Some(sup)) = (t_sup.is_some(), sup) {
+            if !supplier_ids.contains(sup.as_str()) {
+                ctx.reference(&file, line, "supplier_id", "supplier", sup, &f_sup);
+                bad_refs.insert((file.clone(), line));
+            }
+        }
+    }
+    // Rows rejected by a reference check no longer count as accepted.
+    for fr in &mut ctx.report.files {
+        let n = bad_refs.iter().filter(|(f, _)| *f == fr.file).count();
+        fr.rows_accepted -= n.min(fr.rows_accepted);
+        fr.rows_rejected += n;
+        fr.problems = ctx.problems.iter().filter(|p| p.file == fr.file).count();
+    }
+
+    // Inventory as-of dates must agree: one snapshot.
+    let as_of_dates: BTreeSet<_> = inventory.iter().map(|(_, r)| r.as_of).collect();
+    if as_of_dates.len() > 1 {
+        ctx.report.notes.push(format!(
+            "inventory snapshot has {} different as_of dates ({} .. {}); the plan uses the latest",
+            as_of_dates.len(),
+            as_of_dates.first().map(|d| d.to_string()).unwrap_or_default(),
+            as_of_dates.last().map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+
+    if !ctx.problems.is_empty() {
+        ctx.problems.sort_by(|a, b| {
+            let fa = TABLE_FILES.iter().position(|f| a.file.ends_with(f)).unwrap_or(usize::MAX);
+            let fb = TABLE_FILES.iter().position(|f| b.file.ends_with(f)).unwrap_or(usize::MAX);
+            (fa, &a.file, a.row).cmp(&(fb, &b.file, b.row))
+        });
+        return Err(Error::Validation { problems: ctx.problems, summary: Box::new(ctx.report) });
+    }
+
+    // Aggregate POS lines into daily demand.
+    let mut report = ctx.report;
+    let mut days: BTreeMap<(&str, &str, chrono::NaiveDate), DayAgg> = BTreeMap::new();
+    for s in &sales {
+        let d = days.entry((&s.sku, &s.location, s.date)).or_default();
+        if s.quantity < 0.0 {
+            report.return_lines += 1;
+            report.returned_units += -s.quantity;
+            d.returns += -s.quantity;
+        } else {
+            d.sold += s.quantity;
+            if let Some(p) = s.price {
+                d.revenue += p * s.quantity;
+                d.priced += s.quantity;
+            }
+        }
+        d.promotion |= s.promotion;
+    }
+    report.sales_lines = sales.len();
+    for (_, k, date) in &stockouts {
+        days.entry((&k.sku, &k.location, *date)).or_default().stockout = true;
+    }
+    let mut floored = 0.0;
+    let mut records = Vec::with_capacity(days.len());
+    for ((sku, loc, date), d) in days {
+        let quantity = match options.returns {
+            ReturnsPolicy::Exclude => d.sold,
+            ReturnsPolicy::NetSameDay => {
+                let net = d.sold - d.returns;
+                if net < 0.0 {
+                    floored += -net;
+                }
+                net.max(0.0)
+            }
+        };
+        records.push(DemandRecord {
+            sku: sku.to_string(),
+            location: loc.to_string(),
+            date,
+            quantity,
+            price: (d.priced > 0.0).then(|| d.revenue / d.priced),
+            promotion: d.promotion,
+            stockout: d.stockout,
+        });
+    }
+    if report.return_lines > 0 {
+        report.notes.push(match options.returns {
+            ReturnsPolicy::Exclude => format!(
+                "{} return line(s) ({} units) left out of demand (returns policy `exclude`)",
+                report.return_lines, report.returned_units
+            ),
+            ReturnsPolicy::NetSameDay => format!(
+                "{} return line(s) ({} units) netted against same-day sales (returns policy `net_same_day`); {} units of returns exceeding a day's sales were floored at zero demand",
+                report.return_lines, report.returned_units, floored
+            ),
+        });
+    }
+    let history_end = records.iter().map(|r| r.date).max();
+    let demand = DemandHistory::from_records(&records, history_end);
+    report.stockout_days = demand.stockout.iter().filter(|&&s| s).count();
+    report.series = demand.len();
+    report.demand_days = demand.total_days();
+    report.history_start = demand.starts.iter().min().copied();
+    report.history_end = history_end;
+
+    let items: Vec<Item> = items.into_iter().map(|(_, i)| i).collect();
+    let inventory: Vec<InventoryRecord> = inventory.into_iter().map(|(_, i)| i).collect();
+    let inv_keys: BTreeSet<(&str, &str)> = inventory.iter().map(|r| (r.sku.as_str(), r.location.as_str())).collect();
+    let no_inv = demand.keys.iter().filter(|k| !inv_keys.contains(&(k.sku.as_str(), k.location.as_str()))).count();
+    if no_inv > 0 {
+        report.notes.push(format!("{no_inv} SKU-location(s) with sales but no inventory row: planned with on hand 0"));
+    }
+    drop(locations);
+    let locations: Vec<Location> = location_ids.into_iter().map(|id| Location { id }).collect();
+    report.items = items.len();
+    report.locations = locations.len();
+    report.suppliers = suppliers.len();
+    Ok(Ingested {
+        dataset: Dataset {
+            items,
+            locations,
+            suppliers,
+            supply_terms: terms.into_iter().map(|(_, t)| t).collect(),
+            inventory,
+            open_orders: open_orders.into_iter().map(|(_, o)| o).collect(),
+            demand,
+        },
+        report,
+    })
+}
+
+#[derive(Default)]
+struct DayAgg {
+    sold: f64,
+    returns: f64,
+    revenue: f64,
+    priced: f64,
+    promotion: bool,
+    stockout: bool,
+}

@@ -1,0 +1,351 @@
+//! The canonical data model every other module works on.
+//!
+//! Ingestion turns files or data frames into a [`Dataset`]; forecasting, policy and
+//! purchase-order code read it and never see raw text again. All types are plain
+//! data and serde-serialisable.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A sellable, purchasable item (stock keeping unit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    /// Purchase cost per unit, in the item's currency.
+    pub unit_cost: f64,
+    /// Selling price per unit, if known.
+    pub sell_price: Option<f64>,
+    /// Any further columns of `items.csv`, kept as text.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A stocking location (store, warehouse). Locations are defined by `inventory.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub id: String,
+}
+
+/// A supplier, as named in `suppliers.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supplier {
+    pub id: String,
+    pub name: String,
+}
+
+/// Day of the week on which a supplier accepts orders.
+pub type Weekday = chrono::Weekday;
+
+/// Terms on which a supplier delivers one SKU (to one location, or to all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupplyTerms {
+    pub supplier_id: String,
+    pub sku: String,
+    /// `None`: the terms apply to every location.
+    pub location: Option<String>,
+    /// Mean lead time in days, order to availability.
+    pub lead_time_days: f64,
+    /// Standard deviation of the lead time in days.
+    pub lead_time_std_days: f64,
+    /// Minimum order quantity in units (0 = none).
+    pub moq: f64,
+    /// Orders are multiples of this many units (1 = any whole unit).
+    pub pack_size: f64,
+    /// Largest quantity one order line may carry.
+    pub max_order: Option<f64>,
+    /// Days between two orders to this supplier (the review period), if fixed.
+    pub order_cycle_days: Option<f64>,
+    /// Weekdays on which orders can be placed; empty = every day.
+    pub order_weekdays: Vec<Weekday>,
+    /// Purchase price per unit from this supplier; `None` = the item's unit cost.
+    pub unit_cost: Option<f64>,
+    pub currency: String,
+    /// 1 = preferred supplier; the lowest rank is used for planning.
+    pub rank: u32,
+}
+
+/// Stock of one SKU at one location at a point in time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InventoryRecord {
+    pub sku: String,
+    pub location: String,
+    pub on_hand: f64,
+    /// Units promised to customers or transfers, not available.
+    pub reserved: f64,
+    /// Demand already owed to customers.
+    pub backorders: f64,
+    pub as_of: NaiveDate,
+}
+
+/// Status of a purchase order line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoStatus {
+    /// Raised but not yet sent: still counts as on order, so it is never ordered twice.
+    Draft,
+    /// Waiting for approval.
+    PendingApproval,
+    Approved,
+    Sent,
+    Confirmed,
+    PartiallyReceived,
+    Received,
+    Cancelled,
+}
+
+impl PoStatus {
+    /// All statuses with their stable names.
+    pub const ALL: [PoStatus; 8] = [
+        PoStatus::Draft,
+        PoStatus::PendingApproval,
+        PoStatus::Approved,
+        PoStatus::Sent,
+        PoStatus::Confirmed,
+        PoStatus::PartiallyReceived,
+        PoStatus::Received,
+        PoStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoStatus::Draft => "draft",
+            PoStatus::PendingApproval => "pending_approval",
+            PoStatus::Approved => "approved",
+            PoStatus::Sent => "sent",
+            PoStatus::Confirmed => "confirmed",
+            PoStatus::PartiallyReceived => "partially_received",
+            PoStatus::Received => "received",
+            PoStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PoStatus> {
+        let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        PoStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether goods of a line in this status are still to come (counted as on order).
+    pub fn is_open(self) -> bool {
+        !matches!(self, PoStatus::Received | PoStatus::Cancelled)
+    }
+}
+
+/// One line of a purchase order already raised (open, in transit or closed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenOrderLine {
+    pub po_number: String,
+    pub line: u32,
+    pub supplier_id: String,
+    pub sku: String,
+    pub location: String,
+    pub status: PoStatus,
+    pub quantity_ordered: f64,
+    pub quantity_received: f64,
+    pub order_date: NaiveDate,
+    pub expected_date: Option<NaiveDate>,
+}
+
+impl OpenOrderLine {
+    /// Units still to arrive: ordered − received for open lines, 0 otherwise.
+    pub fn open_quantity(&self) -> f64 {
+        if self.status.is_open() {
+            (self.quantity_ordered - self.quantity_received).max(0.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One day of demand for one SKU at one location (the long format).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandRecord {
+    pub sku: String,
+    pub location: String,
+    pub date: NaiveDate,
+    pub quantity: f64,
+    /// Average selling price of the day's sales (`None` when nothing sold or no price given).
+    pub price: Option<f64>,
+    pub promotion: bool,
+    /// The SKU was out of stock at the location that day: sales understate demand.
+    pub stockout: bool,
+}
+
+/// Key of one demand series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SeriesKey {
+    pub sku: String,
+    pub location: String,
+}
+
+/// Daily demand for many SKU-locations, held as one set of value arrays plus offsets
+/// (a grouped array): series `i` occupies `offsets[i]..offsets[i + 1]` and is dense
+/// (one entry per calendar day from `starts[i]`, days without sales are zero).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemandHistory {
+    pub keys: Vec<SeriesKey>,
+    pub starts: Vec<NaiveDate>,
+    pub offsets: Vec<usize>,
+    pub quantity: Vec<f64>,
+    /// NaN where no price is known for the day.
+    pub price: Vec<f64>,
+    pub promotion: Vec<bool>,
+    pub stockout: Vec<bool>,
+}
+
+/// A borrowed view of one demand series.
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesView<'a> {
+    pub key: &'a SeriesKey,
+    pub start: NaiveDate,
+    pub quantity: &'a [f64],
+    pub price: &'a [f64],
+    pub promotion: &'a [bool],
+    pub stockout: &'a [bool],
+}
+
+impl SeriesView<'_> {
+    /// Date of the last observation, if any.
+    pub fn end(&self) -> Option<NaiveDate> {
+        let n = self.quantity.len();
+        (n > 0).then(|| self.start + chrono::Duration::days(n as i64 - 1))
+    }
+}
+
+impl DemandHistory {
+    /// Builds the grouped array from long records (any order). Records for the same
+    /// SKU-location-day are summed; days between a series' first record and its last
+    /// record (or `end`, if later) that have no record are zero demand, not stockouts.
+    pub fn from_records(records: &[DemandRecord], end: Option<NaiveDate>) -> DemandHistory {
+        let mut idx: Vec<usize> = (0..records.len()).collect();
+        idx.sort_by(|&a, &b| {
+            let (ra, rb) = (&records[a], &records[b]);
+            (&ra.sku, &ra.location, ra.date).cmp(&(&rb.sku, &rb.location, rb.date))
+        });
+        let mut h = DemandHistory { offsets: vec![0], ..Default::default() };
+        let mut i = 0;
+        while i < idx.len() {
+            let first = &records[idx[i]];
+            let mut j = i;
+            while j < idx.len()
+                && records[idx[j]].sku == first.sku
+                && records[idx[j]].location == first.location
+            {
+                j += 1;
+            }
+            let start = first.date;
+            let last = records[idx[j - 1]].date;
+            let end = end.map_or(last, |e| e.max(last));
+            let len = (end - start).num_days() as usize + 1;
+            let base = h.quantity.len();
+            h.quantity.resize(base + len, 0.0);
+            h.price.resize(base + len, f64::NAN);
+            h.promotion.resize(base + len, false);
+            h.stockout.resize(base + len, false);
+            let mut revenue = vec![0.0; len];
+            for &k in &idx[i..j] {
+                let r = &records[k];
+                let d = (r.date - start).num_days() as usize;
+                h.quantity[base + d] += r.quantity;
+                h.promotion[base + d] |= r.promotion;
+                h.stockout[base + d] |= r.stockout;
+                if let Some(p) = r.price {
+                    revenue[d] += p * r.quantity;
+                }
+            }
+            for d in 0..len {
+                if h.quantity[base + d] > 0.0 && revenue[d] > 0.0 {
+                    h.price[base + d] = revenue[d] / h.quantity[base + d];
+                }
+            }
+            h.keys.push(SeriesKey { sku: first.sku.clone(), location: first.location.clone() });
+            h.starts.push(start);
+            h.offsets.push(h.quantity.len());
+            i = j;
+        }
+        h
+    }
+
+    /// Number of series.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Total number of series-days held.
+    pub fn total_days(&self) -> usize {
+        self.quantity.len()
+    }
+
+    /// View of series `i`.
+    pub fn series(&self, i: usize) -> SeriesView<'_> {
+        let r = self.offsets[i]..self.offsets[i + 1];
+        SeriesView {
+            key: &self.keys[i],
+            start: self.starts[i],
+            quantity: &self.quantity[r.clone()],
+            price: &self.price[r.clone()],
+            promotion: &self.promotion[r.clone()],
+            stockout: &self.stockout[r],
+        }
+    }
+
+    /// Index of the series for a key (keys are sorted).
+    pub fn find(&self, sku: &str, location: &str) -> Option<usize> {
+        self.keys
+            .binary_search_by(|k| (k.sku.as_str(), k.location.as_str()).cmp(&(sku, location)))
+            .ok()
+    }
+
+    /// Back to long records (days with zero quantity included).
+    pub fn to_records(&self) -> Vec<DemandRecord> {
+        let mut out = Vec::with_capacity(self.total_days());
+        for i in 0..self.len() {
+            let s = self.series(i);
+            for d in 0..s.quantity.len() {
+                out.push(DemandRecord {
+                    sku: s.key.sku.clone(),
+                    location: s.key.location.clone(),
+                    date: s.start + chrono::Duration::days(d as i64),
+                    quantity: s.quantity[d],
+                    price: (!s.price[d].is_nan()).then_some(s.price[d]),
+                    promotion: s.promotion[d],
+                    stockout: s.stockout[d],
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Everything the planner needs, validated and cross-referenced.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub items: Vec<Item>,
+    pub locations: Vec<Location>,
+    pub suppliers: Vec<Supplier>,
+    pub supply_terms: Vec<SupplyTerms>,
+    pub inventory: Vec<InventoryRecord>,
+    pub open_orders: Vec<OpenOrderLine>,
+    pub demand: DemandHistory,
+}
+
+/// Inventory position of one SKU-location and its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InventoryPosition {
+    pub on_hand: f64,
+    pub on_order: f64,
+    pub backorders: f64,
+    pub reserved: f64,
+}
+
+impl InventoryPosition {
+    /// on hand + on order − backorders − reserved.
+    pub fn position(&self) -> f64 {
+        self.on_hand + self.on_order - self.backorders - self.reserved
+    }
+}

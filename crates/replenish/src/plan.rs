@@ -1,0 +1,382 @@
+//! `plan(data, config) -> Plan`: from a validated dataset to explained plan lines
+//! and purchase orders. Pure: no I/O, deterministic, parallel over SKU-locations.
+
+use crate::error::{Error, Result};
+use crate::forecast::{ForecastMethod, Forecaster};
+use crate::model::*;
+use crate::orders::{build_purchase_orders, PurchaseOrder};
+use crate::policy::{self, fmt_qty, OrderConstraints, PolicyInput};
+use crate::report::{summarize, PlanSummary};
+use chrono::{Datelike, Duration, NaiveDate};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Planning parameters. Every field has a default; a TOML or JSON file with any
+/// subset of them is a valid configuration (`docs/configuration.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanConfig {
+    /// Planning date. Default: the latest `as_of` of the inventory snapshot.
+    pub as_of: Option<NaiveDate>,
+    /// Default cycle service level target, in (0, 1).
+    pub service_level: f64,
+    /// Service level per item category, overriding the default.
+    pub category_service_levels: BTreeMap<String, f64>,
+    /// Review period in days for suppliers without an `order_cycle_days`.
+    pub review_period_days: f64,
+    /// Forecasting model.
+    pub forecast: ForecastMethod,
+    /// Fixed cost of one order line, for the EOQ.
+    pub ordering_cost: f64,
+    /// Yearly holding cost as a fraction of unit cost, for the EOQ.
+    pub holding_rate: f64,
+    /// Prefix of generated PO numbers.
+    pub po_prefix: String,
+}
+
+impl Default for PlanConfig {
+    fn default() -> Self {
+        PlanConfig {
+            as_of: None,
+            service_level: 0.95,
+            category_service_levels: BTreeMap::new(),
+            review_period_days: 7.0,
+            forecast: ForecastMethod::default(),
+            ordering_cost: 25.0,
+            holding_rate: 0.25,
+            po_prefix: "PO".into(),
+        }
+    }
+}
+
+impl PlanConfig {
+    /// Checks every value; the error names the field.
+    pub fn validate(&self) -> Result<()> {
+        let sl_ok = |v: f64| v > 0.0 && v < 1.0;
+        if !sl_ok(self.service_level) {
+            return Err(Error::config("service_level", format!("{} is outside (0, 1), e.g. 0.95", self.service_level)));
+        }
+        for (cat, &v) in &self.category_service_levels {
+            if !sl_ok(v) {
+                return Err(Error::config(format!("category_service_levels.{cat}"), format!("{v} is outside (0, 1)")));
+            }
+        }
+        let non_neg = [
+            ("review_period_days", self.review_period_days),
+            ("ordering_cost", self.ordering_cost),
+            ("holding_rate", self.holding_rate),
+        ];
+        for (name, v) in non_neg {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::config(name, format!("{v} must be a finite number ≥ 0")));
+            }
+        }
+        if self.po_prefix.is_empty() || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(Error::config("po_prefix", "must be non-empty letters, digits, `-` or `_`"));
+        }
+        self.forecast.build().map(|_| ())
+    }
+
+    /// Parses a TOML configuration.
+    pub fn from_toml(text: &str) -> Result<PlanConfig> {
+        let c: PlanConfig = toml::from_str(text).map_err(|e| Error::config("(file)", e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Parses a JSON configuration (what the bindings pass).
+    pub fn from_json(text: &str) -> Result<PlanConfig> {
+        let c: PlanConfig = serde_json::from_str(text).map_err(|e| Error::config("(json)", e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+/// A whole run's configuration, as one file: `[plan]` and `[ingest]` sections.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    pub plan: PlanConfig,
+    pub ingest: crate::ingest::IngestOptions,
+}
+
+impl RunConfig {
+    /// Parses a TOML run configuration and validates it.
+    pub fn from_toml(text: &str) -> Result<RunConfig> {
+        let c: RunConfig = toml::from_str(text).map_err(|e| Error::config("(file)", e.to_string()))?;
+        c.plan.validate()?;
+        Ok(c)
+    }
+}
+
+/// What the plan decided for a SKU-location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineAction {
+    /// An order is proposed.
+    Order,
+    /// The inventory position covers the reorder point: nothing to order.
+    NoOrder,
+    /// No supply terms for this SKU(-location): cannot be ordered; listed for the buyer.
+    NoSupplier,
+}
+
+/// One SKU-location of the plan with every number that produced the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanLine {
+    pub sku: String,
+    pub location: String,
+    pub item_name: String,
+    pub category: String,
+    pub supplier_id: Option<String>,
+    pub action: LineAction,
+    pub forecast_model: String,
+    /// Days of demand history up to the planning date.
+    pub history_days: usize,
+    /// Stock-out days the forecast treated as missing.
+    pub censored_days: usize,
+    pub mean_daily_demand: f64,
+    pub sigma_daily_demand: f64,
+    pub lead_time_days: f64,
+    pub lead_time_std_days: f64,
+    pub review_period_days: f64,
+    pub protection_days: f64,
+    pub demand_over_protection: f64,
+    pub service_level: f64,
+    /// Where the service level came from (`default` or `category:<name>`).
+    pub service_level_source: String,
+    pub z: f64,
+    pub safety_stock: f64,
+    pub reorder_point: f64,
+    pub eoq: f64,
+    pub cycle_quantity: f64,
+    pub order_up_to: f64,
+    pub on_hand: f64,
+    pub on_order: f64,
+    pub backorders: f64,
+    pub reserved: f64,
+    pub inventory_position: f64,
+    pub below_reorder_point: bool,
+    /// Inventory position / mean daily demand (`None` without demand).
+    pub days_of_supply: Option<f64>,
+    pub net_requirement: f64,
+    pub order_quantity: f64,
+    /// The rounding steps from net requirement to order quantity.
+    pub rounding: Vec<String>,
+    pub moq: f64,
+    pub pack_size: f64,
+    pub max_order: Option<f64>,
+    pub unit_cost: f64,
+    pub currency: String,
+    pub order_value: f64,
+    pub order_date: Option<NaiveDate>,
+    pub expected_delivery: Option<NaiveDate>,
+    pub po_number: Option<String>,
+    /// One sentence a buyer can read.
+    pub explanation: String,
+}
+
+/// The result of planning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub as_of: NaiveDate,
+    pub lines: Vec<PlanLine>,
+    pub purchase_orders: Vec<PurchaseOrder>,
+    pub summary: PlanSummary,
+    /// Conditions the buyer should know about (no supplier, stale history, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Plans every SKU-location of the dataset: the ones in the inventory snapshot and
+/// the ones with sales history.
+pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
+    config.validate()?;
+    let forecaster = config.forecast.build()?;
+    let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
+        Some(d) => d,
+        None => return Err(Error::InvalidInput("no planning date: set `as_of` or give an inventory snapshot".into())),
+    };
+    let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.sku.as_str(), i)).collect();
+    let inventory: HashMap<(&str, &str), &InventoryRecord> =
+        data.inventory.iter().map(|r| ((r.sku.as_str(), r.location.as_str()), r)).collect();
+    let mut on_order: HashMap<(&str, &str), f64> = HashMap::new();
+    for o in &data.open_orders {
+        *on_order.entry((o.sku.as_str(), o.location.as_str())).or_default() += o.open_quantity();
+    }
+    let mut keys: BTreeSet<(&str, &str)> = inventory.keys().copied().collect();
+    keys.extend(data.demand.keys.iter().map(|k| (k.sku.as_str(), k.location.as_str())));
+    let keys: Vec<(&str, &str)> = keys.into_iter().collect();
+
+    let mut warnings = Vec::new();
+    if let Some(end) = data.demand.starts.iter().zip(&data.demand.offsets[1..]).zip(&data.demand.offsets).map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1)).max() {
+        if end + Duration::days(1) < as_of {
+            warnings.push(format!("sales history ends on {end}, {} day(s) before the planning date {as_of}: the days between are not in the forecast", (as_of - end).num_days() - 1));
+        }
+    }
+
+    let ctx = LineCtx { data, config, forecaster: forecaster.as_ref(), items: &items, inventory: &inventory, on_order: &on_order, as_of };
+    let mut lines: Vec<PlanLine> = keys.par_iter().map(|&(sku, loc)| ctx.line(sku, loc)).collect::<Result<_>>()?;
+
+    let no_supplier = lines.iter().filter(|l| l.action == LineAction::NoSupplier).count();
+    if no_supplier > 0 {
+        warnings.push(format!("{no_supplier} SKU-location(s) have no supply terms and cannot be ordered"));
+    }
+    let purchase_orders = build_purchase_orders(&mut lines, &data.suppliers, &config.po_prefix, as_of);
+    let summary = summarize(as_of, &lines, &purchase_orders);
+    Ok(Plan { as_of, lines, purchase_orders, summary, warnings })
+}
+
+struct LineCtx<'a> {
+    data: &'a Dataset,
+    config: &'a PlanConfig,
+    forecaster: &'a dyn Forecaster,
+    items: &'a HashMap<&'a str, &'a Item>,
+    inventory: &'a HashMap<(&'a str, &'a str), &'a InventoryRecord>,
+    on_order: &'a HashMap<(&'a str, &'a str), f64>,
+    as_of: NaiveDate,
+}
+
+/// Chooses the supply terms for a SKU-location: location-specific terms before
+/// all-location terms, then the lowest rank, then the supplier id.
+pub fn select_terms<'a>(terms: &'a [SupplyTerms], sku: &str, location: &str) -> Option<&'a SupplyTerms> {
+    terms
+        .iter()
+        .filter(|t| t.sku == sku && t.location.as_deref().is_none_or(|l| l == location))
+        .min_by(|a, b| (a.location.is_none(), a.rank, &a.supplier_id).cmp(&(b.location.is_none(), b.rank, &b.supplier_id)))
+}
+
+/// First date on or after `from` that is an order weekday (any day if none given).
+pub fn next_order_date(from: NaiveDate, weekdays: &[Weekday]) -> NaiveDate {
+    if weekdays.is_empty() {
+        return from;
+    }
+    (0..7).map(|i| from + Duration::days(i)).find(|d| weekdays.contains(&d.weekday())).unwrap_or(from)
+}
+
+impl LineCtx<'_> {
+    fn line(&self, sku: &str, location: &str) -> Result<PlanLine> {
+        let item = self.items.get(sku);
+        let terms = select_terms(&self.data.supply_terms, sku, location);
+        let inv = self.inventory.get(&(sku, location));
+        let category = item.map(|i| i.category.clone()).unwrap_or_default();
+        let (service_level, service_level_source) = match self.config.category_service_levels.get(&category) {
+            Some(&v) => (v, format!("category:{category}")),
+            None => (self.config.service_level, "default".to_string()),
+        };
+        let review = terms.and_then(|t| t.order_cycle_days).unwrap_or(self.config.review_period_days);
+        let lead = terms.map_or(0.0, |t| t.lead_time_days);
+        let horizon = (lead + review).ceil() as usize;
+
+        // History up to the planning date only.
+        let (forecast, history_days) = match self.data.demand.find(sku, location) {
+            Some(i) => {
+                let s = self.data.demand.series(i);
+                let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+                let view = SeriesView {
+                    quantity: &s.quantity[..days],
+                    price: &s.price[..days],
+                    promotion: &s.promotion[..days],
+                    stockout: &s.stockout[..days],
+                    ..s
+                };
+                (self.forecaster.forecast(&view, horizon.max(1))?, days)
+            }
+            None => (crate::forecast::Forecast { model: self.forecaster.name(), mean: vec![0.0; horizon.max(1)], sigma: 0.0, observations: 0, censored_days: 0 }, 0),
+        };
+        let mean = forecast.mean.first().copied().unwrap_or(0.0);
+        let unit_cost = terms.and_then(|t| t.unit_cost).or(item.map(|i| i.unit_cost)).unwrap_or(0.0);
+        let levels = policy::levels(&PolicyInput {
+            mean_daily_demand: mean,
+            sigma_daily_demand: forecast.sigma,
+            lead_time_days: lead,
+            lead_time_std_days: terms.map_or(0.0, |t| t.lead_time_std_days),
+            review_period_days: review,
+            service_level,
+            unit_cost,
+            ordering_cost: self.config.ordering_cost,
+            holding_rate: self.config.holding_rate,
+        });
+        let pos = InventoryPosition {
+            on_hand: inv.map_or(0.0, |r| r.on_hand),
+            on_order: self.on_order.get(&(sku, location)).copied().unwrap_or(0.0),
+            backorders: inv.map_or(0.0, |r| r.backorders),
+            reserved: inv.map_or(0.0, |r| r.reserved),
+        };
+        let ip = pos.position();
+        let below = ip <= levels.reorder_point && levels.order_up_to > 0.0;
+        let net = if below { (levels.order_up_to - ip).max(0.0) } else { 0.0 };
+        let constraints = OrderConstraints {
+            moq: terms.map_or(0.0, |t| t.moq),
+            pack_size: terms.map_or(1.0, |t| t.pack_size),
+            max_order: terms.and_then(|t| t.max_order),
+        };
+        let (action, rounded) = match terms {
+            None => (LineAction::NoSupplier, policy::Rounded { quantity: 0.0, steps: vec![] }),
+            Some(_) => {
+                let r = policy::round_order(net, &constraints);
+                (if r.quantity > 0.0 { LineAction::Order } else { LineAction::NoOrder }, r)
+            }
+        };
+        let order_date = (action == LineAction::Order).then(|| next_order_date(self.as_of, terms.map_or(&[][..], |t| &t.order_weekdays)));
+        let expected_delivery = order_date.map(|d| d + Duration::days(lead.ceil() as i64));
+        let explanation = match action {
+            LineAction::NoSupplier => "no supply terms for this SKU at this location: add it to suppliers.csv to plan orders".to_string(),
+            LineAction::NoOrder => format!(
+                "position {} (on hand {} + on order {} − backorders {} − reserved {}) is above the reorder point {}: no order",
+                fmt_qty(ip), fmt_qty(pos.on_hand), fmt_qty(pos.on_order), fmt_qty(pos.backorders), fmt_qty(pos.reserved), fmt_qty(levels.reorder_point)
+            ),
+            LineAction::Order => format!(
+                "position {} ≤ reorder point {} (demand {:.2}/day × {} days + safety stock {} at {}% service): order up to {}, need {}, order {}",
+                fmt_qty(ip), fmt_qty(levels.reorder_point), mean, fmt_qty(levels.protection_days), fmt_qty(levels.safety_stock),
+                service_level * 100.0, fmt_qty(levels.order_up_to), fmt_qty(net), fmt_qty(rounded.quantity)
+            ),
+        };
+        Ok(PlanLine {
+            sku: sku.to_string(),
+            location: location.to_string(),
+            item_name: item.map(|i| i.name.clone()).unwrap_or_default(),
+            category,
+            supplier_id: terms.map(|t| t.supplier_id.clone()),
+            action,
+            forecast_model: forecast.model,
+            history_days,
+            censored_days: forecast.censored_days,
+            mean_daily_demand: mean,
+            sigma_daily_demand: forecast.sigma,
+            lead_time_days: lead,
+            lead_time_std_days: terms.map_or(0.0, |t| t.lead_time_std_days),
+            review_period_days: review,
+            protection_days: levels.protection_days,
+            demand_over_protection: levels.demand_over_protection,
+            service_level,
+            service_level_source,
+            z: levels.z,
+            safety_stock: levels.safety_stock,
+            reorder_point: levels.reorder_point,
+            eoq: levels.eoq,
+            cycle_quantity: levels.cycle_quantity,
+            order_up_to: levels.order_up_to,
+            on_hand: pos.on_hand,
+            on_order: pos.on_order,
+            backorders: pos.backorders,
+            reserved: pos.reserved,
+            inventory_position: ip,
+            below_reorder_point: below,
+            days_of_supply: (mean > 0.0).then(|| ip / mean),
+            net_requirement: net,
+            order_quantity: rounded.quantity,
+            rounding: rounded.steps,
+            moq: constraints.moq,
+            pack_size: constraints.pack_size,
+            max_order: constraints.max_order,
+            unit_cost,
+            currency: terms.map(|t| t.currency.clone()).unwrap_or_default(),
+            order_value: rounded.quantity * unit_cost,
+            order_date,
+            expected_delivery,
+            po_number: None,
+            explanation,
+        })
+    }
+}

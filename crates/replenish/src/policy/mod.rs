@@ -1,0 +1,192 @@
+//! Reorder policy: safety stock, reorder point, order-up-to level, and the
+//! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// What the policy needs to know about one SKU-location.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PolicyInput {
+    /// Forecast mean demand per day (d̄).
+    pub mean_daily_demand: f64,
+    /// Standard deviation of one day's demand (σ_d).
+    pub sigma_daily_demand: f64,
+    /// Mean lead time L in days.
+    pub lead_time_days: f64,
+    /// Standard deviation of the lead time σ_L in days.
+    pub lead_time_std_days: f64,
+    /// Review period R in days (time between two order opportunities).
+    pub review_period_days: f64,
+    /// Cycle service level target: probability of no stock-out in a replenishment cycle.
+    pub service_level: f64,
+    /// Cost per unit, for the economic order quantity.
+    pub unit_cost: f64,
+    /// Fixed cost of placing one order line (K).
+    pub ordering_cost: f64,
+    /// Holding cost per year as a fraction of unit cost (h = rate × unit cost).
+    pub holding_rate: f64,
+}
+
+/// The levels of a periodic-review (R, s, S) policy and the numbers behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PolicyLevels {
+    /// Protection interval P = L + R.
+    pub protection_days: f64,
+    /// d̄ · P.
+    pub demand_over_protection: f64,
+    /// z = Φ⁻¹(service level).
+    pub z: f64,
+    /// SS = z · sqrt(P · σ_d² + d̄² · σ_L²).
+    pub safety_stock: f64,
+    /// s = d̄ · P + SS: order when the inventory position is at or below it.
+    pub reorder_point: f64,
+    /// Economic order quantity sqrt(2 K λ / h), λ = 365 · d̄ (0 when not defined).
+    pub eoq: f64,
+    /// Q = max(EOQ, d̄ · R): the cycle stock ordered on top of s.
+    pub cycle_quantity: f64,
+    /// S = s + Q: order up to this level.
+    pub order_up_to: f64,
+}
+
+/// Computes the policy levels. `service_level` must be in (0, 1) (checked by the
+/// configuration); all other inputs are ≥ 0.
+pub fn levels(input: &PolicyInput) -> PolicyLevels {
+    let d = input.mean_daily_demand;
+    let p = input.lead_time_days + input.review_period_days;
+    let z = standard_normal_quantile(input.service_level);
+    let variance = p * input.sigma_daily_demand.powi(2) + d * d * input.lead_time_std_days.powi(2);
+    let safety_stock = (z * variance.sqrt()).max(0.0);
+    let demand_over_protection = d * p;
+    let reorder_point = demand_over_protection + safety_stock;
+    let h = input.holding_rate * input.unit_cost;
+    let annual = 365.0 * d;
+    let eoq = if h > 0.0 && annual > 0.0 { (2.0 * input.ordering_cost * annual / h).sqrt() } else { 0.0 };
+    let cycle_quantity = eoq.max(d * input.review_period_days);
+    PolicyLevels {
+        protection_days: p,
+        demand_over_protection,
+        z,
+        safety_stock,
+        reorder_point,
+        eoq,
+        cycle_quantity,
+        order_up_to: reorder_point + cycle_quantity,
+    }
+}
+
+/// Φ⁻¹(p) for 0 < p < 1.
+pub fn standard_normal_quantile(p: f64) -> f64 {
+    // Normal::new(0, 1) cannot fail; fall back to the identity distribution's
+    // parameters rather than unwrap.
+    match Normal::new(0.0, 1.0) {
+        Ok(n) => n.inverse_cdf(p),
+        Err(_) => f64::NAN,
+    }
+}
+
+/// Order-quantity constraints from the supply terms.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OrderConstraints {
+    pub moq: f64,
+    pub pack_size: f64,
+    pub max_order: Option<f64>,
+}
+
+/// A rounded order quantity and the steps that produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rounded {
+    pub quantity: f64,
+    pub steps: Vec<String>,
+}
+
+/// Rounds a net requirement to an orderable quantity. The one rule, in this order:
+/// 1. nothing is ordered for a requirement ≤ 0;
+/// 2. raise to the minimum order quantity;
+/// 3. round **up** to a multiple of the pack size;
+/// 4. cap at the maximum order, rounded **down** to a pack multiple.
+///
+/// Ingestion guarantees that the capped quantity is still ≥ MOQ.
+pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
+    let mut steps = Vec::new();
+    if net_requirement <= 0.0 {
+        return Rounded { quantity: 0.0, steps };
+    }
+    let mut q = net_requirement;
+    if q < c.moq {
+        steps.push(format!("raised {} to MOQ {}", fmt_qty(q), fmt_qty(c.moq)));
+        q = c.moq;
+    }
+    let packs = (q / c.pack_size - 1e-9).ceil();
+    let rounded = packs * c.pack_size;
+    if (rounded - q).abs() > 1e-9 {
+        steps.push(format!("rounded {} up to {} × pack {} = {}", fmt_qty(q), packs, fmt_qty(c.pack_size), fmt_qty(rounded)));
+    }
+    q = rounded;
+    if let Some(max) = c.max_order {
+        if q > max {
+            let capped = (max / c.pack_size + 1e-9).floor() * c.pack_size;
+            steps.push(format!("capped {} at max order {} → {}", fmt_qty(q), fmt_qty(max), fmt_qty(capped)));
+            q = capped;
+        }
+    }
+    Rounded { quantity: q, steps }
+}
+
+/// Formats a quantity for explanations: whole numbers without decimals, others to 2 places.
+pub(crate) fn fmt_qty(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round())
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn textbook_safety_stock() {
+        // d̄ = 10/day, σ_d = 3, L = 4, σ_L = 1, R = 1, CSL 95% (z = 1.6449):
+        // SS = 1.6449 · sqrt(5·9 + 100·1) = 1.6449 · 12.0416 = 19.807
+        let l = levels(&PolicyInput {
+            mean_daily_demand: 10.0,
+            sigma_daily_demand: 3.0,
+            lead_time_days: 4.0,
+            lead_time_std_days: 1.0,
+            review_period_days: 1.0,
+            service_level: 0.95,
+            unit_cost: 2.0,
+            ordering_cost: 50.0,
+            holding_rate: 0.25,
+        });
+        assert!(close(l.z, 1.644854, 1e-5), "z = {}", l.z);
+        assert!(close(l.safety_stock, 19.8068, 1e-3), "SS = {}", l.safety_stock);
+        assert!(close(l.reorder_point, 50.0 + 19.8068, 1e-3));
+        // EOQ = sqrt(2·50·3650 / 0.5) = 854.4
+        assert!(close(l.eoq, 854.40, 1e-2), "eoq = {}", l.eoq);
+        assert!(close(l.order_up_to, l.reorder_point + l.eoq, 1e-9));
+    }
+
+    #[test]
+    fn rounding_order_is_moq_then_pack_then_max() {
+        let c = OrderConstraints { moq: 20.0, pack_size: 12.0, max_order: Some(100.0) };
+        assert_eq!(round_order(0.0, &c).quantity, 0.0);
+        assert_eq!(round_order(-5.0, &c).quantity, 0.0);
+        // 3 → MOQ 20 → 2 packs = 24
+        let r = round_order(3.0, &c);
+        assert_eq!(r.quantity, 24.0);
+        assert_eq!(r.steps.len(), 2);
+        // 36 is already a pack multiple above MOQ
+        assert_eq!(round_order(36.0, &c).quantity, 36.0);
+        assert!(round_order(36.0, &c).steps.is_empty());
+        // 150 → 156 → capped to 96 (8 packs ≤ 100)
+        let r = round_order(150.0, &c);
+        assert_eq!(r.quantity, 96.0);
+        assert_eq!(r.steps.len(), 2);
+    }
+}
