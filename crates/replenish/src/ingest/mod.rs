@@ -576,10 +576,17 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
 
     // Cross-references. Only checked against tables that were read, so that a
     // missing items.csv does not turn every sales row into a problem.
-    let skus: BTreeSet<&str> = items.iter().map(|(_, i)| i.sku.as_str()).collect();
-    let location_ids: BTreeSet<String> = inventory.iter().map(|(_, r)| r.location.clone()).collect();
-    let locations: BTreeSet<&str> = location_ids.iter().map(String::as_str).collect();
-    let supplier_ids: BTreeSet<&str> = suppliers.iter().map(|s: &Supplier| s.id.as_str()).collect();
+    // A key counts as defined when any row of its master table names it, even a row
+    // rejected for another reason: one bad unit cost must not turn every sale of
+    // that SKU into a second, misleading "unknown SKU" problem.
+    let skus = declared(&t_items, "sku");
+    let location_ids = declared(&t_inv, "location");
+    let supplier_ids = declared(&t_sup, "supplier_id");
+    let (skus, locations, supplier_ids): (BTreeSet<&str>, BTreeSet<&str>, BTreeSet<&str>) = (
+        skus.iter().map(String::as_str).collect(),
+        location_ids.iter().map(String::as_str).collect(),
+        supplier_ids.iter().map(String::as_str).collect(),
+    );
     let check_items = t_items.is_some();
     let check_locs = t_inv.is_some();
     let mut bad_refs: BTreeSet<(String, u64)> = BTreeSet::new();
@@ -719,8 +726,8 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     if no_inv > 0 {
         report.notes.push(format!("{no_inv} SKU-location(s) with sales but no inventory row: planned with on hand 0"));
     }
-    drop(locations);
-    let locations: Vec<Location> = location_ids.into_iter().map(|id| Location { id }).collect();
+    let locations: BTreeSet<&str> = inventory.iter().map(|r| r.location.as_str()).collect();
+    let locations: Vec<Location> = locations.into_iter().map(|id| Location { id: id.to_string() }).collect();
     report.items = items.len();
     report.locations = locations.len();
     report.suppliers = suppliers.len();
@@ -736,6 +743,13 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         },
         report,
     })
+}
+
+/// Every non-empty value of a column, over all rows of a table.
+fn declared(table: &Option<Table>, col: &str) -> BTreeSet<String> {
+    let Some(t) = table else { return BTreeSet::new() };
+    let Some(&i) = t.index.get(col) else { return BTreeSet::new() };
+    t.rows.iter().chain(&t.rejected).filter_map(|(_, f)| f.get(i)).filter(|v| !v.is_empty()).cloned().collect()
 }
 
 #[derive(Default)]

@@ -46,7 +46,9 @@ pub(crate) struct Table {
     pub index: BTreeMap<String, usize>,
     /// (1-based line number, fields).
     pub rows: Vec<(u64, Vec<String>)>,
-    /// Rows that could not be split into fields (encoding, field count).
+    /// Rows rejected while reading (encoding, field count), decoded lossily. Used
+    /// only to know which keys a table declares, never as data.
+    pub rejected: Vec<(u64, Vec<String>)>,
     pub rejected_rows: usize,
     pub mapping: ColumnMapping,
 }
@@ -135,6 +137,7 @@ pub(crate) fn read_table(
         }
     }
     let mut rows = Vec::new();
+    let mut rejected = Vec::new();
     let mut rejected_rows = 0;
     for rec in records {
         let rec = match rec {
@@ -158,6 +161,7 @@ pub(crate) fn read_table(
         }
         if rec.len() != headers.len() {
             rejected_rows += 1;
+            rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
             problems.push(Problem {
                 file: file.into(),
                 row: Some(line),
@@ -196,9 +200,10 @@ pub(crate) fn read_table(
             rows.push((line, fields));
         } else {
             rejected_rows += 1;
+            rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
         }
     }
-    Some(Table { file: file.into(), headers, index, rows, rejected_rows, mapping: mapping.clone() })
+    Some(Table { file: file.into(), headers, index, rows, rejected, rejected_rows, mapping: mapping.clone() })
 }
 
 impl Table {

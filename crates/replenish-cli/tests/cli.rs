@@ -1,0 +1,104 @@
+//! The `replenish` binary end to end: demo outputs, bad input exit codes and messages.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_replenish"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+#[test]
+fn demo_writes_plan_and_orders_with_a_positive_total() {
+    let out = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // A smaller company keeps the debug-build test fast; the full demo runs in CI via the README command.
+    let o = bin()
+        .args(["demo", "--skus", "40", "--days", "200", "--out"])
+        .arg(out.path())
+        .arg("--write-data")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("purchase orders"), "{stdout}");
+    for f in ["plan.csv", "purchase_orders.csv", "purchase_orders.json", "summary.json", "quality.json"] {
+        assert!(out.path().join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    let total: f64 = summary["order_value"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert!(total > 0.0, "order value {total}");
+    assert!(summary["purchase_orders"].as_u64().unwrap() > 0);
+    for f in ["items.csv", "suppliers.csv", "sales.csv", "inventory.csv", "open_orders.csv", "stockouts.csv"] {
+        assert!(data.path().join(f).is_file(), "{f} missing");
+    }
+    // Planning the written folder gives the same plan as the demo.
+    let out2 = tempfile::tempdir().unwrap();
+    let o = bin().arg("plan").arg("--data").arg(data.path()).arg("--out").arg(out2.path()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read(out.path().join("plan.csv")).unwrap(),
+        std::fs::read(out2.path().join("plan.csv")).unwrap()
+    );
+}
+
+#[test]
+fn bad_input_exits_non_zero_naming_file_row_and_column() {
+    for (name, needle) in [
+        ("bad_quantity", "sales.csv:5:quantity: `seven` is not a number"),
+        ("unknown_sku", "sales.csv:17:sku: unknown SKU `Z`"),
+        ("negative_lead_time", "suppliers.csv:3:lead_time_days: -4 is not allowed"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let o = bin().arg("plan").arg("--data").arg(fixture(name)).arg("--out").arg(out.path()).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(needle), "{name}: {stderr}");
+        assert!(!out.path().join("plan.csv").exists(), "{name}: no plan on bad input");
+    }
+}
+
+#[test]
+fn config_file_is_applied_and_bad_config_rejected() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .arg("plan")
+        .arg("--data")
+        .arg(fixture("small"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--config")
+        .arg(fixture("small").join("config.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = std::fs::read_to_string(out.path().join("plan.csv")).unwrap();
+    assert!(plan.contains("WindowAverage(7)"));
+
+    let cfg = out.path().join("bad.toml");
+    std::fs::write(&cfg, "[plan]\nservice_level = 1.5\n").unwrap();
+    let o = bin().arg("plan").arg("--data").arg(fixture("small")).arg("--out").arg(out.path()).arg("--config").arg(&cfg).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("service_level"));
+}
+
+#[test]
+fn missing_folder_is_a_clean_error() {
+    let o = bin().args(["plan", "--data", "/nonexistent/replenish", "--out", "/tmp/x"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/replenish"));
+}
+
+#[test]
+fn help_explains_every_option() {
+    let o = bin().args(["plan", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for opt in ["--data", "--out", "--config"] {
+        assert!(help.contains(opt), "{help}");
+    }
+}

@@ -1,0 +1,30 @@
+//! Helpers shared by the integration tests: paths to the repository's fixtures.
+#![allow(dead_code)]
+
+use replenish::ingest::{Inputs, TableInput};
+use std::path::PathBuf;
+
+/// `tests/` at the repository root.
+pub fn repo_tests() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_tests().join("fixtures").join(name)
+}
+
+/// The small fixture's tables with one table replaced by `text`.
+pub fn small_with(table: &str, text: &str) -> Inputs {
+    let mut inputs = replenish::ingest::read_inputs(fixture("small")).unwrap();
+    let t = Some(TableInput::new(format!("{table}.csv"), text.as_bytes().to_vec()));
+    match table {
+        "items" => inputs.items = t,
+        "suppliers" => inputs.suppliers = t,
+        "sales" => inputs.sales = t,
+        "inventory" => inputs.inventory = t,
+        "open_orders" => inputs.open_orders = t,
+        "stockouts" => inputs.stockouts = t,
+        other => panic!("no table {other}"),
+    }
+    inputs
+}

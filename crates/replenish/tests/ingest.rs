@@ -1,0 +1,236 @@
+//! Validation: every problem is found, located by file, row and column, and typed.
+
+mod common;
+
+use common::*;
+use replenish::ingest::{parse, ColumnMapping, IngestOptions, ReturnsPolicy, TableInput};
+use replenish::{Error, Problem, ProblemKind};
+use serde::Deserialize;
+
+fn problems(inputs: &replenish::Inputs, opts: &IngestOptions) -> Vec<Problem> {
+    match parse(inputs, opts) {
+        Err(Error::Validation { problems, .. }) => problems,
+        Err(e) => panic!("expected a validation error, got {e}"),
+        Ok(_) => panic!("expected a validation error, got success"),
+    }
+}
+
+fn one(inputs: &replenish::Inputs) -> Problem {
+    let p = problems(inputs, &IngestOptions::default());
+    assert_eq!(p.len(), 1, "{p:#?}");
+    p.into_iter().next().unwrap()
+}
+
+#[derive(Deserialize)]
+struct Expected {
+    file: String,
+    row: u64,
+    column: String,
+    kind: ProblemKind,
+}
+
+#[test]
+fn bad_fixtures_report_file_row_and_column() {
+    for name in ["bad_quantity", "unknown_sku", "negative_lead_time"] {
+        let dir = fixture(name);
+        let expected: Vec<Expected> =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let got = problems(&replenish::ingest::read_inputs(&dir).unwrap(), &IngestOptions::default());
+        assert_eq!(got.len(), expected.len(), "{name}: {got:#?}");
+        for (g, e) in got.iter().zip(&expected) {
+            assert!(g.file.ends_with(&e.file), "{name}: file {} vs {}", g.file, e.file);
+            assert_eq!(g.row, Some(e.row), "{name}");
+            assert_eq!(g.column.as_deref(), Some(e.column.as_str()), "{name}");
+            assert_eq!(g.kind, e.kind, "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_small_fixture_is_valid_and_summarised() {
+    let ing = replenish::read_folder(fixture("small"), &IngestOptions::default()).unwrap();
+    let r = &ing.report;
+    assert_eq!((r.items, r.locations, r.suppliers, r.series), (3, 2, 1, 3));
+    assert_eq!(r.sales_lines, 19);
+    assert_eq!(r.return_lines, 1);
+    assert_eq!(r.returned_units, 1.0);
+    assert_eq!(r.stockout_days, 1);
+    assert!(r.notes.iter().any(|n| n.contains("return line")), "{:?}", r.notes);
+    for f in &r.files {
+        assert_eq!(f.rows_rejected, 0, "{f:?}");
+        assert_eq!(f.rows_read, f.rows_accepted);
+    }
+    // A,L1 has no sales on 03-05 (the stock-out day): zero quantity, flagged.
+    let d = &ing.dataset.demand;
+    let a = d.series(d.find("A", "L1").unwrap());
+    assert_eq!(a.quantity.len(), 9);
+    assert_eq!(a.quantity[4], 0.0);
+    assert!(a.stockout[4]);
+    assert!(a.promotion[2]);
+    // B,L1 on 03-03: the return is excluded, so demand stays 2.
+    let b = d.series(d.find("B", "L1").unwrap());
+    assert_eq!(b.quantity[2], 2.0);
+    // B,L2 sold only on the last day.
+    assert_eq!(d.series(d.find("B", "L2").unwrap()).quantity, &[1.0]);
+}
+
+#[test]
+fn returns_can_be_netted_against_same_day_sales() {
+    let opts = IngestOptions { returns: ReturnsPolicy::NetSameDay, ..Default::default() };
+    let ing = replenish::read_folder(fixture("small"), &opts).unwrap();
+    let d = &ing.dataset.demand;
+    assert_eq!(d.series(d.find("B", "L1").unwrap()).quantity[2], 1.0);
+    assert!(ing.report.notes.iter().any(|n| n.contains("net_same_day")));
+}
+
+#[test]
+fn all_problems_are_collected_not_just_the_first() {
+    let sales = "date,sku,location,quantity\n2025-03-01,A,L1,x\n2025-13-01,A,L1,1\n2025-03-02,Q,L9,1\n,A,L1,1\n";
+    let p = problems(&small_with("sales", sales), &IngestOptions::default());
+    let kinds: Vec<(Option<u64>, Option<&str>, ProblemKind)> =
+        p.iter().map(|p| (p.row, p.column.as_deref(), p.kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (Some(2), Some("quantity"), ProblemKind::InvalidNumber),
+            (Some(3), Some("date"), ProblemKind::InvalidDate),
+            (Some(4), Some("sku"), ProblemKind::UnknownReference),
+            (Some(4), Some("location"), ProblemKind::UnknownReference),
+            (Some(5), Some("date"), ProblemKind::MissingValue),
+        ]
+    );
+}
+
+#[test]
+fn missing_required_column_is_named() {
+    let p = one(&small_with("inventory", "sku,location,as_of\nA,L1,2025-03-09\nB,L1,2025-03-09\nB,L2,2025-03-09\n"));
+    assert_eq!(p.kind, ProblemKind::MissingColumn);
+    assert_eq!(p.column.as_deref(), Some("on_hand"));
+    assert!(p.message.contains("sku, location, as_of"), "{}", p.message);
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    let p = problems(&small_with("items", ""), &IngestOptions::default());
+    assert!(p.iter().any(|p| p.kind == ProblemKind::EmptyFile && p.file == "items.csv"), "{p:#?}");
+    // No suppliers at all: the file is reported empty (and the open orders naming S1
+    // then name an unknown supplier).
+    let p = problems(&small_with("suppliers", "supplier_id,sku,lead_time_days\n"), &IngestOptions::default());
+    assert_eq!((p[0].file.as_str(), p[0].kind), ("suppliers.csv", ProblemKind::EmptyFile));
+    // open orders may legitimately be empty
+    assert!(parse(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\n"), &IngestOptions::default()).is_ok());
+}
+
+#[test]
+fn missing_required_file() {
+    let mut inputs = replenish::ingest::read_inputs(fixture("small")).unwrap();
+    inputs.inventory = None;
+    let p = problems(&inputs, &IngestOptions::default());
+    assert!(p.iter().any(|p| p.kind == ProblemKind::MissingFile && p.file == "inventory.csv"), "{p:#?}");
+}
+
+#[test]
+fn non_utf8_bytes_are_located() {
+    let mut bytes = b"sku,name,category,unit_cost\nA,Apple,Bev,2\nB,Bisc\xE9its,Snacks,1\nC,Candles,H,10\n".to_vec();
+    let mut inputs = small_with("items", "");
+    inputs.items = Some(TableInput::new("items.csv", std::mem::take(&mut bytes)));
+    let p = one(&inputs);
+    assert_eq!((p.row, p.column.as_deref(), p.kind), (Some(3), Some("name"), ProblemKind::InvalidEncoding));
+}
+
+#[test]
+fn bom_is_ignored() {
+    let text = "\u{FEFF}sku,name,category,unit_cost\nA,Apple,Bev,2\nB,B,Snacks,1\nC,C,H,10\n";
+    assert!(parse(&small_with("items", text), &IngestOptions::default()).is_ok());
+}
+
+#[test]
+fn duplicate_keys_point_at_the_first_row() {
+    let p = one(&small_with("items", "sku,unit_cost\nA,1\nB,1\nC,1\nA,2\n"));
+    assert_eq!((p.row, p.kind), (Some(5), ProblemKind::DuplicateKey));
+    assert!(p.message.contains("row 2"), "{}", p.message);
+    let p = one(&small_with("inventory", "sku,location,on_hand,as_of\nA,L1,1,2025-03-09\nB,L1,1,2025-03-09\nB,L2,1,2025-03-09\nA,L1,5,2025-03-09\n"));
+    assert_eq!((p.row, p.kind), (Some(5), ProblemKind::DuplicateKey));
+}
+
+#[test]
+fn wrong_field_count_is_a_malformed_row() {
+    let p = one(&small_with("items", "sku,unit_cost\nA,1\nB,1,extra\nC,1\n"));
+    assert_eq!((p.row, p.kind), (Some(3), ProblemKind::MalformedRow));
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    let p = problems(&small_with("items", "sku,unit_cost\nA,NaN\nB,inf\nC,1\n"), &IngestOptions::default());
+    assert_eq!(p.len(), 2);
+    assert!(p.iter().all(|p| p.kind == ProblemKind::InvalidNumber));
+}
+
+#[test]
+fn negative_moq_and_inconsistent_max_order() {
+    let text = "supplier_id,sku,lead_time_days,moq,pack_size,max_order\nS1,A,4,-1,12,\nS1,B,4,30,12,24\n";
+    let p = problems(&small_with("suppliers", text), &IngestOptions::default());
+    let k: Vec<_> = p.iter().map(|p| (p.row, p.column.as_deref(), p.kind)).collect();
+    assert_eq!(k, vec![(Some(2), Some("moq"), ProblemKind::OutOfRange), (Some(3), Some("max_order"), ProblemKind::Inconsistent)]);
+}
+
+#[test]
+fn invalid_status_and_weekday() {
+    let p = one(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S1,A,L1,5,2025-03-01,shipped\n"));
+    assert_eq!((p.column.as_deref(), p.kind), (Some("status"), ProblemKind::InvalidValue));
+    assert!(p.message.contains("partially_received"));
+    let p = one(&small_with("suppliers", "supplier_id,sku,lead_time_days,order_weekdays\nS1,A,4,Mon|Funday\nS1,B,4,\n"));
+    assert_eq!((p.column.as_deref(), p.kind), (Some("order_weekdays"), ProblemKind::InvalidValue));
+}
+
+#[test]
+fn unknown_supplier_on_an_open_order() {
+    let p = one(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S9,A,L1,5,2025-03-01,sent\n"));
+    assert_eq!((p.column.as_deref(), p.kind), (Some("supplier_id"), ProblemKind::UnknownReference));
+}
+
+#[test]
+fn column_mapping_reads_an_erp_export_unchanged() {
+    // A German ERP export: semicolons, decimal commas, thousands dots, dd.mm.yyyy dates, own names.
+    let sales = "Datum;Artikel;Filiale;Menge;Preis\n01.03.2025;A;L1;1.200,5;3,50\n02.03.2025;B;L1;2;2,00\n";
+    let mut opts = IngestOptions::default();
+    opts.tables.insert(
+        "sales".into(),
+        ColumnMapping {
+            rename: [("Datum", "date"), ("Artikel", "sku"), ("Filiale", "location"), ("Menge", "quantity"), ("Preis", "price")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            date_format: Some("%d.%m.%Y".into()),
+            decimal_separator: ',',
+            thousands_separator: Some('.'),
+            delimiter: ';',
+        },
+    );
+    let ing = parse(&small_with("sales", sales), &opts).unwrap();
+    let d = &ing.dataset.demand;
+    let a = d.series(d.find("A", "L1").unwrap());
+    assert_eq!(a.quantity[0], 1200.5);
+    assert_eq!(a.price[0], 3.5);
+    // Problems name the column as written in the user's file.
+    let bad = "Datum;Artikel;Filiale;Menge;Preis\n2025-03-01;A;L1;1;3,50\n";
+    let p = problems(&small_with("sales", bad), &opts);
+    assert_eq!((p[0].row, p[0].column.as_deref(), p[0].kind), (Some(2), Some("Datum"), ProblemKind::InvalidDate));
+}
+
+#[test]
+fn timestamps_are_aggregated_to_days() {
+    let sales = "timestamp,sku,location,quantity\n2025-03-01T09:00:00,A,L1,1\n2025-03-01T17:30:00,A,L1,2\n2025-03-02 08:00:00,A,L1,4\n";
+    let mut inputs = small_with("sales", sales);
+    inputs.stockouts = None;
+    let ing = parse(&inputs, &IngestOptions::default()).unwrap();
+    let d = &ing.dataset.demand;
+    assert_eq!(d.series(d.find("A", "L1").unwrap()).quantity, &[3.0, 4.0]);
+    assert_eq!(ing.report.sales_lines, 3);
+}
+
+#[test]
+fn problems_display_as_file_row_column() {
+    let p = one(&small_with("items", "sku,unit_cost\nA,abc\nB,1\nC,1\n"));
+    assert_eq!(p.to_string(), "items.csv:2:unit_cost: `abc` is not a number (invalid_number)");
+}

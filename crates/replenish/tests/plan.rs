@@ -1,0 +1,161 @@
+//! The plan on the small fixture, checked against numbers computed by hand
+//! (docs/policy.md, "Worked example"), and the demo plan against the golden file
+//! shared with the Python and Node tests.
+
+mod common;
+
+use common::*;
+use replenish::plan::{LineAction, PlanConfig, RunConfig};
+use replenish::{demo, ingest, plan};
+
+fn small_plan() -> replenish::Plan {
+    let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
+    let data = replenish::read_folder(fixture("small"), &cfg.ingest).unwrap();
+    plan(&data.dataset, &cfg.plan).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-3
+}
+
+#[test]
+fn small_fixture_matches_hand_computation() {
+    let p = small_plan();
+    assert_eq!(p.lines.len(), 4);
+    let a = &p.lines[0];
+    assert_eq!((a.sku.as_str(), a.location.as_str()), ("A", "L1"));
+    // window of 7 uncensored days skips the stock-out of 03-05: 10,13,7,13,7,13,7
+    assert_eq!(a.mean_daily_demand, 10.0);
+    assert_eq!(a.sigma_daily_demand, 3.0);
+    assert_eq!(a.censored_days, 1);
+    // P = L + R = 4 + 1; SS = 1.644854 · sqrt(5·9 + 10²·1²) = 19.8067
+    assert_eq!(a.protection_days, 5.0);
+    assert!(close(a.safety_stock, 19.8067), "{}", a.safety_stock);
+    assert!(close(a.reorder_point, 69.8067));
+    // EOQ = sqrt(2·25·3650 / (0.25·2)) = 604.152
+    assert!(close(a.eoq, 604.1523));
+    assert!(close(a.order_up_to, 673.959));
+    // position = 40 on hand + 10 on order (sent; received and cancelled lines do not count) − 5 reserved
+    assert_eq!((a.on_hand, a.on_order, a.reserved, a.inventory_position), (40.0, 10.0, 5.0, 45.0));
+    assert!(a.below_reorder_point);
+    assert!(close(a.net_requirement, 628.959));
+    // MOQ 20 (no change) → 53 packs of 12 = 636 → max order 100 → 8 packs = 96
+    assert_eq!(a.order_quantity, 96.0);
+    assert_eq!(a.rounding.len(), 2, "{:?}", a.rounding);
+    assert_eq!(a.order_value, 192.0);
+    assert_eq!(a.action, LineAction::Order);
+    assert!(a.explanation.contains("reorder point 69.81"), "{}", a.explanation);
+
+    let b1 = &p.lines[1];
+    assert_eq!((b1.sku.as_str(), b1.location.as_str(), b1.action), ("B", "L1", LineAction::NoOrder));
+    assert_eq!((b1.reorder_point, b1.order_quantity), (10.0, 0.0));
+
+    let b2 = &p.lines[2];
+    assert_eq!((b2.sku.as_str(), b2.location.as_str()), ("B", "L2"));
+    assert_eq!(b2.inventory_position, -2.0); // 0 on hand − 2 backordered
+    assert_eq!(b2.order_quantity, 278.0); // ceil(5 + 270.185 + 2)
+    assert_eq!(p.lines[3].action, LineAction::NoSupplier);
+
+    assert_eq!(p.purchase_orders.len(), 2);
+    let po = &p.purchase_orders[0];
+    assert_eq!((po.po_number.as_str(), po.supplier_id.as_str(), po.location.as_str()), ("PO-20250309-0001", "S1", "L1"));
+    assert_eq!(po.total_value, 192.0);
+    assert_eq!(p.purchase_orders[1].total_value, 278.0);
+    assert_eq!(p.summary.order_value["EUR"], 470.0);
+    assert_eq!(p.summary.no_supplier, 1);
+    assert_eq!(a.po_number.as_deref(), Some("PO-20250309-0001"));
+}
+
+#[test]
+fn the_forecast_is_not_dragged_down_by_a_stockout() {
+    // Treating the stock-out day as zero demand would give a lower mean.
+    let p = small_plan();
+    assert_eq!(p.lines[0].mean_daily_demand, 10.0);
+}
+
+#[test]
+fn order_weekdays_move_the_order_date() {
+    let mut inputs = small_with("suppliers", "supplier_id,sku,lead_time_days,moq,pack_size,order_cycle_days,order_weekdays\nS1,A,4,0,1,7,Wed|Fri\nS1,B,4,0,1,7,Wed|Fri\n");
+    inputs.stockouts = None;
+    let data = ingest::parse(&inputs, &Default::default()).unwrap();
+    let p = plan(&data.dataset, &PlanConfig::default()).unwrap();
+    // 2025-03-09 is a Sunday: next Wednesday is 03-12; delivery 4 days later.
+    let a = &p.lines[0];
+    assert_eq!(a.order_date.map(|d| d.to_string()).as_deref(), Some("2025-03-12"));
+    assert_eq!(a.expected_delivery.map(|d| d.to_string()).as_deref(), Some("2025-03-16"));
+    assert_eq!(a.review_period_days, 7.0);
+}
+
+#[test]
+fn category_service_level_overrides_default_and_is_traced() {
+    let data = replenish::read_folder(fixture("small"), &Default::default()).unwrap();
+    let mut cfg = PlanConfig::default();
+    cfg.category_service_levels.insert("Beverages".into(), 0.99);
+    let p = plan(&data.dataset, &cfg).unwrap();
+    assert_eq!(p.lines[0].service_level, 0.99);
+    assert_eq!(p.lines[0].service_level_source, "category:Beverages");
+    assert_eq!(p.lines[1].service_level_source, "default");
+}
+
+#[test]
+fn invalid_configuration_is_a_typed_error() {
+    let data = replenish::read_folder(fixture("small"), &Default::default()).unwrap();
+    for (cfg, field) in [
+        (PlanConfig { service_level: 1.0, ..Default::default() }, "service_level"),
+        (PlanConfig { review_period_days: -1.0, ..Default::default() }, "review_period_days"),
+        (PlanConfig { po_prefix: "P O".into(), ..Default::default() }, "po_prefix"),
+    ] {
+        match plan(&data.dataset, &cfg) {
+            Err(replenish::Error::Config { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("expected config error for {field}, got {other:?}"),
+        }
+    }
+    assert!(matches!(RunConfig::from_toml("[plan]\nservice_levle = 0.9\n"), Err(replenish::Error::Config { .. })));
+}
+
+/// The golden file holds the demo plan's decisions at full precision; the Python and
+/// Node tests compare their plans to the same file, so all three languages agree.
+#[test]
+fn demo_plan_matches_golden() {
+    let inputs = demo::generate(&demo::DemoConfig::default());
+    let data = ingest::parse(&inputs, &Default::default()).unwrap();
+    let p = plan(&data.dataset, &PlanConfig::default()).unwrap();
+    let golden = golden_of(&p);
+    let path = repo_tests().join("golden/demo_plan.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, golden).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).expect("tests/golden/demo_plan.json (run with UPDATE_GOLDEN=1 to create)");
+    assert_eq!(golden, expected, "demo plan differs from tests/golden/demo_plan.json");
+}
+
+/// Golden fields, one JSON array per plan line and per PO (one line of text each).
+fn golden_of(p: &replenish::Plan) -> String {
+    let fields = serde_json::to_string(&GOLDEN_LINE_FIELDS).unwrap();
+    let mut out = format!("{{\n\"line_fields\": {fields},\n\"lines\": [\n");
+    let lines: Vec<String> = p
+        .lines
+        .iter()
+        .map(|l| {
+            let v = serde_json::to_value(l).unwrap();
+            let row: Vec<&serde_json::Value> = GOLDEN_LINE_FIELDS.iter().map(|f| &v[*f]).collect();
+            serde_json::to_string(&row).unwrap()
+        })
+        .collect();
+    out += &lines.join(",\n");
+    out += "\n],\n\"po_fields\": [\"po_number\",\"supplier_id\",\"location\",\"order_date\",\"lines\",\"total_quantity\",\"total_value\"],\n\"purchase_orders\": [\n";
+    let pos: Vec<String> = p
+        .purchase_orders
+        .iter()
+        .map(|o| serde_json::to_string(&serde_json::json!([o.po_number, o.supplier_id, o.location, o.order_date, o.lines.len(), o.total_quantity, o.total_value])).unwrap())
+        .collect();
+    out += &pos.join(",\n");
+    out += &format!("\n],\n\"summary\": {}\n}}\n", serde_json::to_string(&p.summary).unwrap());
+    out
+}
+
+const GOLDEN_LINE_FIELDS: [&str; 14] = [
+    "sku", "location", "action", "supplier_id", "mean_daily_demand", "sigma_daily_demand", "safety_stock",
+    "reorder_point", "order_up_to", "inventory_position", "net_requirement", "order_quantity", "order_value", "po_number",
+];
