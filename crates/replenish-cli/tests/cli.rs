@@ -1,5 +1,7 @@
 //! The `replenish` binary end to end: demo outputs, bad input exit codes and messages.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -174,7 +174,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 (at, at + len)
             });
             let mut recent = 0.0;
-            for d in 0..cfg.days {
+            for (d, &on_promo) in promo.iter().enumerate() {
                 let date = start + Duration::days(d as i64);
                 let t = d as f64 / cfg.days as f64;
                 let weekly = WEEKLY[date.weekday().num_days_from_monday() as usize];
@@ -194,7 +194,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                         }
                     }
                     _ => {
-                        let lambda = level * weekly * if promo[d] { uplift } else { 1.0 };
+                        let lambda = level * weekly * if on_promo { uplift } else { 1.0 };
                         Poisson::new(lambda.max(1e-6)).map_or(0.0, |p| p.sample(&mut rng))
                     }
                 };
@@ -206,8 +206,8 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                     recent += qty;
                 }
                 if qty > 0.0 {
-                    let p = if promo[d] { price * (1.0 - discount) } else { price };
-                    let _ = writeln!(sales, "{date},{sku},{loc},{qty},{:.2},{}", p, u8::from(promo[d]));
+                    let p = if on_promo { price * (1.0 - discount) } else { price };
+                    let _ = writeln!(sales, "{date},{sku},{loc},{qty},{:.2},{}", p, u8::from(on_promo));
                     if rng.random_bool(0.004) {
                         let _ = writeln!(sales, "{date},{sku},{loc},-1,{price:.2},0");
                     }

@@ -254,9 +254,10 @@ impl DemandHistory {
                     revenue[d] += p * r.quantity;
                 }
             }
-            for d in 0..len {
-                if h.quantity[base + d] > 0.0 && revenue[d] > 0.0 {
-                    h.price[base + d] = revenue[d] / h.quantity[base + d];
+            for (d, &rev) in revenue.iter().enumerate() {
+                let q = h.quantity[base + d];
+                if q > 0.0 && rev > 0.0 {
+                    h.price[base + d] = rev / q;
                 }
             }
             h.keys.push(SeriesKey { sku: first.sku.clone(), location: first.location.clone() });

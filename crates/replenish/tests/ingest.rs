@@ -1,5 +1,7 @@
 //! Validation: every problem is found, located by file, row and column, and typed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,8 @@
 //! (docs/policy.md, "Worked example"), and the demo plan against the golden file
 //! shared with the Python and Node tests.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;
