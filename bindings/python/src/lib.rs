@@ -1,1 +1,263 @@
+//! Python bindings: conversion and error mapping only. Every algorithm lives in the
+//! `replenish` crate. Long calls release the GIL; panics are caught and raised as
+//! `replenish.ReplenishError`, never as a Rust panic inside Python.
 
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
+use replenish::plan::{Plan as CorePlan, PlanConfig};
+use replenish::{demo, export, Error};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+create_exception!(_replenish, ReplenishError, PyException, "Base class of every error raised by replenish.");
+create_exception!(_replenish, ValidationError, ReplenishError, "The input data failed validation; `.problems` lists every problem with file, row and column.");
+create_exception!(_replenish, ConfigError, ReplenishError, "A configuration value is invalid; `.field` names it.");
+create_exception!(_replenish, InputError, ReplenishError, "An argument is outside what the function accepts.");
+create_exception!(_replenish, FileError, ReplenishError, "A file or folder could not be read or written.");
+
+/// Converts a core error to the matching Python exception, with its details attached.
+fn to_py(py: Python<'_>, e: Error) -> PyErr {
+    let msg = e.to_string();
+    let result = (|| -> PyResult<PyErr> {
+        Ok(match &e {
+            Error::Validation { problems, summary } => {
+                let err = ValidationError::new_err(msg.clone());
+                let list = PyList::empty(py);
+                for p in problems {
+                    let d = PyDict::new(py);
+                    d.set_item("file", &p.file)?;
+                    d.set_item("row", p.row)?;
+                    d.set_item("column", &p.column)?;
+                    d.set_item("kind", p.kind.as_str())?;
+                    d.set_item("message", &p.message)?;
+                    list.append(d)?;
+                }
+                let v = err.value(py);
+                v.setattr("problems", list)?;
+                v.setattr("summary_json", json(summary.as_ref())?)?;
+                v.setattr("code", e.code())?;
+                err
+            }
+            Error::Config { field, .. } => {
+                let err = ConfigError::new_err(msg.clone());
+                err.value(py).setattr("field", field)?;
+                err.value(py).setattr("code", e.code())?;
+                err
+            }
+            Error::Io { path, .. } => {
+                let err = FileError::new_err(msg.clone());
+                err.value(py).setattr("path", path)?;
+                err.value(py).setattr("code", e.code())?;
+                err
+            }
+            Error::InvalidInput(_) => {
+                let err = InputError::new_err(msg.clone());
+                err.value(py).setattr("code", e.code())?;
+                err
+            }
+        })
+    })();
+    result.unwrap_or_else(|inner| inner)
+}
+
+fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| ReplenishError::new_err(format!("cannot serialise result: {e}")))
+}
+
+/// Runs `f` without the GIL and turns errors and panics into Python exceptions.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    let out = py.detach(|| catch_unwind(AssertUnwindSafe(f)));
+    match out {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(to_py(py, e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(ReplenishError::new_err(format!("internal error (please report it): {what}")))
+        }
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned + Default>(text: Option<&str>, what: &str) -> Result<T, Error> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => serde_json::from_str(t).map_err(|e| Error::Config { field: what.into(), message: e.to_string() }),
+    }
+}
+
+/// A validated dataset and its data-quality report.
+#[pyclass(module = "replenish._replenish", frozen)]
+struct Dataset {
+    inner: Ingested,
+}
+
+#[pymethods]
+impl Dataset {
+    /// The data-quality report as JSON.
+    fn report_json(&self) -> PyResult<String> {
+        json(&self.inner.report)
+    }
+
+    /// One part of the dataset as JSON: `items`, `locations`, `suppliers`,
+    /// `supply_terms`, `inventory`, `open_orders` or `demand` (long records).
+    fn table_json(&self, py: Python<'_>, name: &str) -> PyResult<String> {
+        let d = &self.inner.dataset;
+        run(py, || {
+            let s = match name {
+                "items" => serde_json::to_string(&d.items),
+                "locations" => serde_json::to_string(&d.locations),
+                "suppliers" => serde_json::to_string(&d.suppliers),
+                "supply_terms" => serde_json::to_string(&d.supply_terms),
+                "inventory" => serde_json::to_string(&d.inventory),
+                "open_orders" => serde_json::to_string(&d.open_orders),
+                "demand" => serde_json::to_string(&d.demand.to_records()),
+                other => return Err(Error::InvalidInput(format!("no table `{other}` in a dataset"))),
+            };
+            s.map_err(|e| Error::InvalidInput(e.to_string()))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.inner.report;
+        format!("Dataset(items={}, locations={}, suppliers={}, series={}, demand_days={})", r.items, r.locations, r.suppliers, r.series, r.demand_days)
+    }
+}
+
+/// A plan: lines, purchase orders, summary.
+#[pyclass(module = "replenish._replenish", frozen)]
+struct Plan {
+    inner: CorePlan,
+}
+
+#[pymethods]
+impl Plan {
+    /// The whole plan as JSON.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        run(py, || serde_json::to_string(&self.inner).map_err(|e| Error::InvalidInput(e.to_string())))
+    }
+    /// `plan.csv` text: one row per SKU-location.
+    fn plan_csv(&self, py: Python<'_>) -> PyResult<String> {
+        run(py, || export::plan_csv(&self.inner))
+    }
+    /// `purchase_orders.csv` text: one row per PO line.
+    fn purchase_orders_csv(&self, py: Python<'_>) -> PyResult<String> {
+        run(py, || export::purchase_orders_csv(&self.inner.purchase_orders))
+    }
+    /// `purchase_orders.json` text.
+    fn purchase_orders_json(&self, py: Python<'_>) -> PyResult<String> {
+        run(py, || export::to_json(&self.inner.purchase_orders))
+    }
+    /// The summary printed by the CLI.
+    fn summary_text(&self) -> String {
+        self.inner.summary.to_text()
+    }
+}
+
+fn inputs_from(tables: &Bound<'_, PyDict>) -> PyResult<Inputs> {
+    let mut inputs = Inputs::default();
+    for (k, v) in tables.iter() {
+        let key: String = k.extract()?;
+        let (name, text): (String, Vec<u8>) = v.extract()?;
+        let t = Some(TableInput::new(name, text));
+        match key.as_str() {
+            "items" => inputs.items = t,
+            "suppliers" => inputs.suppliers = t,
+            "sales" => inputs.sales = t,
+            "inventory" => inputs.inventory = t,
+            "open_orders" => inputs.open_orders = t,
+            "stockouts" => inputs.stockouts = t,
+            other => {
+                return Err(InputError::new_err(format!(
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
+                )))
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+/// Validates tables given as `{name: (display_name, csv_bytes)}`.
+#[pyfunction]
+#[pyo3(signature = (tables, ingest_json=None))]
+fn read_tables(py: Python<'_>, tables: &Bound<'_, PyDict>, ingest_json: Option<String>) -> PyResult<Dataset> {
+    let inputs = inputs_from(tables)?;
+    run(py, move || {
+        let opts: IngestOptions = parse_json(ingest_json.as_deref(), "ingest")?;
+        replenish::ingest::parse(&inputs, &opts).map(|inner| Dataset { inner })
+    })
+}
+
+/// Reads and validates the CSV tables of a folder.
+#[pyfunction]
+#[pyo3(signature = (path, ingest_json=None))]
+fn read_folder(py: Python<'_>, path: std::path::PathBuf, ingest_json: Option<String>) -> PyResult<Dataset> {
+    run(py, move || {
+        let opts: IngestOptions = parse_json(ingest_json.as_deref(), "ingest")?;
+        replenish::read_folder(&path, &opts).map(|inner| Dataset { inner })
+    })
+}
+
+/// Plans a dataset with a JSON configuration (`PlanConfig`).
+#[pyfunction]
+#[pyo3(signature = (dataset, config_json=None))]
+fn plan(py: Python<'_>, dataset: &Dataset, config_json: Option<String>) -> PyResult<Plan> {
+    run(py, || {
+        let config = match config_json.as_deref() {
+            None => PlanConfig::default(),
+            Some(t) => PlanConfig::from_json(t)?,
+        };
+        replenish::plan(&dataset.inner.dataset, &config).map(|inner| Plan { inner })
+    })
+}
+
+/// The demo company's tables as `{name: csv_text}`, from a JSON `DemoConfig`.
+#[pyfunction]
+#[pyo3(signature = (config_json=None))]
+fn demo_tables(py: Python<'_>, config_json: Option<String>) -> PyResult<Vec<(String, String)>> {
+    run(py, move || {
+        let cfg: demo::DemoConfig = parse_json(config_json.as_deref(), "demo")?;
+        if cfg.skus == 0 || cfg.locations == 0 || cfg.days == 0 {
+            return Err(Error::InvalidInput("skus, locations and days must be at least 1".into()));
+        }
+        let inputs = demo::generate(&cfg);
+        Ok(inputs
+            .tables()
+            .into_iter()
+            .map(|(name, t)| (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned()))
+            .collect())
+    })
+}
+
+/// Validates a JSON `RunConfig`-style TOML file's text and returns it as JSON
+/// `{"plan": ..., "ingest": ...}` (so Python can read the CLI's config files).
+#[pyfunction]
+fn config_from_toml(py: Python<'_>, text: String) -> PyResult<String> {
+    run(py, move || {
+        let c = replenish::plan::RunConfig::from_toml(&text)?;
+        serde_json::to_string(&c).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+#[pymodule]
+fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("ReplenishError", py.get_type::<ReplenishError>())?;
+    m.add("ValidationError", py.get_type::<ValidationError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add("FileError", py.get_type::<FileError>())?;
+    m.add_class::<Dataset>()?;
+    m.add_class::<Plan>()?;
+    m.add_function(wrap_pyfunction!(read_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(read_folder, m)?)?;
+    m.add_function(wrap_pyfunction!(plan, m)?)?;
+    m.add_function(wrap_pyfunction!(demo_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(config_from_toml, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,359 @@
+"""replenish: turn sales, stock and supplier data into purchase orders you can trust.
+
+The algorithms run in the Rust core; this package converts pandas / polars data
+frames to the core's tables and its results back to data frames.
+
+>>> import replenish
+>>> tables = replenish.demo_data(skus=10, locations=1, days=90)
+>>> result = replenish.plan(tables)
+>>> len(result.lines)
+10
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+import pandas as pd
+
+from . import _replenish
+from ._replenish import (
+    ConfigError,
+    FileError,
+    InputError,
+    ReplenishError,
+    ValidationError,
+)
+
+__version__: str = _replenish.__version__
+
+__all__ = [
+    "ConfigError",
+    "Dataset",
+    "FileError",
+    "InputError",
+    "Plan",
+    "ReplenishError",
+    "ValidationError",
+    "demo_data",
+    "load_config",
+    "plan",
+    "read_folder",
+    "read_tables",
+    "TABLES",
+]
+
+#: Table names the core reads, in report order.
+TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts")
+
+Frame = Any  # a pandas or polars DataFrame
+Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def _is_polars(df: Any) -> bool:
+    return type(df).__module__.split(".")[0] == "polars"
+
+
+def _to_csv_bytes(df: Any) -> bytes:
+    """Serialises a frame (or CSV text) to the CSV the core validates."""
+    if isinstance(df, (bytes, bytearray)):
+        return bytes(df)
+    if isinstance(df, str):
+        return df.encode("utf-8")
+    if _is_polars(df):
+        return df.write_csv().encode("utf-8")
+    if isinstance(df, pd.DataFrame):
+        return df.to_csv(index=False).encode("utf-8")
+    raise InputError(
+        f"expected a pandas or polars DataFrame, or CSV text, got {type(df).__name__}"
+    )
+
+
+def _frame(records: List[Dict[str, Any]], columns: Optional[List[str]], polars: bool) -> Any:
+    if polars:
+        import polars as pl
+
+        if not records and columns:
+            return pl.DataFrame({c: [] for c in columns})
+        return pl.DataFrame(records, infer_schema_length=None)
+    df = pd.DataFrame.from_records(records, columns=columns)
+    return df
+
+
+def _dates(df: Any, cols: List[str], polars: bool) -> Any:
+    if polars:
+        import polars as pl
+
+        return df.with_columns([pl.col(c).str.to_date() for c in cols if c in df.columns and df[c].dtype == pl.String])
+    for c in cols:
+        if c in df.columns:
+            df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def _ingest_json(ingest: Optional[Mapping[str, Any]]) -> Optional[str]:
+    return None if ingest is None else json.dumps(ingest)
+
+
+class Dataset:
+    """A validated dataset and its data-quality report.
+
+    Get one from :func:`read_folder` or :func:`read_tables`; pass it to :func:`plan`.
+    """
+
+    def __init__(self, inner: "_replenish.Dataset", polars: bool = False) -> None:
+        self._inner = inner
+        self._polars = polars
+
+    @property
+    def report(self) -> Dict[str, Any]:
+        """What was read and rejected per file, and every treatment applied."""
+        return json.loads(self._inner.report_json())
+
+    def table(self, name: str) -> Frame:
+        """One part of the canonical model as a data frame: ``items``, ``locations``,
+        ``suppliers``, ``supply_terms``, ``inventory``, ``open_orders``."""
+        df = _frame(json.loads(self._inner.table_json(name)), None, self._polars)
+        return _dates(df, ["as_of", "order_date", "expected_date"], self._polars)
+
+    @property
+    def demand(self) -> Frame:
+        """Daily demand in long format: ``unique_id`` (``sku/location``), ``ds``, ``y``,
+        plus ``sku``, ``location``, ``price``, ``promotion``, ``stockout``."""
+        recs = json.loads(self._inner.table_json("demand"))
+        cols = ["unique_id", "ds", "y", "sku", "location", "price", "promotion", "stockout"]
+        rows = [
+            {
+                "unique_id": f"{r['sku']}/{r['location']}",
+                "ds": r["date"],
+                "y": r["quantity"],
+                "sku": r["sku"],
+                "location": r["location"],
+                "price": r["price"],
+                "promotion": r["promotion"],
+                "stockout": r["stockout"],
+            }
+            for r in recs
+        ]
+        return _dates(_frame(rows, cols, self._polars), ["ds"], self._polars)
+
+    def __repr__(self) -> str:
+        return self._inner.__repr__()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The result of :func:`plan`.
+
+    ``lines``: one row per SKU-location with every number behind the decision;
+    ``purchase_orders``: one row per PO; ``purchase_order_lines``: one row per PO line;
+    ``summary``: headline figures; ``warnings``: what the buyer should know.
+    """
+
+    lines: Frame
+    purchase_orders: Frame
+    purchase_order_lines: Frame
+    summary: Dict[str, Any]
+    warnings: List[str]
+    as_of: str
+    _inner: Any
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The whole plan as plain Python data, exactly as the core produced it."""
+        return json.loads(self._inner.to_json())
+
+    def plan_csv(self) -> str:
+        """``plan.csv`` as written by the CLI."""
+        return self._inner.plan_csv()
+
+    def purchase_orders_csv(self) -> str:
+        """``purchase_orders.csv`` as written by the CLI."""
+        return self._inner.purchase_orders_csv()
+
+    def purchase_orders_json(self) -> str:
+        """``purchase_orders.json`` as written by the CLI."""
+        return self._inner.purchase_orders_json()
+
+    def summary_text(self) -> str:
+        """The summary the CLI prints."""
+        return self._inner.summary_text()
+
+    def write(self, out_dir: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes ``plan.csv``, ``purchase_orders.csv``, ``purchase_orders.json`` and
+        ``summary.json`` to a folder, as the CLI does."""
+        os.makedirs(out_dir, exist_ok=True)
+        files = {
+            "plan.csv": self.plan_csv(),
+            "purchase_orders.csv": self.purchase_orders_csv(),
+            "purchase_orders.json": self.purchase_orders_json(),
+            "summary.json": json.dumps(self.summary, indent=2),
+        }
+        for name, text in files.items():
+            with open(os.path.join(out_dir, name), "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+
+
+def read_folder(path: Union[str, "os.PathLike[str]"], ingest: Optional[Mapping[str, Any]] = None, *, polars: bool = False) -> Dataset:
+    """Reads and validates ``items.csv``, ``suppliers.csv``, ``sales.csv``,
+    ``inventory.csv``, ``open_orders.csv`` (and optional ``stockouts.csv``) from a folder.
+
+    ``ingest`` holds column mappings and the returns policy (docs/configuration.md).
+    Raises :class:`ValidationError` listing every problem with file, row and column.
+    """
+    return Dataset(_replenish.read_folder(os.fspath(path), _ingest_json(ingest)), polars)
+
+
+def read_tables(
+    items: Any,
+    suppliers: Any,
+    sales: Any,
+    inventory: Any,
+    open_orders: Any = None,
+    stockouts: Any = None,
+    *,
+    ingest: Optional[Mapping[str, Any]] = None,
+) -> Dataset:
+    """Validates tables given as pandas or polars DataFrames (or CSV text).
+
+    Problems name the table as ``"<name> (DataFrame)"``; ``row`` is the CSV line
+    number (header = 1), so ``index = row - 2`` is the frame's positional row,
+    also given as ``problem["index"]``.
+    """
+    given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders, stockouts=stockouts)
+    polars = any(_is_polars(v) for v in given.values() if v is not None)
+    tables = {}
+    for name, df in given.items():
+        if df is None:
+            continue
+        label = f"{name} (DataFrame)" if not isinstance(df, (str, bytes, bytearray)) else f"{name}.csv"
+        tables[name] = (label, _to_csv_bytes(df))
+    try:
+        return Dataset(_replenish.read_tables(tables, _ingest_json(ingest)), polars)
+    except ValidationError as e:
+        for p in e.problems:
+            if p["row"] is not None and p["file"].endswith("(DataFrame)"):
+                p["index"] = p["row"] - 2
+        raise
+
+
+def _lines_frame(plan_dict: Dict[str, Any], polars: bool) -> Frame:
+    lines = plan_dict["lines"]
+    for ln in lines:
+        ln["rounding"] = "; ".join(ln["rounding"])
+    cols = list(lines[0].keys()) if lines else None
+    df = _frame(lines, cols, polars)
+    return _dates(df, ["order_date", "expected_delivery"], polars)
+
+
+def plan(
+    data: Data,
+    config: Optional[Mapping[str, Any]] = None,
+    *,
+    ingest: Optional[Mapping[str, Any]] = None,
+) -> Plan:
+    """Plans replenishment: forecast, safety stock, reorder point, order-up-to level,
+    rounded order quantities and purchase orders grouped per supplier and location.
+
+    ``data`` is a :class:`Dataset`, a folder path, or a mapping of table name to
+    pandas/polars DataFrame (``items``, ``suppliers``, ``sales``, ``inventory``,
+    optional ``open_orders`` and ``stockouts``). Results come back as polars frames
+    when the input frames were polars, pandas otherwise.
+
+    ``config`` keys (all optional): ``as_of``, ``service_level``,
+    ``category_service_levels``, ``review_period_days``, ``forecast``
+    (e.g. ``{"model": "window_average", "window": 56}``), ``ordering_cost``,
+    ``holding_rate``, ``po_prefix``.
+    """
+    if isinstance(data, Dataset):
+        ds = data
+    elif isinstance(data, (str, os.PathLike)):
+        ds = read_folder(data, ingest)
+    elif isinstance(data, Mapping):
+        unknown = set(data) - set(TABLES)
+        if unknown:
+            raise InputError(f"unknown table(s) {sorted(unknown)}: expected {', '.join(TABLES)}")
+        missing = [t for t in TABLES[:4] if t not in data]
+        if missing:
+            raise InputError(f"missing table(s) {missing}")
+        ds = read_tables(**{k: v for k, v in data.items()}, ingest=ingest)
+    else:
+        raise InputError(f"data must be a Dataset, a folder path or a mapping of DataFrames, not {type(data).__name__}")
+    cfg = None if config is None else json.dumps(dict(config), default=str)
+    inner = _replenish.plan(ds._inner, cfg)
+    d = json.loads(inner.to_json())
+    polars = ds._polars
+    po_cols = ["po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency", "status", "total_quantity", "total_value", "lines"]
+    pos = [{**{k: po[k] for k in po_cols if k != "lines"}, "lines": len(po["lines"])} for po in d["purchase_orders"]]
+    po_lines = [
+        {"po_number": po["po_number"], "supplier_id": po["supplier_id"], "location": po["location"], **ln}
+        for po in d["purchase_orders"]
+        for ln in po["lines"]
+    ]
+    pol_cols = ["po_number", "supplier_id", "location", "line", "sku", "item_name", "quantity", "pack_size", "unit_cost", "line_value", "expected_delivery"]
+    return Plan(
+        lines=_lines_frame(d, polars),
+        purchase_orders=_dates(_frame(pos, po_cols, polars), ["order_date", "expected_delivery"], polars),
+        purchase_order_lines=_dates(_frame(po_lines, pol_cols, polars), ["expected_delivery"], polars),
+        summary=d["summary"],
+        warnings=d["warnings"],
+        as_of=d["as_of"],
+        _inner=inner,
+    )
+
+
+def demo_data(
+    seed: int = 42,
+    skus: int = 300,
+    locations: int = 3,
+    days: int = 730,
+    *,
+    polars: bool = False,
+) -> Dict[str, Frame]:
+    """The built-in demo company's input tables as data frames (the same data the
+    CLI's ``replenish demo`` plans): ``items``, ``suppliers``, ``sales``,
+    ``inventory``, ``open_orders``, ``stockouts``. Same seed, same data everywhere."""
+    cfg = json.dumps({"seed": seed, "skus": skus, "locations": locations, "days": days})
+    out: Dict[str, Frame] = {}
+    import io
+
+    for name, text in _replenish.demo_tables(cfg):
+        if polars:
+            import polars as pl
+
+            out[name] = pl.read_csv(io.StringIO(text), infer_schema_length=None, schema_overrides=_POLARS_TEXT.get(name))
+        else:
+            out[name] = pd.read_csv(io.StringIO(text), dtype=_PANDAS_TEXT.get(name), keep_default_na=False, na_values=[""])
+    return out
+
+
+# Columns that must stay text when frames are read back (ids, weekday lists).
+_PANDAS_TEXT: Dict[str, Dict[str, Any]] = {
+    "items": {"sku": str, "name": str, "category": str, "brand": str},
+    "suppliers": {"supplier_id": str, "sku": str, "location": str, "order_weekdays": str},
+    "sales": {"sku": str, "location": str, "date": str},
+    "inventory": {"sku": str, "location": str, "as_of": str},
+    "open_orders": {"po_number": str, "supplier_id": str, "sku": str, "location": str, "order_date": str, "expected_date": str},
+    "stockouts": {"sku": str, "location": str, "date": str},
+}
+
+
+def _polars_overrides() -> Dict[str, Dict[str, Any]]:
+    try:
+        import polars as pl
+    except ImportError:  # pragma: no cover - polars is optional
+        return {}
+    return {k: {c: pl.String for c in v} for k, v in _PANDAS_TEXT.items()}
+
+
+_POLARS_TEXT = _polars_overrides()
+
+
+def load_config(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:
+    """Reads a CLI configuration file (TOML with ``[plan]`` and ``[ingest]``) and
+    returns ``{"plan": {...}, "ingest": {...}}`` for :func:`plan`'s ``config`` and
+    ``ingest`` arguments. Raises :class:`ConfigError` on an invalid file."""
+    with open(path, encoding="utf-8") as f:
+        return json.loads(_replenish.config_from_toml(f.read()))

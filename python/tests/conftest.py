@@ -1,0 +1,24 @@
+import json
+import pathlib
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.fixture
+def small_dir() -> pathlib.Path:
+    return FIXTURES / "small"
+
+
+@pytest.fixture
+def small_config() -> dict:
+    import replenish
+
+    return replenish.load_config(FIXTURES / "small" / "config.toml")
+
+
+def expected_problems(name: str) -> list:
+    return json.loads((FIXTURES / name / "expected.json").read_text())
