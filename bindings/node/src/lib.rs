@@ -1,1 +1,263 @@
+//! Node bindings: conversion and error mapping only. Every algorithm lives in the
+//! `replenish` crate. Long calls run as `AsyncTask`s on the libuv thread pool (a
+//! Promise in JS); panics are caught and become errors with code `INTERNAL`.
+//!
+//! Errors are rejected with a JSON reason `{code, message, problems}`; the JS entry
+//! (`node/index.js`) turns it into a `ReplenishError` with `code` and `problems`.
 
+use napi::bindgen_prelude::*;
+use napi::Task;
+use napi_derive::napi;
+use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
+use replenish::plan::{Plan as CorePlan, PlanConfig};
+use replenish::{demo, export, Error as CoreError};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+fn to_napi(code: &str, message: String, problems: &[replenish::Problem], field: Option<&str>) -> Error {
+    let reason = serde_json::json!({ "code": code, "message": message, "problems": problems, "field": field });
+    Error::new(Status::GenericFailure, reason.to_string())
+}
+
+fn core_err(e: CoreError) -> Error {
+    let field = match &e {
+        CoreError::Config { field, .. } => Some(field.as_str()),
+        _ => None,
+    };
+    to_napi(e.code(), e.to_string(), e.problems(), field)
+}
+
+/// Runs core work, mapping errors and catching panics.
+fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(core_err(e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(to_napi("INTERNAL", format!("internal error (please report it): {what}"), &[], None))
+        }
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned + Default>(text: Option<&str>, what: &str) -> std::result::Result<T, CoreError> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => serde_json::from_str(t).map_err(|e| CoreError::Config { field: what.into(), message: e.to_string() }),
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| to_napi("INTERNAL", format!("cannot convert result: {e}"), &[], None))
+}
+
+/// A validated dataset and its data-quality report.
+#[napi]
+#[derive(Debug)]
+pub struct Dataset {
+    inner: Arc<Ingested>,
+}
+
+#[napi]
+impl Dataset {
+    /// What was read and rejected per file, and every treatment applied.
+    #[napi(getter, ts_return_type = "QualityReport")]
+    pub fn report(&self) -> Result<serde_json::Value> {
+        to_value(&self.inner.report)
+    }
+
+    /// One part of the canonical model as plain objects: `items`, `locations`,
+    /// `suppliers`, `supply_terms`, `inventory`, `open_orders` or `demand` (long records).
+    #[napi(ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn table(&self, name: String) -> Result<serde_json::Value> {
+        let d = &self.inner.dataset;
+        match name.as_str() {
+            "items" => to_value(&d.items),
+            "locations" => to_value(&d.locations),
+            "suppliers" => to_value(&d.suppliers),
+            "supply_terms" => to_value(&d.supply_terms),
+            "inventory" => to_value(&d.inventory),
+            "open_orders" => to_value(&d.open_orders),
+            "demand" => to_value(&d.demand.to_records()),
+            other => Err(to_napi("INVALID_INPUT", format!("no table `{other}` in a dataset"), &[], None)),
+        }
+    }
+}
+
+/// One input table: the name problems are reported under, and its CSV text.
+#[napi(object)]
+#[derive(Debug)]
+pub struct TableText {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct ReadTask {
+    source: ReadSource,
+    ingest: Option<String>,
+}
+
+#[derive(Debug)]
+enum ReadSource {
+    Folder(String),
+    Tables(Inputs),
+}
+
+impl Task for ReadTask {
+    type Output = Ingested;
+    type JsValue = Dataset;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| {
+            let opts: IngestOptions = parse_json(self.ingest.as_deref(), "ingest")?;
+            match &self.source {
+                ReadSource::Folder(p) => replenish::read_folder(p, &opts),
+                ReadSource::Tables(inputs) => replenish::ingest::parse(inputs, &opts),
+            }
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(Dataset { inner: Arc::new(output) })
+    }
+}
+
+/// Reads and validates the CSV tables of a folder.
+#[napi(ts_return_type = "Promise<Dataset>")]
+pub fn read_folder(path: String, ingest_json: Option<String>) -> AsyncTask<ReadTask> {
+    AsyncTask::new(ReadTask { source: ReadSource::Folder(path), ingest: ingest_json })
+}
+
+/// Validates tables given as `{ items: {name, text}, ... }`.
+#[napi(ts_return_type = "Promise<Dataset>")]
+pub fn read_tables(tables: HashMap<String, TableText>, ingest_json: Option<String>) -> Result<AsyncTask<ReadTask>> {
+    let mut inputs = Inputs::default();
+    for (key, t) in tables {
+        let t = Some(TableInput::new(t.name, t.text.into_bytes()));
+        match key.as_str() {
+            "items" => inputs.items = t,
+            "suppliers" => inputs.suppliers = t,
+            "sales" => inputs.sales = t,
+            "inventory" => inputs.inventory = t,
+            "open_orders" | "openOrders" => inputs.open_orders = t,
+            "stockouts" => inputs.stockouts = t,
+            other => {
+                return Err(to_napi(
+                    "INVALID_INPUT",
+                    format!("unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"),
+                    &[],
+                    None,
+                ))
+            }
+        }
+    }
+    Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(inputs), ingest: ingest_json }))
+}
+
+#[derive(Debug)]
+pub struct PlanTask {
+    data: Arc<Ingested>,
+    config: Option<String>,
+}
+
+/// A JSON object at the top level (napi converts maps, and their `Value`s, to plain objects).
+type JsonObject = std::collections::BTreeMap<String, serde_json::Value>;
+
+impl Task for PlanTask {
+    type Output = JsonObject;
+    type JsValue = JsonObject;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let plan = guarded(|| {
+            let config = match self.config.as_deref() {
+                None => PlanConfig::default(),
+                Some(t) => PlanConfig::from_json(t)?,
+            };
+            replenish::plan(&self.data.dataset, &config)
+        })?;
+        match to_value(&plan)? {
+            serde_json::Value::Object(m) => Ok(m.into_iter().collect()),
+            _ => Err(to_napi("INTERNAL", "a plan serialises to an object".into(), &[], None)),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// Plans a dataset with a JSON configuration; resolves to the plan as a plain object.
+#[napi(ts_return_type = "Promise<Plan>")]
+pub fn plan(dataset: &Dataset, config_json: Option<String>) -> AsyncTask<PlanTask> {
+    AsyncTask::new(PlanTask { data: dataset.inner.clone(), config: config_json })
+}
+
+#[derive(Debug)]
+pub struct DemoTask {
+    config: Option<String>,
+}
+
+impl Task for DemoTask {
+    type Output = HashMap<String, String>;
+    type JsValue = HashMap<String, String>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| {
+            let cfg: demo::DemoConfig = parse_json(self.config.as_deref(), "demo")?;
+            if cfg.skus == 0 || cfg.locations == 0 || cfg.days == 0 {
+                return Err(CoreError::InvalidInput("skus, locations and days must be at least 1".into()));
+            }
+            Ok(demo::generate(&cfg)
+                .tables()
+                .into_iter()
+                .map(|(name, t)| (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned()))
+                .collect())
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// The demo company's input tables as CSV text by table name.
+#[napi(ts_return_type = "Promise<Record<string, string>>")]
+pub fn demo_tables(config_json: Option<String>) -> AsyncTask<DemoTask> {
+    AsyncTask::new(DemoTask { config: config_json })
+}
+
+fn plan_from(value: serde_json::Value) -> Result<CorePlan> {
+    serde_json::from_value(value).map_err(|e| to_napi("INVALID_INPUT", format!("not a plan object: {e}"), &[], None))
+}
+
+/// `plan.csv` text of a plan object (as the CLI writes it).
+#[napi]
+pub fn plan_csv(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<String> {
+    let p = plan_from(plan)?;
+    guarded(|| export::plan_csv(&p))
+}
+
+/// `purchase_orders.csv` text of a plan object.
+#[napi]
+pub fn purchase_orders_csv(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<String> {
+    let p = plan_from(plan)?;
+    guarded(|| export::purchase_orders_csv(&p.purchase_orders))
+}
+
+/// The CLI's summary text of a plan object.
+#[napi]
+pub fn summary_text(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<String> {
+    Ok(plan_from(plan)?.summary.to_text())
+}
+
+/// Parses a CLI configuration file's TOML text into `{plan, ingest}`.
+#[napi(ts_return_type = "{ plan: PlanConfig; ingest: IngestOptions }")]
+pub fn config_from_toml(text: String) -> Result<serde_json::Value> {
+    let c = guarded(|| replenish::plan::RunConfig::from_toml(&text))?;
+    to_value(&c)
+}

@@ -1,0 +1,180 @@
+// Data types of replenish, as the Rust core serialises them (snake_case fields).
+// Kept in step with the core by test/types.test.js, which compares these field
+// lists with real objects.
+
+export type TableName = 'items' | 'suppliers' | 'sales' | 'inventory' | 'open_orders' | 'stockouts'
+
+export type ProblemKind =
+  | 'missing_file' | 'empty_file' | 'invalid_encoding' | 'missing_column' | 'duplicate_column'
+  | 'malformed_row' | 'missing_value' | 'invalid_number' | 'invalid_date' | 'out_of_range'
+  | 'invalid_value' | 'unknown_reference' | 'duplicate_key' | 'inconsistent'
+
+/** One problem in the input, located by file, row (1-based line, header = 1) and column. */
+export interface Problem {
+  file: string
+  row: number | null
+  column: string | null
+  kind: ProblemKind
+  message: string
+}
+
+export interface ColumnMapping {
+  /** Column name in the file → canonical name. */
+  rename?: Record<string, string>
+  /** chrono format of dates, e.g. `%d.%m.%Y`; default ISO. */
+  date_format?: string | null
+  decimal_separator?: string
+  thousands_separator?: string | null
+  delimiter?: string
+}
+
+export interface IngestOptions {
+  tables?: Partial<Record<TableName, ColumnMapping>>
+  /** `exclude` (default): returns are not demand; `net_same_day`: netted against the day's sales. */
+  returns?: 'exclude' | 'net_same_day'
+}
+
+export type ForecastMethod = { model: 'window_average'; window: number }
+
+export interface PlanConfig {
+  /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */
+  as_of?: string | null
+  service_level?: number
+  category_service_levels?: Record<string, number>
+  review_period_days?: number
+  forecast?: ForecastMethod
+  ordering_cost?: number
+  holding_rate?: number
+  po_prefix?: string
+}
+
+export interface FileReport {
+  file: string
+  rows_read: number
+  rows_accepted: number
+  rows_rejected: number
+  problems: number
+}
+
+export interface QualityReport {
+  files: FileReport[]
+  items: number
+  locations: number
+  suppliers: number
+  series: number
+  demand_days: number
+  sales_lines: number
+  return_lines: number
+  returned_units: number
+  stockout_days: number
+  history_start: string | null
+  history_end: string | null
+  notes: string[]
+}
+
+export type LineAction = 'order' | 'no_order' | 'no_supplier'
+
+/** One SKU-location of the plan with every number behind the decision. */
+export interface PlanLine {
+  sku: string
+  location: string
+  item_name: string
+  category: string
+  supplier_id: string | null
+  action: LineAction
+  forecast_model: string
+  history_days: number
+  censored_days: number
+  mean_daily_demand: number
+  sigma_daily_demand: number
+  lead_time_days: number
+  lead_time_std_days: number
+  review_period_days: number
+  protection_days: number
+  demand_over_protection: number
+  service_level: number
+  service_level_source: string
+  z: number
+  safety_stock: number
+  reorder_point: number
+  eoq: number
+  cycle_quantity: number
+  order_up_to: number
+  on_hand: number
+  on_order: number
+  backorders: number
+  reserved: number
+  inventory_position: number
+  below_reorder_point: boolean
+  days_of_supply: number | null
+  net_requirement: number
+  order_quantity: number
+  rounding: string[]
+  moq: number
+  pack_size: number
+  max_order: number | null
+  unit_cost: number
+  currency: string
+  order_value: number
+  order_date: string | null
+  expected_delivery: string | null
+  po_number: string | null
+  explanation: string
+}
+
+export interface PoLine {
+  line: number
+  sku: string
+  item_name: string
+  quantity: number
+  pack_size: number
+  unit_cost: number
+  line_value: number
+  expected_delivery: string | null
+}
+
+export type PoStatus =
+  | 'draft' | 'pending_approval' | 'approved' | 'sent' | 'confirmed' | 'partially_received' | 'received' | 'cancelled'
+
+export interface PurchaseOrder {
+  po_number: string
+  supplier_id: string
+  supplier_name: string
+  location: string
+  order_date: string
+  expected_delivery: string | null
+  currency: string
+  status: PoStatus
+  lines: PoLine[]
+  total_quantity: number
+  total_value: number
+}
+
+export interface PlanSummary {
+  as_of: string
+  sku_locations: number
+  skus: number
+  below_reorder_point: number
+  out_of_stock: number
+  no_supplier: number
+  order_lines: number
+  purchase_orders: number
+  suppliers_ordered: number
+  order_units: number
+  order_value: Record<string, number>
+}
+
+export interface Plan {
+  as_of: string
+  lines: PlanLine[]
+  purchase_orders: PurchaseOrder[]
+  summary: PlanSummary
+  warnings: string[]
+}
+
+export interface DemoOptions {
+  seed?: number
+  skus?: number
+  locations?: number
+  days?: number
+}
