@@ -44,10 +44,15 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
     }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned + Default>(text: Option<&str>, what: &str) -> std::result::Result<T, CoreError> {
+fn parse_json<T: serde::de::DeserializeOwned + Default>(
+    text: Option<&str>,
+    what: &str,
+) -> std::result::Result<T, CoreError> {
     match text {
         None => Ok(T::default()),
-        Some(t) => serde_json::from_str(t).map_err(|e| CoreError::Config { field: what.into(), message: e.to_string() }),
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| CoreError::Config { field: what.into(), message: e.to_string() })
+        }
     }
 }
 
@@ -105,7 +110,7 @@ pub struct ReadTask {
 #[derive(Debug)]
 enum ReadSource {
     Folder(String),
-    Tables(Inputs),
+    Tables(Box<Inputs>),
 }
 
 impl Task for ReadTask {
@@ -149,14 +154,16 @@ pub fn read_tables(tables: HashMap<String, TableText>, ingest_json: Option<Strin
             other => {
                 return Err(to_napi(
                     "INVALID_INPUT",
-                    format!("unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"),
+                    format!(
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
+                ),
                     &[],
                     None,
                 ))
             }
         }
     }
-    Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(inputs), ingest: ingest_json }))
+    Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(Box::new(inputs)), ingest: ingest_json }))
 }
 
 #[derive(Debug)]
@@ -215,7 +222,9 @@ impl Task for DemoTask {
             Ok(demo::generate(&cfg)
                 .tables()
                 .into_iter()
-                .map(|(name, t)| (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned()))
+                .map(|(name, t)| {
+                    (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned())
+                })
                 .collect())
         })
     }

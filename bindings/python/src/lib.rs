@@ -12,7 +12,12 @@ use replenish::{demo, export, Error};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 create_exception!(_replenish, ReplenishError, PyException, "Base class of every error raised by replenish.");
-create_exception!(_replenish, ValidationError, ReplenishError, "The input data failed validation; `.problems` lists every problem with file, row and column.");
+create_exception!(
+    _replenish,
+    ValidationError,
+    ReplenishError,
+    "The input data failed validation; `.problems` lists every problem with file, row and column."
+);
 create_exception!(_replenish, ConfigError, ReplenishError, "A configuration value is invalid; `.field` names it.");
 create_exception!(_replenish, InputError, ReplenishError, "An argument is outside what the function accepts.");
 create_exception!(_replenish, FileError, ReplenishError, "A file or folder could not be read or written.");
@@ -124,7 +129,10 @@ impl Dataset {
 
     fn __repr__(&self) -> String {
         let r = &self.inner.report;
-        format!("Dataset(items={}, locations={}, suppliers={}, series={}, demand_days={})", r.items, r.locations, r.suppliers, r.series, r.demand_days)
+        format!(
+            "Dataset(items={}, locations={}, suppliers={}, series={}, demand_days={})",
+            r.items, r.locations, r.suppliers, r.series, r.demand_days
+        )
     }
 }
 
@@ -228,7 +236,9 @@ fn demo_tables(py: Python<'_>, config_json: Option<String>) -> PyResult<Vec<(Str
         Ok(inputs
             .tables()
             .into_iter()
-            .map(|(name, t)| (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned()))
+            .map(|(name, t)| {
+                (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned())
+            })
             .collect())
     })
 }

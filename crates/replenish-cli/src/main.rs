@@ -109,9 +109,12 @@ fn load_config(path: Option<&Path>) -> Result<RunConfig, Error> {
     match path {
         None => Ok(RunConfig::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
+            let text =
+                std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
             RunConfig::from_toml(&text).map_err(|e| match e {
-                Error::Config { field, message } => Error::Config { field: format!("{}: {field}", p.display()), message },
+                Error::Config { field, message } => {
+                    Error::Config { field: format!("{}: {field}", p.display()), message }
+                }
                 other => other,
             })
         }
@@ -141,7 +144,8 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
     let config = load_config(a.config.as_deref())?;
     let pb = spinner();
     pb.set_message("generating demo data");
-    let cfg = demo::DemoConfig { seed: a.seed, skus: a.skus, locations: a.locations, days: a.days, ..Default::default() };
+    let cfg =
+        demo::DemoConfig { seed: a.seed, skus: a.skus, locations: a.locations, days: a.days, ..Default::default() };
     if cfg.skus == 0 || cfg.locations == 0 || cfg.days == 0 {
         return Err(Error::InvalidInput("--skus, --locations and --days must be at least 1".into()));
     }
@@ -205,6 +209,9 @@ fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &Pr
     for w in &plan.warnings {
         println!("  warning: {w}");
     }
-    println!("Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json to {}", out.display());
+    println!(
+        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json to {}",
+        out.display()
+    );
     Ok(())
 }

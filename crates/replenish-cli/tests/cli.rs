@@ -84,7 +84,16 @@ fn config_file_is_applied_and_bad_config_rejected() {
 
     let cfg = out.path().join("bad.toml");
     std::fs::write(&cfg, "[plan]\nservice_level = 1.5\n").unwrap();
-    let o = bin().arg("plan").arg("--data").arg(fixture("small")).arg("--out").arg(out.path()).arg("--config").arg(&cfg).output().unwrap();
+    let o = bin()
+        .arg("plan")
+        .arg("--data")
+        .arg(fixture("small"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("service_level"));
 }

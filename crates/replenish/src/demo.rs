@@ -42,8 +42,22 @@ impl Default for DemoConfig {
 }
 
 const CATEGORIES: [&str; 8] = ["Beverages", "Snacks", "Dairy", "Household", "Personal Care", "Frozen", "Bakery", "Pet"];
-const NOUNS: [&str; 12] = ["Juice", "Crisps", "Yoghurt", "Detergent", "Shampoo", "Pizza", "Bread", "Cat Food", "Water", "Cookies", "Soap", "Cheese"];
-const ADJECTIVES: [&str; 10] = ["Classic", "Organic", "Family", "Premium", "Light", "Original", "Mini", "Extra", "Fresh", "Value"];
+const NOUNS: [&str; 12] = [
+    "Juice",
+    "Crisps",
+    "Yoghurt",
+    "Detergent",
+    "Shampoo",
+    "Pizza",
+    "Bread",
+    "Cat Food",
+    "Water",
+    "Cookies",
+    "Soap",
+    "Cheese",
+];
+const ADJECTIVES: [&str; 10] =
+    ["Classic", "Organic", "Family", "Premium", "Light", "Original", "Mini", "Extra", "Fresh", "Value"];
 const WEEKLY: [f64; 7] = [0.85, 0.9, 0.95, 1.0, 1.15, 1.3, 0.85];
 
 struct SupplierSpec {
@@ -57,14 +71,78 @@ struct SupplierSpec {
 }
 
 const SUPPLIERS: [SupplierSpec; 8] = [
-    SupplierSpec { id: "SUP-01", name: "Nordic Beverages AB", lead: 3.0, lead_std: 0.5, weekdays: "", cycle: None, currency: "EUR" },
-    SupplierSpec { id: "SUP-02", name: "Crunch & Co", lead: 5.0, lead_std: 1.0, weekdays: "Mon|Thu", cycle: Some(7.0), currency: "EUR" },
-    SupplierSpec { id: "SUP-03", name: "Alpine Dairy", lead: 2.0, lead_std: 0.3, weekdays: "", cycle: Some(3.0), currency: "EUR" },
-    SupplierSpec { id: "SUP-04", name: "CleanHome Ltd", lead: 10.0, lead_std: 2.5, weekdays: "Tue", cycle: Some(14.0), currency: "GBP" },
-    SupplierSpec { id: "SUP-05", name: "Beauty Direct", lead: 14.0, lead_std: 3.0, weekdays: "Wed", cycle: Some(14.0), currency: "EUR" },
-    SupplierSpec { id: "SUP-06", name: "FrostLine Foods", lead: 7.0, lead_std: 1.5, weekdays: "Mon|Wed|Fri", cycle: None, currency: "EUR" },
-    SupplierSpec { id: "SUP-07", name: "Baker Brothers", lead: 1.0, lead_std: 0.2, weekdays: "", cycle: Some(1.0), currency: "EUR" },
-    SupplierSpec { id: "SUP-08", name: "PetPlanet Import", lead: 28.0, lead_std: 7.0, weekdays: "Fri", cycle: Some(28.0), currency: "USD" },
+    SupplierSpec {
+        id: "SUP-01",
+        name: "Nordic Beverages AB",
+        lead: 3.0,
+        lead_std: 0.5,
+        weekdays: "",
+        cycle: None,
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-02",
+        name: "Crunch & Co",
+        lead: 5.0,
+        lead_std: 1.0,
+        weekdays: "Mon|Thu",
+        cycle: Some(7.0),
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-03",
+        name: "Alpine Dairy",
+        lead: 2.0,
+        lead_std: 0.3,
+        weekdays: "",
+        cycle: Some(3.0),
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-04",
+        name: "CleanHome Ltd",
+        lead: 10.0,
+        lead_std: 2.5,
+        weekdays: "Tue",
+        cycle: Some(14.0),
+        currency: "GBP",
+    },
+    SupplierSpec {
+        id: "SUP-05",
+        name: "Beauty Direct",
+        lead: 14.0,
+        lead_std: 3.0,
+        weekdays: "Wed",
+        cycle: Some(14.0),
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-06",
+        name: "FrostLine Foods",
+        lead: 7.0,
+        lead_std: 1.5,
+        weekdays: "Mon|Wed|Fri",
+        cycle: None,
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-07",
+        name: "Baker Brothers",
+        lead: 1.0,
+        lead_std: 0.2,
+        weekdays: "",
+        cycle: Some(1.0),
+        currency: "EUR",
+    },
+    SupplierSpec {
+        id: "SUP-08",
+        name: "PetPlanet Import",
+        lead: 28.0,
+        lead_std: 7.0,
+        weekdays: "Fri",
+        cycle: Some(28.0),
+        currency: "USD",
+    },
 ];
 
 /// Demand pattern of a generated item.
@@ -110,12 +188,25 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         let unit_cost = cost_dist.map_or(4.0_f64, |d: LogNormal<f64>| d.sample(&mut rng)).clamp(0.4, 80.0);
         let unit_cost = (unit_cost * 100.0).round() / 100.0;
         let price = (unit_cost * rng.random_range(1.3..1.9) * 100.0).round() / 100.0;
-        let name = format!("{} {} {}", ADJECTIVES[rng.random_range(0..ADJECTIVES.len())], NOUNS[(s * 7 + cat) % NOUNS.len()], s + 1);
+        let name = format!(
+            "{} {} {}",
+            ADJECTIVES[rng.random_range(0..ADJECTIVES.len())],
+            NOUNS[(s * 7 + cat) % NOUNS.len()],
+            s + 1
+        );
         let _ = writeln!(items, "{sku},{name},{},{unit_cost},{price},Brand {}", CATEGORIES[cat], (s % 17) + 1);
 
         // Supply terms: the category's supplier; cheap items come in bigger packs.
         let sup = &SUPPLIERS[cat];
-        let pack = if unit_cost < 2.0 { 24.0 } else if unit_cost < 6.0 { 12.0 } else if unit_cost < 20.0 { 6.0 } else { 1.0 };
+        let pack = if unit_cost < 2.0 {
+            24.0
+        } else if unit_cost < 6.0 {
+            12.0
+        } else if unit_cost < 20.0 {
+            6.0
+        } else {
+            1.0
+        };
         let moq = pack * rng.random_range(1..=3) as f64;
         let max_order = if rng.random_bool(0.2) { format!("{}", moq.max(pack) * 40.0) } else { String::new() };
         let cycle = sup.cycle.map(|c| c.to_string()).unwrap_or_default();
@@ -179,7 +270,9 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 let t = d as f64 / cfg.days as f64;
                 let weekly = WEEKLY[date.weekday().num_days_from_monday() as usize];
                 let yearly = match pattern {
-                    Pattern::Seasonal => 1.0 + 0.6 * ((date.ordinal() as f64 + phase) / 365.25 * std::f64::consts::TAU).sin(),
+                    Pattern::Seasonal => {
+                        1.0 + 0.6 * ((date.ordinal() as f64 + phase) / 365.25 * std::f64::consts::TAU).sin()
+                    }
                     _ => 1.0,
                 };
                 let level = base * scale * (1.0 + trend * t).max(0.05) * yearly;
@@ -187,7 +280,11 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 let qty: f64 = match pattern {
                     Pattern::Intermittent | Pattern::Lumpy => {
                         if rng.random_bool(level.clamp(0.0, 0.95)) {
-                            let size = if pattern == Pattern::Lumpy { rng.random_range(1..=25) } else { rng.random_range(1..=4) };
+                            let size = if pattern == Pattern::Lumpy {
+                                rng.random_range(1..=25)
+                            } else {
+                                rng.random_range(1..=4)
+                            };
                             size as f64
                         } else {
                             0.0

@@ -42,7 +42,16 @@ pub use model::Dataset;
 pub use plan::{plan, Plan, PlanConfig};
 
 /// Reads a folder and plans it: the whole job in one call.
-pub fn plan_folder(dir: impl AsRef<std::path::Path>, ingest: &IngestOptions, config: &PlanConfig) -> Result<(Plan, QualityReport)> {
+pub fn plan_folder(
+    dir: impl AsRef<std::path::Path>,
+    ingest: &IngestOptions,
+    config: &PlanConfig,
+) -> Result<(Plan, QualityReport)> {
     let data = read_folder(dir, ingest)?;
     Ok((plan(&data.dataset, config)?, data.report))
 }
+
+/// The README's Rust example, compiled as a doctest so it cannot drift from the API.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -228,21 +228,15 @@ impl DemandHistory {
         while i < idx.len() {
             let first = &records[idx[i]];
             let mut j = i;
-            while j < idx.len()
-                && records[idx[j]].sku == first.sku
-                && records[idx[j]].location == first.location
-            {
+            while j < idx.len() && records[idx[j]].sku == first.sku && records[idx[j]].location == first.location {
                 j += 1;
             }
             let start = first.date;
             let last = records[idx[j - 1]].date;
             let end = end.map_or(last, |e| e.max(last));
             let len = (end - start).num_days() as usize + 1;
-            let base = h.quantity.len();
-            h.quantity.resize(base + len, 0.0);
-            h.price.resize(base + len, f64::NAN);
-            h.promotion.resize(base + len, false);
-            h.stockout.resize(base + len, false);
+            let key = SeriesKey { sku: first.sku.clone(), location: first.location.clone() };
+            let base = h.push_series(key, start, len);
             let mut revenue = vec![0.0; len];
             for &k in &idx[i..j] {
                 let r = &records[k];
@@ -260,12 +254,27 @@ impl DemandHistory {
                     h.price[base + d] = rev / q;
                 }
             }
-            h.keys.push(SeriesKey { sku: first.sku.clone(), location: first.location.clone() });
-            h.starts.push(start);
-            h.offsets.push(h.quantity.len());
             i = j;
         }
         h
+    }
+
+    /// Appends a series of `len` days from `start`, all zero demand, no price, no
+    /// flags; returns the offset of its first day for the caller to fill in.
+    /// Series must be appended in key order (sorted by SKU, then location).
+    pub fn push_series(&mut self, key: SeriesKey, start: NaiveDate, len: usize) -> usize {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let base = self.quantity.len();
+        self.quantity.resize(base + len, 0.0);
+        self.price.resize(base + len, f64::NAN);
+        self.promotion.resize(base + len, false);
+        self.stockout.resize(base + len, false);
+        self.keys.push(key);
+        self.starts.push(start);
+        self.offsets.push(base + len);
+        base
     }
 
     /// Number of series.
@@ -297,9 +306,7 @@ impl DemandHistory {
 
     /// Index of the series for a key (keys are sorted).
     pub fn find(&self, sku: &str, location: &str) -> Option<usize> {
-        self.keys
-            .binary_search_by(|k| (k.sku.as_str(), k.location.as_str()).cmp(&(sku, location)))
-            .ok()
+        self.keys.binary_search_by(|k| (k.sku.as_str(), k.location.as_str()).cmp(&(sku, location))).ok()
     }
 
     /// Back to long records (days with zero quantity included).

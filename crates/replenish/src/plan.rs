@@ -72,7 +72,9 @@ impl PlanConfig {
                 return Err(Error::config(name, format!("{v} must be a finite number ≥ 0")));
             }
         }
-        if self.po_prefix.is_empty() || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if self.po_prefix.is_empty()
+            || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(Error::config("po_prefix", "must be non-empty letters, digits, `-` or `_`"));
         }
         self.forecast.build().map(|_| ())
@@ -209,13 +211,29 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
     let keys: Vec<(&str, &str)> = keys.into_iter().collect();
 
     let mut warnings = Vec::new();
-    if let Some(end) = data.demand.starts.iter().zip(&data.demand.offsets[1..]).zip(&data.demand.offsets).map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1)).max() {
+    if let Some(end) = data
+        .demand
+        .starts
+        .iter()
+        .zip(&data.demand.offsets[1..])
+        .zip(&data.demand.offsets)
+        .map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1))
+        .max()
+    {
         if end + Duration::days(1) < as_of {
             warnings.push(format!("sales history ends on {end}, {} day(s) before the planning date {as_of}: the days between are not in the forecast", (as_of - end).num_days() - 1));
         }
     }
 
-    let ctx = LineCtx { data, config, forecaster: forecaster.as_ref(), items: &items, inventory: &inventory, on_order: &on_order, as_of };
+    let ctx = LineCtx {
+        data,
+        config,
+        forecaster: forecaster.as_ref(),
+        items: &items,
+        inventory: &inventory,
+        on_order: &on_order,
+        as_of,
+    };
     let mut lines: Vec<PlanLine> = keys.par_iter().map(|&(sku, loc)| ctx.line(sku, loc)).collect::<Result<_>>()?;
 
     let no_supplier = lines.iter().filter(|l| l.action == LineAction::NoSupplier).count();
@@ -240,10 +258,9 @@ struct LineCtx<'a> {
 /// Chooses the supply terms for a SKU-location: location-specific terms before
 /// all-location terms, then the lowest rank, then the supplier id.
 pub fn select_terms<'a>(terms: &'a [SupplyTerms], sku: &str, location: &str) -> Option<&'a SupplyTerms> {
-    terms
-        .iter()
-        .filter(|t| t.sku == sku && t.location.as_deref().is_none_or(|l| l == location))
-        .min_by(|a, b| (a.location.is_none(), a.rank, &a.supplier_id).cmp(&(b.location.is_none(), b.rank, &b.supplier_id)))
+    terms.iter().filter(|t| t.sku == sku && t.location.as_deref().is_none_or(|l| l == location)).min_by(|a, b| {
+        (a.location.is_none(), a.rank, &a.supplier_id).cmp(&(b.location.is_none(), b.rank, &b.supplier_id))
+    })
 }
 
 /// First date on or after `from` that is an order weekday (any day if none given).
@@ -282,7 +299,16 @@ impl LineCtx<'_> {
                 };
                 (self.forecaster.forecast(&view, horizon.max(1))?, days)
             }
-            None => (crate::forecast::Forecast { model: self.forecaster.name(), mean: vec![0.0; horizon.max(1)], sigma: 0.0, observations: 0, censored_days: 0 }, 0),
+            None => (
+                crate::forecast::Forecast {
+                    model: self.forecaster.name(),
+                    mean: vec![0.0; horizon.max(1)],
+                    sigma: 0.0,
+                    observations: 0,
+                    censored_days: 0,
+                },
+                0,
+            ),
         };
         let mean = forecast.mean.first().copied().unwrap_or(0.0);
         let unit_cost = terms.and_then(|t| t.unit_cost).or(item.map(|i| i.unit_cost)).unwrap_or(0.0);
@@ -318,7 +344,8 @@ impl LineCtx<'_> {
                 (if r.quantity > 0.0 { LineAction::Order } else { LineAction::NoOrder }, r)
             }
         };
-        let order_date = (action == LineAction::Order).then(|| next_order_date(self.as_of, terms.map_or(&[][..], |t| &t.order_weekdays)));
+        let order_date = (action == LineAction::Order)
+            .then(|| next_order_date(self.as_of, terms.map_or(&[][..], |t| &t.order_weekdays)));
         let expected_delivery = order_date.map(|d| d + Duration::days(lead.ceil() as i64));
         let explanation = match action {
             LineAction::NoSupplier => "no supply terms for this SKU at this location: add it to suppliers.csv to plan orders".to_string(),

@@ -120,7 +120,11 @@ fn empty_and_header_only_files() {
     let p = problems(&small_with("suppliers", "supplier_id,sku,lead_time_days\n"), &IngestOptions::default());
     assert_eq!((p[0].file.as_str(), p[0].kind), ("suppliers.csv", ProblemKind::EmptyFile));
     // open orders may legitimately be empty
-    assert!(parse(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\n"), &IngestOptions::default()).is_ok());
+    assert!(parse(
+        &small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\n"),
+        &IngestOptions::default()
+    )
+    .is_ok());
 }
 
 #[test]
@@ -151,7 +155,10 @@ fn duplicate_keys_point_at_the_first_row() {
     let p = one(&small_with("items", "sku,unit_cost\nA,1\nB,1\nC,1\nA,2\n"));
     assert_eq!((p.row, p.kind), (Some(5), ProblemKind::DuplicateKey));
     assert!(p.message.contains("row 2"), "{}", p.message);
-    let p = one(&small_with("inventory", "sku,location,on_hand,as_of\nA,L1,1,2025-03-09\nB,L1,1,2025-03-09\nB,L2,1,2025-03-09\nA,L1,5,2025-03-09\n"));
+    let p = one(&small_with(
+        "inventory",
+        "sku,location,on_hand,as_of\nA,L1,1,2025-03-09\nB,L1,1,2025-03-09\nB,L2,1,2025-03-09\nA,L1,5,2025-03-09\n",
+    ));
     assert_eq!((p.row, p.kind), (Some(5), ProblemKind::DuplicateKey));
 }
 
@@ -173,21 +180,31 @@ fn negative_moq_and_inconsistent_max_order() {
     let text = "supplier_id,sku,lead_time_days,moq,pack_size,max_order\nS1,A,4,-1,12,\nS1,B,4,30,12,24\n";
     let p = problems(&small_with("suppliers", text), &IngestOptions::default());
     let k: Vec<_> = p.iter().map(|p| (p.row, p.column.as_deref(), p.kind)).collect();
-    assert_eq!(k, vec![(Some(2), Some("moq"), ProblemKind::OutOfRange), (Some(3), Some("max_order"), ProblemKind::Inconsistent)]);
+    assert_eq!(
+        k,
+        vec![(Some(2), Some("moq"), ProblemKind::OutOfRange), (Some(3), Some("max_order"), ProblemKind::Inconsistent)]
+    );
 }
 
 #[test]
 fn invalid_status_and_weekday() {
-    let p = one(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S1,A,L1,5,2025-03-01,shipped\n"));
+    let p = one(&small_with(
+        "open_orders",
+        "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S1,A,L1,5,2025-03-01,shipped\n",
+    ));
     assert_eq!((p.column.as_deref(), p.kind), (Some("status"), ProblemKind::InvalidValue));
     assert!(p.message.contains("partially_received"));
-    let p = one(&small_with("suppliers", "supplier_id,sku,lead_time_days,order_weekdays\nS1,A,4,Mon|Funday\nS1,B,4,\n"));
+    let p =
+        one(&small_with("suppliers", "supplier_id,sku,lead_time_days,order_weekdays\nS1,A,4,Mon|Funday\nS1,B,4,\n"));
     assert_eq!((p.column.as_deref(), p.kind), (Some("order_weekdays"), ProblemKind::InvalidValue));
 }
 
 #[test]
 fn unknown_supplier_on_an_open_order() {
-    let p = one(&small_with("open_orders", "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S9,A,L1,5,2025-03-01,sent\n"));
+    let p = one(&small_with(
+        "open_orders",
+        "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S9,A,L1,5,2025-03-01,sent\n",
+    ));
     assert_eq!((p.column.as_deref(), p.kind), (Some("supplier_id"), ProblemKind::UnknownReference));
 }
 
@@ -199,10 +216,16 @@ fn column_mapping_reads_an_erp_export_unchanged() {
     opts.tables.insert(
         "sales".into(),
         ColumnMapping {
-            rename: [("Datum", "date"), ("Artikel", "sku"), ("Filiale", "location"), ("Menge", "quantity"), ("Preis", "price")]
-                .into_iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
+            rename: [
+                ("Datum", "date"),
+                ("Artikel", "sku"),
+                ("Filiale", "location"),
+                ("Menge", "quantity"),
+                ("Preis", "price"),
+            ]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
             date_format: Some("%d.%m.%Y".into()),
             decimal_separator: ',',
             thousands_separator: Some('.'),
@@ -235,4 +258,21 @@ fn timestamps_are_aggregated_to_days() {
 fn problems_display_as_file_row_column() {
     let p = one(&small_with("items", "sku,unit_cost\nA,abc\nB,1\nC,1\n"));
     assert_eq!(p.to_string(), "items.csv:2:unit_cost: `abc` is not a number (invalid_number)");
+}
+
+#[test]
+fn unknown_references_in_the_stockout_log() {
+    let p = problems(
+        &small_with("stockouts", "date,sku,location\n2025-03-05,A,L1\n2025-03-06,A,L7\n2025-03-07,Q,L1\n"),
+        &IngestOptions::default(),
+    );
+    let k: Vec<_> = p.iter().map(|p| (p.row, p.column.as_deref(), p.kind)).collect();
+    assert_eq!(
+        k,
+        vec![
+            (Some(3), Some("location"), ProblemKind::UnknownReference),
+            (Some(4), Some("sku"), ProblemKind::UnknownReference)
+        ]
+    );
+    assert!(p.iter().all(|p| p.file == "stockouts.csv"));
 }

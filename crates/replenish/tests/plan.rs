@@ -60,7 +60,10 @@ fn small_fixture_matches_hand_computation() {
 
     assert_eq!(p.purchase_orders.len(), 2);
     let po = &p.purchase_orders[0];
-    assert_eq!((po.po_number.as_str(), po.supplier_id.as_str(), po.location.as_str()), ("PO-20250309-0001", "S1", "L1"));
+    assert_eq!(
+        (po.po_number.as_str(), po.supplier_id.as_str(), po.location.as_str()),
+        ("PO-20250309-0001", "S1", "L1")
+    );
     assert_eq!(po.total_value, 192.0);
     assert_eq!(p.purchase_orders[1].total_value, 278.0);
     assert_eq!(p.summary.order_value["EUR"], 470.0);
@@ -128,7 +131,8 @@ fn demo_plan_matches_golden() {
         std::fs::write(&path, golden).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).expect("tests/golden/demo_plan.json (run with UPDATE_GOLDEN=1 to create)");
+    let expected =
+        std::fs::read_to_string(&path).expect("tests/golden/demo_plan.json (run with UPDATE_GOLDEN=1 to create)");
     assert_eq!(golden, expected, "demo plan differs from tests/golden/demo_plan.json");
 }
 
@@ -150,7 +154,18 @@ fn golden_of(p: &replenish::Plan) -> String {
     let pos: Vec<String> = p
         .purchase_orders
         .iter()
-        .map(|o| serde_json::to_string(&serde_json::json!([o.po_number, o.supplier_id, o.location, o.order_date, o.lines.len(), o.total_quantity, o.total_value])).unwrap())
+        .map(|o| {
+            serde_json::to_string(&serde_json::json!([
+                o.po_number,
+                o.supplier_id,
+                o.location,
+                o.order_date,
+                o.lines.len(),
+                o.total_quantity,
+                o.total_value
+            ]))
+            .unwrap()
+        })
         .collect();
     out += &pos.join(",\n");
     out += &format!("\n],\n\"summary\": {}\n}}\n", serde_json::to_string(&p.summary).unwrap());
@@ -158,6 +173,18 @@ fn golden_of(p: &replenish::Plan) -> String {
 }
 
 const GOLDEN_LINE_FIELDS: [&str; 14] = [
-    "sku", "location", "action", "supplier_id", "mean_daily_demand", "sigma_daily_demand", "safety_stock",
-    "reorder_point", "order_up_to", "inventory_position", "net_requirement", "order_quantity", "order_value", "po_number",
+    "sku",
+    "location",
+    "action",
+    "supplier_id",
+    "mean_daily_demand",
+    "sigma_daily_demand",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
+    "inventory_position",
+    "net_requirement",
+    "order_quantity",
+    "order_value",
+    "po_number",
 ];

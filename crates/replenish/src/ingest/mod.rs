@@ -12,7 +12,7 @@ pub use table::ColumnMapping;
 use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::model::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use table::{read_table, Row, Table};
 
@@ -204,7 +204,14 @@ impl Ctx {
 }
 
 /// Reads a required or optional table; `None` if absent or unreadable.
-fn open(ctx: &mut Ctx, input: &Option<TableInput>, default_name: &str, opts: &IngestOptions, key: &str, required: bool) -> Option<Table> {
+fn open(
+    ctx: &mut Ctx,
+    input: &Option<TableInput>,
+    default_name: &str,
+    opts: &IngestOptions,
+    key: &str,
+    required: bool,
+) -> Option<Table> {
     match input {
         Some(t) => {
             let before = ctx.problems.len();
@@ -261,7 +268,12 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
             if let Some(p) = sell_price {
                 r.non_negative("sell_price", p, false);
             }
-            let attributes = extra.iter().filter(|(_, i)| !fields[*i].is_empty()).map(|(k, i)| (k.clone(), fields[*i].clone())).collect();
+            let attributes = extra
+                .iter()
+                .filter_map(|(k, i)| {
+                    fields.get(*i).map(str::trim).filter(|v| !v.is_empty()).map(|v| (k.clone(), v.to_string()))
+                })
+                .collect();
             let ok = r.ok;
             if ok && !sku.is_empty() {
                 if let Some(&first) = seen.get(&sku) {
@@ -277,7 +289,7 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
     out
 }
 
-fn parse_weekdays(r: &mut Row<'_>, col: &str) -> Vec<Weekday> {
+fn parse_weekdays(r: &mut Row<'_, '_>, col: &str) -> Vec<Weekday> {
     let Some(raw) = r.opt_str(col) else { return Vec::new() };
     let mut days = BTreeSet::new();
     for part in raw.split(['|', ' ', ';', '/']).filter(|p| !p.is_empty()) {
@@ -286,7 +298,11 @@ fn parse_weekdays(r: &mut Row<'_>, col: &str) -> Vec<Weekday> {
                 days.insert(d.num_days_from_monday());
             }
             Err(_) => {
-                r.problem(col, ProblemKind::InvalidValue, format!("`{part}` is not a weekday (use Mon|Tue|... separated by `|`)"));
+                r.problem(
+                    col,
+                    ProblemKind::InvalidValue,
+                    format!("`{part}` is not a weekday (use Mon|Tue|... separated by `|`)"),
+                );
                 return Vec::new();
             }
         }
@@ -340,7 +356,11 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
             let rank = match r.opt_f64("rank") {
                 Some(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => v as u32,
                 Some(v) => {
-                    r.problem("rank", ProblemKind::OutOfRange, format!("{v} is not allowed: rank is a whole number from 1"));
+                    r.problem(
+                        "rank",
+                        ProblemKind::OutOfRange,
+                        format!("{v} is not allowed: rank is a whole number from 1"),
+                    );
                     1
                 }
                 None => 1,
@@ -351,7 +371,13 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
             let key = (supplier_id.clone(), sku.clone(), location.clone());
             if let Some(&first) = seen.get(&key) {
                 let loc = location.as_deref().unwrap_or("(all)");
-                ctx.duplicate(&t.file, *line, "sku", format!("supplier `{supplier_id}`, sku `{sku}`, location `{loc}`"), first);
+                ctx.duplicate(
+                    &t.file,
+                    *line,
+                    "sku",
+                    format!("supplier `{supplier_id}`, sku `{sku}`, location `{loc}`"),
+                    first,
+                );
                 continue;
             }
             seen.insert(key, *line);
@@ -432,7 +458,11 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
             let line_no = match r.opt_f64("line") {
                 Some(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Some(v as u32),
                 Some(v) => {
-                    r.problem("line", ProblemKind::OutOfRange, format!("{v} is not a line number (whole number from 1)"));
+                    r.problem(
+                        "line",
+                        ProblemKind::OutOfRange,
+                        format!("{v} is not a line number (whole number from 1)"),
+                    );
                     None
                 }
                 None => None,
@@ -444,7 +474,11 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
             let status = PoStatus::parse(&status_raw);
             if status.is_none() && !status_raw.is_empty() {
                 let names: Vec<&str> = PoStatus::ALL.iter().map(|s| s.as_str()).collect();
-                r.problem("status", ProblemKind::InvalidValue, format!("`{status_raw}` is not a status; expected one of {}", names.join(", ")));
+                r.problem(
+                    "status",
+                    ProblemKind::InvalidValue,
+                    format!("`{status_raw}` is not a status; expected one of {}", names.join(", ")),
+                );
             }
             let quantity_ordered = r.req_f64("quantity_ordered");
             r.non_negative("quantity_ordered", quantity_ordered, false);
@@ -454,7 +488,11 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
             let expected_date = r.opt_date("expected_date");
             if let (Some(o), Some(e)) = (order_date, expected_date) {
                 if e < o {
-                    r.problem("expected_date", ProblemKind::Inconsistent, format!("expected date {e} is before the order date {o}"));
+                    r.problem(
+                        "expected_date",
+                        ProblemKind::Inconsistent,
+                        format!("expected date {e} is before the order date {o}"),
+                    );
                 }
             }
             let (true, Some(status), Some(order_date)) = (r.ok, status, order_date) else { continue };
@@ -488,29 +526,47 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
     out
 }
 
-/// One POS line after parsing.
+/// One POS line after parsing; `series` indexes the [`Series`] interner.
 struct SaleLine {
     line: u64,
-    sku: String,
-    location: String,
+    series: u32,
     date: chrono::NaiveDate,
     quantity: f64,
     price: Option<f64>,
     promotion: bool,
 }
 
-fn parse_sales(ctx: &mut Ctx, t: &Table) -> Vec<SaleLine> {
+/// Interns SKU-location pairs borrowed from the tables' text, so that hundreds of
+/// thousands of POS lines share one key each instead of allocating two strings.
+#[derive(Default)]
+struct Series<'t> {
+    index: HashMap<(&'t str, &'t str), u32>,
+    keys: Vec<(&'t str, &'t str)>,
+}
+
+impl<'t> Series<'t> {
+    fn id(&mut self, sku: &'t str, location: &'t str) -> u32 {
+        let next = self.keys.len() as u32;
+        *self.index.entry((sku, location)).or_insert_with(|| {
+            self.keys.push((sku, location));
+            next
+        })
+    }
+}
+
+fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<SaleLine> {
     let before = ctx.problems.len();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     // `date` may be a date or a timestamp; a column named `timestamp` is accepted too.
-    let date_col = if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
+    let date_col =
+        if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
     if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
         require_rows(ctx, t);
         for (line, fields) in &t.rows {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date(date_col);
-            let sku = r.req_str("sku");
-            let location = r.req_str("location");
+            let sku = r.req_ref("sku");
+            let location = r.req_ref("location");
             let quantity = r.req_f64("quantity");
             let price = r.opt_f64("price");
             if let Some(p) = price {
@@ -518,7 +574,7 @@ fn parse_sales(ctx: &mut Ctx, t: &Table) -> Vec<SaleLine> {
             }
             let promotion = r.opt_bool("promo").unwrap_or(false);
             if let (true, Some(date)) = (r.ok, date) {
-                out.push(SaleLine { line: *line, sku, location, date, quantity, price, promotion });
+                out.push(SaleLine { line: *line, series: series.id(sku, location), date, quantity, price, promotion });
             }
         }
     }
@@ -526,17 +582,17 @@ fn parse_sales(ctx: &mut Ctx, t: &Table) -> Vec<SaleLine> {
     out
 }
 
-fn parse_stockouts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, SeriesKey, chrono::NaiveDate)> {
+fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<(u64, u32, chrono::NaiveDate)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["date", "sku", "location"], &mut ctx.problems) {
         for (line, fields) in &t.rows {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date("date");
-            let sku = r.req_str("sku");
-            let location = r.req_str("location");
+            let sku = r.req_ref("sku");
+            let location = r.req_ref("location");
             if let (true, Some(date)) = (r.ok, date) {
-                out.push((*line, SeriesKey { sku, location }, date));
+                out.push((*line, series.id(sku, location), date));
             }
         }
     }
@@ -559,10 +615,11 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
-    let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t)).unwrap_or_default();
+    let mut series = Series::default();
+    let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t, &mut series)).unwrap_or_default();
     let inventory = t_inv.as_ref().map(|t| parse_inventory(&mut ctx, t)).unwrap_or_default();
     let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
-    let stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t)).unwrap_or_default();
+    let stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
     let (f_items, f_sup, f_sales, f_inv, f_po, f_so) = (
@@ -582,7 +639,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let skus = declared(&t_items, "sku");
     let location_ids = declared(&t_inv, "location");
     let supplier_ids = declared(&t_sup, "supplier_id");
-    let (skus, locations, supplier_ids): (BTreeSet<&str>, BTreeSet<&str>, BTreeSet<&str>) = (
+    let (skus, locations, supplier_ids): (HashSet<&str>, HashSet<&str>, HashSet<&str>) = (
         skus.iter().map(String::as_str).collect(),
         location_ids.iter().map(String::as_str).collect(),
         supplier_ids.iter().map(String::as_str).collect(),
@@ -597,14 +654,8 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     for (line, s) in &inventory {
         refs.push((f_inv.clone(), *line, Some(&s.sku), None, None));
     }
-    for s in &sales {
-        refs.push((f_sales.clone(), s.line, Some(&s.sku), Some(&s.location), None));
-    }
     for (line, o) in &open_orders {
         refs.push((f_po.clone(), *line, Some(&o.sku), Some(&o.location), Some(&o.supplier_id)));
-    }
-    for (line, k, _) in &stockouts {
-        refs.push((f_so.clone(), *line, Some(&k.sku), Some(&k.location), None));
     }
     for (file, line, sku, loc, sup) in refs {
         if let (true, Some(sku)) = (check_items, sku) {
@@ -615,13 +666,45 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         }
         if let (true, Some(loc)) = (check_locs, loc) {
             if !locations.contains(loc.as_str()) {
-                ctx.reference(&file, line, "location", "location", loc, &format!("{f_inv} (locations are defined by the inventory snapshot)"));
+                ctx.reference(
+                    &file,
+                    line,
+                    "location",
+                    "location",
+                    loc,
+                    &format!("{f_inv} (locations are defined by the inventory snapshot)"),
+                );
                 bad_refs.insert((file.clone(), line));
             }
         }
         if let (true, Some(sup)) = (t_sup.is_some(), sup) {
             if !supplier_ids.contains(sup.as_str()) {
                 ctx.reference(&file, line, "supplier_id", "supplier", sup, &f_sup);
+                bad_refs.insert((file.clone(), line));
+            }
+        }
+    }
+    // Sales and stock-outs: each distinct SKU-location is checked once; its rows are
+    // reported only when the key is unknown.
+    let key_bad: Vec<(bool, bool)> = series
+        .keys
+        .iter()
+        .map(|(sku, loc)| (check_items && !skus.contains(sku), check_locs && !locations.contains(loc)))
+        .collect();
+    if key_bad.iter().any(|&(a, b)| a || b) {
+        let lines =
+            sales.iter().map(|s| (&f_sales, s.line, s.series)).chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)));
+        for (file, line, k) in lines {
+            let (bad_sku, bad_loc) = key_bad[k as usize];
+            let (sku, loc) = series.keys[k as usize];
+            if bad_sku {
+                ctx.reference(file, line, "sku", "SKU", sku, &f_items);
+            }
+            if bad_loc {
+                let defined = format!("{f_inv} (locations are defined by the inventory snapshot)");
+                ctx.reference(file, line, "location", "location", loc, &defined);
+            }
+            if bad_sku || bad_loc {
                 bad_refs.insert((file.clone(), line));
             }
         }
@@ -654,50 +737,84 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         return Err(Error::Validation { problems: ctx.problems, summary: Box::new(ctx.report) });
     }
 
-    // Aggregate POS lines into daily demand.
+    // Aggregate POS lines into daily demand. Each SKU-location is interned to its
+    // rank in (sku, location) order once, then (rank, date) pairs are sorted: integer
+    // comparisons instead of string comparisons per line.
     let mut report = ctx.report;
-    let mut days: BTreeMap<(&str, &str, chrono::NaiveDate), DayAgg> = BTreeMap::new();
-    for s in &sales {
-        let d = days.entry((&s.sku, &s.location, s.date)).or_default();
-        if s.quantity < 0.0 {
-            report.return_lines += 1;
-            report.returned_units += -s.quantity;
-            d.returns += -s.quantity;
-        } else {
-            d.sold += s.quantity;
-            if let Some(p) = s.price {
-                d.revenue += p * s.quantity;
-                d.priced += s.quantity;
-            }
-        }
-        d.promotion |= s.promotion;
-    }
     report.sales_lines = sales.len();
-    for (_, k, date) in &stockouts {
-        days.entry((&k.sku, &k.location, *date)).or_default().stockout = true;
+    let mut keys: Vec<((&str, &str), u32)> = series.keys.iter().enumerate().map(|(i, k)| (*k, i as u32)).collect();
+    keys.sort_unstable();
+    let mut rank = vec![0u32; keys.len()];
+    for (r, (_, id)) in keys.iter().enumerate() {
+        rank[*id as usize] = r as u32;
     }
+    // (series rank, date, index into sales or usize::MAX - stock-out index)
+    let mut entries: Vec<(u32, chrono::NaiveDate, usize)> = Vec::with_capacity(sales.len() + stockouts.len());
+    for (i, s) in sales.iter().enumerate() {
+        entries.push((rank[s.series as usize], s.date, i));
+    }
+    for (i, (_, k, date)) in stockouts.iter().enumerate() {
+        entries.push((rank[*k as usize], *date, usize::MAX - i));
+    }
+    entries.sort_unstable();
+    // Every series runs from its first day to the last day of the whole history.
+    let history_end = entries.iter().map(|e| e.1).max();
+    let mut demand = DemandHistory::default();
     let mut floored = 0.0;
-    let mut records = Vec::with_capacity(days.len());
-    for ((sku, loc, date), d) in days {
-        let quantity = match options.returns {
-            ReturnsPolicy::Exclude => d.sold,
-            ReturnsPolicy::NetSameDay => {
-                let net = d.sold - d.returns;
-                if net < 0.0 {
-                    floored += -net;
+    let mut i = 0;
+    while i < entries.len() {
+        let r = entries[i].0;
+        let mut j = i;
+        while j < entries.len() && entries[j].0 == r {
+            j += 1;
+        }
+        let start = entries[i].1;
+        let len = history_end.map_or(1, |end| (end - start).num_days() as usize + 1);
+        let ((sku, loc), _) = keys[r as usize];
+        let base = demand.push_series(SeriesKey { sku: sku.to_string(), location: loc.to_string() }, start, len);
+        let mut k = i;
+        while k < j {
+            let date = entries[k].1;
+            let mut d = DayAgg::default();
+            while k < j && entries[k].1 == date {
+                let idx = entries[k].2;
+                if idx >= sales.len() {
+                    d.stockout = true;
+                } else {
+                    let s = &sales[idx];
+                    if s.quantity < 0.0 {
+                        report.return_lines += 1;
+                        report.returned_units += -s.quantity;
+                        d.returns += -s.quantity;
+                    } else {
+                        d.sold += s.quantity;
+                        if let Some(p) = s.price {
+                            d.revenue += p * s.quantity;
+                            d.priced += s.quantity;
+                        }
+                    }
+                    d.promotion |= s.promotion;
                 }
-                net.max(0.0)
+                k += 1;
             }
-        };
-        records.push(DemandRecord {
-            sku: sku.to_string(),
-            location: loc.to_string(),
-            date,
-            quantity,
-            price: (d.priced > 0.0).then(|| d.revenue / d.priced),
-            promotion: d.promotion,
-            stockout: d.stockout,
-        });
+            let day = base + (date - start).num_days() as usize;
+            demand.quantity[day] = match options.returns {
+                ReturnsPolicy::Exclude => d.sold,
+                ReturnsPolicy::NetSameDay => {
+                    let net = d.sold - d.returns;
+                    if net < 0.0 {
+                        floored += -net;
+                    }
+                    net.max(0.0)
+                }
+            };
+            if d.priced > 0.0 {
+                demand.price[day] = d.revenue / d.priced;
+            }
+            demand.promotion[day] = d.promotion;
+            demand.stockout[day] = d.stockout;
+        }
+        i = j;
     }
     if report.return_lines > 0 {
         report.notes.push(match options.returns {
@@ -711,8 +828,6 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             ),
         });
     }
-    let history_end = records.iter().map(|r| r.date).max();
-    let demand = DemandHistory::from_records(&records, history_end);
     report.stockout_days = demand.stockout.iter().filter(|&&s| s).count();
     report.series = demand.len();
     report.demand_days = demand.total_days();
@@ -749,7 +864,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
 fn declared(table: &Option<Table>, col: &str) -> BTreeSet<String> {
     let Some(t) = table else { return BTreeSet::new() };
     let Some(&i) = t.index.get(col) else { return BTreeSet::new() };
-    t.rows.iter().chain(&t.rejected).filter_map(|(_, f)| f.get(i)).filter(|v| !v.is_empty()).cloned().collect()
+    let ok = t.rows.iter().filter_map(|(_, f)| f.get(i)).map(str::trim);
+    let rejected = t.rejected.iter().filter_map(|(_, f)| f.get(i)).map(String::as_str);
+    ok.chain(rejected).filter(|v| !v.is_empty()).map(str::to_string).collect()
 }
 
 #[derive(Default)]

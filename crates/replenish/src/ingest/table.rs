@@ -44,8 +44,8 @@ pub(crate) struct Table {
     pub headers: Vec<String>,
     /// Canonical name → column index.
     pub index: BTreeMap<String, usize>,
-    /// (1-based line number, fields).
-    pub rows: Vec<(u64, Vec<String>)>,
+    /// (1-based line number, fields). Values are trimmed when read through [`Row`].
+    pub rows: Vec<(u64, csv::StringRecord)>,
     /// Rows rejected while reading (encoding, field count), decoded lossily. Used
     /// only to know which keys a table declares, never as data.
     pub rejected: Vec<(u64, Vec<String>)>,
@@ -176,31 +176,21 @@ pub(crate) fn read_table(
             });
             continue;
         }
-        let mut fields = Vec::with_capacity(rec.len());
-        let mut ok = true;
-        for (c, raw) in rec.iter().enumerate() {
-            match std::str::from_utf8(raw) {
-                Ok(s) => fields.push(s.trim().to_string()),
-                Err(e) => {
-                    ok = false;
-                    problems.push(Problem {
-                        file: file.into(),
-                        row: Some(line),
-                        column: Some(headers[c].clone()),
-                        kind: ProblemKind::InvalidEncoding,
-                        message: format!(
-                            "byte {} of the value is not valid UTF-8 (save the file as UTF-8)",
-                            e.valid_up_to() + 1
-                        ),
-                    });
-                }
+        match csv::StringRecord::from_byte_record(rec) {
+            Ok(fields) => rows.push((line, fields)),
+            Err(e) => {
+                let (c, at) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
+                let rec = e.into_byte_record();
+                problems.push(Problem {
+                    file: file.into(),
+                    row: Some(line),
+                    column: Some(headers.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1))),
+                    kind: ProblemKind::InvalidEncoding,
+                    message: format!("byte {} of the value is not valid UTF-8 (save the file as UTF-8)", at + 1),
+                });
+                rejected_rows += 1;
+                rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
             }
-        }
-        if ok {
-            rows.push((line, fields));
-        } else {
-            rejected_rows += 1;
-            rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
         }
     }
     Some(Table { file: file.into(), headers, index, rows, rejected, rejected_rows, mapping: mapping.clone() })
@@ -215,11 +205,7 @@ impl Table {
                 ok = false;
                 let renamed: Vec<&String> =
                     self.mapping.rename.iter().filter(|(_, v)| v.as_str() == c).map(|(k, _)| k).collect();
-                let hint = if renamed.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (mapped from {renamed:?})")
-                };
+                let hint = if renamed.is_empty() { String::new() } else { format!(" (mapped from {renamed:?})") };
                 problems.push(Problem {
                     file: self.file.clone(),
                     row: Some(1),
@@ -237,12 +223,8 @@ impl Table {
 
     /// Columns not in `known`, in file order (kept as item attributes, for example).
     pub fn extra_columns(&self, known: &[&str]) -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = self
-            .index
-            .iter()
-            .filter(|(k, _)| !known.contains(&k.as_str()))
-            .map(|(k, &i)| (k.clone(), i))
-            .collect();
+        let mut v: Vec<(String, usize)> =
+            self.index.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, &i)| (k.clone(), i)).collect();
         v.sort_by_key(|(_, i)| *i);
         v
     }
@@ -250,21 +232,21 @@ impl Table {
 
 /// Typed access to the fields of one row; each failure is recorded once and marks
 /// the row as rejected.
-pub(crate) struct Row<'a> {
+pub(crate) struct Row<'a, 'p> {
     table: &'a Table,
     pub line: u64,
-    fields: &'a [String],
-    problems: &'a mut Vec<Problem>,
+    fields: &'a csv::StringRecord,
+    problems: &'p mut Vec<Problem>,
     pub ok: bool,
 }
 
-impl<'a> Row<'a> {
-    pub fn new(table: &'a Table, line: u64, fields: &'a [String], problems: &'a mut Vec<Problem>) -> Self {
+impl<'a, 'p> Row<'a, 'p> {
+    pub fn new(table: &'a Table, line: u64, fields: &'a csv::StringRecord, problems: &'p mut Vec<Problem>) -> Self {
         Row { table, line, fields, problems, ok: true }
     }
 
     fn raw(&self, col: &str) -> Option<&'a str> {
-        self.table.index.get(col).map(|&i| self.fields[i].as_str())
+        self.table.index.get(col).and_then(|&i| self.fields.get(i)).map(str::trim)
     }
 
     /// Records a problem on this row at canonical column `col`.
@@ -282,6 +264,17 @@ impl<'a> Row<'a> {
 
     pub fn opt_str(&mut self, col: &str) -> Option<String> {
         self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)
+    }
+
+    /// A required value borrowed from the row's text (no allocation).
+    pub fn req_ref(&mut self, col: &str) -> &'a str {
+        match self.raw(col).filter(|s| !s.is_empty()) {
+            Some(s) => s,
+            None => {
+                self.problem(col, ProblemKind::MissingValue, "a value is required".into());
+                ""
+            }
+        }
     }
 
     pub fn req_str(&mut self, col: &str) -> String {
@@ -371,7 +364,11 @@ impl<'a> Row<'a> {
             "1" | "true" | "t" | "yes" | "y" => Some(true),
             "0" | "false" | "f" | "no" | "n" => Some(false),
             _ => {
-                self.problem(col, ProblemKind::InvalidValue, format!("`{raw}` is not a yes/no value (1/0, true/false, yes/no)"));
+                self.problem(
+                    col,
+                    ProblemKind::InvalidValue,
+                    format!("`{raw}` is not a yes/no value (1/0, true/false, yes/no)"),
+                );
                 None
             }
         }
@@ -383,7 +380,7 @@ fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     if s.len() < 10 || !s.is_char_boundary(10) {
         return None;
     }
-    let date = NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()?;
+    let date: NaiveDate = s[..10].parse().ok()?;
     let rest = &s[10..];
     if rest.is_empty() {
         return Some(date);

@@ -43,7 +43,12 @@ pub struct PurchaseOrder {
 /// POs are sorted by (supplier, location, order date, currency) and numbered
 /// `{prefix}-{as_of:YYYYMMDD}-{NNNN}` in that order; lines within a PO are sorted
 /// by SKU. The same plan always gives the same numbers.
-pub fn build_purchase_orders(lines: &mut [PlanLine], suppliers: &[Supplier], prefix: &str, as_of: NaiveDate) -> Vec<PurchaseOrder> {
+pub fn build_purchase_orders(
+    lines: &mut [PlanLine],
+    suppliers: &[Supplier],
+    prefix: &str,
+    as_of: NaiveDate,
+) -> Vec<PurchaseOrder> {
     let names: HashMap<&str, &str> = suppliers.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
     let mut groups: BTreeMap<(String, String, NaiveDate, String), Vec<usize>> = BTreeMap::new();
     for (i, l) in lines.iter().enumerate() {

@@ -119,7 +119,13 @@ pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
     let packs = (q / c.pack_size - 1e-9).ceil();
     let rounded = packs * c.pack_size;
     if (rounded - q).abs() > 1e-9 {
-        steps.push(format!("rounded {} up to {} × pack {} = {}", fmt_qty(q), packs, fmt_qty(c.pack_size), fmt_qty(rounded)));
+        steps.push(format!(
+            "rounded {} up to {} × pack {} = {}",
+            fmt_qty(q),
+            packs,
+            fmt_qty(c.pack_size),
+            fmt_qty(rounded)
+        ));
     }
     q = rounded;
     if let Some(max) = c.max_order {

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: paths to the repository's fixtures.
 #![allow(dead_code)]
-
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use replenish::ingest::{Inputs, TableInput};
