@@ -12,7 +12,6 @@ use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
 use replenish::{demo, export, Error as CoreError};
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 fn to_napi(code: &str, message: String, problems: &[replenish::Problem], field: Option<&str>) -> Error {
@@ -30,18 +29,7 @@ fn core_err(e: CoreError) -> Error {
 
 /// Runs core work, mapping errors and catching panics.
 fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(core_err(e)),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(to_napi("INTERNAL", format!("internal error (please report it): {what}"), &[], None))
-        }
-    }
+    replenish::error::guard(f).map_err(core_err)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned + Default>(
@@ -143,25 +131,8 @@ pub fn read_folder(path: String, ingest_json: Option<String>) -> AsyncTask<ReadT
 pub fn read_tables(tables: HashMap<String, TableText>, ingest_json: Option<String>) -> Result<AsyncTask<ReadTask>> {
     let mut inputs = Inputs::default();
     for (key, t) in tables {
-        let t = Some(TableInput::new(t.name, t.text.into_bytes()));
-        match key.as_str() {
-            "items" => inputs.items = t,
-            "suppliers" => inputs.suppliers = t,
-            "sales" => inputs.sales = t,
-            "inventory" => inputs.inventory = t,
-            "open_orders" | "openOrders" => inputs.open_orders = t,
-            "stockouts" => inputs.stockouts = t,
-            other => {
-                return Err(to_napi(
-                    "INVALID_INPUT",
-                    format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
-                ),
-                    &[],
-                    None,
-                ))
-            }
-        }
+        let key = if key == "openOrders" { "open_orders".to_string() } else { key };
+        inputs.set(&key, TableInput::new(t.name, t.text.into_bytes())).map_err(core_err)?;
     }
     Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(Box::new(inputs)), ingest: ingest_json }))
 }

@@ -9,7 +9,6 @@ use pyo3::types::{PyDict, PyList};
 use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
 use replenish::{demo, export, Error};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 create_exception!(_replenish, ReplenishError, PyException, "Base class of every error raised by replenish.");
 create_exception!(
@@ -62,6 +61,11 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 err.value(py).setattr("code", e.code())?;
                 err
             }
+            Error::Internal(_) => {
+                let err = ReplenishError::new_err(msg.clone());
+                err.value(py).setattr("code", e.code())?;
+                err
+            }
         })
     })();
     result.unwrap_or_else(|inner| inner)
@@ -71,21 +75,9 @@ fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
     serde_json::to_string(v).map_err(|e| ReplenishError::new_err(format!("cannot serialise result: {e}")))
 }
 
-/// Runs `f` without the GIL and turns errors and panics into Python exceptions.
+/// Runs `f` without the GIL; errors and caught panics become Python exceptions.
 fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
-    let out = py.detach(|| catch_unwind(AssertUnwindSafe(f)));
-    match out {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(to_py(py, e)),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(ReplenishError::new_err(format!("internal error (please report it): {what}")))
-        }
-    }
+    py.detach(|| replenish::error::guard(f)).map_err(|e| to_py(py, e))
 }
 
 fn parse_json<T: serde::de::DeserializeOwned + Default>(text: Option<&str>, what: &str) -> Result<T, Error> {
@@ -166,25 +158,12 @@ impl Plan {
     }
 }
 
-fn inputs_from(tables: &Bound<'_, PyDict>) -> PyResult<Inputs> {
+fn inputs_from(py: Python<'_>, tables: &Bound<'_, PyDict>) -> PyResult<Inputs> {
     let mut inputs = Inputs::default();
     for (k, v) in tables.iter() {
         let key: String = k.extract()?;
         let (name, text): (String, Vec<u8>) = v.extract()?;
-        let t = Some(TableInput::new(name, text));
-        match key.as_str() {
-            "items" => inputs.items = t,
-            "suppliers" => inputs.suppliers = t,
-            "sales" => inputs.sales = t,
-            "inventory" => inputs.inventory = t,
-            "open_orders" => inputs.open_orders = t,
-            "stockouts" => inputs.stockouts = t,
-            other => {
-                return Err(InputError::new_err(format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
-                )))
-            }
-        }
+        inputs.set(&key, TableInput::new(name, text)).map_err(|e| to_py(py, e))?;
     }
     Ok(inputs)
 }
@@ -193,7 +172,7 @@ fn inputs_from(tables: &Bound<'_, PyDict>) -> PyResult<Inputs> {
 #[pyfunction]
 #[pyo3(signature = (tables, ingest_json=None))]
 fn read_tables(py: Python<'_>, tables: &Bound<'_, PyDict>, ingest_json: Option<String>) -> PyResult<Dataset> {
-    let inputs = inputs_from(tables)?;
+    let inputs = inputs_from(py, tables)?;
     run(py, move || {
         let opts: IngestOptions = parse_json(ingest_json.as_deref(), "ingest")?;
         replenish::ingest::parse(&inputs, &opts).map(|inner| Dataset { inner })

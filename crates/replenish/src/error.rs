@@ -116,6 +116,9 @@ pub enum Error {
     /// An argument to a function is outside what the function accepts.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A bug in replenish (a caught panic). Please report it.
+    #[error("internal error (please report it): {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -127,6 +130,7 @@ impl Error {
             Error::Config { .. } => "CONFIG",
             Error::Io { .. } => "IO",
             Error::InvalidInput(_) => "INVALID_INPUT",
+            Error::Internal(_) => "INTERNAL",
         }
     }
 
@@ -143,5 +147,36 @@ impl Error {
     }
 }
 
+/// Runs `f`, turning a panic into [`Error::Internal`] so that it never crosses a
+/// language boundary. The bindings wrap every call into the core with it.
+pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(Error::Internal(what))
+    })
+}
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_turns_a_panic_into_an_internal_error() {
+        let r: Result<u8> = guard(|| panic!("boom {}", 7));
+        match r {
+            Err(e @ Error::Internal(_)) => {
+                assert_eq!(e.code(), "INTERNAL");
+                assert!(e.to_string().contains("boom 7"));
+            }
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+        assert_eq!(guard(|| Ok(3)).ok(), Some(3));
+    }
+}

@@ -149,6 +149,26 @@ pub fn read_folder(dir: impl AsRef<Path>, options: &IngestOptions) -> Result<Ing
 }
 
 impl Inputs {
+    /// Sets a table by its name (`items`, `suppliers`, `sales`, `inventory`,
+    /// `open_orders`, `stockouts`); an unknown name is [`Error::InvalidInput`].
+    pub fn set(&mut self, table: &str, input: TableInput) -> Result<()> {
+        let slot = match table {
+            "items" => &mut self.items,
+            "suppliers" => &mut self.suppliers,
+            "sales" => &mut self.sales,
+            "inventory" => &mut self.inventory,
+            "open_orders" => &mut self.open_orders,
+            "stockouts" => &mut self.stockouts,
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
+                )))
+            }
+        };
+        *slot = Some(input);
+        Ok(())
+    }
+
     /// The tables present, as (canonical file name, input) pairs in [`TABLE_FILES`] order.
     pub fn tables(&self) -> Vec<(&'static str, &TableInput)> {
         let t = [&self.items, &self.suppliers, &self.sales, &self.inventory, &self.open_orders, &self.stockouts];

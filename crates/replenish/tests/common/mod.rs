@@ -17,15 +17,6 @@ pub fn fixture(name: &str) -> PathBuf {
 /// The small fixture's tables with one table replaced by `text`.
 pub fn small_with(table: &str, text: &str) -> Inputs {
     let mut inputs = replenish::ingest::read_inputs(fixture("small")).unwrap();
-    let t = Some(TableInput::new(format!("{table}.csv"), text.as_bytes().to_vec()));
-    match table {
-        "items" => inputs.items = t,
-        "suppliers" => inputs.suppliers = t,
-        "sales" => inputs.sales = t,
-        "inventory" => inputs.inventory = t,
-        "open_orders" => inputs.open_orders = t,
-        "stockouts" => inputs.stockouts = t,
-        other => panic!("no table {other}"),
-    }
+    inputs.set(table, TableInput::new(format!("{table}.csv"), text.as_bytes().to_vec())).unwrap();
     inputs
 }
