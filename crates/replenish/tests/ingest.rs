@@ -276,3 +276,20 @@ fn unknown_references_in_the_stockout_log() {
     );
     assert!(p.iter().all(|p| p.file == "stockouts.csv"));
 }
+
+#[test]
+fn demand_history_round_trips_through_long_records() {
+    use replenish::model::DemandHistory;
+    let ing = replenish::read_folder(fixture("small"), &IngestOptions::default()).unwrap();
+    let h = &ing.dataset.demand;
+    let end = h.keys.iter().enumerate().filter_map(|(i, _)| h.series(i).end()).max();
+    let rebuilt = DemandHistory::from_records(&h.to_records(), end);
+    // NaN prices compare unequal; compare them as bits.
+    assert_eq!(rebuilt.keys, h.keys);
+    assert_eq!(rebuilt.offsets, h.offsets);
+    assert_eq!(rebuilt.quantity, h.quantity);
+    assert_eq!(rebuilt.promotion, h.promotion);
+    assert_eq!(rebuilt.stockout, h.stockout);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&rebuilt.price), bits(&h.price));
+}

@@ -188,3 +188,17 @@ const GOLDEN_LINE_FIELDS: [&str; 14] = [
     "order_value",
     "po_number",
 ];
+
+#[test]
+fn planning_after_the_history_ends_is_warned_about() {
+    let data = replenish::read_folder(fixture("small"), &Default::default()).unwrap();
+    let cfg = PlanConfig { as_of: chrono::NaiveDate::from_ymd_opt(2025, 3, 20), ..Default::default() };
+    let p = plan(&data.dataset, &cfg).unwrap();
+    assert!(
+        p.warnings.iter().any(|w| w.contains("sales history ends on 2025-03-09, 10 day(s) before")),
+        "{:?}",
+        p.warnings
+    );
+    let p = plan(&data.dataset, &PlanConfig::default()).unwrap();
+    assert!(!p.warnings.iter().any(|w| w.contains("sales history ends")));
+}
