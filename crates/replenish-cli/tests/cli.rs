@@ -80,7 +80,7 @@ fn config_file_is_applied_and_bad_config_rejected() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let plan = std::fs::read_to_string(out.path().join("plan.csv")).unwrap();
-    assert!(plan.contains("WindowAverage(7)"));
+    assert!(plan.contains("WindowAverage(window=7)"));
 
     let cfg = out.path().join("bad.toml");
     std::fs::write(&cfg, "[plan]\nservice_level = 1.5\n").unwrap();

@@ -17,7 +17,8 @@
 //! Modules by capability:
 //! - [`model`]: the canonical data model.
 //! - [`ingest`]: CSV tables → validated [`model::Dataset`], with every problem located.
-//! - [`forecast`]: demand models behind the [`forecast::Forecaster`] trait.
+//! - [`forecast`]: many series at once: model specs, fitted models, intervals, quantiles, sample paths.
+//! - [`metrics`]: accuracy metrics and the M4 scorer.
 //! - [`policy`]: safety stock, reorder point, order-up-to level, rounding.
 //! - [`plan`]: `plan(data, config)`, the whole decision per SKU-location.
 //! - [`orders`]: purchase orders grouped per supplier and location.
@@ -30,6 +31,7 @@ pub mod error;
 pub mod export;
 pub mod forecast;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod orders;
 pub mod plan;

@@ -2,7 +2,7 @@
 //! and purchase orders. Pure: no I/O, deterministic, parallel over SKU-locations.
 
 use crate::error::{Error, Result};
-use crate::forecast::{ForecastMethod, Forecaster};
+use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec};
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
 use crate::policy::{self, fmt_qty, OrderConstraints, PolicyInput};
@@ -26,7 +26,7 @@ pub struct PlanConfig {
     /// Review period in days for suppliers without an `order_cycle_days`.
     pub review_period_days: f64,
     /// Forecasting model.
-    pub forecast: ForecastMethod,
+    pub forecast: ModelConfig,
     /// Fixed cost of one order line, for the EOQ.
     pub ordering_cost: f64,
     /// Yearly holding cost as a fraction of unit cost, for the EOQ.
@@ -42,7 +42,7 @@ impl Default for PlanConfig {
             service_level: 0.95,
             category_service_levels: BTreeMap::new(),
             review_period_days: 7.0,
-            forecast: ForecastMethod::default(),
+            forecast: ModelConfig::WindowAverage { window: 56 },
             ordering_cost: 25.0,
             holding_rate: 0.25,
             po_prefix: "PO".into(),
@@ -195,6 +195,7 @@ pub struct Plan {
 pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
     config.validate()?;
     let forecaster = config.forecast.build()?;
+    let model_label = config.forecast.label();
     let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
         Some(d) => d,
         None => return Err(Error::InvalidInput("no planning date: set `as_of` or give an inventory snapshot".into())),
@@ -229,6 +230,7 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         data,
         config,
         forecaster: forecaster.as_ref(),
+        model_label: &model_label,
         items: &items,
         inventory: &inventory,
         on_order: &on_order,
@@ -248,7 +250,8 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 struct LineCtx<'a> {
     data: &'a Dataset,
     config: &'a PlanConfig,
-    forecaster: &'a dyn Forecaster,
+    forecaster: &'a dyn ModelSpec,
+    model_label: &'a str,
     items: &'a HashMap<&'a str, &'a Item>,
     inventory: &'a HashMap<(&'a str, &'a str), &'a InventoryRecord>,
     on_order: &'a HashMap<(&'a str, &'a str), f64>,
@@ -285,32 +288,35 @@ impl LineCtx<'_> {
         let lead = terms.map_or(0.0, |t| t.lead_time_days);
         let horizon = (lead + review).ceil() as usize;
 
-        // History up to the planning date only.
+        // History up to the planning date only; stock-out days are missing (NaN).
         let (forecast, history_days) = match self.data.demand.find(sku, location) {
             Some(i) => {
                 let s = self.data.demand.series(i);
                 let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-                let view = SeriesView {
-                    quantity: &s.quantity[..days],
-                    price: &s.price[..days],
-                    promotion: &s.promotion[..days],
-                    stockout: &s.stockout[..days],
-                    ..s
-                };
-                (self.forecaster.forecast(&view, horizon.max(1))?, days)
+                let y: Vec<f64> = s.quantity[..days]
+                    .iter()
+                    .zip(&s.stockout[..days])
+                    .map(|(q, so)| if *so { f64::NAN } else { *q })
+                    .collect();
+                (
+                    daily_demand(
+                        self.forecaster,
+                        &y,
+                        horizon,
+                        &FitOptions { non_negative: true, ..FitOptions::default() },
+                        i,
+                    )?,
+                    days,
+                )
             }
-            None => (
-                crate::forecast::Forecast {
-                    model: self.forecaster.name(),
-                    mean: vec![0.0; horizon.max(1)],
-                    sigma: 0.0,
-                    observations: 0,
-                    censored_days: 0,
-                },
-                0,
-            ),
+            None => (daily_demand(self.forecaster, &[], horizon, &FitOptions::default(), 0)?, 0),
         };
-        let mean = forecast.mean.first().copied().unwrap_or(0.0);
+        let model = if forecast.model == self.forecaster.name() {
+            self.model_label.to_string()
+        } else {
+            forecast.model.clone()
+        };
+        let mean = forecast.mean;
         let unit_cost = terms.and_then(|t| t.unit_cost).or(item.map(|i| i.unit_cost)).unwrap_or(0.0);
         let levels = policy::levels(&PolicyInput {
             mean_daily_demand: mean,
@@ -366,7 +372,7 @@ impl LineCtx<'_> {
             category,
             supplier_id: terms.map(|t| t.supplier_id.clone()),
             action,
-            forecast_model: forecast.model,
+            forecast_model: model,
             history_days,
             censored_days: forecast.censored_days,
             mean_daily_demand: mean,

@@ -1,146 +1,638 @@
-//! Demand forecasting.
+//! Demand forecasting for many series at once.
 //!
-//! Every model implements [`Forecaster`]: history of one series in, a daily mean
-//! forecast and the spread of one day's demand out. The planner only sees this
-//! trait, so models added later plug in without touching the policy code.
+//! Every model comes in two types: an unfitted [`ModelSpec`] (its parameters) and
+//! the [`Fitted`] model its `fit` returns. A fitted model gives a point forecast,
+//! the analytic standard deviation of each step where the model has one, and
+//! simulated sample paths, so that every model — intermittent ones included — yields
+//! prediction intervals, quantiles and the distribution of total demand over a
+//! horizon (what the policy engine needs for lead-time demand).
 //!
-//! Censored demand: days flagged as stock-outs understate true demand. Models here
-//! treat them as **missing** (left out of estimation), never as zero demand.
+//! [`forecast_batch`] runs a set of models over a [`Panel`] (one value array plus
+//! offsets) in parallel with rayon. Results are identical whatever the number of
+//! threads: each (series, model) pair has its own seeded random stream.
+//!
+//! Data policy (documented in `docs/forecasting.md`):
+//! * missing values (`NaN`, e.g. censored stock-out days) follow [`MissingPolicy`];
+//! * a series shorter than a model needs, or a fit that fails, falls back to the
+//!   request's fallback model (default `Naive`), and the output names the series;
+//! * a series with no observation at all is an [`Error::InvalidInput`].
+
+pub mod baselines;
+pub mod intermittent;
+mod optim;
 
 use crate::error::{Error, Result};
-use crate::model::SeriesView;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
 
-/// A point forecast with the day-level spread the policy needs for safety stock.
+pub use baselines::*;
+pub use intermittent::*;
+
+/// What to do with missing values (`NaN`) in a series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// A missing value is an error naming the series and position (the default:
+    /// nothing is changed silently).
+    #[default]
+    Error,
+    /// Missing values are left out; the remaining values are treated as consecutive.
+    /// Used for censored (stock-out) days, so the shortage is not learnt as low demand.
+    Drop,
+    /// Linear interpolation between the nearest observed neighbours; leading and
+    /// trailing gaps take the nearest observed value.
+    Interpolate,
+    /// Missing values are zero demand.
+    Zero,
+}
+
+/// Options common to all models.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Forecast {
-    /// Name of the model that produced it.
+#[serde(default, deny_unknown_fields)]
+pub struct FitOptions {
+    pub missing: MissingPolicy,
+    /// Clamp forecasts, bounds and simulated paths at zero (demand cannot be negative).
+    pub non_negative: bool,
+    /// Convergence tolerance of parameter optimisation.
+    pub tolerance: f64,
+    /// Iteration limit of parameter optimisation.
+    pub max_iterations: usize,
+    /// Seed of simulated paths.
+    pub seed: u64,
+    /// Number of simulated paths for sample-based intervals and horizon totals.
+    pub n_paths: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            missing: MissingPolicy::Error,
+            non_negative: false,
+            tolerance: 1e-8,
+            max_iterations: 200,
+            seed: 0,
+            n_paths: 1000,
+        }
+    }
+}
+
+/// A model with its parameters, not yet fitted.
+pub trait ModelSpec: Send + Sync + std::fmt::Debug {
+    /// Column name in outputs (`SeasonalNaive`, `CrostonSBA`, ...).
+    fn name(&self) -> String;
+    /// Fewest observations the model can be fitted on.
+    fn min_length(&self) -> usize {
+        1
+    }
+    /// Fits the model to a series without missing values.
+    fn fit(&self, y: &[f64], options: &FitOptions) -> Result<Box<dyn Fitted>>;
+}
+
+/// A fitted model.
+pub trait Fitted: Send + Sync + std::fmt::Debug {
+    /// Point forecast (the mean) for steps 1..=h.
+    fn mean(&self, h: usize) -> Vec<f64>;
+    /// Analytic forecast standard deviation per step, where the model has one.
+    fn sd(&self, h: usize) -> Option<Vec<f64>>;
+    /// One simulated future path of length `h`.
+    fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64>;
+}
+
+/// A model choice as data (configuration files, Python, Node). Names follow
+/// statsforecast; snake_case aliases are accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", deny_unknown_fields)]
+pub enum ModelConfig {
+    Naive,
+    SeasonalNaive {
+        season_length: usize,
+    },
+    HistoricAverage,
+    #[serde(alias = "window_average")]
+    WindowAverage {
+        window: usize,
+    },
+    SeasonalWindowAverage {
+        season_length: usize,
+        window: usize,
+    },
+    RandomWalkWithDrift,
+    CrostonClassic,
+    CrostonOptimized,
+    #[serde(rename = "CrostonSBA")]
+    CrostonSba,
+    #[serde(rename = "TSB")]
+    Tsb {
+        /// Smoothing of the demand probability; `None` = optimised.
+        #[serde(default)]
+        alpha_d: Option<f64>,
+        /// Smoothing of the demand size; `None` = optimised.
+        #[serde(default)]
+        alpha_p: Option<f64>,
+    },
+    #[serde(rename = "ADIDA")]
+    Adida,
+    #[serde(rename = "IMAPA")]
+    Imapa,
+}
+
+/// Every model name [`ModelConfig::from_name`] knows.
+pub const MODEL_NAMES: [&str; 12] = [
+    "Naive",
+    "SeasonalNaive",
+    "HistoricAverage",
+    "WindowAverage",
+    "SeasonalWindowAverage",
+    "RandomWalkWithDrift",
+    "CrostonClassic",
+    "CrostonOptimized",
+    "CrostonSBA",
+    "TSB",
+    "ADIDA",
+    "IMAPA",
+];
+
+impl ModelConfig {
+    /// A model by name with default parameters: `season_length` for the seasonal
+    /// models; `WindowAverage` uses a 28-period window and `SeasonalWindowAverage`
+    /// the last 4 seasons; TSB optimises both smoothing parameters.
+    pub fn from_name(name: &str, season_length: usize) -> Result<ModelConfig> {
+        let m = season_length.max(1);
+        Ok(match name {
+            "Naive" => ModelConfig::Naive,
+            "SeasonalNaive" => ModelConfig::SeasonalNaive { season_length: m },
+            "HistoricAverage" => ModelConfig::HistoricAverage,
+            "WindowAverage" => ModelConfig::WindowAverage { window: 28 },
+            "SeasonalWindowAverage" => ModelConfig::SeasonalWindowAverage { season_length: m, window: 4 },
+            "RandomWalkWithDrift" => ModelConfig::RandomWalkWithDrift,
+            "CrostonClassic" => ModelConfig::CrostonClassic,
+            "CrostonOptimized" => ModelConfig::CrostonOptimized,
+            "CrostonSBA" => ModelConfig::CrostonSba,
+            "TSB" => ModelConfig::Tsb { alpha_d: None, alpha_p: None },
+            "ADIDA" => ModelConfig::Adida,
+            "IMAPA" => ModelConfig::Imapa,
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "unknown model `{other}`; known models: {}",
+                    MODEL_NAMES.join(", ")
+                )))
+            }
+        })
+    }
+
+    /// Builds the model, checking its parameters.
+    pub fn build(&self) -> Result<Box<dyn ModelSpec>> {
+        let positive = |field: &str, v: usize| {
+            if v == 0 {
+                Err(Error::config(field, "must be at least 1"))
+            } else {
+                Ok(v)
+            }
+        };
+        let unit = |field: &str, v: Option<f64>| match v {
+            Some(a) if !(a > 0.0 && a <= 1.0) => Err(Error::config(field, format!("{a} is outside (0, 1]"))),
+            _ => Ok(v),
+        };
+        Ok(match *self {
+            ModelConfig::Naive => Box::new(Naive),
+            ModelConfig::SeasonalNaive { season_length } => {
+                Box::new(SeasonalNaive { season_length: positive("season_length", season_length)? })
+            }
+            ModelConfig::HistoricAverage => Box::new(HistoricAverage),
+            ModelConfig::WindowAverage { window } => Box::new(WindowAverage { window: positive("window", window)? }),
+            ModelConfig::SeasonalWindowAverage { season_length, window } => Box::new(SeasonalWindowAverage {
+                season_length: positive("season_length", season_length)?,
+                window: positive("window", window)?,
+            }),
+            ModelConfig::RandomWalkWithDrift => Box::new(RandomWalkWithDrift),
+            ModelConfig::CrostonClassic => Box::new(Croston { variant: CrostonVariant::Classic }),
+            ModelConfig::CrostonOptimized => Box::new(Croston { variant: CrostonVariant::Optimized }),
+            ModelConfig::CrostonSba => Box::new(Croston { variant: CrostonVariant::Sba }),
+            ModelConfig::Tsb { alpha_d, alpha_p } => {
+                Box::new(Tsb { alpha_d: unit("alpha_d", alpha_d)?, alpha_p: unit("alpha_p", alpha_p)? })
+            }
+            ModelConfig::Adida => Box::new(Adida),
+            ModelConfig::Imapa => Box::new(Imapa),
+        })
+    }
+}
+
+/// Many series held as one value array plus offsets: series `i` is
+/// `values[offsets[i]..offsets[i + 1]]`, identified by `ids[i]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Panel {
+    pub ids: Vec<String>,
+    pub offsets: Vec<usize>,
+    pub values: Vec<f64>,
+}
+
+impl Panel {
+    /// Builds a panel, checking that offsets start at 0, never decrease and end at
+    /// `values.len()`, and that there is one id per series.
+    pub fn new(ids: Vec<String>, offsets: Vec<usize>, values: Vec<f64>) -> Result<Panel> {
+        let ok = offsets.first() == Some(&0)
+            && offsets.last() == Some(&values.len())
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && ids.len() + 1 == offsets.len();
+        if !ok {
+            return Err(Error::InvalidInput(format!(
+                "panel offsets must start at 0, not decrease, end at the number of values ({}), and number one more than the ids ({})",
+                values.len(),
+                ids.len()
+            )));
+        }
+        Ok(Panel { ids, offsets, values })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn series(&self, i: usize) -> &[f64] {
+        &self.values[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// Applies the missing-value policy; `Err` names the series and position.
+pub fn clean(id: &str, y: &[f64], policy: MissingPolicy) -> Result<Vec<f64>> {
+    if let Some(bad) = y.iter().position(|v| v.is_infinite()) {
+        return Err(Error::InvalidInput(format!("series `{id}`: value {} at position {bad} is not finite", y[bad])));
+    }
+    if !y.iter().any(|v| v.is_nan()) {
+        return Ok(y.to_vec());
+    }
+    match policy {
+        MissingPolicy::Error => {
+            let at = y.iter().position(|v| v.is_nan()).unwrap_or(0);
+            Err(Error::InvalidInput(format!(
+                "series `{id}` has a missing value at position {at}; choose a missing-value policy (drop, interpolate, zero)"
+            )))
+        }
+        MissingPolicy::Drop => Ok(y.iter().copied().filter(|v| !v.is_nan()).collect()),
+        MissingPolicy::Zero => Ok(y.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect()),
+        MissingPolicy::Interpolate => {
+            let known: Vec<usize> = (0..y.len()).filter(|&i| !y[i].is_nan()).collect();
+            if known.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut out = y.to_vec();
+            for (i, v) in out.iter_mut().enumerate() {
+                if v.is_nan() {
+                    let right = known.partition_point(|&k| k < i);
+                    *v = match (right.checked_sub(1).map(|l| known[l]), known.get(right)) {
+                        (Some(l), Some(&r)) => y[l] + (y[r] - y[l]) * (i - l) as f64 / (r - l) as f64,
+                        (Some(l), None) => y[l],
+                        (None, Some(&r)) => y[r],
+                        (None, None) => 0.0,
+                    };
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// What to forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForecastRequest {
+    pub h: usize,
+    pub models: Vec<ModelConfig>,
+    /// Prediction interval levels in percent, e.g. `[80, 95]`.
+    pub levels: Vec<f64>,
+    /// Quantiles in (0, 1), e.g. `[0.1, 0.5, 0.9]`.
+    pub quantiles: Vec<f64>,
+    /// Quantiles of total demand over the horizon (from sample paths).
+    pub total_quantiles: Vec<f64>,
+    /// Used when a model cannot be fitted to a series.
+    pub fallback: Option<ModelConfig>,
+    pub options: FitOptions,
+}
+
+impl Default for ForecastRequest {
+    fn default() -> Self {
+        ForecastRequest {
+            h: 1,
+            models: vec![],
+            levels: vec![],
+            quantiles: vec![],
+            total_quantiles: vec![],
+            fallback: Some(ModelConfig::Naive),
+            options: FitOptions::default(),
+        }
+    }
+}
+
+/// One model's forecasts for every series, as flat arrays of `n_series × h` values
+/// in series order (series 0's h steps, then series 1's, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelForecast {
     pub model: String,
-    /// Expected demand per day, one value per day of the horizon.
     pub mean: Vec<f64>,
-    /// Standard deviation of one day's demand around the mean.
+    /// Per level (in request order): lower and upper bounds.
+    pub lo: Vec<Vec<f64>>,
+    pub hi: Vec<Vec<f64>>,
+    /// Per requested quantile.
+    pub quantiles: Vec<Vec<f64>>,
+    /// Per series: quantiles of total demand over the horizon (`n_series × k`).
+    pub total_quantiles: Vec<f64>,
+    /// Per series: mean total demand over the horizon.
+    pub total_mean: Vec<f64>,
+    /// Series (by index) on which the fallback model was used instead, with why.
+    pub fallbacks: Vec<(usize, String)>,
+}
+
+/// The result of [`forecast_batch`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchForecast {
+    pub ids: Vec<String>,
+    pub h: usize,
+    pub levels: Vec<f64>,
+    pub quantiles: Vec<f64>,
+    pub total_quantiles: Vec<f64>,
+    pub models: Vec<ModelForecast>,
+}
+
+fn check_probabilities(name: &str, v: &[f64]) -> Result<()> {
+    match v.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
+        Some(q) => Err(Error::config(name, format!("{q} is outside (0, 1)"))),
+        None => Ok(()),
+    }
+}
+
+/// Per-series, per-model result before assembly.
+struct One {
+    mean: Vec<f64>,
+    lo: Vec<Vec<f64>>,
+    hi: Vec<Vec<f64>>,
+    quantiles: Vec<Vec<f64>>,
+    total_quantiles: Vec<f64>,
+    total_mean: f64,
+    fallback: Option<String>,
+}
+
+/// Forecasts every series of a panel with every requested model.
+pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchForecast> {
+    if request.h == 0 {
+        return Err(Error::config("h", "the horizon must be at least 1"));
+    }
+    if request.models.is_empty() {
+        return Err(Error::config("models", "give at least one model"));
+    }
+    for l in &request.levels {
+        if !(*l > 0.0 && *l < 100.0) {
+            return Err(Error::config("level", format!("{l} is outside (0, 100)")));
+        }
+    }
+    check_probabilities("quantiles", &request.quantiles)?;
+    check_probabilities("total_quantiles", &request.total_quantiles)?;
+    if request.options.n_paths == 0 {
+        return Err(Error::config("n_paths", "must be at least 1"));
+    }
+    let specs: Vec<Box<dyn ModelSpec>> = request.models.iter().map(ModelConfig::build).collect::<Result<_>>()?;
+    let fallback = request.fallback.as_ref().map(ModelConfig::build).transpose()?;
+    let cleaned: Vec<Vec<f64>> = (0..panel.len())
+        .into_par_iter()
+        .map(|i| clean(&panel.ids[i], panel.series(i), request.options.missing))
+        .collect::<Result<_>>()?;
+    if let Some(i) = cleaned.iter().position(Vec::is_empty) {
+        return Err(Error::InvalidInput(format!("series `{}` has no observations", panel.ids[i])));
+    }
+    let mut models = Vec::with_capacity(specs.len());
+    for (m, spec) in specs.iter().enumerate() {
+        let results: Vec<One> = (0..panel.len())
+            .into_par_iter()
+            .map(|i| one(spec.as_ref(), fallback.as_deref(), &cleaned[i], i, m, request))
+            .collect::<Result<_>>()?;
+        let n = results.len();
+        let mut mf = ModelForecast {
+            model: spec.name(),
+            mean: Vec::with_capacity(n * request.h),
+            lo: vec![Vec::with_capacity(n * request.h); request.levels.len()],
+            hi: vec![Vec::with_capacity(n * request.h); request.levels.len()],
+            quantiles: vec![Vec::with_capacity(n * request.h); request.quantiles.len()],
+            total_quantiles: Vec::with_capacity(n * request.total_quantiles.len()),
+            total_mean: Vec::with_capacity(n),
+            fallbacks: Vec::new(),
+        };
+        for (i, r) in results.into_iter().enumerate() {
+            mf.mean.extend(r.mean);
+            for (k, v) in r.lo.into_iter().enumerate() {
+                mf.lo[k].extend(v);
+            }
+            for (k, v) in r.hi.into_iter().enumerate() {
+                mf.hi[k].extend(v);
+            }
+            for (k, v) in r.quantiles.into_iter().enumerate() {
+                mf.quantiles[k].extend(v);
+            }
+            mf.total_quantiles.extend(r.total_quantiles);
+            mf.total_mean.push(r.total_mean);
+            if let Some(why) = r.fallback {
+                mf.fallbacks.push((i, why));
+            }
+        }
+        models.push(mf);
+    }
+    Ok(BatchForecast {
+        ids: panel.ids.clone(),
+        h: request.h,
+        levels: request.levels.clone(),
+        quantiles: request.quantiles.clone(),
+        total_quantiles: request.total_quantiles.clone(),
+        models,
+    })
+}
+
+/// A seeded random stream per (series, model): results do not depend on threads.
+fn stream(seed: u64, series: usize, model: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(((series as u64) << 16) | model as u64);
+    rng
+}
+
+/// Fits one model to one series (with fallback) and derives every requested output.
+fn one(
+    spec: &dyn ModelSpec,
+    fallback: Option<&dyn ModelSpec>,
+    y: &[f64],
+    i: usize,
+    m: usize,
+    req: &ForecastRequest,
+) -> Result<One> {
+    let opts = &req.options;
+    let attempt = |s: &dyn ModelSpec| -> Result<Box<dyn Fitted>> {
+        if y.len() < s.min_length() {
+            return Err(Error::InvalidInput(format!(
+                "{} needs at least {} observations, the series has {}",
+                s.name(),
+                s.min_length(),
+                y.len()
+            )));
+        }
+        s.fit(y, opts)
+    };
+    let (fitted, fallback_note) = match attempt(spec) {
+        Ok(f) => (f, None),
+        Err(e) => match fallback {
+            Some(fb) => (attempt(fb)?, Some(format!("{}: {e}; used {}", spec.name(), fb.name()))),
+            None => return Err(e),
+        },
+    };
+    let h = req.h;
+    let clamp = |v: f64| if opts.non_negative { v.max(0.0) } else { v };
+    let mean: Vec<f64> = fitted.mean(h).into_iter().map(clamp).collect();
+    let sd = fitted.sd(h);
+    let need_paths =
+        !req.total_quantiles.is_empty() || (sd.is_none() && !(req.levels.is_empty() && req.quantiles.is_empty()));
+    let paths: Vec<Vec<f64>> = if need_paths {
+        let mut rng = stream(opts.seed, i, m);
+        (0..opts.n_paths).map(|_| fitted.simulate(h, &mut rng).into_iter().map(clamp).collect()).collect()
+    } else {
+        Vec::new()
+    };
+    // Quantile q of each step: analytic normal where the model has an sd, else empirical.
+    let step_quantile = |q: f64| -> Vec<f64> {
+        match &sd {
+            Some(sd) => {
+                let z = crate::policy::standard_normal_quantile(q);
+                mean.iter().zip(sd).map(|(mu, s)| clamp(mu + z * s)).collect()
+            }
+            None => (0..h)
+                .map(|t| {
+                    let mut col: Vec<f64> = paths.iter().map(|p| p[t]).collect();
+                    empirical_quantile(&mut col, q)
+                })
+                .collect(),
+        }
+    };
+    let lo = req.levels.iter().map(|l| step_quantile(0.5 - l / 200.0)).collect();
+    let hi = req.levels.iter().map(|l| step_quantile(0.5 + l / 200.0)).collect();
+    let quantiles = req.quantiles.iter().map(|&q| step_quantile(q)).collect();
+    let total_quantiles = if req.total_quantiles.is_empty() {
+        Vec::new()
+    } else {
+        let mut totals: Vec<f64> = paths.iter().map(|p| p.iter().sum()).collect();
+        req.total_quantiles.iter().map(|&q| empirical_quantile(&mut totals, q)).collect()
+    };
+    Ok(One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, fallback: fallback_note })
+}
+
+/// Quantile of a sample (linear interpolation between order statistics, as numpy's default).
+pub fn empirical_quantile(sample: &mut [f64], q: f64) -> f64 {
+    if sample.is_empty() {
+        return f64::NAN;
+    }
+    sample.sort_unstable_by(f64::total_cmp);
+    let pos = q * (sample.len() - 1) as f64;
+    let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
+    let hi = (lo + 1).min(sample.len() - 1);
+    sample[lo] + (sample[hi] - sample[lo]) * frac
+}
+
+/// A standard normal draw.
+pub(crate) fn normal_draw(rng: &mut ChaCha8Rng) -> f64 {
+    use rand_distr::Distribution;
+    rand_distr::StandardNormal.sample(rng)
+}
+
+/// Φ(x): used by tests and metrics.
+pub fn standard_normal_cdf(x: f64) -> f64 {
+    Normal::new(0.0, 1.0).map(|n| n.cdf(x)).unwrap_or(f64::NAN)
+}
+
+/// Root mean square of residuals with `dof` degrees of freedom removed (statsforecast's
+/// `_calculate_sigma`): sqrt(Σ r² / (n − dof)).
+pub(crate) fn residual_sigma(residuals: impl Iterator<Item = f64>, dof: usize) -> f64 {
+    let (mut ss, mut n) = (0.0, 0usize);
+    for r in residuals.filter(|r| !r.is_nan()) {
+        ss += r * r;
+        n += 1;
+    }
+    if n > dof {
+        (ss / (n - dof) as f64).sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// Daily demand as the planner needs it: average expected demand per day over the
+/// protection horizon and the spread of one day's demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyDemand {
+    /// The model that produced it (`HistoricAverage` when the series was too short for the chosen one).
+    pub model: String,
+    pub mean: f64,
     pub sigma: f64,
-    /// Number of (uncensored) observations the model used.
+    /// Observations used (censored days excluded).
     pub observations: usize,
-    /// Stock-out days that were treated as missing.
+    /// Censored (stock-out) days treated as missing.
     pub censored_days: usize,
 }
 
-/// A forecasting model for one series at a time. Implementations are pure and
-/// thread-safe; the planner calls them in parallel over series.
-pub trait Forecaster: Send + Sync + std::fmt::Debug {
-    /// Name shown in plans (`WindowAverage(56)`).
-    fn name(&self) -> String;
-    /// Forecasts `horizon` days after the end of `series`.
-    fn forecast(&self, series: &SeriesView<'_>, horizon: usize) -> Result<Forecast>;
-}
-
-/// Choice of forecasting model in a configuration file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ForecastMethod {
-    /// Mean of the last `window` uncensored days (see [`WindowAverage`]).
-    WindowAverage { window: usize },
-}
-
-impl Default for ForecastMethod {
-    fn default() -> Self {
-        ForecastMethod::WindowAverage { window: 56 }
+/// Forecasts one SKU-location's daily demand for the planner. `y` marks censored
+/// days as `NaN`; they are dropped ([`MissingPolicy::Drop`]) so the forecast does not
+/// learn the shortage. A series too short for `spec` uses `HistoricAverage`; one
+/// with no uncensored day has zero demand. Models without an analytic spread get
+/// σ from `options.n_paths` simulated days on the seeded stream `stream_id`.
+pub fn daily_demand(
+    spec: &dyn ModelSpec,
+    y: &[f64],
+    horizon: usize,
+    options: &FitOptions,
+    stream_id: usize,
+) -> Result<DailyDemand> {
+    let censored_days = y.iter().filter(|v| v.is_nan()).count();
+    let y = clean("", y, MissingPolicy::Drop)?;
+    if y.is_empty() {
+        return Ok(DailyDemand { model: spec.name(), mean: 0.0, sigma: 0.0, observations: 0, censored_days });
     }
-}
-
-impl ForecastMethod {
-    /// Builds the model, checking its parameters.
-    pub fn build(&self) -> Result<Box<dyn Forecaster>> {
-        match *self {
-            ForecastMethod::WindowAverage { window } => Ok(Box::new(WindowAverage::new(window)?)),
+    let (fitted, model) = if y.len() >= spec.min_length() {
+        (spec.fit(&y, options)?, spec.name())
+    } else {
+        (HistoricAverage.fit(&y, options)?, HistoricAverage.name())
+    };
+    let means = fitted.mean(horizon.max(1));
+    let first = means[0];
+    let mean = if means.iter().all(|m| *m == first) { first } else { means.iter().sum::<f64>() / means.len() as f64 };
+    let sigma = match fitted.sd(1) {
+        Some(sd) => sd[0],
+        None => {
+            let mut rng = stream(options.seed, stream_id, 0);
+            let draws: Vec<f64> = (0..options.n_paths).map(|_| fitted.simulate(1, &mut rng)[0]).collect();
+            let m = draws.iter().sum::<f64>() / draws.len() as f64;
+            (draws.iter().map(|d| (d - m).powi(2)).sum::<f64>() / (draws.len().max(2) - 1) as f64).sqrt()
         }
-    }
+    };
+    let non_neg = |v: f64| if options.non_negative { v.max(0.0) } else { v };
+    Ok(DailyDemand { model, mean: non_neg(mean), sigma, observations: y.len(), censored_days })
 }
 
-/// Flat forecast: the mean of the last `window` days that were not stock-outs,
-/// with the sample standard deviation of those days as the daily spread.
-/// Stock-out days are skipped and the window reaches further back instead, so a
-/// long stock-out does not drag the forecast down.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WindowAverage {
-    window: usize,
-}
-
-impl WindowAverage {
-    pub fn new(window: usize) -> Result<Self> {
-        if window == 0 {
-            return Err(Error::config("forecast.window", "must be at least 1 day"));
+impl ModelConfig {
+    /// The model with its parameters, e.g. `WindowAverage(window=56)`.
+    pub fn label(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let name = v.get("model").and_then(|m| m.as_str()).unwrap_or("?").to_string();
+        let params: Vec<String> = v
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, v)| k.as_str() != "model" && !v.is_null())
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if params.is_empty() {
+            name
+        } else {
+            format!("{name}({})", params.join(", "))
         }
-        Ok(WindowAverage { window })
-    }
-}
-
-impl Forecaster for WindowAverage {
-    fn name(&self) -> String {
-        format!("WindowAverage({})", self.window)
-    }
-
-    fn forecast(&self, series: &SeriesView<'_>, horizon: usize) -> Result<Forecast> {
-        let mut n = 0usize;
-        let mut censored = 0usize;
-        let (mut sum, mut sum_sq) = (0.0, 0.0);
-        // Welford would be more robust for huge values; demand counts are small and
-        // the two-pass form below keeps the result exact for the window.
-        let mut used = Vec::with_capacity(self.window);
-        for i in (0..series.quantity.len()).rev() {
-            if n == self.window {
-                break;
-            }
-            if series.stockout[i] {
-                censored += 1;
-                continue;
-            }
-            used.push(series.quantity[i]);
-            sum += series.quantity[i];
-            n += 1;
-        }
-        let mean = if n > 0 { sum / n as f64 } else { 0.0 };
-        for v in &used {
-            sum_sq += (v - mean) * (v - mean);
-        }
-        let sigma = if n > 1 { (sum_sq / (n - 1) as f64).sqrt() } else { 0.0 };
-        Ok(Forecast { model: self.name(), mean: vec![mean; horizon], sigma, observations: n, censored_days: censored })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::SeriesKey;
-    use chrono::NaiveDate;
-
-    fn view<'a>(key: &'a SeriesKey, q: &'a [f64], so: &'a [bool], price: &'a [f64]) -> SeriesView<'a> {
-        SeriesView {
-            key,
-            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            quantity: q,
-            price,
-            promotion: so,
-            stockout: so,
-        }
-    }
-
-    #[test]
-    fn window_average_skips_stockouts() {
-        let key = SeriesKey { sku: "A".into(), location: "L".into() };
-        let q = [4.0, 6.0, 5.0, 0.0, 0.0, 0.0];
-        let so = [false, false, false, true, true, true];
-        let p = [f64::NAN; 6];
-        let f = WindowAverage::new(3).unwrap().forecast(&view(&key, &q, &so, &p), 2).unwrap();
-        assert_eq!(f.mean, vec![5.0, 5.0]);
-        assert_eq!(f.sigma, 1.0);
-        assert_eq!(f.censored_days, 3);
-        assert_eq!(f.observations, 3);
-    }
-
-    #[test]
-    fn zero_window_is_a_config_error() {
-        assert!(matches!(ForecastMethod::WindowAverage { window: 0 }.build(), Err(Error::Config { .. })));
     }
 }

@@ -1,0 +1,375 @@
+//! Intermittent-demand models (Croston family, TSB, ADIDA, IMAPA) and the
+//! Syntetos–Boylan demand classification.
+//!
+//! Point forecasts follow statsforecast. These models have no analytic
+//! distribution, and replenishment needs one, so each fitted model also simulates
+//! demand: each period a demand occurs with the model's occurrence probability, and
+//! its size is drawn from the series' own non-zero sizes, rescaled so the simulated
+//! mean equals the point forecast. Intervals, quantiles and horizon totals come from
+//! these seeded paths.
+
+use super::optim::golden_section;
+use super::{FitOptions, Fitted, ModelSpec};
+use crate::error::Result;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// Non-zero values of a series.
+pub fn demand_sizes(y: &[f64]) -> Vec<f64> {
+    y.iter().copied().filter(|v| *v != 0.0).collect()
+}
+
+/// Intervals between non-zero values; the first is the position of the first
+/// non-zero value plus one (statsforecast's convention).
+pub fn demand_intervals(y: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut last: Option<usize> = None;
+    for (i, v) in y.iter().enumerate() {
+        if *v != 0.0 {
+            out.push(match last {
+                Some(l) => (i - l) as f64,
+                None => (i + 1) as f64,
+            });
+            last = Some(i);
+        }
+    }
+    out
+}
+
+/// Simple exponential smoothing initialised at the first value: the one-step
+/// forecast after the last value, and the in-sample sum of squared one-step errors.
+pub fn ses(x: &[f64], alpha: f64) -> (f64, f64) {
+    let mut fitted = x[0];
+    let mut sse = 0.0;
+    for i in 1..x.len() {
+        fitted = alpha * x[i - 1] + (1.0 - alpha) * fitted;
+        sse += (x[i] - fitted).powi(2);
+    }
+    (alpha * x[x.len() - 1] + (1.0 - alpha) * fitted, sse)
+}
+
+/// SES with α chosen in [lo, hi] by the in-sample squared error.
+fn ses_optimised(x: &[f64], lo: f64, hi: f64, o: &FitOptions) -> (f64, f64) {
+    let alpha = golden_section(|a| ses(x, a).1, lo, hi, o.tolerance, o.max_iterations);
+    (ses(x, alpha).0, alpha)
+}
+
+/// Demand simulated as occurrence × bootstrapped size.
+#[derive(Debug, Clone, PartialEq)]
+struct Intermittent {
+    mean: f64,
+    /// Probability that a period has demand.
+    occurrence: f64,
+    /// Non-zero sizes, already rescaled so that occurrence × mean(size) = mean.
+    sizes: Vec<f64>,
+}
+
+impl Intermittent {
+    fn new(mean: f64, occurrence: f64, y: &[f64]) -> Intermittent {
+        let sizes = demand_sizes(y);
+        let occurrence = occurrence.clamp(0.0, 1.0);
+        if sizes.is_empty() || mean <= 0.0 || occurrence <= 0.0 {
+            return Intermittent { mean: mean.max(0.0), occurrence: 0.0, sizes: vec![] };
+        }
+        let avg = sizes.iter().sum::<f64>() / sizes.len() as f64;
+        let scale = mean / occurrence / avg;
+        Intermittent { mean, occurrence, sizes: sizes.iter().map(|s| s * scale).collect() }
+    }
+}
+
+impl Fitted for Intermittent {
+    fn mean(&self, h: usize) -> Vec<f64> {
+        vec![self.mean; h]
+    }
+    fn sd(&self, _h: usize) -> Option<Vec<f64>> {
+        None
+    }
+    fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        (0..h)
+            .map(|_| {
+                if !self.sizes.is_empty() && rng.random_bool(self.occurrence) {
+                    self.sizes[rng.random_range(0..self.sizes.len())]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+}
+
+/// Which Croston variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrostonVariant {
+    /// α = 0.1 for sizes and intervals.
+    Classic,
+    /// α for sizes and for intervals each optimised in [0.1, 0.3].
+    Optimized,
+    /// Classic with the Syntetos–Boylan bias correction (× (1 − α/2)).
+    Sba,
+}
+
+/// Croston's method: SES on non-zero sizes and on intervals, forecast size / interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Croston {
+    pub variant: CrostonVariant,
+}
+
+impl ModelSpec for Croston {
+    fn name(&self) -> String {
+        match self.variant {
+            CrostonVariant::Classic => "CrostonClassic",
+            CrostonVariant::Optimized => "CrostonOptimized",
+            CrostonVariant::Sba => "CrostonSBA",
+        }
+        .into()
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let sizes = demand_sizes(y);
+        if sizes.is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let intervals = demand_intervals(y);
+        let (z, p) = match self.variant {
+            CrostonVariant::Classic | CrostonVariant::Sba => (ses(&sizes, 0.1).0, ses(&intervals, 0.1).0),
+            CrostonVariant::Optimized => {
+                (ses_optimised(&sizes, 0.1, 0.3, o).0, ses_optimised(&intervals, 0.1, 0.3, o).0)
+            }
+        };
+        let mut mean = if p != 0.0 { z / p } else { z };
+        if self.variant == CrostonVariant::Sba {
+            mean *= 0.95;
+        }
+        Ok(Box::new(Intermittent::new(mean, if p > 0.0 { 1.0 / p } else { 1.0 }, y)))
+    }
+}
+
+/// Teunter–Syntetos–Babai: SES on the demand probability (every period) and on the
+/// non-zero sizes; forecast probability × size. Unlike Croston it decays for items
+/// that stop selling. Smoothing parameters not given are optimised in [0.01, 0.5]
+/// by the in-sample squared error of the forecast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tsb {
+    pub alpha_d: Option<f64>,
+    pub alpha_p: Option<f64>,
+}
+
+/// In-sample one-step squared error of TSB and its final (probability, size).
+fn tsb_run(y: &[f64], alpha_d: f64, alpha_p: f64) -> (f64, f64, f64) {
+    let first = y.iter().position(|v| *v != 0.0).unwrap_or(0);
+    let mut prob = if y[0] != 0.0 { 1.0 } else { 0.0 };
+    let mut size = y[first];
+    let mut sse = 0.0;
+    for &v in &y[1..] {
+        let f = prob * size;
+        sse += (v - f).powi(2);
+        let occurred = v != 0.0;
+        prob += alpha_d * (f64::from(u8::from(occurred)) - prob);
+        if occurred {
+            size += alpha_p * (v - size);
+        }
+    }
+    (sse, prob, size)
+}
+
+impl ModelSpec for Tsb {
+    fn name(&self) -> String {
+        "TSB".into()
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        if demand_sizes(y).is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let opt = |fixed: Option<f64>, f: &dyn Fn(f64) -> f64| {
+            fixed.unwrap_or_else(|| golden_section(f, 0.01, 0.5, o.tolerance, o.max_iterations))
+        };
+        // Coordinate descent: the probability parameter first, then the size's, twice.
+        let mut a_d = self.alpha_d.unwrap_or(0.1);
+        let mut a_p = self.alpha_p.unwrap_or(0.1);
+        for _ in 0..2 {
+            a_d = opt(self.alpha_d, &|a| tsb_run(y, a, a_p).0);
+            a_p = opt(self.alpha_p, &|a| tsb_run(y, a_d, a).0);
+        }
+        let (_, prob, size) = tsb_run(y, a_d, a_p);
+        Ok(Box::new(Intermittent::new(prob * size, prob, y)))
+    }
+}
+
+/// Sums of non-overlapping buckets of `k` periods, aligned to the end of the series.
+fn buckets(y: &[f64], k: usize) -> Vec<f64> {
+    y[y.len() % k..].chunks(k).map(|c| c.iter().sum()).collect()
+}
+
+fn mean_interval(y: &[f64]) -> f64 {
+    let iv = demand_intervals(y);
+    iv.iter().sum::<f64>() / iv.len().max(1) as f64
+}
+
+fn occurrence_rate(y: &[f64]) -> f64 {
+    demand_sizes(y).len() as f64 / y.len() as f64
+}
+
+/// Aggregate–disaggregate intermittent demand approach: sum into buckets of the
+/// mean inter-demand interval, forecast the buckets with optimised SES, spread the
+/// bucket forecast evenly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adida;
+
+fn aggregated_forecast(y: &[f64], k: usize, o: &FitOptions) -> f64 {
+    let sums = buckets(y, k);
+    if sums.is_empty() {
+        return 0.0;
+    }
+    ses_optimised(&sums, 0.1, 0.3, o).0 / k as f64
+}
+
+impl ModelSpec for Adida {
+    fn name(&self) -> String {
+        "ADIDA".into()
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        if demand_sizes(y).is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let k = (mean_interval(y).round() as usize).clamp(1, y.len());
+        Ok(Box::new(Intermittent::new(aggregated_forecast(y, k, o), occurrence_rate(y), y)))
+    }
+}
+
+/// Intermittent multiple aggregation prediction algorithm: the ADIDA forecast at
+/// every aggregation level from 1 to the mean interval, averaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imapa;
+
+impl ModelSpec for Imapa {
+    fn name(&self) -> String {
+        "IMAPA".into()
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        if demand_sizes(y).is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let top = (mean_interval(y).round() as usize).clamp(1, y.len());
+        let mean = (1..=top).map(|k| aggregated_forecast(y, k, o)).sum::<f64>() / top as f64;
+        Ok(Box::new(Intermittent::new(mean, occurrence_rate(y), y)))
+    }
+}
+
+/// Syntetos–Boylan demand classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandClass {
+    Smooth,
+    Intermittent,
+    Erratic,
+    Lumpy,
+    /// No non-zero demand at all.
+    NoDemand,
+}
+
+impl DemandClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemandClass::Smooth => "smooth",
+            DemandClass::Intermittent => "intermittent",
+            DemandClass::Erratic => "erratic",
+            DemandClass::Lumpy => "lumpy",
+            DemandClass::NoDemand => "no_demand",
+        }
+    }
+}
+
+/// A series' demand classification and the numbers behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    /// Average inter-demand interval.
+    pub adi: f64,
+    /// Squared coefficient of variation of non-zero sizes (population variance / mean²).
+    pub cv2: f64,
+    pub class: DemandClass,
+}
+
+/// Classifies demand with the Syntetos–Boylan cut-offs ADI 1.32 and CV² 0.49.
+pub fn classify(y: &[f64]) -> Classification {
+    let sizes = demand_sizes(y);
+    if sizes.is_empty() {
+        return Classification { adi: f64::INFINITY, cv2: 0.0, class: DemandClass::NoDemand };
+    }
+    let adi = mean_interval(y);
+    let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
+    let var = sizes.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sizes.len() as f64;
+    let cv2 = if mean != 0.0 { var / (mean * mean) } else { 0.0 };
+    let class = match (adi >= 1.32, cv2 >= 0.49) {
+        (false, false) => DemandClass::Smooth,
+        (true, false) => DemandClass::Intermittent,
+        (false, true) => DemandClass::Erratic,
+        (true, true) => DemandClass::Lumpy,
+    };
+    Classification { adi, cv2, class }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_of(spec: &dyn ModelSpec, y: &[f64]) -> f64 {
+        spec.fit(y, &FitOptions::default()).unwrap().mean(1)[0]
+    }
+
+    #[test]
+    fn ses_by_hand() {
+        // fitted: 2, then 0.5*2+0.5*2 = 2, then 0.5*4+0.5*2 = 3; forecast 0.5*6+0.5*3 = 4.5
+        let (f, sse) = ses(&[2.0, 4.0, 6.0], 0.5);
+        assert_eq!(f, 4.5);
+        assert_eq!(sse, (4.0f64 - 2.0).powi(2) + (6.0f64 - 3.0).powi(2));
+    }
+
+    #[test]
+    fn croston_classic_by_hand() {
+        let y = [0.0, 3.0, 0.0, 0.0, 6.0];
+        assert_eq!(demand_sizes(&y), vec![3.0, 6.0]);
+        assert_eq!(demand_intervals(&y), vec![2.0, 3.0]);
+        // sizes: ses = 0.1*6 + 0.9*3 = 3.3; intervals: 0.1*3 + 0.9*2 = 2.1
+        let m = mean_of(&Croston { variant: CrostonVariant::Classic }, &y);
+        assert!((m - 3.3 / 2.1).abs() < 1e-12);
+        let sba = mean_of(&Croston { variant: CrostonVariant::Sba }, &y);
+        assert!((sba - 0.95 * 3.3 / 2.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn all_zero_series_forecast_zero() {
+        let y = [0.0; 10];
+        for spec in [
+            &Croston { variant: CrostonVariant::Optimized } as &dyn ModelSpec,
+            &Tsb { alpha_d: None, alpha_p: None },
+            &Adida,
+            &Imapa,
+        ] {
+            assert_eq!(mean_of(spec, &y), 0.0, "{}", spec.name());
+        }
+    }
+
+    #[test]
+    fn tsb_decays_for_a_dying_item() {
+        let mut y = vec![2.0; 30];
+        y.extend(vec![0.0; 30]);
+        let m = mean_of(&Tsb { alpha_d: Some(0.1), alpha_p: Some(0.1) }, &y);
+        let croston = mean_of(&Croston { variant: CrostonVariant::Classic }, &y);
+        assert!(m < 0.1, "TSB {m}");
+        assert!(croston > 1.0, "Croston keeps forecasting {croston}");
+    }
+
+    #[test]
+    fn adida_buckets_align_to_the_end() {
+        assert_eq!(buckets(&[1.0, 2.0, 3.0, 4.0, 5.0], 2), vec![5.0, 9.0]);
+    }
+
+    #[test]
+    fn classification_cutoffs() {
+        assert_eq!(classify(&[5.0, 5.0, 6.0, 5.0]).class, DemandClass::Smooth);
+        assert_eq!(classify(&[0.0, 0.0, 5.0, 0.0, 0.0, 5.0]).class, DemandClass::Intermittent);
+        assert_eq!(classify(&[1.0, 20.0, 1.0, 30.0]).class, DemandClass::Erratic);
+        assert_eq!(classify(&[0.0, 0.0, 1.0, 0.0, 0.0, 30.0]).class, DemandClass::Lumpy);
+        assert_eq!(classify(&[0.0, 0.0]).class, DemandClass::NoDemand);
+    }
+}

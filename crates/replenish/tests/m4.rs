@@ -1,0 +1,93 @@
+//! The M4 scorer and the baselines against the published M4 results: Naive,
+//! seasonal naive and Naive2 must reproduce the competition's rows to 3 decimals.
+//! Reads `../shared/data/m4` beside the repository; skips with a message when absent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use replenish::forecast::{forecast_batch, ForecastRequest, ModelConfig, Panel};
+use replenish::metrics::{mase, naive2, owa, smape};
+use std::path::PathBuf;
+
+fn m4_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/m4");
+    if dir.join("Hourly-train.csv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: M4 data not found at {} (it lives in ../shared/data/m4)", dir.display());
+        None
+    }
+}
+
+/// The wide M4 files: one row per series, id then values, trailing empty cells.
+fn read_wide(path: &std::path::Path) -> Vec<(String, Vec<f64>)> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).unwrap();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            let id = r[0].to_string();
+            let values = r.iter().skip(1).filter(|v| !v.is_empty()).map(|v| v.parse::<f64>().unwrap()).collect();
+            (id, values)
+        })
+        .collect()
+}
+
+struct Scores {
+    smape: f64,
+    mase: f64,
+}
+
+fn score(train: &[(String, Vec<f64>)], test: &[(String, Vec<f64>)], fc: &[Vec<f64>], m: usize) -> Scores {
+    let n = train.len() as f64;
+    let s = train.iter().zip(test).zip(fc).map(|((_, y), f)| smape(&y.1, f)).sum::<f64>() / n;
+    let ms = train.iter().zip(test).zip(fc).map(|((tr, y), f)| mase(&y.1, f, &tr.1, m)).sum::<f64>() / n;
+    Scores { smape: s, mase: ms }
+}
+
+fn run_model(train: &[(String, Vec<f64>)], h: usize, model: ModelConfig) -> Vec<Vec<f64>> {
+    let mut offsets = vec![0];
+    let mut values = Vec::new();
+    for (_, y) in train {
+        values.extend(y);
+        offsets.push(values.len());
+    }
+    let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+    let req = ForecastRequest { h, models: vec![model], ..Default::default() };
+    let out = forecast_batch(&panel, &req).unwrap();
+    out.models[0].mean.chunks(h).map(<[f64]>::to_vec).collect()
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+#[test]
+fn baselines_reproduce_the_published_m4_rows() {
+    let Some(dir) = m4_dir() else { return };
+    // (frequency, h, m, [(model, published sMAPE, published MASE)])
+    type Published = [(&'static str, f64, f64); 3];
+    let cases: [(&str, usize, usize, Published); 2] = [
+        ("Hourly", 48, 24, [("Naive", 43.003, 11.608), ("sNaive", 13.912, 1.193), ("Naive2", 18.383, 2.395)]),
+        ("Weekly", 13, 1, [("Naive", 9.161, 2.777), ("sNaive", 9.161, 2.777), ("Naive2", 9.161, 2.777)]),
+    ];
+    for (freq, h, m, rows) in cases {
+        let train = read_wide(&dir.join(format!("{freq}-train.csv")));
+        let test = read_wide(&dir.join(format!("{freq}-test.csv")));
+        assert_eq!(train.len(), test.len());
+        assert!(test.iter().all(|(_, v)| v.len() == h));
+        let naive = run_model(&train, h, ModelConfig::Naive);
+        let snaive = run_model(&train, h, ModelConfig::SeasonalNaive { season_length: m });
+        let n2: Vec<Vec<f64>> = train.iter().map(|(_, y)| naive2(y, h, m)).collect();
+        let n2_scores = score(&train, &test, &n2, m);
+        for ((name, want_smape, want_mase), fc) in rows.iter().zip([&naive, &snaive, &n2]) {
+            let s = score(&train, &test, fc, m);
+            eprintln!(
+                "M4 {freq} {name}: sMAPE {:.3} MASE {:.3} OWA {:.3}",
+                s.smape,
+                s.mase,
+                owa(s.smape, s.mase, n2_scores.smape, n2_scores.mase)
+            );
+            assert_eq!(round3(s.smape), *want_smape, "{freq} {name} sMAPE");
+            assert_eq!(round3(s.mase), *want_mase, "{freq} {name} MASE");
+        }
+    }
+}
