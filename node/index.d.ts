@@ -2,6 +2,7 @@ import type { Dataset } from './native'
 import type {
   DemoOptions,
   IngestOptions,
+  ModelConfig,
   Plan,
   PlanConfig,
   Problem,
@@ -55,3 +56,74 @@ export declare function purchaseOrdersCsv(plan: Plan): string
 export declare function summaryText(plan: Plan): string
 /** Plain objects to CSV text (header = union of keys). */
 export declare function toCsv(records: Array<Record<string, unknown>>): string
+
+// ---------------------------------------------------------------- forecasting
+
+/** A model by name (default parameters; `seasonLength` for seasonal ones) or with parameters. */
+export type ModelArg = ModelName | ModelConfig
+export type ModelName =
+  | 'Naive' | 'SeasonalNaive' | 'HistoricAverage' | 'WindowAverage' | 'SeasonalWindowAverage' | 'RandomWalkWithDrift'
+  | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'TSB' | 'ADIDA' | 'IMAPA'
+
+/** Long data: one entry per observation, series identified by `unique_id`. */
+export interface LongData {
+  unique_id: ArrayLike<string>
+  /** Time stamps (numbers or Dates); default 0, 1, 2, ... per row. */
+  ds?: ArrayLike<number | Date>
+  y: ArrayLike<number | null> | Float64Array
+}
+
+export interface ForecastOptions {
+  seasonLength?: number
+  /** Prediction interval levels in percent, e.g. [80, 95]. */
+  level?: number[]
+  quantiles?: number[]
+  missing?: 'error' | 'drop' | 'interpolate' | 'zero'
+  nonNegative?: boolean
+  /** Used when a model cannot fit a series (default 'Naive'; null: fail instead). */
+  fallback?: ModelArg | null
+  nPaths?: number
+  seed?: number
+}
+
+/** Long forecast columns: `unique_id`, `ds`, then `Model`, `Model-lo-80`, `Model-hi-80`, `Model-q-0.9`, ... */
+export type ForecastFrame = { unique_id: string[]; ds: Array<number | Date> } & { [column: string]: Float64Array | string[] | Array<number | Date> } & {
+  /** Series on which the fallback model was used (not enumerable). */
+  readonly fallbacks: Array<{ id: string; model: string; reason: string }>
+}
+
+export declare const MODEL_NAMES: ModelName[]
+export declare const METRICS: string[]
+
+/** Forecasts every series with every model (off the main thread). */
+export declare function forecast(data: LongData, h: number, models: ModelArg | ModelArg[], options?: ForecastOptions): Promise<ForecastFrame>
+/** Distribution of total demand over the next `h` periods per series: `mean` and `q-<q>` columns. */
+export declare function leadTimeDemand(
+  data: LongData,
+  h: number,
+  model: ModelArg,
+  options?: ForecastOptions & { quantiles?: number[] },
+): Promise<{ unique_id: string[] } & { [column: string]: Float64Array | string[] }>
+/** Syntetos–Boylan demand class per series. */
+export declare function classify(data: LongData): Array<{ unique_id: string; adi: number; cv2: number; demand_class: 'smooth' | 'intermittent' | 'erratic' | 'lumpy' | 'no_demand' }>
+
+export interface MetricOptions {
+  insample?: ArrayLike<number>
+  m?: number
+  q?: number
+  hi?: ArrayLike<number>
+}
+type Num = ArrayLike<number>
+/** One accuracy metric by name (see METRICS). */
+export declare function metric(name: string, y: Num, f: Num, options?: MetricOptions): number
+export declare function mae(y: Num, f: Num): number
+export declare function rmse(y: Num, f: Num): number
+export declare function mape(y: Num, f: Num): number
+export declare function smape(y: Num, f: Num): number
+export declare function wape(y: Num, f: Num): number
+export declare function bias(y: Num, f: Num): number
+export declare function mase(y: Num, f: Num, insample: Num, m?: number): number
+export declare function rmsse(y: Num, f: Num, insample: Num, m?: number): number
+export declare function pinball(y: Num, fq: Num, q: number): number
+export declare function scaledPinball(y: Num, fq: Num, q: number, insample: Num, m?: number): number
+export declare function coverage(y: Num, lo: Num, hi: Num): number

@@ -149,7 +149,145 @@ function loadConfig(path) {
   return callSync(() => native.configFromToml(fs.readFileSync(path, 'utf8')))
 }
 
+// ---------------------------------------------------------------- forecasting
+
+/** Sorts long columns by id then time; returns ids, offsets, values and last ds per series. */
+function toPanel(data) {
+  if (!data || !data.unique_id || !data.y) {
+    throw new ReplenishError('INVALID_INPUT', 'data must have `unique_id` and `y` columns (arrays of equal length)')
+  }
+  const n = data.unique_id.length
+  if (data.y.length !== n || (data.ds && data.ds.length !== n)) {
+    throw new ReplenishError('INVALID_INPUT', '`unique_id`, `ds` and `y` must have the same length')
+  }
+  const ds = data.ds || Array.from({ length: n }, (_, i) => i)
+  const key = (i) => (ds[i] instanceof Date ? ds[i].getTime() : Number(ds[i]))
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const ia = String(data.unique_id[a])
+    const ib = String(data.unique_id[b])
+    return ia < ib ? -1 : ia > ib ? 1 : key(a) - key(b)
+  })
+  const ids = []
+  const offsets = []
+  const last = []
+  const step = []
+  const values = new Float64Array(n)
+  order.forEach((row, k) => {
+    const id = String(data.unique_id[row])
+    if (ids.length === 0 || ids[ids.length - 1] !== id) {
+      ids.push(id)
+      offsets.push(k)
+    }
+    values[k] = data.y[row] === null || data.y[row] === undefined ? NaN : Number(data.y[row])
+  })
+  offsets.push(n)
+  for (let s = 0; s < ids.length; s++) {
+    const lastRow = order[offsets[s + 1] - 1]
+    last.push(ds[lastRow])
+    const prev = offsets[s + 1] - 2 >= offsets[s] ? order[offsets[s + 1] - 2] : null
+    step.push(prev === null ? 1 : key(lastRow) - key(prev))
+  }
+  return { ids, offsets, values, last, step }
+}
+
+function futureDs(last, step, h) {
+  if (last instanceof Date) return Array.from({ length: h }, (_, k) => new Date(last.getTime() + step * (k + 1)))
+  return Array.from({ length: h }, (_, k) => Number(last) + (k + 1) * (step || 1))
+}
+
+function requestJson(h, models, o, totalQuantiles) {
+  const list = Array.isArray(models) ? models : [models]
+  return JSON.stringify({
+    h,
+    season_length: o.seasonLength ?? 1,
+    models: list,
+    levels: o.level ?? [],
+    quantiles: o.quantiles ?? [],
+    total_quantiles: totalQuantiles ?? [],
+    fallback: o.fallback === undefined ? 'Naive' : o.fallback,
+    options: {
+      missing: o.missing ?? 'error',
+      non_negative: Boolean(o.nonNegative),
+      n_paths: o.nPaths ?? 1000,
+      seed: o.seed ?? 0,
+    },
+  })
+}
+
+/**
+ * Forecasts every series of long columns `{ unique_id, ds, y }` with every model.
+ * Resolves to columns: `unique_id`, `ds` and a Float64Array per model, interval
+ * (`<model>-lo-80`) and quantile (`<model>-q-0.9`) column, plus `fallbacks`.
+ */
+function forecast(data, h, models, options = {}) {
+  return call(async () => {
+    const p = toPanel(data)
+    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options))
+    const frame = { unique_id: p.ids.flatMap((id) => Array(h).fill(id)), ds: p.last.flatMap((l, s) => futureDs(l, p.step[s], h)) }
+    for (const c of out.columns) frame[c.name] = c.values
+    Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
+    return frame
+  })
+}
+
+/** Distribution of total demand over the next `h` periods per series, from sample paths. */
+function leadTimeDemand(data, h, model, options = {}) {
+  return call(async () => {
+    const p = toPanel(data)
+    const quantiles = options.quantiles ?? [0.5, 0.9, 0.95, 0.99]
+    const req = requestJson(h, [model], { ...options, nonNegative: true, nPaths: options.nPaths ?? 2000 }, quantiles)
+    const out = await native.forecast(p.ids, p.offsets, p.values, req)
+    const frame = { unique_id: p.ids }
+    for (const c of out.totals) frame[c.name.endsWith('-total') ? 'mean' : 'q-' + c.name.split('-q-').pop()] = c.values
+    return frame
+  })
+}
+
+/** Syntetos–Boylan demand class per series. */
+function classify(data) {
+  return callSync(() => {
+    const p = toPanel(data)
+    return native.classify(p.ids, p.offsets, p.values).map((c, i) => ({ unique_id: p.ids[i], ...c }))
+  })
+}
+
+const f64 = (a) => (a instanceof Float64Array ? a : Float64Array.from(a))
+
+/** One accuracy metric by name (see METRICS). */
+function metric(name, y, f, options = {}) {
+  return callSync(() =>
+    native.metric(
+      name,
+      f64(y),
+      f64(f),
+      options.insample ? f64(options.insample) : undefined,
+      options.m,
+      options.q,
+      options.hi ? f64(options.hi) : undefined,
+    ),
+  )
+}
+
+const NAMES = native.names()
+
 module.exports = {
+  forecast,
+  leadTimeDemand,
+  classify,
+  metric,
+  MODEL_NAMES: NAMES.models,
+  METRICS: NAMES.metrics,
+  mae: (y, f) => metric('mae', y, f),
+  rmse: (y, f) => metric('rmse', y, f),
+  mape: (y, f) => metric('mape', y, f),
+  smape: (y, f) => metric('smape', y, f),
+  wape: (y, f) => metric('wape', y, f),
+  bias: (y, f) => metric('bias', y, f),
+  mase: (y, f, insample, m = 1) => metric('mase', y, f, { insample, m }),
+  rmsse: (y, f, insample, m = 1) => metric('rmsse', y, f, { insample, m }),
+  pinball: (y, fq, q) => metric('pinball', y, fq, { q }),
+  scaledPinball: (y, fq, q, insample, m = 1) => metric('scaled_pinball', y, fq, { q, insample, m }),
+  coverage: (y, lo, hi) => metric('coverage', y, lo, { hi }),
   Dataset: native.Dataset,
   ReplenishError,
   ValidationError,

@@ -18,11 +18,55 @@ export declare class Dataset {
   table(name: string): Array<Record<string, unknown>>
 }
 
+/** Demand classification per series of a panel. */
+export declare function classify(ids: Array<string>, offsets: Array<number>, values: Float64Array): Array<DemandClassification>
+
+/** A named column of values. */
+export interface Column {
+  name: string
+  values: Float64Array
+}
+
 /** Parses a CLI configuration file's TOML text into `{plan, ingest}`. */
 export declare function configFromToml(text: string): { plan: PlanConfig; ingest: IngestOptions }
 
+/** Syntetos–Boylan classification of one series. */
+export interface DemandClassification {
+  adi: number
+  cv2: number
+  demand_class: string
+}
+
 /** The demo company's input tables as CSV text by table name. */
 export declare function demoTables(configJson?: string | undefined | null): Promise<Record<string, string>>
+
+/** A model that could not fit a series and what was used instead. */
+export interface Fallback {
+  id: string
+  model: string
+  reason: string
+}
+
+/** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
+export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string): Promise<ForecastOutput>
+
+/**
+ * Forecast output: flat columns of `n_series × h` values in series order, and
+ * per-series horizon totals, in the core's column order.
+ */
+export interface ForecastOutput {
+  ids: Array<string>
+  h: number
+  columns: Array<Column>
+  totals: Array<Column>
+  fallbacks: Array<Fallback>
+}
+
+/** One accuracy metric by name. */
+export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
+
+/** Model and metric names known to the engine. */
+export declare function names(): Record<string, Array<string>>
 
 /** Plans a dataset with a JSON configuration; resolves to the plan as a plain object. */
 export declare function plan(dataset: Dataset, configJson?: string | undefined | null): Promise<Plan>

@@ -836,8 +836,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Dataset = nativeBinding.Dataset
+module.exports.classify = nativeBinding.classify
 module.exports.configFromToml = nativeBinding.configFromToml
 module.exports.demoTables = nativeBinding.demoTables
+module.exports.forecast = nativeBinding.forecast
+module.exports.metric = nativeBinding.metric
+module.exports.names = nativeBinding.names
 module.exports.plan = nativeBinding.plan
 module.exports.planCsv = nativeBinding.planCsv
 module.exports.purchaseOrdersCsv = nativeBinding.purchaseOrdersCsv

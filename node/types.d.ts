@@ -34,7 +34,13 @@ export interface IngestOptions {
   returns?: 'exclude' | 'net_same_day'
 }
 
-export type ForecastMethod = { model: 'window_average'; window: number }
+/** A forecasting model with its parameters (names follow statsforecast). */
+export type ModelConfig =
+  | { model: 'Naive' | 'HistoricAverage' | 'RandomWalkWithDrift' | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'ADIDA' | 'IMAPA' }
+  | { model: 'SeasonalNaive'; season_length: number }
+  | { model: 'WindowAverage'; window: number }
+  | { model: 'SeasonalWindowAverage'; season_length: number; window: number }
+  | { model: 'TSB'; alpha_d?: number | null; alpha_p?: number | null }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */
@@ -42,7 +48,7 @@ export interface PlanConfig {
   service_level?: number
   category_service_levels?: Record<string, number>
   review_period_days?: number
-  forecast?: ForecastMethod
+  forecast?: ModelConfig
   ordering_cost?: number
   holding_rate?: number
   po_prefix?: string

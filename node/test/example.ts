@@ -16,3 +16,13 @@ async function main(): Promise<void> {
 }
 
 void main
+
+async function forecasting(): Promise<void> {
+  const data: replenish.LongData = { unique_id: ['a', 'a', 'a'], ds: [0, 1, 2], y: new Float64Array([1, 0, 2]) }
+  const fc: replenish.ForecastFrame = await replenish.forecast(data, 7, ['CrostonSBA', { model: 'TSB', alpha_d: 0.2 }], { level: [80, 95] })
+  const p80 = fc['CrostonSBA-hi-80'] as Float64Array
+  const classes = replenish.classify(data).map((c) => c.demand_class)
+  console.log(p80[0], classes, replenish.mase([1], [1], [1, 2, 3], 1), fc.fallbacks.length)
+}
+
+void forecasting

@@ -19,7 +19,26 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import pandas as pd
 
-from . import _replenish
+from . import _replenish, models
+from .forecasting import (
+    METRICS,
+    MODEL_NAMES,
+    bias,
+    classify,
+    coverage,
+    forecast,
+    lead_time_demand,
+    mae,
+    mape,
+    mase,
+    metric,
+    pinball,
+    rmse,
+    rmsse,
+    scaled_pinball,
+    smape,
+    wape,
+)
 from ._replenish import (
     ConfigError,
     FileError,
@@ -31,6 +50,24 @@ from ._replenish import (
 __version__: str = _replenish.__version__
 
 __all__ = [
+    "METRICS",
+    "MODEL_NAMES",
+    "bias",
+    "classify",
+    "coverage",
+    "forecast",
+    "lead_time_demand",
+    "mae",
+    "mape",
+    "mase",
+    "metric",
+    "models",
+    "pinball",
+    "rmse",
+    "rmsse",
+    "scaled_pinball",
+    "smape",
+    "wape",
     "ConfigError",
     "Dataset",
     "FileError",

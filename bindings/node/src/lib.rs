@@ -241,3 +241,140 @@ pub fn config_from_toml(text: String) -> Result<serde_json::Value> {
     let c = guarded(|| replenish::plan::RunConfig::from_toml(&text))?;
     to_value(&c)
 }
+
+/// A model that could not fit a series and what was used instead.
+#[napi(object)]
+#[derive(Debug)]
+pub struct Fallback {
+    pub id: String,
+    pub model: String,
+    pub reason: String,
+}
+
+/// A named column of values.
+#[napi(object)]
+#[allow(missing_debug_implementations)] // napi's typed arrays do not implement Debug
+pub struct Column {
+    pub name: String,
+    pub values: Float64Array,
+}
+
+/// Forecast output: flat columns of `n_series × h` values in series order, and
+/// per-series horizon totals, in the core's column order.
+#[napi(object)]
+#[allow(missing_debug_implementations)]
+pub struct ForecastOutput {
+    pub ids: Vec<String>,
+    pub h: u32,
+    pub columns: Vec<Column>,
+    pub totals: Vec<Column>,
+    pub fallbacks: Vec<Fallback>,
+}
+
+#[derive(Debug)]
+pub struct ForecastTask {
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: Vec<f64>,
+    request: String,
+}
+
+impl Task for ForecastTask {
+    type Output = replenish::forecast::BatchForecast;
+    type JsValue = ForecastOutput;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| {
+            let panel = replenish::forecast::Panel::new(
+                std::mem::take(&mut self.ids),
+                std::mem::take(&mut self.offsets),
+                std::mem::take(&mut self.values),
+            )?;
+            let req = replenish::forecast::ForecastRequest::from_json(&self.request)?;
+            replenish::forecast::forecast_batch(&panel, &req)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, out: Self::Output) -> Result<Self::JsValue> {
+        Ok(ForecastOutput {
+            h: out.h as u32,
+            columns: out
+                .columns()
+                .into_iter()
+                .map(|(name, v)| Column { name, values: Float64Array::new(v.to_vec()) })
+                .collect(),
+            totals: out
+                .total_columns()
+                .into_iter()
+                .map(|(name, v)| Column { name, values: Float64Array::new(v) })
+                .collect(),
+            fallbacks: out.fallbacks().into_iter().map(|(id, model, reason)| Fallback { id, model, reason }).collect(),
+            ids: out.ids,
+        })
+    }
+}
+
+fn offsets_of(offsets: &[u32]) -> Vec<usize> {
+    offsets.iter().map(|&o| o as usize).collect()
+}
+
+/// Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`.
+#[napi(ts_return_type = "Promise<ForecastOutput>")]
+pub fn forecast(
+    ids: Vec<String>,
+    offsets: Vec<u32>,
+    values: Float64Array,
+    request_json: String,
+) -> AsyncTask<ForecastTask> {
+    AsyncTask::new(ForecastTask { ids, offsets: offsets_of(&offsets), values: values.to_vec(), request: request_json })
+}
+
+/// Syntetos–Boylan classification of one series.
+#[napi(object)]
+#[derive(Debug)]
+pub struct DemandClassification {
+    pub adi: f64,
+    pub cv2: f64,
+    #[napi(js_name = "demand_class")]
+    pub demand_class: String,
+}
+
+/// Demand classification per series of a panel.
+#[napi]
+pub fn classify(ids: Vec<String>, offsets: Vec<u32>, values: Float64Array) -> Result<Vec<DemandClassification>> {
+    let panel = guarded(|| replenish::forecast::Panel::new(ids, offsets_of(&offsets), values.to_vec()))?;
+    Ok(replenish::forecast::classify_panel(&panel)
+        .into_iter()
+        .map(|c| DemandClassification { adi: c.adi, cv2: c.cv2, demand_class: c.class.as_str().into() })
+        .collect())
+}
+
+/// One accuracy metric by name.
+#[napi]
+pub fn metric(
+    name: String,
+    y: Float64Array,
+    f: Float64Array,
+    insample: Option<Float64Array>,
+    m: Option<u32>,
+    q: Option<f64>,
+    hi: Option<Float64Array>,
+) -> Result<f64> {
+    let (insample, hi) = (insample.map(|a| a.to_vec()), hi.map(|a| a.to_vec()));
+    let args = replenish::metrics::MetricArgs {
+        insample: insample.as_deref(),
+        m: m.unwrap_or(1) as usize,
+        q,
+        hi: hi.as_deref(),
+    };
+    guarded(|| replenish::metrics::by_name(&name, &y, &f, &args))
+}
+
+/// Model and metric names known to the engine.
+#[napi]
+pub fn names() -> HashMap<String, Vec<String>> {
+    HashMap::from([
+        ("models".to_string(), replenish::forecast::MODEL_NAMES.iter().map(|s| s.to_string()).collect()),
+        ("metrics".to_string(), replenish::metrics::METRICS.iter().map(|s| s.to_string()).collect()),
+    ])
+}

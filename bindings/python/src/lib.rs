@@ -5,7 +5,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
 use replenish::{demo, export, Error};
@@ -232,6 +232,98 @@ fn config_from_toml(py: Python<'_>, text: String) -> PyResult<String> {
     })
 }
 
+/// Little-endian f64 bytes (numpy's `tobytes()` of a float64 array) to values.
+fn floats(name: &str, bytes: &[u8]) -> Result<Vec<f64>, Error> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(Error::InvalidInput(format!(
+            "{name}: {} bytes is not a whole number of float64 values",
+            bytes.len()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            f64::from_le_bytes(b)
+        })
+        .collect())
+}
+
+fn to_bytes(py: Python<'_>, v: &[f64]) -> Py<PyBytes> {
+    let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    PyBytes::new(py, &raw).unbind()
+}
+
+type Columns = Vec<(String, Py<PyBytes>)>;
+/// (series id, model, why) of every fallback.
+type Fallbacks = Vec<(String, String, String)>;
+
+/// Forecasts a panel given as ids, offsets and float64 bytes, with a JSON
+/// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks).
+#[pyfunction]
+fn forecast(
+    py: Python<'_>,
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: &[u8],
+    request_json: String,
+) -> PyResult<(Columns, Columns, Fallbacks)> {
+    let values = values.to_vec();
+    let out = run(py, move || {
+        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let req = replenish::forecast::ForecastRequest::from_json(&request_json)?;
+        replenish::forecast::forecast_batch(&panel, &req)
+    })?;
+    let cols = out.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
+    let totals = out.total_columns().into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect();
+    Ok((cols, totals, out.fallbacks()))
+}
+
+/// Demand classification per series: (adi, cv2, class) in series order.
+#[pyfunction]
+fn classify(py: Python<'_>, ids: Vec<String>, offsets: Vec<usize>, values: &[u8]) -> PyResult<Vec<(f64, f64, String)>> {
+    let values = values.to_vec();
+    run(py, move || {
+        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        Ok(replenish::forecast::classify_panel(&panel)
+            .into_iter()
+            .map(|c| (c.adi, c.cv2, c.class.as_str().to_string()))
+            .collect())
+    })
+}
+
+/// One metric by name over float64 bytes.
+#[pyfunction]
+#[pyo3(signature = (name, y, f, insample=None, m=1, q=None, hi=None))]
+#[allow(clippy::too_many_arguments)]
+fn metric(
+    py: Python<'_>,
+    name: String,
+    y: &[u8],
+    f: &[u8],
+    insample: Option<&[u8]>,
+    m: usize,
+    q: Option<f64>,
+    hi: Option<&[u8]>,
+) -> PyResult<f64> {
+    let (y, f) = (y.to_vec(), f.to_vec());
+    let (insample, hi) = (insample.map(<[u8]>::to_vec), hi.map(<[u8]>::to_vec));
+    run(py, move || {
+        let (y, f) = (floats("y", &y)?, floats("f", &f)?);
+        let insample = insample.map(|b| floats("insample", &b)).transpose()?;
+        let hi = hi.map(|b| floats("hi", &b)).transpose()?;
+        let args = replenish::metrics::MetricArgs { insample: insample.as_deref(), m, q, hi: hi.as_deref() };
+        replenish::metrics::by_name(&name, &y, &f, &args)
+    })
+}
+
+/// Model and metric names known to the engine.
+#[pyfunction]
+fn names() -> (Vec<&'static str>, Vec<&'static str>) {
+    (replenish::forecast::MODEL_NAMES.to_vec(), replenish::metrics::METRICS.to_vec())
+}
+
 #[pymodule]
 fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -247,6 +339,10 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan, m)?)?;
     m.add_function(wrap_pyfunction!(demo_tables, m)?)?;
     m.add_function(wrap_pyfunction!(config_from_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_function(wrap_pyfunction!(metric, m)?)?;
+    m.add_function(wrap_pyfunction!(names, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -207,3 +207,53 @@ mod tests {
         assert_eq!(naive2(&[1.0, 2.0, 3.0], 2, 1), vec![3.0, 3.0]);
     }
 }
+
+/// Every metric by name, for the bindings: `mae`, `rmse`, `mape`, `smape`, `wape`,
+/// `bias`, `mase`, `rmsse`, `pinball`, `scaled_pinball`, `coverage`.
+/// `insample` and `m` are needed by the scaled metrics, `q` by the pinball losses,
+/// `hi` (with `f` as the lower bound) by `coverage`.
+pub fn by_name(name: &str, y: &[f64], f: &[f64], args: &MetricArgs<'_>) -> crate::Result<f64> {
+    use crate::Error;
+    if y.len() != f.len() {
+        return Err(Error::InvalidInput(format!(
+            "{name}: actuals ({}) and forecasts ({}) differ in length",
+            y.len(),
+            f.len()
+        )));
+    }
+    let insample = || args.insample.ok_or_else(|| Error::InvalidInput(format!("{name} needs the in-sample history")));
+    let q = || match args.q {
+        Some(q) if q > 0.0 && q < 1.0 => Ok(q),
+        _ => Err(Error::InvalidInput(format!("{name} needs a quantile level q in (0, 1)"))),
+    };
+    Ok(match name {
+        "mae" => mae(y, f),
+        "rmse" => rmse(y, f),
+        "mape" => mape(y, f),
+        "smape" => smape(y, f),
+        "wape" => wape(y, f),
+        "bias" => bias(y, f),
+        "mase" => mase(y, f, insample()?, args.m),
+        "rmsse" => rmsse(y, f, insample()?, args.m),
+        "pinball" => pinball(y, f, q()?),
+        "scaled_pinball" => scaled_pinball(y, f, q()?, insample()?, args.m),
+        "coverage" => {
+            let hi = args.hi.ok_or_else(|| Error::InvalidInput("coverage needs the upper bounds `hi`".into()))?;
+            coverage(y, f, hi)
+        }
+        other => return Err(Error::InvalidInput(format!("unknown metric `{other}`; known: {}", METRICS.join(", ")))),
+    })
+}
+
+/// The metric names [`by_name`] knows.
+pub const METRICS: [&str; 11] =
+    ["mae", "rmse", "mape", "smape", "wape", "bias", "mase", "rmsse", "pinball", "scaled_pinball", "coverage"];
+
+/// Extra arguments of [`by_name`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetricArgs<'a> {
+    pub insample: Option<&'a [f64]>,
+    pub m: usize,
+    pub q: Option<f64>,
+    pub hi: Option<&'a [f64]>,
+}

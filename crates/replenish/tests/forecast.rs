@@ -263,3 +263,63 @@ fn a_long_stockout_does_not_drag_the_forecast_down() {
     assert!((censored.mean - true_level).abs() / true_level < 0.25, "censored {} vs level {true_level}", censored.mean);
     assert!(naive.mean < 0.75 * censored.mean, "treating the stock-out as zero demand drags the forecast down");
 }
+
+/// Seeded forecasts of every model for a few demo series, at full precision.
+/// Python and Node reproduce `tests/golden/forecast_demo.json` bit for bit.
+#[test]
+fn demo_forecasts_match_golden() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 4, days: 120, ..Default::default() });
+    let d = ingest::parse(&inputs, &Default::default()).unwrap().dataset.demand;
+    let mut series = vec![];
+    for i in 0..d.len() {
+        let s = d.series(i);
+        series.push((format!("{}/{}", s.key.sku, s.key.location), s.quantity.to_vec()));
+    }
+    let refs: Vec<(&str, Vec<f64>)> = series.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let req = ForecastRequest {
+        h: 7,
+        models: all_models(7),
+        levels: vec![80.0, 95.0],
+        quantiles: vec![0.5, 0.9],
+        options: FitOptions { n_paths: 300, seed: 7, ..Default::default() },
+        ..Default::default()
+    };
+    let out = forecast_batch(&panel(&refs), &req).unwrap();
+    let cols: serde_json::Map<String, serde_json::Value> =
+        out.columns().into_iter().map(|(n, v)| (n, serde_json::to_value(v).unwrap())).collect();
+    let golden = serde_json::json!({
+        "demo": {"skus": 4, "days": 120},
+        "series": series.iter().map(|(id, y)| serde_json::json!({"id": id, "y": y})).collect::<Vec<_>>(),
+        "request": {"h": 7, "season_length": 7, "level": [80, 95], "quantiles": [0.5, 0.9], "n_paths": 300, "seed": 7},
+        "columns": cols,
+    });
+    let text = serde_json::to_string(&golden).unwrap() + "\n";
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/forecast_demo.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    assert_eq!(
+        text,
+        std::fs::read_to_string(&path).expect("run with UPDATE_GOLDEN=1 to create"),
+        "forecasts differ from the golden file"
+    );
+}
+
+#[test]
+fn requests_accept_model_names_with_a_season_length() {
+    let req = ForecastRequest::from_json(r#"{"h": 3, "season_length": 24, "models": ["SeasonalNaive", {"model": "TSB", "alpha_d": 0.2}], "fallback": "HistoricAverage"}"#).unwrap();
+    assert_eq!(
+        req.models,
+        vec![ModelConfig::SeasonalNaive { season_length: 24 }, ModelConfig::Tsb { alpha_d: Some(0.2), alpha_p: None }]
+    );
+    assert_eq!(req.fallback, Some(ModelConfig::HistoricAverage));
+    assert!(ForecastRequest::from_json(r#"{"h": 3, "models": ["Prophet"]}"#)
+        .unwrap_err()
+        .to_string()
+        .contains("unknown model"));
+    assert!(matches!(
+        ForecastRequest::from_json(r#"{"h": 3, "models": [], "season_length": 0}"#),
+        Err(replenish::Error::Config { .. })
+    ));
+}

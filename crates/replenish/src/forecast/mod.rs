@@ -636,3 +636,97 @@ impl ModelConfig {
         }
     }
 }
+
+/// A level or quantile as written in column names: `80`, `97.5`, `0.1`.
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+impl BatchForecast {
+    /// The forecasts as named columns of `n_series × h` values, statsforecast style:
+    /// `Model`, `Model-lo-80`, `Model-hi-80`, ..., `Model-q-0.5`.
+    pub fn columns(&self) -> Vec<(String, &[f64])> {
+        let mut out = Vec::new();
+        for m in &self.models {
+            out.push((m.model.clone(), m.mean.as_slice()));
+            for (k, l) in self.levels.iter().enumerate() {
+                out.push((format!("{}-lo-{}", m.model, fmt_num(*l)), m.lo[k].as_slice()));
+                out.push((format!("{}-hi-{}", m.model, fmt_num(*l)), m.hi[k].as_slice()));
+            }
+            for (k, q) in self.quantiles.iter().enumerate() {
+                out.push((format!("{}-q-{}", m.model, fmt_num(*q)), m.quantiles[k].as_slice()));
+            }
+        }
+        out
+    }
+
+    /// Per-series horizon totals as named columns of `n_series` values:
+    /// `Model-total`, `Model-total-q-0.9`, ...
+    pub fn total_columns(&self) -> Vec<(String, Vec<f64>)> {
+        let k = self.total_quantiles.len();
+        let mut out = Vec::new();
+        for m in &self.models {
+            out.push((format!("{}-total", m.model), m.total_mean.clone()));
+            for (j, q) in self.total_quantiles.iter().enumerate() {
+                out.push((
+                    format!("{}-total-q-{}", m.model, fmt_num(*q)),
+                    m.total_quantiles.iter().skip(j).step_by(k).copied().collect(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Every fallback as (series id, model, reason).
+    pub fn fallbacks(&self) -> Vec<(String, String, String)> {
+        self.models
+            .iter()
+            .flat_map(|m| m.fallbacks.iter().map(|(i, why)| (self.ids[*i].clone(), m.model.clone(), why.clone())))
+            .collect()
+    }
+}
+
+/// Per-series demand classification of a panel (missing values dropped).
+pub fn classify_panel(panel: &Panel) -> Vec<Classification> {
+    (0..panel.len())
+        .into_par_iter()
+        .map(|i| classify(&panel.series(i).iter().copied().filter(|v| !v.is_nan()).collect::<Vec<_>>()))
+        .collect()
+}
+
+impl ForecastRequest {
+    /// Parses a request as the bindings send it: like the serialised struct, but each
+    /// entry of `models` (and `fallback`) may also be a bare model name, given its
+    /// default parameters with the top-level `season_length` (default 1).
+    pub fn from_json(text: &str) -> Result<ForecastRequest> {
+        let bad = |e: String| Error::config("forecast", e);
+        let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let obj = v.as_object_mut().ok_or_else(|| bad("the request must be an object".into()))?;
+        let season_length = match obj.remove("season_length") {
+            None => 1,
+            Some(s) => s
+                .as_u64()
+                .filter(|s| *s >= 1)
+                .ok_or_else(|| Error::config("season_length", "must be a whole number ≥ 1"))?
+                as usize,
+        };
+        let resolve = |m: &mut serde_json::Value| -> Result<()> {
+            if let Some(name) = m.as_str() {
+                *m = serde_json::to_value(ModelConfig::from_name(name, season_length)?)
+                    .map_err(|e| bad(e.to_string()))?;
+            }
+            Ok(())
+        };
+        if let Some(models) = obj.get_mut("models").and_then(|m| m.as_array_mut()) {
+            models.iter_mut().try_for_each(resolve)?;
+        }
+        if let Some(fb) = obj.get_mut("fallback") {
+            resolve(fb)?;
+        }
+        serde_json::from_value(v).map_err(|e| bad(e.to_string()))
+    }
+}

@@ -1,0 +1,107 @@
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const replenish = require('..')
+const { GOLDEN, REPO } = require('./helpers')
+
+function goldenData() {
+  const g = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'forecast_demo.json'), 'utf8'))
+  const data = { unique_id: [], ds: [], y: [] }
+  for (const s of g.series) {
+    s.y.forEach((v, t) => {
+      data.unique_id.push(s.id)
+      data.ds.push(t)
+      data.y.push(v)
+    })
+  }
+  return { g, data }
+}
+
+test('forecasts match the Rust golden bit for bit', async () => {
+  const { g, data } = goldenData()
+  const r = g.request
+  const fc = await replenish.forecast(data, r.h, replenish.MODEL_NAMES, {
+    seasonLength: r.season_length, level: r.level, quantiles: r.quantiles, nPaths: r.n_paths, seed: r.seed,
+  })
+  assert.equal(fc.unique_id.length, g.series.length * r.h)
+  for (const [name, values] of Object.entries(g.columns)) {
+    assert.ok(fc[name] instanceof Float64Array, name)
+    assert.deepEqual(Array.from(fc[name]), values, name)
+  }
+})
+
+test('dates, typed arrays, model objects and fallbacks', async () => {
+  const day = 86400000
+  const start = Date.UTC(2025, 0, 1)
+  const data = { unique_id: [], ds: [], y: new Float64Array(24) }
+  for (let i = 0; i < 21; i++) {
+    data.unique_id.push('long')
+    data.ds.push(new Date(start + i * day))
+    data.y[i] = i
+  }
+  for (let i = 0; i < 3; i++) {
+    data.unique_id.push('short')
+    data.ds.push(new Date(start + i * day))
+    data.y[21 + i] = 5
+  }
+  const fc = await replenish.forecast(data, 2, ['Naive', { model: 'SeasonalNaive', season_length: 7 }], { level: [90] })
+  assert.deepEqual(Object.keys(fc), ['unique_id', 'ds', 'Naive', 'Naive-lo-90', 'Naive-hi-90', 'SeasonalNaive', 'SeasonalNaive-lo-90', 'SeasonalNaive-hi-90'])
+  assert.deepEqual(fc.unique_id, ['long', 'long', 'short', 'short'])
+  assert.deepEqual(fc.ds.map((d) => d.toISOString().slice(0, 10)), ['2025-01-22', '2025-01-23', '2025-01-04', '2025-01-05'])
+  assert.deepEqual(Array.from(fc.SeasonalNaive), [14, 15, 5, 5])
+  assert.deepEqual(fc.fallbacks.map((f) => [f.id, f.model]), [['short', 'SeasonalNaive']])
+})
+
+test('lead-time demand, classification and errors', async () => {
+  const y = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 2 : 0))
+  const data = { unique_id: y.map(() => 'i'), y }
+  const ltd = await replenish.leadTimeDemand(data, 14, 'CrostonSBA', { quantiles: [0.5, 0.95] })
+  assert.deepEqual(Object.keys(ltd), ['unique_id', 'mean', 'q-0.5', 'q-0.95'])
+  assert.ok(ltd['q-0.5'][0] <= ltd['q-0.95'][0])
+  assert.deepEqual(replenish.classify(data).map((c) => c.demand_class), ['intermittent'])
+  await assert.rejects(replenish.forecast(data, 1, ['Prophet']), (e) => e.code === 'INVALID_INPUT' && /unknown model/.test(e.message))
+  await assert.rejects(replenish.forecast(data, 0, ['Naive']), (e) => e.code === 'CONFIG')
+  await assert.rejects(replenish.forecast({ unique_id: ['a', 'a'], y: [1, null] }, 1, 'Naive'), (e) => /missing value at position 1/.test(e.message))
+  const dropped = await replenish.forecast({ unique_id: ['a', 'a', 'a'], y: [1, null, 3] }, 1, 'HistoricAverage', { missing: 'drop' })
+  assert.deepEqual(Array.from(dropped.HistoricAverage), [2])
+})
+
+test('metrics by hand', () => {
+  assert.equal(replenish.mae([2, 4, 0], [3, 2, 1]), 4 / 3)
+  assert.equal(replenish.wape([2, 4, 0], [3, 2, 1]), 4 / 6)
+  assert.ok(Math.abs(replenish.mase([5], [4], [1, 3, 2, 4]) - 0.6) < 1e-12)
+  assert.ok(Math.abs(replenish.pinball([10], [8], 0.9) - 1.8) < 1e-12)
+  assert.ok(Math.abs(replenish.coverage([1, 5, 3], [0, 0, 3], [2, 4, 3]) - 2 / 3) < 1e-12)
+  assert.throws(() => replenish.metric('mase', [1], [1]), (e) => e.code === 'INVALID_INPUT')
+  assert.ok(replenish.METRICS.includes('scaled_pinball') && replenish.MODEL_NAMES.includes('IMAPA'))
+})
+
+const M4 = path.join(REPO, '..', 'shared', 'data', 'm4')
+
+test('M4 Hourly baselines reproduce the published rows', { skip: !fs.existsSync(path.join(M4, 'Hourly-train.csv')) && 'M4 data not found in ../shared/data/m4' }, async () => {
+  const wide = (name) =>
+    fs.readFileSync(path.join(M4, name), 'utf8').trim().split('\n').slice(1).map((line) => {
+      const cells = line.split(',').map((c) => c.replace(/"/g, ''))
+      return [cells[0], cells.slice(1).filter((c) => c !== '').map(Number)]
+    })
+  const train = wide('Hourly-train.csv')
+  const test_ = wide('Hourly-test.csv')
+  const data = { unique_id: [], y: [] }
+  for (const [id, ys] of train) for (const v of ys) { data.unique_id.push(id); data.y.push(v) }
+  const fc = await replenish.forecast(data, 48, ['Naive', 'SeasonalNaive'], { seasonLength: 24 })
+  const byId = new Map(train)
+  const row = new Map(fc.unique_id.filter((_, i) => i % 48 === 0).map((id, s) => [id, s]))
+  for (const [model, want] of [['Naive', [43.003, 11.608]], ['SeasonalNaive', [13.912, 1.193]]]) {
+    let s = 0
+    let m = 0
+    for (const [id, actual] of test_) {
+      const k = row.get(id) * 48
+      const f = fc[model].subarray(k, k + 48)
+      s += replenish.smape(actual, f)
+      m += replenish.mase(actual, f, byId.get(id), 24)
+    }
+    assert.deepEqual([Math.round((s / test_.length) * 1000) / 1000, Math.round((m / test_.length) * 1000) / 1000], want, model)
+  }
+})

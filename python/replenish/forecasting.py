@@ -1,0 +1,291 @@
+"""Forecasting many series at once on long data frames (``unique_id``, ``ds``, ``y``).
+
+>>> import pandas as pd, replenish
+>>> df = pd.DataFrame({"unique_id": ["a"] * 6, "ds": range(6), "y": [1., 2, 3, 1, 2, 3]})
+>>> replenish.forecast(df, h=3, models=["SeasonalNaive"], season_length=3)
+  unique_id  ds  SeasonalNaive
+0         a   6            1.0
+1         a   7            2.0
+2         a   8            3.0
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _replenish
+from ._replenish import ConfigError, InputError
+from .models import _Model
+
+ModelArg = Union[str, Dict[str, Any], _Model]
+
+
+def _is_polars(df: Any) -> bool:
+    return type(df).__module__.split(".")[0] == "polars"
+
+
+def _column(df: Any, name: str) -> np.ndarray:
+    if name not in df.columns:
+        raise InputError(f"the data frame has no column `{name}`; it has {list(df.columns)}")
+    return df[name].to_numpy()
+
+
+def _panel(df: Any, id_col: str, time_col: str, target_col: str) -> Tuple[List[str], List[int], np.ndarray, np.ndarray, np.ndarray]:
+    """Sorts a long frame by id and time; returns ids, offsets, y, ds and the row ids."""
+    ids_raw = _column(df, id_col)
+    ds = _column(df, time_col)
+    try:
+        y = np.asarray(_column(df, target_col), dtype="float64")
+    except (TypeError, ValueError) as e:
+        raise InputError(f"column `{target_col}` must be numeric: {e}") from None
+    order = np.lexsort((ds, ids_raw.astype(str)))
+    ids_sorted = ids_raw[order].astype(str)
+    ds, y = ds[order], y[order]
+    starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]]) if len(ids_sorted) else np.array([], dtype=int)
+    ids = [str(i) for i in ids_sorted[starts]]
+    offsets = [int(s) for s in starts] + [len(y)]
+    return ids, offsets, y, ds, ids_sorted
+
+
+def _model_config(m: ModelArg) -> Any:
+    if isinstance(m, _Model):
+        return m.config()
+    if isinstance(m, (dict, str)):
+        return m  # names get their default parameters in the core
+    raise InputError(f"a model is a name, a dict or a replenish.models object, not {type(m).__name__}")
+
+
+def _future_ds(last: np.ndarray, h: int, freq: Optional[str], ds_all: np.ndarray, offsets: List[int]) -> np.ndarray:
+    if np.issubdtype(last.dtype, np.integer) or np.issubdtype(last.dtype, np.floating):
+        step = 1 if freq is None else int(freq)
+        return (last[:, None] + step * np.arange(1, h + 1)[None, :]).ravel()
+    stamps = pd.to_datetime(last)
+    if freq is None:
+        first = pd.to_datetime(ds_all[offsets[0] : offsets[1]])
+        freq = _infer_freq(first) if len(first) >= 3 else None
+        if freq is None:
+            raise InputError("cannot infer the frequency of `ds`: pass freq= (e.g. 'D', 'W', 'h')")
+    off = pd.tseries.frequencies.to_offset(freq)
+    return np.concatenate([pd.date_range(s, periods=h + 1, freq=off)[1:].to_numpy() for s in stamps])
+
+
+def _infer_freq(stamps: Any) -> Any:
+    # pandas 3 is moving infer_freq from strings to offsets; ask for the offset where
+    # that option exists (both work with to_offset).
+    try:
+        with pd.option_context("future.infer_freq_returns_offset", True):
+            return pd.infer_freq(stamps)
+    except (KeyError, pd.errors.OptionError):
+        return pd.infer_freq(stamps)
+
+
+def _request(
+    h: int,
+    models: Sequence[ModelArg],
+    season_length: int,
+    level: Optional[Sequence[float]],
+    quantiles: Optional[Sequence[float]],
+    total_quantiles: Optional[Sequence[float]],
+    missing: str,
+    non_negative: bool,
+    fallback: Optional[ModelArg],
+    n_paths: int,
+    seed: int,
+) -> str:
+    if isinstance(models, (str, dict, _Model)):
+        models = [models]
+    return json.dumps(
+        {
+            "h": int(h),
+            "season_length": int(season_length),
+            "models": [_model_config(m) for m in models],
+            "levels": [float(v) for v in (level or [])],
+            "quantiles": [float(v) for v in (quantiles or [])],
+            "total_quantiles": [float(v) for v in (total_quantiles or [])],
+            "fallback": None if fallback is None else _model_config(fallback),
+            "options": {"missing": missing, "non_negative": bool(non_negative), "n_paths": int(n_paths), "seed": int(seed)},
+        }
+    )
+
+
+def _frame(cols: Dict[str, Any], polars: bool) -> Any:
+    if polars:
+        import polars as pl
+
+        return pl.DataFrame(cols)
+    return pd.DataFrame(cols)
+
+
+def forecast(
+    df: Any,
+    h: int,
+    models: Sequence[ModelArg],
+    season_length: int = 1,
+    level: Optional[Sequence[float]] = None,
+    quantiles: Optional[Sequence[float]] = None,
+    *,
+    freq: Optional[str] = None,
+    missing: str = "error",
+    non_negative: bool = False,
+    fallback: Optional[ModelArg] = "Naive",
+    n_paths: int = 1000,
+    seed: int = 0,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """Forecasts every series of a long data frame with every model.
+
+    Returns a long frame: ``unique_id``, ``ds`` and one column per model, plus
+    ``<model>-lo-<level>`` / ``<model>-hi-<level>`` for each ``level`` (percent) and
+    ``<model>-q-<q>`` for each quantile. Models are names (``"AutoETS"``-style, see
+    ``replenish.MODEL_NAMES``), dicts, or ``replenish.models`` objects. ``missing``
+    is ``"error"``, ``"drop"``, ``"interpolate"`` or ``"zero"``. A model that cannot
+    fit a series uses ``fallback``; ``result.attrs["fallbacks"]`` (pandas) lists them.
+    Sample-based intervals are seeded by ``seed``. The GIL is released while Rust works.
+    """
+    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed)
+    cols, _, fallbacks = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
+    out: Dict[str, Any] = {
+        id_col: np.repeat(np.asarray(ids, dtype=object), h),
+        time_col: _future_ds(last, h, freq, ds, offsets) if ids else ds[:0],
+    }
+    for name, raw in cols:
+        out[name] = np.frombuffer(raw, dtype="<f8")
+    result = _frame(out, _is_polars(df))
+    if not _is_polars(df):
+        result.attrs["fallbacks"] = [dict(unique_id=i, model=m, reason=r) for i, m, r in fallbacks]
+    return result
+
+
+def lead_time_demand(
+    df: Any,
+    h: int,
+    model: ModelArg,
+    quantiles: Sequence[float] = (0.5, 0.9, 0.95, 0.99),
+    season_length: int = 1,
+    *,
+    missing: str = "error",
+    n_paths: int = 2000,
+    seed: int = 0,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """Distribution of total demand over the next ``h`` periods per series (e.g. the
+    lead time), from seeded sample paths of ``model``: ``unique_id``, ``mean`` and
+    ``q-<q>`` columns. Works for every model, intermittent ones included."""
+    ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
+    req = _request(h, [model], season_length, None, None, quantiles, missing, True, "Naive", n_paths, seed)
+    _, totals, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    out: Dict[str, Any] = {id_col: np.asarray(ids, dtype=object)}
+    for name, raw in totals:
+        key = "mean" if name.endswith("-total") else "q-" + name.rsplit("-q-", 1)[1]
+        out[key] = np.frombuffer(raw, dtype="<f8")
+    return _frame(out, _is_polars(df))
+
+
+def classify(df: Any, *, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
+    """Syntetos–Boylan demand class per series: ``unique_id``, ``adi``, ``cv2`` and
+    ``demand_class`` (smooth, intermittent, erratic, lumpy, no_demand)."""
+    ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
+    rows = _replenish.classify(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes())
+    return _frame(
+        {id_col: np.asarray(ids, dtype=object), "adi": [r[0] for r in rows], "cv2": [r[1] for r in rows], "demand_class": [r[2] for r in rows]},
+        _is_polars(df),
+    )
+
+
+def _f8(a: Any) -> bytes:
+    return np.ascontiguousarray(np.asarray(a, dtype="float64"), dtype="<f8").tobytes()
+
+
+def metric(name: str, y: Any, f: Any, *, insample: Any = None, m: int = 1, q: Optional[float] = None, hi: Any = None) -> float:
+    """One accuracy metric by name (see ``replenish.METRICS``) over array-likes."""
+    return _replenish.metric(name, _f8(y), _f8(f), None if insample is None else _f8(insample), m, q, None if hi is None else _f8(hi))
+
+
+def mae(y: Any, f: Any) -> float:
+    """Mean absolute error."""
+    return metric("mae", y, f)
+
+
+def rmse(y: Any, f: Any) -> float:
+    """Root mean squared error."""
+    return metric("rmse", y, f)
+
+
+def mape(y: Any, f: Any) -> float:
+    """Mean absolute percentage error (percent; zero actuals skipped)."""
+    return metric("mape", y, f)
+
+
+def smape(y: Any, f: Any) -> float:
+    """Symmetric MAPE as in M4 (percent)."""
+    return metric("smape", y, f)
+
+
+def wape(y: Any, f: Any) -> float:
+    """Σ|y−f| / Σ|y|."""
+    return metric("wape", y, f)
+
+
+def bias(y: Any, f: Any) -> float:
+    """Σ(f−y) / Σy."""
+    return metric("bias", y, f)
+
+
+def mase(y: Any, f: Any, insample: Any, m: int = 1) -> float:
+    """MAE scaled by the in-sample MAE of the seasonal naive with lag m."""
+    return metric("mase", y, f, insample=insample, m=m)
+
+
+def rmsse(y: Any, f: Any, insample: Any, m: int = 1) -> float:
+    """RMSE scaled as in M5 (from the first non-zero in-sample value)."""
+    return metric("rmsse", y, f, insample=insample, m=m)
+
+
+def pinball(y: Any, fq: Any, q: float) -> float:
+    """Pinball loss of quantile forecasts at level q."""
+    return metric("pinball", y, fq, q=q)
+
+
+def scaled_pinball(y: Any, fq: Any, q: float, insample: Any, m: int = 1) -> float:
+    """Pinball loss scaled as in the M5 uncertainty track."""
+    return metric("scaled_pinball", y, fq, q=q, insample=insample, m=m)
+
+
+def coverage(y: Any, lo: Any, hi: Any) -> float:
+    """Share of actuals inside [lo, hi]."""
+    return metric("coverage", y, lo, hi=hi)
+
+
+MODEL_NAMES: Tuple[str, ...] = tuple(_replenish.names()[0])
+METRICS: Tuple[str, ...] = tuple(_replenish.names()[1])
+
+__all__ = [
+    "ConfigError",
+    "MODEL_NAMES",
+    "METRICS",
+    "bias",
+    "classify",
+    "coverage",
+    "forecast",
+    "lead_time_demand",
+    "mae",
+    "mape",
+    "mase",
+    "metric",
+    "pinball",
+    "rmse",
+    "rmsse",
+    "scaled_pinball",
+    "smape",
+    "wape",
+]

@@ -1,0 +1,111 @@
+"""Forecasting models as objects with parameters (names follow statsforecast).
+
+>>> from replenish.models import SeasonalNaive, TSB
+>>> SeasonalNaive(season_length=7).config()
+{'model': 'SeasonalNaive', 'season_length': 7}
+>>> TSB(alpha_d=0.2).alias
+'TSB'
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+
+class _Model:
+    """Base of the model classes: ``config()`` is what the engine receives."""
+
+    @property
+    def alias(self) -> str:
+        return type(self).__name__
+
+    def config(self) -> Dict[str, Any]:
+        params = {k: v for k, v in asdict(self).items() if v is not None}  # type: ignore[call-overload]
+        return {"model": self.alias, **params}
+
+
+@dataclass(frozen=True)
+class Naive(_Model):
+    """Last value carried forward; intervals σ·√h."""
+
+
+@dataclass(frozen=True)
+class SeasonalNaive(_Model):
+    """The value one season ago; intervals σ·√(⌊(h−1)/m⌋+1)."""
+
+    season_length: int
+
+
+@dataclass(frozen=True)
+class HistoricAverage(_Model):
+    """Mean of the whole history; intervals σ·√(1+1/n)."""
+
+
+@dataclass(frozen=True)
+class WindowAverage(_Model):
+    """Mean of the last ``window`` observations."""
+
+    window: int
+
+
+@dataclass(frozen=True)
+class SeasonalWindowAverage(_Model):
+    """Per season position, the mean over the last ``window`` seasons."""
+
+    season_length: int
+    window: int
+
+
+@dataclass(frozen=True)
+class RandomWalkWithDrift(_Model):
+    """Random walk with the average historical change as drift."""
+
+
+@dataclass(frozen=True)
+class CrostonClassic(_Model):
+    """Croston's method, α = 0.1."""
+
+
+@dataclass(frozen=True)
+class CrostonOptimized(_Model):
+    """Croston's method with α for sizes and intervals optimised in [0.1, 0.3]."""
+
+
+@dataclass(frozen=True)
+class CrostonSBA(_Model):
+    """Croston with the Syntetos–Boylan bias correction."""
+
+
+@dataclass(frozen=True)
+class TSB(_Model):
+    """Teunter–Syntetos–Babai; smoothing parameters left as None are optimised."""
+
+    alpha_d: Optional[float] = None
+    alpha_p: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class ADIDA(_Model):
+    """Aggregate–disaggregate intermittent demand approach."""
+
+
+@dataclass(frozen=True)
+class IMAPA(_Model):
+    """Multiple aggregation levels of ADIDA, averaged."""
+
+
+ALL = (
+    Naive,
+    SeasonalNaive,
+    HistoricAverage,
+    WindowAverage,
+    SeasonalWindowAverage,
+    RandomWalkWithDrift,
+    CrostonClassic,
+    CrostonOptimized,
+    CrostonSBA,
+    TSB,
+    ADIDA,
+    IMAPA,
+)

@@ -1,0 +1,125 @@
+"""Forecasting from Python: statsforecast-style frames, golden identity with Rust, M4."""
+
+import json
+import math
+import pathlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import replenish
+from replenish.models import TSB, SeasonalNaive
+from conftest import GOLDEN, REPO
+
+M4 = REPO.parent / "shared" / "data" / "m4"
+
+
+def golden_frame():
+    g = json.loads((GOLDEN / "forecast_demo.json").read_text())
+    rows = [(s["id"], t, v) for s in g["series"] for t, v in enumerate(s["y"])]
+    return g, pd.DataFrame(rows, columns=["unique_id", "ds", "y"])
+
+
+def test_forecasts_match_the_rust_golden_bit_for_bit():
+    g, df = golden_frame()
+    r = g["request"]
+    fc = replenish.forecast(df, h=r["h"], models=list(replenish.MODEL_NAMES), season_length=r["season_length"],
+                            level=r["level"], quantiles=r["quantiles"], n_paths=r["n_paths"], seed=r["seed"])
+    assert len(fc) == len(g["series"]) * r["h"]
+    for name, values in g["columns"].items():
+        assert fc[name].tolist() == values, name
+
+
+def test_columns_dates_and_models_as_objects():
+    days = pd.date_range("2025-01-01", periods=21, freq="D")
+    df = pd.DataFrame({"unique_id": ["b"] * 21 + ["a"] * 21, "ds": list(days) * 2, "y": list(range(21)) + [5.0] * 21})
+    fc = replenish.forecast(df, h=2, models=["Naive", SeasonalNaive(season_length=7), {"model": "WindowAverage", "window": 3}], level=[90])
+    assert list(fc.columns) == ["unique_id", "ds", "Naive", "Naive-lo-90", "Naive-hi-90", "SeasonalNaive", "SeasonalNaive-lo-90",
+                                "SeasonalNaive-hi-90", "WindowAverage", "WindowAverage-lo-90", "WindowAverage-hi-90"]
+    assert fc["unique_id"].tolist() == ["a", "a", "b", "b"]
+    assert fc["ds"].tolist() == [pd.Timestamp("2025-01-22"), pd.Timestamp("2025-01-23")] * 2
+    assert fc["Naive"].tolist() == [5.0, 5.0, 20.0, 20.0]
+    assert fc["SeasonalNaive"].tolist() == [5.0, 5.0, 14.0, 15.0]
+    assert fc["WindowAverage"].tolist() == [5.0, 5.0, 19.0, 19.0]
+    # the constant series has zero spread; the trending one does not
+    assert fc["Naive-lo-90"].iloc[0] == 5.0 and fc["Naive-hi-90"].iloc[2] > 20.0
+
+
+def test_polars_in_polars_out():
+    pl = pytest.importorskip("polars")
+    df = pl.DataFrame({"unique_id": ["a"] * 5, "ds": list(range(5)), "y": [1.0, 0.0, 2.0, 0.0, 3.0]})
+    fc = replenish.forecast(df, h=2, models=["CrostonClassic", TSB(alpha_d=0.2, alpha_p=0.2)])
+    assert isinstance(fc, pl.DataFrame)
+    assert fc.columns == ["unique_id", "ds", "CrostonClassic", "TSB"]
+    assert fc["ds"].to_list() == [5, 6]
+
+
+def test_fallback_missing_policy_and_errors():
+    df = pd.DataFrame({"unique_id": ["short"] * 3 + ["long"] * 10, "ds": list(range(3)) + list(range(10)), "y": [1.0] * 13})
+    fc = replenish.forecast(df, h=1, models=["SeasonalNaive"], season_length=7)
+    assert fc.attrs["fallbacks"] == [{"unique_id": "short", "model": "SeasonalNaive", "reason": fc.attrs["fallbacks"][0]["reason"]}]
+    assert "used Naive" in fc.attrs["fallbacks"][0]["reason"]
+    gap = pd.DataFrame({"unique_id": ["g"] * 4, "ds": range(4), "y": [1.0, np.nan, 3.0, 5.0]})
+    with pytest.raises(replenish.InputError, match="missing value at position 1"):
+        replenish.forecast(gap, h=1, models=["Naive"])
+    assert replenish.forecast(gap, h=1, models=["HistoricAverage"], missing="drop")["HistoricAverage"].tolist() == [3.0]
+    with pytest.raises(replenish.InputError, match="unknown model"):
+        replenish.forecast(gap, h=1, models=["Prophet"])
+    with pytest.raises(replenish.ConfigError):
+        replenish.forecast(gap, h=0, models=["Naive"], missing="zero")
+    with pytest.raises(replenish.InputError, match="no column `y`"):
+        replenish.forecast(gap.rename(columns={"y": "sales"}), h=1, models=["Naive"])
+
+
+def test_lead_time_demand_and_classification():
+    rng = np.random.default_rng(1)
+    y = (rng.random(400) < 0.3) * rng.integers(1, 5, 400)
+    df = pd.DataFrame({"unique_id": "i", "ds": range(400), "y": y.astype(float)})
+    ltd = replenish.lead_time_demand(df, h=14, model="TSB", quantiles=[0.5, 0.95])
+    assert list(ltd.columns) == ["unique_id", "mean", "q-0.5", "q-0.95"]
+    row = ltd.iloc[0]
+    assert 0 < row["q-0.5"] < row["q-0.95"]
+    assert abs(row["mean"] - 14 * y.mean()) / (14 * y.mean()) < 0.35
+    cls = replenish.classify(df)
+    assert cls["demand_class"].tolist() == ["intermittent"]
+    assert cls["adi"].iloc[0] > 1.32
+
+
+def test_metrics_by_hand():
+    y, f = [2.0, 4.0, 0.0], [3.0, 2.0, 1.0]
+    assert replenish.mae(y, f) == 4 / 3
+    assert math.isclose(replenish.rmse(y, f), math.sqrt(2))
+    assert replenish.mape(y, f) == 50.0
+    assert replenish.wape(y, f) == 4 / 6
+    assert replenish.bias(y, f) == 0.0
+    assert replenish.mase([5.0], [4.0], insample=[1.0, 3.0, 2.0, 4.0]) == pytest.approx(0.6)
+    assert replenish.pinball([10.0], [8.0], q=0.9) == pytest.approx(1.8)
+    assert replenish.coverage([1, 5, 3], [0, 0, 3], [2, 4, 3]) == pytest.approx(2 / 3)
+    assert set(replenish.METRICS) >= {"smape", "rmsse", "scaled_pinball"}
+    with pytest.raises(replenish.InputError, match="in-sample"):
+        replenish.metric("mase", [1.0], [1.0])
+
+
+def _m4(freq):
+    def wide(name):
+        rows = [line.split(",") for line in (M4 / name).read_text().splitlines()[1:]]
+        return [(r[0].strip('"'), [float(v.strip('"')) for v in r[1:] if v.strip('"')]) for r in rows]
+    return wide(f"{freq}-train.csv"), wide(f"{freq}-test.csv")
+
+
+@pytest.mark.skipif(not (M4 / "Hourly-train.csv").exists(), reason="M4 data not found in ../shared/data/m4")
+def test_m4_baselines_reproduce_published_rows_from_python():
+    train, test = _m4("Hourly")
+    df = pd.DataFrame([(i, t, v) for i, ys in train for t, v in enumerate(ys)], columns=["unique_id", "ds", "y"])
+    fc = replenish.forecast(df, h=48, models=["Naive", "SeasonalNaive"], season_length=24)
+    by_id = dict(train)
+    scores = {}
+    for model in ["Naive", "SeasonalNaive"]:
+        s = m = 0.0
+        for uid, actual in test:
+            f = fc.loc[fc["unique_id"] == uid, model].to_numpy()
+            s += replenish.smape(actual, f)
+            m += replenish.mase(actual, f, insample=by_id[uid], m=24)
+        scores[model] = (round(s / len(test), 3), round(m / len(test), 3))
+    assert scores == {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)}
