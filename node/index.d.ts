@@ -127,3 +127,21 @@ export declare function rmsse(y: Num, f: Num, insample: Num, m?: number): number
 export declare function pinball(y: Num, fq: Num, q: number): number
 export declare function scaledPinball(y: Num, fq: Num, q: number, insample: Num, m?: number): number
 export declare function coverage(y: Num, lo: Num, hi: Num): number
+
+export interface CvOptions extends ForecastOptions {
+  nWindows?: number
+  /** Periods between cutoffs (default h). */
+  stepSize?: number
+  /** false: fit on the first window, reuse the estimated parameters later. */
+  refit?: boolean
+}
+/** Cross-validation columns: `unique_id`, `ds`, `cutoff`, `y` (Float64Array) and the forecast columns. */
+export type CvFrame = ForecastFrame & { cutoff: Array<number | Date>; y: Float64Array }
+export declare function crossValidation(data: LongData, h: number, models: ModelArg | ModelArg[], options?: CvOptions): Promise<CvFrame>
+/** Scores of a crossValidation() result: `{ unique_id, metric, <model>: value }` rows. */
+export declare function evaluate(
+  cv: CvFrame,
+  data: LongData,
+  metrics?: string[],
+  options?: { seasonLength?: number; agg?: boolean },
+): Array<{ unique_id: string | null; metric: string } & { [model: string]: number | string | null }>

@@ -181,13 +181,14 @@ function toPanel(data) {
     values[k] = data.y[row] === null || data.y[row] === undefined ? NaN : Number(data.y[row])
   })
   offsets.push(n)
+  const sortedDs = order.map((row) => ds[row])
   for (let s = 0; s < ids.length; s++) {
     const lastRow = order[offsets[s + 1] - 1]
     last.push(ds[lastRow])
     const prev = offsets[s + 1] - 2 >= offsets[s] ? order[offsets[s + 1] - 2] : null
     step.push(prev === null ? 1 : key(lastRow) - key(prev))
   }
-  return { ids, offsets, values, last, step }
+  return { ids, offsets, values, last, step, sortedDs }
 }
 
 function futureDs(last, step, h) {
@@ -253,6 +254,78 @@ function classify(data) {
 
 const f64 = (a) => (a instanceof Float64Array ? a : Float64Array.from(a))
 
+/**
+ * Rolling-origin cross-validation: `nWindows` forecasts of `h` steps, cutoffs
+ * `stepSize` apart (default h). Resolves to columns `unique_id`, `ds`, `cutoff`, `y`
+ * and the forecast columns of `forecast`.
+ */
+function crossValidation(data, h, models, options = {}) {
+  return call(async () => {
+    const p = toPanel(data)
+    const req = JSON.stringify({
+      forecast: JSON.parse(requestJson(h, models, options)),
+      n_windows: options.nWindows ?? 1,
+      step_size: options.stepSize ?? null,
+      refit: options.refit ?? true,
+    })
+    const out = await native.crossValidation(p.ids, p.offsets, p.values, req)
+    const at = (s, pos) => p.sortedDs[p.offsets[s] + pos]
+    const frame = {
+      unique_id: out.series.map((s) => p.ids[s]),
+      ds: out.series.map((s, r) => at(s, out.position[r])),
+      cutoff: out.series.map((s, r) => at(s, out.cutoff[r])),
+      y: out.y,
+    }
+    for (const c of out.columns) frame[c.name] = c.values
+    Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
+    // Kept for evaluate(): which series and training end each row belongs to.
+    Object.defineProperty(frame, 'windows', { value: { series: out.series, cutoff: out.cutoff }, enumerable: false })
+    return frame
+  })
+}
+
+/**
+ * Scores a crossValidation() result against the data it was run on: rows of
+ * `{ unique_id, metric, <model>: value }`, each metric averaged over a series'
+ * windows; `agg: true` gives the averages over series (`unique_id` null).
+ */
+function evaluate(cv, data, metrics = ['mae', 'rmse', 'smape', 'mase'], options = {}) {
+  return callSync(() => {
+    if (!cv || !cv.windows) throw new ReplenishError('INVALID_INPUT', 'evaluate takes the result of crossValidation()')
+    const p = toPanel(data)
+    const { series, cutoff } = cv.windows
+    const groupSeries = []
+    const offsets = []
+    const insampleOffsets = [0]
+    const parts = []
+    for (let r = 0; r < series.length; r++) {
+      if (r === 0 || series[r] !== series[r - 1] || cutoff[r] !== cutoff[r - 1]) {
+        groupSeries.push(series[r])
+        offsets.push(r)
+        const part = Array.from(p.values.subarray(p.offsets[series[r]], p.offsets[series[r]] + cutoff[r] + 1)).filter((v) => !Number.isNaN(v))
+        parts.push(part)
+        insampleOffsets.push(insampleOffsets[insampleOffsets.length - 1] + part.length)
+      }
+    }
+    offsets.push(series.length)
+    const skip = new Set(['unique_id', 'ds', 'cutoff', 'y'])
+    const columns = Object.keys(cv).filter((k) => !skip.has(k)).map((name) => ({ name, values: f64(cv[name]) }))
+    const scores = native.evaluate(
+      { ids: p.ids, groupSeries, offsets, y: f64(cv.y), insample: Float64Array.from(parts.flat()), insampleOffsets, columns },
+      metrics,
+      options.seasonLength ?? 1,
+    )
+    const rows = new Map()
+    for (const s of scores) {
+      if ((s.unique_id === null || s.unique_id === undefined) !== Boolean(options.agg)) continue
+      const key = `${s.unique_id}\u0000${s.metric}`
+      if (!rows.has(key)) rows.set(key, { unique_id: s.unique_id ?? null, metric: s.metric })
+      rows.get(key)[s.model] = s.value
+    }
+    return [...rows.values()]
+  })
+}
+
 /** One accuracy metric by name (see METRICS). */
 function metric(name, y, f, options = {}) {
   return callSync(() =>
@@ -272,6 +345,8 @@ const NAMES = native.names()
 
 module.exports = {
   forecast,
+  crossValidation,
+  evaluate,
   leadTimeDemand,
   classify,
   metric,

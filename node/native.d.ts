@@ -30,6 +30,23 @@ export interface Column {
 /** Parses a CLI configuration file's TOML text into `{plan, ingest}`. */
 export declare function configFromToml(text: string): { plan: PlanConfig; ingest: IngestOptions }
 
+/** Rolling-origin cross-validation with a JSON `{forecast, n_windows, step_size, refit}` request. */
+export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string): Promise<CvOutput>
+
+/** Cross-validation rows and forecast columns. */
+export interface CvOutput {
+  ids: Array<string>
+  /** Series index of each row. */
+  series: Array<number>
+  /** Position of the last training value of the row's window, in its series. */
+  cutoff: Array<number>
+  /** Position of the row's target value, in its series. */
+  position: Array<number>
+  y: Float64Array
+  columns: Array<Column>
+  fallbacks: Array<Fallback>
+}
+
 /** Syntetos–Boylan classification of one series. */
 export interface DemandClassification {
   adi: number
@@ -39,6 +56,20 @@ export interface DemandClassification {
 
 /** The demo company's input tables as CSV text by table name. */
 export declare function demoTables(configJson?: string | undefined | null): Promise<Record<string, string>>
+
+/** Groups of evaluation rows (see `forecast::evaluate` in the core). */
+export interface EvalGroups {
+  ids: Array<string>
+  groupSeries: Array<number>
+  offsets: Array<number>
+  y: Float64Array
+  insample: Float64Array
+  insampleOffsets: Array<number>
+  columns: Array<Column>
+}
+
+/** Scores forecast columns grouped by (series, window). */
+export declare function evaluate(groups: EvalGroups, metrics: Array<string>, m?: number | undefined | null): Array<Score>
 
 /** A model that could not fit a series and what was used instead. */
 export interface Fallback {
@@ -82,6 +113,14 @@ export declare function readFolder(path: string, ingestJson?: string | undefined
 
 /** Validates tables given as `{ items: {name, text}, ... }`. */
 export declare function readTables(tables: Record<string, TableText>, ingestJson?: string | undefined | null): Promise<Dataset>
+
+/** One evaluated value; `unique_id` is null for the average over series. */
+export interface Score {
+  unique_id?: string
+  metric: string
+  model: string
+  value: number
+}
 
 /** The CLI's summary text of a plan object. */
 export declare function summaryText(plan: Plan): string

@@ -105,3 +105,21 @@ test('M4 Hourly baselines reproduce the published rows', { skip: !fs.existsSync(
     assert.deepEqual([Math.round((s / test_.length) * 1000) / 1000, Math.round((m / test_.length) * 1000) / 1000], want, model)
   }
 })
+
+test('cross-validation and evaluation by hand', async () => {
+  const data = { unique_id: [], ds: [], y: [] }
+  for (let t = 0; t < 20; t++) { data.unique_id.push('lin'); data.ds.push(t); data.y.push(2 * t) }
+  for (let t = 0; t < 12; t++) { data.unique_id.push('const'); data.ds.push(t); data.y.push(5) }
+  const cv = await replenish.crossValidation(data, 2, ['Naive', 'RandomWalkWithDrift'], { nWindows: 3, stepSize: 2, level: [80] })
+  const lin = cv.unique_id.map((u, i) => i).filter((i) => cv.unique_id[i] === 'lin')
+  assert.deepEqual(lin.map((i) => cv.cutoff[i]), [13, 13, 15, 15, 17, 17])
+  assert.deepEqual(lin.map((i) => cv.ds[i]), [14, 15, 16, 17, 18, 19])
+  assert.deepEqual(lin.map((i) => cv.Naive[i]), [26, 26, 30, 30, 34, 34])
+  const ev = replenish.evaluate(cv, data, ['mae', 'mase', 'coverage'])
+  const row = (u, m) => ev.find((r) => r.unique_id === u && r.metric === m)
+  assert.equal(row('lin', 'mae').Naive, 3)
+  assert.equal(row('lin', 'mase').Naive, 1.5)
+  assert.equal(row('lin', 'coverage-80').RandomWalkWithDrift, 1)
+  assert.deepEqual(replenish.evaluate(cv, data, ['mae'], { agg: true }), [{ unique_id: null, metric: 'mae', Naive: 1.5, RandomWalkWithDrift: 0 }])
+  await assert.rejects(replenish.crossValidation(data, 5, 'Naive', { nWindows: 3 }), (e) => e.code === 'INVALID_INPUT')
+})

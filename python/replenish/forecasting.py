@@ -271,6 +271,8 @@ METRICS: Tuple[str, ...] = tuple(_replenish.names()[1])
 
 __all__ = [
     "ConfigError",
+    "cross_validation",
+    "evaluate",
     "MODEL_NAMES",
     "METRICS",
     "bias",
@@ -289,3 +291,97 @@ __all__ = [
     "smape",
     "wape",
 ]
+
+
+def cross_validation(
+    df: Any,
+    h: int,
+    models: Sequence[ModelArg],
+    season_length: int = 1,
+    n_windows: int = 1,
+    step_size: Optional[int] = None,
+    refit: bool = True,
+    level: Optional[Sequence[float]] = None,
+    quantiles: Optional[Sequence[float]] = None,
+    *,
+    missing: str = "error",
+    non_negative: bool = False,
+    fallback: Optional[ModelArg] = "Naive",
+    n_paths: int = 1000,
+    seed: int = 0,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """Rolling-origin cross-validation: ``n_windows`` forecasts of ``h`` steps, cutoffs
+    ``step_size`` apart (default ``h``), ending at each series' last value.
+
+    Returns a long frame: ``unique_id``, ``ds``, ``cutoff`` (the last training ``ds``),
+    ``y`` and the forecast columns of :func:`forecast`. With ``refit=False`` models are
+    fitted on the first window and later windows reuse the estimated parameters."""
+    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed))
+    req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
+    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)
+    out: Dict[str, Any] = {
+        id_col: np.asarray(ids, dtype=object)[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=object),
+        time_col: ds[base + np.asarray(position, dtype=np.int64)] if series else ds[:0],
+        "cutoff": ds[base + np.asarray(cutoff, dtype=np.int64)] if series else ds[:0],
+        target_col: np.frombuffer(y_cv, dtype="<f8"),
+    }
+    for name, raw in cols:
+        out[name] = np.frombuffer(raw, dtype="<f8")
+    result = _frame(out, _is_polars(df))
+    if not _is_polars(df):
+        result.attrs["fallbacks"] = [dict(unique_id=i, model=m, reason=r) for i, m, r in fallbacks]
+    return result
+
+
+def evaluate(
+    cv: Any,
+    df: Any,
+    metrics: Sequence[str] = ("mae", "rmse", "smape", "mase"),
+    season_length: int = 1,
+    *,
+    agg: bool = False,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """Scores a :func:`cross_validation` frame: one row per (series, metric) with a
+    column per model, each metric averaged over the series' windows; ``agg=True``
+    gives the average over series instead. Scaled metrics (``mase``, ``rmsse``,
+    ``scaled_pinball``) use each window's training history from ``df``.
+    ``coverage`` gives ``coverage-<level>`` rows, pinball losses ``pinball-q-<q>``."""
+    cv_pd = cv.to_pandas() if _is_polars(cv) else cv
+    ids, offsets, y_train, ds_train, _ = _panel(df, id_col, time_col, target_col)
+    index = {uid: k for k, uid in enumerate(ids)}
+    uid = cv_pd[id_col].astype(str).to_numpy()
+    cut = cv_pd["cutoff"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (uid[1:] != uid[:-1]) | (cut[1:] != cut[:-1])]) if len(uid) else np.array([], dtype=int)
+    group_series, insample_parts, insample_offsets = [], [], [0]
+    for g in starts:
+        if uid[g] not in index:
+            raise InputError(f"series `{uid[g]}` of the cross-validation frame is not in df")
+        s = index[uid[g]]
+        series_ds = ds_train[offsets[s] : offsets[s + 1]]
+        pos = int(np.searchsorted(series_ds, cut[g], side="right"))
+        part = y_train[offsets[s] : offsets[s] + pos]
+        part = part[~np.isnan(part)]
+        insample_parts.append(part)
+        insample_offsets.append(insample_offsets[-1] + len(part))
+        group_series.append(s)
+    insample = np.concatenate(insample_parts) if insample_parts else np.array([], dtype="float64")
+    skip = {id_col, time_col, "cutoff", target_col}
+    columns = [(c, _f8(cv_pd[c])) for c in cv_pd.columns if c not in skip]
+    scores = _replenish.evaluate(
+        ids, group_series, [int(v) for v in starts] + [len(uid)], _f8(cv_pd[target_col]), _f8(insample), insample_offsets, columns, list(metrics), int(season_length)
+    )
+    rows = [r for r in scores if (r[0] is None) == agg]
+    table = pd.DataFrame(rows, columns=[id_col, "metric", "model", "value"])
+    wide = table.pivot_table(index=[id_col, "metric"] if not agg else ["metric"], columns="model", values="value", sort=False).reset_index()
+    wide.columns.name = None
+    if agg:
+        wide = wide.drop(columns=[id_col], errors="ignore")
+    return _frame({c: wide[c].to_numpy() for c in wide.columns}, _is_polars(cv))

@@ -123,3 +123,33 @@ def test_m4_baselines_reproduce_published_rows_from_python():
             m += replenish.mase(actual, f, insample=by_id[uid], m=24)
         scores[model] = (round(s / len(test), 3), round(m / len(test), 3))
     assert scores == {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)}
+
+
+def test_cross_validation_and_evaluate():
+    df = pd.DataFrame({"unique_id": ["lin"] * 20 + ["const"] * 12, "ds": list(range(20)) + list(range(12)),
+                       "y": [t * 2.0 for t in range(20)] + [5.0] * 12})
+    cv = replenish.cross_validation(df, h=2, models=["Naive", "RandomWalkWithDrift"], n_windows=3, step_size=2, level=[80])
+    lin = cv[cv["unique_id"] == "lin"]
+    assert lin["cutoff"].tolist() == [13, 13, 15, 15, 17, 17]
+    assert lin["ds"].tolist() == [14, 15, 16, 17, 18, 19]
+    assert lin["Naive"].tolist() == [26.0, 26.0, 30.0, 30.0, 34.0, 34.0]
+    assert lin["RandomWalkWithDrift"].tolist() == lin["y"].tolist()
+    ev = replenish.evaluate(cv, df, metrics=["mae", "mase", "coverage"]).set_index(["unique_id", "metric"])
+    assert ev.loc[("lin", "mae"), "Naive"] == 3.0
+    assert ev.loc[("lin", "mase"), "Naive"] == 1.5
+    assert ev.loc[("lin", "coverage-80"), "RandomWalkWithDrift"] == 1.0
+    overall = replenish.evaluate(cv, df, metrics=["mae"], agg=True)
+    assert overall["Naive"].tolist() == [1.5]
+    with pytest.raises(replenish.InputError, match="observations"):
+        replenish.cross_validation(df, h=5, models=["Naive"], n_windows=3)
+
+
+def test_cross_validation_dates_and_refit():
+    days = pd.date_range("2025-01-01", periods=60, freq="D")
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"unique_id": "x", "ds": days, "y": (rng.random(60) < 0.4) * rng.integers(1, 6, 60).astype(float)})
+    a = replenish.cross_validation(df, h=7, models=["TSB"], n_windows=3, refit=True)
+    b = replenish.cross_validation(df, h=7, models=["TSB"], n_windows=3, refit=False)
+    assert a["cutoff"].iloc[0] == pd.Timestamp("2025-02-08")  # 60 days, 3 windows of 7: training ends at index 39
+    assert a["TSB"].iloc[:7].tolist() == b["TSB"].iloc[:7].tolist()
+    assert a["y"].tolist() == b["y"].tolist()

@@ -378,3 +378,131 @@ pub fn names() -> HashMap<String, Vec<String>> {
         ("metrics".to_string(), replenish::metrics::METRICS.iter().map(|s| s.to_string()).collect()),
     ])
 }
+
+/// Cross-validation rows and forecast columns.
+#[napi(object)]
+#[allow(missing_debug_implementations)]
+pub struct CvOutput {
+    pub ids: Vec<String>,
+    /// Series index of each row.
+    pub series: Vec<u32>,
+    /// Position of the last training value of the row's window, in its series.
+    pub cutoff: Vec<u32>,
+    /// Position of the row's target value, in its series.
+    pub position: Vec<u32>,
+    pub y: Float64Array,
+    pub columns: Vec<Column>,
+    pub fallbacks: Vec<Fallback>,
+}
+
+#[derive(Debug)]
+pub struct CvTask {
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: Vec<f64>,
+    request: String,
+}
+
+impl Task for CvTask {
+    type Output = replenish::forecast::CrossValidation;
+    type JsValue = CvOutput;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| {
+            let panel = replenish::forecast::Panel::new(
+                std::mem::take(&mut self.ids),
+                std::mem::take(&mut self.offsets),
+                std::mem::take(&mut self.values),
+            )?;
+            let req = replenish::forecast::CvRequest::from_json(&self.request)?;
+            replenish::forecast::cross_validation(&panel, &req)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, cv: Self::Output) -> Result<Self::JsValue> {
+        let u32s = |v: &[usize]| v.iter().map(|&x| x as u32).collect::<Vec<u32>>();
+        Ok(CvOutput {
+            series: u32s(&cv.series),
+            cutoff: u32s(&cv.cutoff),
+            position: u32s(&cv.position),
+            y: Float64Array::new(cv.y.clone()),
+            columns: cv
+                .columns()
+                .into_iter()
+                .map(|(name, v)| Column { name, values: Float64Array::new(v.to_vec()) })
+                .collect(),
+            fallbacks: cv
+                .models
+                .iter()
+                .flat_map(|m| {
+                    m.fallbacks.iter().map(|(i, why)| Fallback {
+                        id: cv.ids[*i].clone(),
+                        model: m.model.clone(),
+                        reason: why.clone(),
+                    })
+                })
+                .collect(),
+            ids: cv.ids,
+        })
+    }
+}
+
+/// Rolling-origin cross-validation with a JSON `{forecast, n_windows, step_size, refit}` request.
+#[napi(ts_return_type = "Promise<CvOutput>")]
+pub fn cross_validation(
+    ids: Vec<String>,
+    offsets: Vec<u32>,
+    values: Float64Array,
+    request_json: String,
+) -> AsyncTask<CvTask> {
+    AsyncTask::new(CvTask { ids, offsets: offsets_of(&offsets), values: values.to_vec(), request: request_json })
+}
+
+/// One evaluated value; `unique_id` is null for the average over series.
+#[napi(object)]
+#[derive(Debug)]
+pub struct Score {
+    #[napi(js_name = "unique_id")]
+    pub unique_id: Option<String>,
+    pub metric: String,
+    pub model: String,
+    pub value: f64,
+}
+
+/// Groups of evaluation rows (see `forecast::evaluate` in the core).
+#[napi(object)]
+#[allow(missing_debug_implementations)]
+pub struct EvalGroups {
+    pub ids: Vec<String>,
+    pub group_series: Vec<u32>,
+    pub offsets: Vec<u32>,
+    pub y: Float64Array,
+    pub insample: Float64Array,
+    pub insample_offsets: Vec<u32>,
+    pub columns: Vec<Column>,
+}
+
+/// Scores forecast columns grouped by (series, window).
+#[napi]
+pub fn evaluate(groups: EvalGroups, metrics: Vec<String>, m: Option<u32>) -> Result<Vec<Score>> {
+    let cols: Vec<(String, &[f64])> = groups.columns.iter().map(|c| (c.name.clone(), &c.values[..])).collect();
+    if let Some((n, _)) = cols.iter().find(|(_, v)| v.len() != groups.y.len()) {
+        return Err(core_err(CoreError::InvalidInput(format!("column `{n}` has a different length than `y`"))));
+    }
+    let (series, offsets, ins_offsets) =
+        (offsets_of(&groups.group_series), offsets_of(&groups.offsets), offsets_of(&groups.insample_offsets));
+    let input = replenish::forecast::EvalInput {
+        ids: &groups.ids,
+        group_series: &series,
+        offsets: &offsets,
+        y: &groups.y,
+        insample: &groups.insample,
+        insample_offsets: &ins_offsets,
+        columns: &cols,
+    };
+    let scores = guarded(|| replenish::forecast::evaluate(&input, &metrics, m.unwrap_or(1) as usize))?;
+    Ok(scores
+        .into_iter()
+        .map(|s| Score { unique_id: s.unique_id, metric: s.metric, model: s.model, value: s.value })
+        .collect())
+}

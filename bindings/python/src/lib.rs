@@ -318,6 +318,78 @@ fn metric(
     })
 }
 
+/// Cross-validation rows: (series index, cutoff position, target position, y bytes),
+/// forecast columns and fallbacks.
+type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyBytes>, Columns, Fallbacks);
+
+/// Rolling-origin cross-validation of a panel with a JSON request
+/// `{"forecast": ForecastRequest, "n_windows", "step_size", "refit"}`.
+#[pyfunction]
+fn cross_validation(
+    py: Python<'_>,
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: &[u8],
+    request_json: String,
+) -> PyResult<CvOut> {
+    let values = values.to_vec();
+    let cv = run(py, move || {
+        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let req = replenish::forecast::CvRequest::from_json(&request_json)?;
+        replenish::forecast::cross_validation(&panel, &req)
+    })?;
+    let cols = cv.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
+    let fallbacks = cv
+        .models
+        .iter()
+        .flat_map(|m| m.fallbacks.iter().map(|(i, why)| (cv.ids[*i].clone(), m.model.clone(), why.clone())))
+        .collect();
+    Ok((cv.series.clone(), cv.cutoff.clone(), cv.position.clone(), to_bytes(py, &cv.y), cols, fallbacks))
+}
+
+/// (series id or None for the average, metric, model, value).
+type Scores = Vec<(Option<String>, String, String, f64)>;
+
+/// Scores forecast columns grouped by (series, window); see `forecast::evaluate`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    py: Python<'_>,
+    ids: Vec<String>,
+    group_series: Vec<usize>,
+    offsets: Vec<usize>,
+    y: &[u8],
+    insample: &[u8],
+    insample_offsets: Vec<usize>,
+    columns: Vec<(String, Vec<u8>)>,
+    metrics: Vec<String>,
+    m: usize,
+) -> PyResult<Scores> {
+    let (y, insample) = (y.to_vec(), insample.to_vec());
+    run(py, move || {
+        let (y, insample) = (floats("y", &y)?, floats("insample", &insample)?);
+        let cols: Vec<(String, Vec<f64>)> =
+            columns.iter().map(|(n, b)| Ok((n.clone(), floats(n, b)?))).collect::<Result<_, Error>>()?;
+        let refs: Vec<(String, &[f64])> = cols.iter().map(|(n, v)| (n.clone(), v.as_slice())).collect();
+        if let Some((n, _)) = refs.iter().find(|(_, v)| v.len() != y.len()) {
+            return Err(Error::InvalidInput(format!("column `{n}` has a different length than `y`")));
+        }
+        let input = replenish::forecast::EvalInput {
+            ids: &ids,
+            group_series: &group_series,
+            offsets: &offsets,
+            y: &y,
+            insample: &insample,
+            insample_offsets: &insample_offsets,
+            columns: &refs,
+        };
+        Ok(replenish::forecast::evaluate(&input, &metrics, m)?
+            .into_iter()
+            .map(|s| (s.unique_id, s.metric, s.model, s.value))
+            .collect())
+    })
+}
+
 /// Model and metric names known to the engine.
 #[pyfunction]
 fn names() -> (Vec<&'static str>, Vec<&'static str>) {
@@ -343,6 +415,8 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(metric, m)?)?;
     m.add_function(wrap_pyfunction!(names, m)?)?;
+    m.add_function(wrap_pyfunction!(cross_validation, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -323,3 +323,67 @@ fn requests_accept_model_names_with_a_season_length() {
         Err(replenish::Error::Config { .. })
     ));
 }
+
+#[test]
+fn cross_validation_windows_and_evaluation_by_hand() {
+    let y: Vec<f64> = (0..20).map(|t| t as f64 * 2.0).collect(); // 0, 2, 4, ..., 38
+    let p = panel(&[("lin", y.clone()), ("const", vec![5.0; 12])]);
+    let req = CvRequest {
+        forecast: ForecastRequest {
+            h: 2,
+            models: vec![ModelConfig::Naive, ModelConfig::RandomWalkWithDrift],
+            levels: vec![80.0],
+            ..Default::default()
+        },
+        n_windows: 3,
+        step_size: Some(2),
+        refit: true,
+    };
+    let cv = cross_validation(&p, &req).unwrap();
+    // lin: training ends at 14, 16, 18 -> cutoffs 13, 15, 17
+    assert_eq!(&cv.cutoff[..6], &[13, 13, 15, 15, 17, 17]);
+    assert_eq!(&cv.position[..6], &[14, 15, 16, 17, 18, 19]);
+    assert_eq!(&cv.y[..2], &[28.0, 30.0]);
+    let naive = &cv.models[0];
+    assert_eq!(&naive.mean[..6], &[26.0, 26.0, 30.0, 30.0, 34.0, 34.0]);
+    // drift is exact on a straight line
+    assert_eq!(&cv.models[1].mean[..2], &[28.0, 30.0]);
+    assert_eq!(cv.y.len(), 2 * 3 * 2);
+    let scores = evaluate_cv(&p, &cv, &["mae".into(), "mase".into(), "coverage".into()], 1).unwrap();
+    let get = |id: Option<&str>, metric: &str, model: &str| {
+        scores.iter().find(|s| s.unique_id.as_deref() == id && s.metric == metric && s.model == model).unwrap().value
+    };
+    // Naive on the line is off by 2 then 4 in each window: MAE 3; in-sample naive MAE is 2 -> MASE 1.5
+    assert_eq!(get(Some("lin"), "mae", "Naive"), 3.0);
+    assert_eq!(get(Some("lin"), "mase", "Naive"), 1.5);
+    assert_eq!(get(Some("const"), "mae", "Naive"), 0.0);
+    assert_eq!(get(None, "mae", "Naive"), 1.5);
+    assert_eq!(get(Some("lin"), "mae", "RandomWalkWithDrift"), 0.0);
+    assert!(scores.iter().any(|s| s.metric == "coverage-80" && s.model == "Naive"));
+}
+
+#[test]
+fn cross_validation_refit_false_keeps_estimated_parameters() {
+    let (p, _) = demo_panel(6);
+    let mk = |refit| CvRequest {
+        forecast: ForecastRequest {
+            h: 7,
+            models: vec![ModelConfig::Tsb { alpha_d: None, alpha_p: None }, ModelConfig::Naive],
+            options: FitOptions { missing: MissingPolicy::Drop, ..Default::default() },
+            ..Default::default()
+        },
+        n_windows: 4,
+        step_size: Some(7),
+        refit,
+    };
+    let a = cross_validation(&p, &mk(true)).unwrap();
+    let b = cross_validation(&p, &mk(false)).unwrap();
+    assert_eq!(a.y, b.y);
+    // Naive estimates nothing: identical. TSB's first window is identical, later ones use pinned alphas.
+    assert_eq!(a.models[1].mean, b.models[1].mean);
+    assert_eq!(a.models[0].mean[..7], b.models[0].mean[..7]);
+    assert_ne!(a.models[0].mean, b.models[0].mean);
+    let short = panel(&[("s", vec![1.0; 5])]);
+    let err = cross_validation(&short, &mk(true)).unwrap_err();
+    assert!(err.to_string().contains("`s` has 5 observations"), "{err}");
+}

@@ -56,9 +56,11 @@ fn ses_optimised(x: &[f64], lo: f64, hi: f64, o: &FitOptions) -> (f64, f64) {
 }
 
 /// Demand simulated as occurrence × bootstrapped size.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct Intermittent {
     mean: f64,
+    /// The spec with estimated smoothing parameters fixed.
+    pinned: Option<PinnedSpec>,
     /// Probability that a period has demand.
     occurrence: f64,
     /// Non-zero sizes, already rescaled so that occurrence × mean(size) = mean.
@@ -70,11 +72,48 @@ impl Intermittent {
         let sizes = demand_sizes(y);
         let occurrence = occurrence.clamp(0.0, 1.0);
         if sizes.is_empty() || mean <= 0.0 || occurrence <= 0.0 {
-            return Intermittent { mean: mean.max(0.0), occurrence: 0.0, sizes: vec![] };
+            return Intermittent { mean: mean.max(0.0), pinned: None, occurrence: 0.0, sizes: vec![] };
         }
         let avg = sizes.iter().sum::<f64>() / sizes.len() as f64;
         let scale = mean / occurrence / avg;
-        Intermittent { mean, occurrence, sizes: sizes.iter().map(|s| s * scale).collect() }
+        Intermittent { mean, pinned: None, occurrence, sizes: sizes.iter().map(|s| s * scale).collect() }
+    }
+
+    fn with_pinned(mut self, spec: PinnedSpec) -> Self {
+        self.pinned = Some(spec);
+        self
+    }
+}
+
+/// Specs with their estimated parameters fixed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PinnedSpec {
+    Croston { alpha_size: f64, alpha_interval: f64 },
+    Tsb { alpha_d: f64, alpha_p: f64 },
+}
+
+/// Croston with fixed smoothing of sizes and intervals (a pinned CrostonOptimized).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CrostonFixed {
+    alpha_size: f64,
+    alpha_interval: f64,
+}
+
+impl ModelSpec for CrostonFixed {
+    fn name(&self) -> String {
+        "CrostonOptimized".into()
+    }
+    fn fit(&self, y: &[f64], _: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let sizes = demand_sizes(y);
+        if sizes.is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let (z, p) = (ses(&sizes, self.alpha_size).0, ses(&demand_intervals(y), self.alpha_interval).0);
+        let mean = if p != 0.0 { z / p } else { z };
+        Ok(Box::new(
+            Intermittent::new(mean, if p > 0.0 { 1.0 / p } else { 1.0 }, y)
+                .with_pinned(PinnedSpec::Croston { alpha_size: self.alpha_size, alpha_interval: self.alpha_interval }),
+        ))
     }
 }
 
@@ -84,6 +123,18 @@ impl Fitted for Intermittent {
     }
     fn sd(&self, _h: usize) -> Option<Vec<f64>> {
         None
+    }
+    fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
+        self.pinned.map(|p| -> Box<dyn ModelSpec> {
+            match p {
+                PinnedSpec::Croston { alpha_size, alpha_interval } => {
+                    Box::new(CrostonFixed { alpha_size, alpha_interval })
+                }
+                PinnedSpec::Tsb { alpha_d, alpha_p } => {
+                    Box::new(Tsb { alpha_d: Some(alpha_d), alpha_p: Some(alpha_p) })
+                }
+            }
+        })
     }
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         (0..h)
@@ -191,7 +242,9 @@ impl ModelSpec for Tsb {
             a_p = opt(self.alpha_p, &|a| tsb_run(y, a_d, a).0);
         }
         let (_, prob, size) = tsb_run(y, a_d, a_p);
-        Ok(Box::new(Intermittent::new(prob * size, prob, y)))
+        Ok(Box::new(
+            Intermittent::new(prob * size, prob, y).with_pinned(PinnedSpec::Tsb { alpha_d: a_d, alpha_p: a_p }),
+        ))
     }
 }
 

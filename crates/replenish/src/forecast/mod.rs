@@ -18,6 +18,7 @@
 //! * a series with no observation at all is an [`Error::InvalidInput`].
 
 pub mod baselines;
+pub mod cv;
 pub mod intermittent;
 mod optim;
 
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 pub use baselines::*;
+pub use cv::*;
 pub use intermittent::*;
 
 /// What to do with missing values (`NaN`) in a series.
@@ -99,6 +101,12 @@ pub trait Fitted: Send + Sync + std::fmt::Debug {
     fn sd(&self, h: usize) -> Option<Vec<f64>>;
     /// One simulated future path of length `h`.
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64>;
+    /// The spec with the parameters this fit estimated pinned, so a later fit on more
+    /// data updates states without re-estimating (cross-validation with `refit =
+    /// false`). `None`: the model estimates nothing beyond its states.
+    fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
+        None
+    }
 }
 
 /// A model choice as data (configuration files, Python, Node). Names follow
@@ -368,7 +376,7 @@ fn check_probabilities(name: &str, v: &[f64]) -> Result<()> {
 }
 
 /// Per-series, per-model result before assembly.
-struct One {
+pub(crate) struct One {
     mean: Vec<f64>,
     lo: Vec<Vec<f64>>,
     hi: Vec<Vec<f64>>,
@@ -380,6 +388,30 @@ struct One {
 
 /// Forecasts every series of a panel with every requested model.
 pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchForecast> {
+    let (specs, fallback, cleaned) = prepare(panel, request)?;
+    let mut models = Vec::with_capacity(specs.len());
+    for (m, spec) in specs.iter().enumerate() {
+        let results: Vec<One> = (0..panel.len())
+            .into_par_iter()
+            .map(|i| one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, i, m, request))
+            .collect::<Result<_>>()?;
+        models.push(assemble(spec.name(), results, request));
+    }
+    Ok(BatchForecast {
+        ids: panel.ids.clone(),
+        h: request.h,
+        levels: request.levels.clone(),
+        quantiles: request.quantiles.clone(),
+        total_quantiles: request.total_quantiles.clone(),
+        models,
+    })
+}
+
+pub(crate) type Prepared = (Vec<Box<dyn ModelSpec>>, Option<Box<dyn ModelSpec>>, Vec<(Vec<f64>, Vec<usize>)>);
+
+/// Checks a request, builds its models and cleans every series; each cleaned series
+/// comes with the original positions of its values.
+pub(crate) fn prepare(panel: &Panel, request: &ForecastRequest) -> Result<Prepared> {
     if request.h == 0 {
         return Err(Error::config("h", "the horizon must be at least 1"));
     }
@@ -398,61 +430,59 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
     }
     let specs: Vec<Box<dyn ModelSpec>> = request.models.iter().map(ModelConfig::build).collect::<Result<_>>()?;
     let fallback = request.fallback.as_ref().map(ModelConfig::build).transpose()?;
-    let cleaned: Vec<Vec<f64>> = (0..panel.len())
+    let cleaned: Vec<(Vec<f64>, Vec<usize>)> = (0..panel.len())
         .into_par_iter()
-        .map(|i| clean(&panel.ids[i], panel.series(i), request.options.missing))
+        .map(|i| {
+            let y = panel.series(i);
+            let kept: Vec<usize> = match request.options.missing {
+                MissingPolicy::Drop => (0..y.len()).filter(|&t| !y[t].is_nan()).collect(),
+                _ => (0..y.len()).collect(),
+            };
+            clean(&panel.ids[i], y, request.options.missing).map(|c| (c, kept))
+        })
         .collect::<Result<_>>()?;
-    if let Some(i) = cleaned.iter().position(Vec::is_empty) {
+    if let Some(i) = cleaned.iter().position(|c| c.0.is_empty()) {
         return Err(Error::InvalidInput(format!("series `{}` has no observations", panel.ids[i])));
     }
-    let mut models = Vec::with_capacity(specs.len());
-    for (m, spec) in specs.iter().enumerate() {
-        let results: Vec<One> = (0..panel.len())
-            .into_par_iter()
-            .map(|i| one(spec.as_ref(), fallback.as_deref(), &cleaned[i], i, m, request))
-            .collect::<Result<_>>()?;
-        let n = results.len();
-        let mut mf = ModelForecast {
-            model: spec.name(),
-            mean: Vec::with_capacity(n * request.h),
-            lo: vec![Vec::with_capacity(n * request.h); request.levels.len()],
-            hi: vec![Vec::with_capacity(n * request.h); request.levels.len()],
-            quantiles: vec![Vec::with_capacity(n * request.h); request.quantiles.len()],
-            total_quantiles: Vec::with_capacity(n * request.total_quantiles.len()),
-            total_mean: Vec::with_capacity(n),
-            fallbacks: Vec::new(),
-        };
-        for (i, r) in results.into_iter().enumerate() {
-            mf.mean.extend(r.mean);
-            for (k, v) in r.lo.into_iter().enumerate() {
-                mf.lo[k].extend(v);
-            }
-            for (k, v) in r.hi.into_iter().enumerate() {
-                mf.hi[k].extend(v);
-            }
-            for (k, v) in r.quantiles.into_iter().enumerate() {
-                mf.quantiles[k].extend(v);
-            }
-            mf.total_quantiles.extend(r.total_quantiles);
-            mf.total_mean.push(r.total_mean);
-            if let Some(why) = r.fallback {
-                mf.fallbacks.push((i, why));
-            }
+    Ok((specs, fallback, cleaned))
+}
+
+/// Concatenates per-series results of one model.
+pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastRequest) -> ModelForecast {
+    let n = results.len();
+    let h = request.h;
+    let mut mf = ModelForecast {
+        model,
+        mean: Vec::with_capacity(n * h),
+        lo: vec![Vec::with_capacity(n * h); request.levels.len()],
+        hi: vec![Vec::with_capacity(n * h); request.levels.len()],
+        quantiles: vec![Vec::with_capacity(n * h); request.quantiles.len()],
+        total_quantiles: Vec::with_capacity(n * request.total_quantiles.len()),
+        total_mean: Vec::with_capacity(n),
+        fallbacks: Vec::new(),
+    };
+    for (i, r) in results.into_iter().enumerate() {
+        mf.mean.extend(r.mean);
+        for (k, v) in r.lo.into_iter().enumerate() {
+            mf.lo[k].extend(v);
         }
-        models.push(mf);
+        for (k, v) in r.hi.into_iter().enumerate() {
+            mf.hi[k].extend(v);
+        }
+        for (k, v) in r.quantiles.into_iter().enumerate() {
+            mf.quantiles[k].extend(v);
+        }
+        mf.total_quantiles.extend(r.total_quantiles);
+        mf.total_mean.push(r.total_mean);
+        if let Some(why) = r.fallback {
+            mf.fallbacks.push((i, why));
+        }
     }
-    Ok(BatchForecast {
-        ids: panel.ids.clone(),
-        h: request.h,
-        levels: request.levels.clone(),
-        quantiles: request.quantiles.clone(),
-        total_quantiles: request.total_quantiles.clone(),
-        models,
-    })
+    mf
 }
 
 /// A seeded random stream per (series, model): results do not depend on threads.
-fn stream(seed: u64, series: usize, model: usize) -> ChaCha8Rng {
+pub(crate) fn stream(seed: u64, series: usize, model: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(((series as u64) << 16) | model as u64);
     rng
@@ -467,7 +497,18 @@ fn one(
     m: usize,
     req: &ForecastRequest,
 ) -> Result<One> {
-    let opts = &req.options;
+    let (fitted, note) = fit_with_fallback(spec, fallback, y, &req.options)?;
+    Ok(outputs(fitted.as_ref(), note, i, m, req))
+}
+
+/// Fits `spec`, or `fallback` when the series is too short or the fit fails; the
+/// note says why the fallback was used.
+pub(crate) fn fit_with_fallback(
+    spec: &dyn ModelSpec,
+    fallback: Option<&dyn ModelSpec>,
+    y: &[f64],
+    opts: &FitOptions,
+) -> Result<(Box<dyn Fitted>, Option<String>)> {
     let attempt = |s: &dyn ModelSpec| -> Result<Box<dyn Fitted>> {
         if y.len() < s.min_length() {
             return Err(Error::InvalidInput(format!(
@@ -479,13 +520,18 @@ fn one(
         }
         s.fit(y, opts)
     };
-    let (fitted, fallback_note) = match attempt(spec) {
-        Ok(f) => (f, None),
+    match attempt(spec) {
+        Ok(f) => Ok((f, None)),
         Err(e) => match fallback {
-            Some(fb) => (attempt(fb)?, Some(format!("{}: {e}; used {}", spec.name(), fb.name()))),
-            None => return Err(e),
+            Some(fb) => Ok((attempt(fb)?, Some(format!("{}: {e}; used {}", spec.name(), fb.name())))),
+            None => Err(e),
         },
-    };
+    }
+}
+
+/// Point forecast, intervals, quantiles and horizon totals of a fitted model.
+pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m: usize, req: &ForecastRequest) -> One {
+    let opts = &req.options;
     let h = req.h;
     let clamp = |v: f64| if opts.non_negative { v.max(0.0) } else { v };
     let mean: Vec<f64> = fitted.mean(h).into_iter().map(clamp).collect();
@@ -522,7 +568,7 @@ fn one(
         let mut totals: Vec<f64> = paths.iter().map(|p| p.iter().sum()).collect();
         req.total_quantiles.iter().map(|&q| empirical_quantile(&mut totals, q)).collect()
     };
-    Ok(One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, fallback: fallback_note })
+    One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, fallback }
 }
 
 /// Quantile of a sample (linear interpolation between order statistics, as numpy's default).
@@ -650,8 +696,12 @@ impl BatchForecast {
     /// The forecasts as named columns of `n_series × h` values, statsforecast style:
     /// `Model`, `Model-lo-80`, `Model-hi-80`, ..., `Model-q-0.5`.
     pub fn columns(&self) -> Vec<(String, &[f64])> {
+        self.columns_of(&self.models)
+    }
+
+    pub(crate) fn columns_of<'a>(&self, models: &'a [ModelForecast]) -> Vec<(String, &'a [f64])> {
         let mut out = Vec::new();
-        for m in &self.models {
+        for m in models {
             out.push((m.model.clone(), m.mean.as_slice()));
             for (k, l) in self.levels.iter().enumerate() {
                 out.push((format!("{}-lo-{}", m.model, fmt_num(*l)), m.lo[k].as_slice()));
