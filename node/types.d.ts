@@ -41,6 +41,7 @@ export type ModelConfig =
   | { model: 'WindowAverage'; window: number }
   | { model: 'SeasonalWindowAverage'; season_length: number; window: number }
   | { model: 'TSB'; alpha_d?: number | null; alpha_p?: number | null }
+  | { model: 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta'; season_length: number }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */

@@ -95,6 +95,41 @@ class IMAPA(_Model):
     """Multiple aggregation levels of ADIDA, averaged."""
 
 
+@dataclass(frozen=True)
+class Theta(_Model):
+    """Standard Theta model (θ = 2) with seasonal adjustment at ``season_length``."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class OptimizedTheta(_Model):
+    """Theta with θ optimised."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class DynamicTheta(_Model):
+    """Theta (θ = 2) with the trend line updated by each observation."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class DynamicOptimizedTheta(_Model):
+    """Dynamic Theta with θ optimised."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class AutoTheta(_Model):
+    """The best of the four Theta models by in-sample error."""
+
+    season_length: int = 1
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -108,4 +143,9 @@ ALL = (
     TSB,
     ADIDA,
     IMAPA,
+    Theta,
+    OptimizedTheta,
+    DynamicTheta,
+    DynamicOptimizedTheta,
+    AutoTheta,
 )

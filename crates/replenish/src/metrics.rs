@@ -95,53 +95,14 @@ pub fn owa(smape: f64, mase: f64, smape_naive2: f64, mase_naive2: f64) -> f64 {
     0.5 * (smape / smape_naive2 + mase / mase_naive2)
 }
 
-/// The M4 seasonality test: the lag-m autocorrelation exceeds its 90% limit
-/// 1.645·√((1 + 2·Σ_{k<m} r_k²) / n).
-pub fn seasonality_test(y: &[f64], m: usize) -> bool {
-    if m <= 1 || y.len() < 3 * m {
-        return false;
-    }
-    let acf = |k: usize| -> f64 {
-        let n = y.len();
-        let mu = y.iter().sum::<f64>() / n as f64;
-        let den: f64 = y.iter().map(|v| (v - mu).powi(2)).sum();
-        let num: f64 = (k..n).map(|t| (y[t] - mu) * (y[t - k] - mu)).sum();
-        num / den
-    };
-    let s: f64 = (1..m).map(|k| acf(k).powi(2)).sum();
-    let limit = 1.645 * ((1.0 + 2.0 * s) / y.len() as f64).sqrt();
-    acf(m).abs() > limit
-}
-
-/// Classical multiplicative decomposition's seasonal indices (length m, in the
-/// order of positions from the series' start): a centred moving average as trend,
-/// the ratios averaged per position and normalised to mean 1.
-pub fn multiplicative_seasonal_indices(y: &[f64], m: usize) -> Vec<f64> {
-    let n = y.len();
-    let mut trend = vec![f64::NAN; n];
-    if m % 2 == 0 {
-        for (t, tr) in trend.iter_mut().enumerate().take(n - m / 2).skip(m / 2) {
-            let s: f64 = y[t - m / 2 + 1..t + m / 2].iter().sum::<f64>() + 0.5 * (y[t - m / 2] + y[t + m / 2]);
-            *tr = s / m as f64;
-        }
-    } else {
-        for (t, tr) in trend.iter_mut().enumerate().take(n - m / 2).skip(m / 2) {
-            *tr = y[t - m / 2..=t + m / 2].iter().sum::<f64>() / m as f64;
-        }
-    }
-    let mut idx: Vec<f64> =
-        (0..m).map(|p| mean((p..n).step_by(m).filter(|&t| !trend[t].is_nan()).map(|t| y[t] / trend[t]))).collect();
-    let avg = idx.iter().sum::<f64>() / m as f64;
-    idx.iter_mut().for_each(|v| *v /= avg);
-    idx
-}
-
 /// The M4 Naive2 benchmark: naive on the seasonally adjusted series (when the
 /// seasonality test says so), reseasonalised.
 pub fn naive2(y: &[f64], h: usize, m: usize) -> Vec<f64> {
+    use crate::forecast::seasonal::{seasonal_indices, seasonality_test, Decomposition};
     let n = y.len();
-    if m > 1 && seasonality_test(y, m) {
-        let idx = multiplicative_seasonal_indices(y, m);
+    // M4's rule: test only with at least three seasons of data.
+    if m > 1 && y.len() >= 3 * m && seasonality_test(y, m) {
+        let idx = seasonal_indices(y, m, Decomposition::Multiplicative);
         let last = y[n - 1] / idx[(n - 1) % m];
         (0..h).map(|t| last * idx[(n + t) % m]).collect()
     } else {
@@ -197,9 +158,6 @@ mod tests {
     fn naive2_reseasonalises_a_seasonal_series() {
         let pattern = [1.0, 2.0, 3.0, 2.0];
         let y: Vec<f64> = (0..40).map(|t| 10.0 * pattern[t % 4]).collect();
-        assert!(seasonality_test(&y, 4));
-        let idx = multiplicative_seasonal_indices(&y, 4);
-        assert!((idx[2] / idx[0] - 3.0).abs() < 1e-9);
         let f = naive2(&y, 4, 4);
         for (a, b) in f.iter().zip([10.0, 20.0, 30.0, 20.0]) {
             assert!((a - b).abs() < 1e-9, "{f:?}");

@@ -91,3 +91,61 @@ fn baselines_reproduce_the_published_m4_rows() {
         }
     }
 }
+
+/// The Theta family on M4 Hourly and Weekly: accuracy (sMAPE, MASE, OWA against
+/// Naive2) and time, printed for the record next to M4's published Theta row.
+#[test]
+fn theta_family_on_m4() {
+    let Some(dir) = m4_dir() else { return };
+    for (freq, h, m, published_owa) in [("Hourly", 48, 24, 1.006), ("Weekly", 13, 1, 0.971)] {
+        let train = read_wide(&dir.join(format!("{freq}-train.csv")));
+        let test = read_wide(&dir.join(format!("{freq}-test.csv")));
+        let n2: Vec<Vec<f64>> = train.iter().map(|(_, y)| naive2(y, h, m)).collect();
+        let base = score(&train, &test, &n2, m);
+        for name in ["Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta"] {
+            let t = std::time::Instant::now();
+            let fc = run_model(&train, h, ModelConfig::from_name(name, m).unwrap());
+            let secs = t.elapsed().as_secs_f64();
+            let s = score(&train, &test, &fc, m);
+            let o = owa(s.smape, s.mase, base.smape, base.mase);
+            eprintln!("M4 {freq} {name:<22} sMAPE {:.3} MASE {:.3} OWA {o:.3} ({secs:.2} s) [published Theta OWA {published_owa}]", s.smape, s.mase);
+            assert!(o < published_owa * 1.15, "{freq} {name}: OWA {o}");
+        }
+    }
+}
+
+/// Coverage of 80% and 95% intervals on the M4 test points, printed for the record.
+#[test]
+fn interval_coverage_on_m4() {
+    let Some(dir) = m4_dir() else { return };
+    for (freq, h, m) in [("Hourly", 48, 24), ("Weekly", 13, 1)] {
+        let train = read_wide(&dir.join(format!("{freq}-train.csv")));
+        let test = read_wide(&dir.join(format!("{freq}-test.csv")));
+        let mut offsets = vec![0];
+        let mut values = Vec::new();
+        for (_, y) in &train {
+            values.extend(y);
+            offsets.push(values.len());
+        }
+        let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+        let models: Vec<ModelConfig> = ["Naive", "SeasonalNaive", "AutoTheta", "DynamicOptimizedTheta"]
+            .iter()
+            .map(|n| ModelConfig::from_name(n, m).unwrap())
+            .collect();
+        let req = ForecastRequest {
+            h,
+            models,
+            levels: vec![80.0, 95.0],
+            options: replenish::forecast::FitOptions { n_paths: 500, ..Default::default() },
+            ..Default::default()
+        };
+        let out = forecast_batch(&panel, &req).unwrap();
+        let actual: Vec<f64> = test.iter().flat_map(|(_, v)| v.clone()).collect();
+        for mf in &out.models {
+            let c80 = replenish::metrics::coverage(&actual, &mf.lo[0], &mf.hi[0]);
+            let c95 = replenish::metrics::coverage(&actual, &mf.lo[1], &mf.hi[1]);
+            eprintln!("M4 {freq} {:<22} 80% interval covers {c80:.3}, 95% covers {c95:.3}", mf.model);
+            assert!(c80 > 0.5 && c95 > 0.7, "{freq} {}: {c80} {c95}", mf.model);
+        }
+    }
+}

@@ -146,6 +146,11 @@ impl Fitted for Level {
     }
 }
 
+/// A constant forecast with no spread (for constant series).
+pub(crate) fn constant(value: f64) -> Box<dyn Fitted> {
+    Box::new(Level { profile: vec![value], sd: 0.0 })
+}
+
 /// The mean of the whole history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoricAverage;

@@ -21,6 +21,8 @@ pub mod baselines;
 pub mod cv;
 pub mod intermittent;
 mod optim;
+pub mod seasonal;
+pub mod theta;
 
 use crate::error::{Error, Result};
 use rand::SeedableRng;
@@ -32,6 +34,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 pub use baselines::*;
 pub use cv::*;
 pub use intermittent::*;
+pub use theta::*;
 
 /// What to do with missing values (`NaN`) in a series.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,10 +148,27 @@ pub enum ModelConfig {
     Adida,
     #[serde(rename = "IMAPA")]
     Imapa,
+    /// Standard Theta (θ = 2), with seasonal adjustment at `season_length`.
+    Theta {
+        season_length: usize,
+    },
+    OptimizedTheta {
+        season_length: usize,
+    },
+    DynamicTheta {
+        season_length: usize,
+    },
+    DynamicOptimizedTheta {
+        season_length: usize,
+    },
+    /// The best of the four Theta models by in-sample error.
+    AutoTheta {
+        season_length: usize,
+    },
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 12] = [
+pub const MODEL_NAMES: [&str; 17] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -161,6 +181,11 @@ pub const MODEL_NAMES: [&str; 12] = [
     "TSB",
     "ADIDA",
     "IMAPA",
+    "Theta",
+    "OptimizedTheta",
+    "DynamicTheta",
+    "DynamicOptimizedTheta",
+    "AutoTheta",
 ];
 
 impl ModelConfig {
@@ -182,6 +207,11 @@ impl ModelConfig {
             "TSB" => ModelConfig::Tsb { alpha_d: None, alpha_p: None },
             "ADIDA" => ModelConfig::Adida,
             "IMAPA" => ModelConfig::Imapa,
+            "Theta" => ModelConfig::Theta { season_length: m },
+            "OptimizedTheta" => ModelConfig::OptimizedTheta { season_length: m },
+            "DynamicTheta" => ModelConfig::DynamicTheta { season_length: m },
+            "DynamicOptimizedTheta" => ModelConfig::DynamicOptimizedTheta { season_length: m },
+            "AutoTheta" => ModelConfig::AutoTheta { season_length: m },
             other => {
                 return Err(Error::InvalidInput(format!(
                     "unknown model `{other}`; known models: {}",
@@ -224,8 +254,25 @@ impl ModelConfig {
             }
             ModelConfig::Adida => Box::new(Adida),
             ModelConfig::Imapa => Box::new(Imapa),
+            ModelConfig::Theta { season_length } => {
+                theta(Some(ThetaKind::Standard), positive("season_length", season_length)?)
+            }
+            ModelConfig::OptimizedTheta { season_length } => {
+                theta(Some(ThetaKind::Optimized), positive("season_length", season_length)?)
+            }
+            ModelConfig::DynamicTheta { season_length } => {
+                theta(Some(ThetaKind::Dynamic), positive("season_length", season_length)?)
+            }
+            ModelConfig::DynamicOptimizedTheta { season_length } => {
+                theta(Some(ThetaKind::DynamicOptimized), positive("season_length", season_length)?)
+            }
+            ModelConfig::AutoTheta { season_length } => theta(None, positive("season_length", season_length)?),
         })
     }
+}
+
+fn theta(kind: Option<ThetaKind>, season_length: usize) -> Box<dyn ModelSpec> {
+    Box::new(Theta { kind, season_length })
 }
 
 /// Many series held as one value array plus offsets: series `i` is

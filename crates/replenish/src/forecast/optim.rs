@@ -43,3 +43,112 @@ mod tests {
         assert_eq!(golden_section(|a| -a, 0.1, 0.3, 1e-9, 200), 0.3);
     }
 }
+
+/// Bounded Nelder–Mead minimisation (adaptive coefficients of Gao & Han 2012; every
+/// candidate is clamped to `[lower, upper]`). Stops when the standard deviation of
+/// the simplex's values falls below `tol` or after `max_iter` iterations. Returns the
+/// best point and its value.
+pub(crate) fn nelder_mead(
+    f: impl Fn(&[f64]) -> f64,
+    x0: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    tol: f64,
+    max_iter: usize,
+) -> (Vec<f64>, f64) {
+    let n = x0.len();
+    let clamp = |x: &mut Vec<f64>| {
+        for i in 0..n {
+            x[i] = x[i].clamp(lower[i], upper[i]);
+        }
+    };
+    let eval = |x: &[f64]| {
+        let v = f(x);
+        if v.is_nan() {
+            f64::INFINITY
+        } else {
+            v
+        }
+    };
+    let nf = n as f64;
+    let (alpha, gamma, rho, sigma) = (1.0, 1.0 + 2.0 / nf, 0.75 - 1.0 / (2.0 * nf), 1.0 - 1.0 / nf);
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
+    let mut start = x0.to_vec();
+    clamp(&mut start);
+    simplex.push((start.clone(), eval(&start)));
+    for i in 0..n {
+        let mut x = start.clone();
+        x[i] = if x[i] != 0.0 { x[i] * 1.05 } else { 1e-4 };
+        if x[i] > upper[i] {
+            x[i] = start[i] - (x[i] - start[i]);
+        }
+        clamp(&mut x);
+        let v = eval(&x);
+        simplex.push((x, v));
+    }
+    for _ in 0..max_iter {
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let finite: Vec<f64> = simplex.iter().map(|s| s.1).filter(|v| v.is_finite()).collect();
+        if finite.len() == simplex.len() {
+            let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+            let sd = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / finite.len() as f64).sqrt();
+            if sd < tol {
+                break;
+            }
+        }
+        let centroid: Vec<f64> = (0..n).map(|j| simplex[..n].iter().map(|s| s.0[j]).sum::<f64>() / nf).collect();
+        let along = |t: f64| -> Vec<f64> {
+            let mut x: Vec<f64> = (0..n).map(|j| centroid[j] + t * (simplex[n].0[j] - centroid[j])).collect();
+            clamp(&mut x);
+            x
+        };
+        let xr = along(-alpha);
+        let fr = eval(&xr);
+        if fr < simplex[0].1 {
+            let xe = along(-alpha * gamma);
+            let fe = eval(&xe);
+            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
+        } else if fr < simplex[n - 1].1 {
+            simplex[n] = (xr, fr);
+        } else {
+            let (xc, fc) = if fr < simplex[n].1 {
+                let x = along(-alpha * rho);
+                let v = eval(&x);
+                (x, v)
+            } else {
+                let x = along(rho);
+                let v = eval(&x);
+                (x, v)
+            };
+            if fc < simplex[n].1.min(fr) {
+                simplex[n] = (xc, fc);
+            } else {
+                let best = simplex[0].0.clone();
+                for s in simplex.iter_mut().skip(1) {
+                    let mut x: Vec<f64> = (0..n).map(|j| best[j] + sigma * (s.0[j] - best[j])).collect();
+                    clamp(&mut x);
+                    s.1 = eval(&x);
+                    s.0 = x;
+                }
+            }
+        }
+    }
+    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (x, v) = simplex.swap_remove(0);
+    (x, v)
+}
+
+#[cfg(test)]
+mod nm_tests {
+    use super::*;
+
+    #[test]
+    fn nelder_mead_finds_a_bounded_minimum() {
+        let rosen = |x: &[f64]| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2);
+        let (x, v) = nelder_mead(rosen, &[-1.0, 2.0], &[-5.0, -5.0], &[5.0, 5.0], 1e-14, 5000);
+        assert!((x[0] - 1.0).abs() < 1e-3 && (x[1] - 1.0).abs() < 1e-3 && v < 1e-6, "{x:?} {v}");
+        // the minimum of (x-3)^2 on [0, 2] is at the bound
+        let (x, _) = nelder_mead(|x| (x[0] - 3.0).powi(2), &[1.0], &[0.0], &[2.0], 1e-12, 500);
+        assert!((x[0] - 2.0).abs() < 1e-6, "{x:?}");
+    }
+}
