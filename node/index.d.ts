@@ -64,7 +64,7 @@ export type ModelArg = ModelName | ModelConfig
 export type ModelName =
   | 'Naive' | 'SeasonalNaive' | 'HistoricAverage' | 'WindowAverage' | 'SeasonalWindowAverage' | 'RandomWalkWithDrift'
   | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'TSB' | 'ADIDA' | 'IMAPA'
-  | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta'
+  | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta' | 'AutoSelect' | 'Ensemble'
 
 /** Long data: one entry per observation, series identified by `unique_id`. */
 export interface LongData {

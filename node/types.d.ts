@@ -42,6 +42,8 @@ export type ModelConfig =
   | { model: 'SeasonalWindowAverage'; season_length: number; window: number }
   | { model: 'TSB'; alpha_d?: number | null; alpha_p?: number | null }
   | { model: 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta'; season_length: number }
+  | { model: 'AutoSelect'; season_length: number; candidates?: ModelConfig[] | null; holdout?: number | null }
+  | { model: 'Ensemble'; models: ModelConfig[]; combine?: 'mean' | 'median' }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */

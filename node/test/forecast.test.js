@@ -123,3 +123,18 @@ test('cross-validation and evaluation by hand', async () => {
   assert.deepEqual(replenish.evaluate(cv, data, ['mae'], { agg: true }), [{ unique_id: null, metric: 'mae', Naive: 1.5, RandomWalkWithDrift: 0 }])
   await assert.rejects(replenish.crossValidation(data, 5, 'Naive', { nWindows: 3 }), (e) => e.code === 'INVALID_INPUT')
 })
+
+test('Theta, AutoSelect and ensembles', async () => {
+  const pattern = [5, 9, 4, 7, 12, 20, 3]
+  const y = Array.from({ length: 140 }, (_, t) => pattern[t % 7])
+  const data = { unique_id: y.map(() => 'w'), y }
+  const fc = await replenish.forecast(data, 7, [
+    { model: 'AutoSelect', season_length: 7 },
+    { model: 'Ensemble', models: [{ model: 'Naive' }, { model: 'SeasonalNaive', season_length: 7 }], combine: 'median' },
+    'AutoTheta',
+  ], { seasonLength: 7 })
+  assert.deepEqual(Array.from(fc.AutoSelect), pattern)
+  assert.deepEqual(Array.from(fc.AutoTheta).map((v) => Math.round(v * 1e6) / 1e6), pattern)
+  assert.ok(fc.EnsembleMedian instanceof Float64Array)
+  await assert.rejects(replenish.forecast(data, 1, [{ model: 'Ensemble', models: [] }]), (e) => e.code === 'CONFIG')
+})

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 
 class _Model:
@@ -130,6 +130,35 @@ class AutoTheta(_Model):
     season_length: int = 1
 
 
+@dataclass(frozen=True)
+class AutoSelect(_Model):
+    """Per series, the candidate with the lowest holdout MAE; candidates by demand
+    class when not given (intermittent family for intermittent/lumpy demand)."""
+
+    season_length: int = 1
+    candidates: Optional[Sequence[_Model]] = None
+    holdout: Optional[int] = None
+
+    def config(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"model": "AutoSelect", "season_length": self.season_length}
+        if self.candidates is not None:
+            out["candidates"] = [c.config() for c in self.candidates]
+        if self.holdout is not None:
+            out["holdout"] = self.holdout
+        return out
+
+
+@dataclass(frozen=True)
+class Ensemble(_Model):
+    """The mean (or median) of several models; intervals from the mixture of their paths."""
+
+    models: Sequence[_Model] = ()
+    combine: str = "mean"
+
+    def config(self) -> Dict[str, Any]:
+        return {"model": "Ensemble", "models": [m.config() for m in self.models], "combine": self.combine}
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -148,4 +177,6 @@ ALL = (
     DynamicTheta,
     DynamicOptimizedTheta,
     AutoTheta,
+    AutoSelect,
+    Ensemble,
 )

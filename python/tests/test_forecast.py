@@ -153,3 +153,19 @@ def test_cross_validation_dates_and_refit():
     assert a["cutoff"].iloc[0] == pd.Timestamp("2025-02-08")  # 60 days, 3 windows of 7: training ends at index 39
     assert a["TSB"].iloc[:7].tolist() == b["TSB"].iloc[:7].tolist()
     assert a["y"].tolist() == b["y"].tolist()
+
+
+def test_theta_auto_select_and_ensembles_as_objects():
+    from replenish.models import AutoSelect, AutoTheta, Ensemble, Naive, SeasonalNaive, Theta
+
+    pattern = [5.0, 9.0, 4.0, 7.0, 12.0, 20.0, 3.0]
+    df = pd.DataFrame({"unique_id": "w", "ds": range(140), "y": [pattern[t % 7] for t in range(140)]})
+    fc = replenish.forecast(df, h=7, models=[AutoTheta(season_length=7), AutoSelect(season_length=7),
+                                             Ensemble(models=[Naive(), SeasonalNaive(season_length=7)], combine="median")],
+                            level=[80])
+    assert fc["AutoSelect"].tolist() == pattern  # seasonal naive is exact on the holdout
+    assert fc["AutoTheta"].round(6).tolist() == pattern  # seasonally adjusted, a flat level remains
+    assert "EnsembleMedian" in fc.columns and "EnsembleMedian-hi-80" in fc.columns
+    assert AutoSelect(season_length=7, candidates=[Theta(7)], holdout=14).config() == {
+        "model": "AutoSelect", "season_length": 7, "candidates": [{"model": "Theta", "season_length": 7}], "holdout": 14}
+    assert set(replenish.MODEL_NAMES) >= {"AutoTheta", "AutoSelect", "Ensemble", "DynamicOptimizedTheta"}

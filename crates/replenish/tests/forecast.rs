@@ -387,3 +387,54 @@ fn cross_validation_refit_false_keeps_estimated_parameters() {
     let err = cross_validation(&short, &mk(true)).unwrap_err();
     assert!(err.to_string().contains("`s` has 5 observations"), "{err}");
 }
+
+#[test]
+fn auto_select_picks_by_holdout_within_the_demand_class() {
+    // A clean weekly pattern: seasonal naive is exact on the holdout and must win.
+    let pattern = [5.0, 9.0, 4.0, 7.0, 12.0, 20.0, 3.0];
+    let weekly: Vec<f64> = (0..140).map(|t| pattern[t % 7]).collect();
+    // Intermittent: the choice must be one of the intermittent family.
+    let intermittent: Vec<f64> = (0..200).map(|t| if t % 5 == 0 { 3.0 } else { 0.0 }).collect();
+    let p = panel(&[("weekly", weekly), ("sparse", intermittent.clone())]);
+    let req = |models| ForecastRequest { h: 7, models, ..Default::default() };
+    let auto = forecast_batch(&p, &req(vec![ModelConfig::from_name("AutoSelect", 7).unwrap()])).unwrap();
+    assert_eq!(&auto.models[0].mean[..7], &pattern);
+    let family = ["CrostonSBA", "TSB", "ADIDA", "IMAPA"].map(|n| ModelConfig::from_name(n, 7).unwrap()).to_vec();
+    let each = forecast_batch(&panel(&[("sparse", intermittent)]), &req(family)).unwrap();
+    let chosen = auto.models[0].mean[7];
+    assert!(each.models.iter().any(|m| m.mean[0] == chosen), "{chosen} not from the intermittent family");
+}
+
+#[test]
+fn ensembles_combine_their_members() {
+    let y: Vec<f64> = (0..30).map(|t| (t % 3) as f64 + t as f64 * 0.1).collect();
+    let p = panel(&[("s", y)]);
+    let members = vec![ModelConfig::Naive, ModelConfig::HistoricAverage, ModelConfig::WindowAverage { window: 3 }];
+    let req = |models| ForecastRequest {
+        h: 2,
+        models,
+        levels: vec![80.0],
+        options: FitOptions { n_paths: 300, ..Default::default() },
+        ..Default::default()
+    };
+    let parts = forecast_batch(&p, &req(members.clone())).unwrap();
+    let mean =
+        forecast_batch(&p, &req(vec![ModelConfig::Ensemble { models: members.clone(), combine: Combine::Mean }]))
+            .unwrap();
+    let median =
+        forecast_batch(&p, &req(vec![ModelConfig::Ensemble { models: members.clone(), combine: Combine::Median }]))
+            .unwrap();
+    let m: Vec<f64> = parts.models.iter().map(|m| m.mean[0]).collect();
+    assert!((mean.models[0].mean[0] - m.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+    let mut sorted = m.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(median.models[0].mean[0], sorted[1]);
+    assert_eq!(median.models[0].model, "EnsembleMedian");
+    assert!(mean.models[0].lo[0][0] < mean.models[0].mean[0] && mean.models[0].mean[0] < mean.models[0].hi[0][0]);
+    let empty = ForecastRequest {
+        h: 1,
+        models: vec![ModelConfig::Ensemble { models: vec![], combine: Combine::Mean }],
+        ..Default::default()
+    };
+    assert!(matches!(forecast_batch(&p, &empty), Err(replenish::Error::Config { .. })));
+}

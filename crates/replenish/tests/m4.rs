@@ -92,7 +92,7 @@ fn baselines_reproduce_the_published_m4_rows() {
     }
 }
 
-/// The Theta family on M4 Hourly and Weekly: accuracy (sMAPE, MASE, OWA against
+/// The Theta family, AutoSelect and the default Ensemble on M4 Hourly and Weekly: accuracy (sMAPE, MASE, OWA against
 /// Naive2) and time, printed for the record next to M4's published Theta row.
 #[test]
 fn theta_family_on_m4() {
@@ -102,7 +102,9 @@ fn theta_family_on_m4() {
         let test = read_wide(&dir.join(format!("{freq}-test.csv")));
         let n2: Vec<Vec<f64>> = train.iter().map(|(_, y)| naive2(y, h, m)).collect();
         let base = score(&train, &test, &n2, m);
-        for name in ["Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta"] {
+        for name in
+            ["Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta", "AutoSelect", "Ensemble"]
+        {
             let t = std::time::Instant::now();
             let fc = run_model(&train, h, ModelConfig::from_name(name, m).unwrap());
             let secs = t.elapsed().as_secs_f64();

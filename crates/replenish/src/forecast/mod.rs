@@ -17,6 +17,7 @@
 //!   request's fallback model (default `Naive`), and the output names the series;
 //! * a series with no observation at all is an [`Error::InvalidInput`].
 
+pub mod auto;
 pub mod baselines;
 pub mod cv;
 pub mod intermittent;
@@ -31,6 +32,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
+pub use auto::*;
 pub use baselines::*;
 pub use cv::*;
 pub use intermittent::*;
@@ -165,10 +167,26 @@ pub enum ModelConfig {
     AutoTheta {
         season_length: usize,
     },
+    /// Per series, the candidate with the lowest holdout MAE (candidates by demand
+    /// class unless given); see [`AutoSelect`].
+    AutoSelect {
+        season_length: usize,
+        #[serde(default)]
+        candidates: Option<Vec<ModelConfig>>,
+        /// Holdout length; default max(2 · season_length, 14).
+        #[serde(default)]
+        holdout: Option<usize>,
+    },
+    /// The mean or median of several models; see [`Ensemble`].
+    Ensemble {
+        models: Vec<ModelConfig>,
+        #[serde(default)]
+        combine: Combine,
+    },
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 17] = [
+pub const MODEL_NAMES: [&str; 19] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -186,6 +204,8 @@ pub const MODEL_NAMES: [&str; 17] = [
     "DynamicTheta",
     "DynamicOptimizedTheta",
     "AutoTheta",
+    "AutoSelect",
+    "Ensemble",
 ];
 
 impl ModelConfig {
@@ -212,6 +232,8 @@ impl ModelConfig {
             "DynamicTheta" => ModelConfig::DynamicTheta { season_length: m },
             "DynamicOptimizedTheta" => ModelConfig::DynamicOptimizedTheta { season_length: m },
             "AutoTheta" => ModelConfig::AutoTheta { season_length: m },
+            "AutoSelect" => ModelConfig::AutoSelect { season_length: m, candidates: None, holdout: None },
+            "Ensemble" => ModelConfig::Ensemble { models: default_ensemble(m), combine: Combine::Mean },
             other => {
                 return Err(Error::InvalidInput(format!(
                     "unknown model `{other}`; known models: {}",
@@ -267,6 +289,22 @@ impl ModelConfig {
                 theta(Some(ThetaKind::DynamicOptimized), positive("season_length", season_length)?)
             }
             ModelConfig::AutoTheta { season_length } => theta(None, positive("season_length", season_length)?),
+            ModelConfig::AutoSelect { season_length, ref candidates, holdout } => {
+                let season_length = positive("season_length", season_length)?;
+                let holdout = positive("holdout", holdout.unwrap_or((2 * season_length).max(14)))?;
+                let candidates = match candidates {
+                    Some(c) if c.is_empty() => return Err(Error::config("candidates", "give at least one model")),
+                    Some(c) => Some(c.iter().map(ModelConfig::build).collect::<Result<_>>()?),
+                    None => None,
+                };
+                Box::new(AutoSelect { season_length, candidates, holdout })
+            }
+            ModelConfig::Ensemble { ref models, combine } => {
+                if models.is_empty() {
+                    return Err(Error::config("models", "an ensemble needs at least one model"));
+                }
+                Box::new(Ensemble { members: models.iter().map(ModelConfig::build).collect::<Result<_>>()?, combine })
+            }
         })
     }
 }

@@ -1,0 +1,137 @@
+"""M4 Hourly and Weekly: replenish's models against statsforecast's, side by side.
+
+Each (library, model, frequency) runs in its own subprocess, which reports its wall
+time and its peak memory above the baseline after imports and data loading. Scoring
+is an independent numpy implementation of the M4 scorer (sMAPE, MASE, OWA against the
+published Naive2); it first reproduces the published Naive and sNaive rows.
+statsforecast gets a warm-up call on two series first, so numba compilation is not
+counted against it.
+
+Run: bash benches/m4-bench   (creates target/bench-venv with statsforecast and replenish)
+"""
+
+import json
+import pathlib
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+M4 = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data" / "m4"
+FREQS = {"Hourly": (48, 24), "Weekly": (13, 1)}
+NAIVE2 = {"Hourly": (18.383, 2.395), "Weekly": (9.161, 2.777)}
+PUBLISHED = {"Hourly": {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)},
+             "Weekly": {"Naive": (9.161, 2.777), "SeasonalNaive": (9.161, 2.777)}}
+MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta"]
+
+
+def wide(name):
+    rows = []
+    for line in (M4 / name).read_text().splitlines()[1:]:
+        cells = [c.strip('"') for c in line.split(",")]
+        rows.append((cells[0], np.array([float(c) for c in cells[1:] if c], dtype=float)))
+    return rows
+
+
+def long_frame(train):
+    ids = np.concatenate([[uid] * len(y) for uid, y in train])
+    ds = np.concatenate([np.arange(len(y)) for _, y in train])
+    return pd.DataFrame({"unique_id": ids, "ds": ds, "y": np.concatenate([y for _, y in train])})
+
+
+def run_one(lib, model, freq):
+    """Runs in a subprocess: prints JSON with forecasts, time and memory."""
+    h, m = FREQS[freq]
+    train = wide(f"{freq}-train.csv")
+    df = long_frame(train)
+    if lib == "statsforecast":
+        import statsforecast
+        import statsforecast.models as sfm
+        from statsforecast import StatsForecast
+
+        kwargs = {} if model == "Naive" else {"season_length": m}
+        make = lambda: getattr(sfm, model)(**kwargs)  # noqa: E731
+        warm = df[df["unique_id"].isin([train[0][0], train[1][0]])]
+        StatsForecast(models=[make()], freq=1, n_jobs=2).forecast(df=warm, h=h)
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t = time.perf_counter()
+        fc = StatsForecast(models=[make()], freq=1, n_jobs=2).forecast(df=df, h=h)
+        secs = time.perf_counter() - t
+        version = statsforecast.__version__
+        col = [c for c in fc.columns if c not in ("unique_id", "ds")][0]
+    else:
+        import replenish
+
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t = time.perf_counter()
+        fc = replenish.forecast(df, h=h, models=[model], season_length=m)
+        secs = time.perf_counter() - t
+        version = replenish.__version__
+        col = model
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    fc = fc.sort_values(["unique_id", "ds"]) if hasattr(fc, "sort_values") else fc
+    out = {uid: g[col].to_numpy().tolist() for uid, g in fc.groupby("unique_id", sort=False)}
+    print(json.dumps({"secs": secs, "mem_mb": (peak - base) / 1024, "version": version, "fc": out}))
+
+
+def smape(y, f):
+    d = np.abs(y) + np.abs(f)
+    return np.mean(np.where(d == 0, 0.0, 200 * np.abs(y - f) / np.where(d == 0, 1, d)))
+
+
+def mase(y, f, ins, m):
+    return np.mean(np.abs(y - f)) / np.mean(np.abs(ins[m:] - ins[:-m]))
+
+
+def score(freq, fc):
+    h, m = FREQS[freq]
+    train = dict(wide(f"{freq}-train.csv"))
+    test = wide(f"{freq}-test.csv")
+    s = np.mean([smape(y, np.asarray(fc[uid])) for uid, y in test])
+    ms = np.mean([mase(y, np.asarray(fc[uid]), train[uid], m) for uid, y in test])
+    n2s, n2m = NAIVE2[freq]
+    return s, ms, 0.5 * (s / n2s + ms / n2m)
+
+
+def main():
+    if not (M4 / "Hourly-train.csv").exists():
+        print(f"skipping: M4 data not found in {M4}")
+        return
+    if len(sys.argv) == 4 and sys.argv[1] in ("replenish", "statsforecast"):
+        run_one(*sys.argv[1:])
+        return
+    rows = []
+    for freq in FREQS:
+        for model in MODELS:
+            res = {}
+            for lib in ("replenish", "statsforecast"):
+                p = subprocess.run([sys.executable, __file__, lib, model, freq], capture_output=True, text=True)
+                if p.returncode != 0:
+                    print(f"{lib} {model} {freq} failed:\n{p.stderr[-2000:]}")
+                    continue
+                r = json.loads(p.stdout.strip().splitlines()[-1])
+                r["score"] = score(freq, r.pop("fc"))
+                res[lib] = r
+            if model in PUBLISHED[freq] and "replenish" in res:
+                got = tuple(round(v, 3) for v in res["replenish"]["score"][:2])
+                assert got == PUBLISHED[freq][model], f"{freq} {model}: {got} != published {PUBLISHED[freq][model]}"
+            rows.append((freq, model, res))
+    versions = {lib: r["version"] for _, _, res in rows for lib, r in res.items()}
+    print(f"\nM4, 2 cores; replenish {versions.get('replenish')}, statsforecast {versions.get('statsforecast')}")
+    print("| frequency | model | replenish sMAPE / MASE / OWA | statsforecast sMAPE / MASE / OWA | OWA diff | replenish time | statsforecast time | speed-up | replenish mem | statsforecast mem |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for freq, model, res in rows:
+        r, s = res.get("replenish"), res.get("statsforecast")
+        fmt = lambda x: "—" if x is None else "{:.3f} / {:.3f} / {:.3f}".format(*x["score"])  # noqa: E731
+        diff = f"{(r['score'][2] / s['score'][2] - 1) * 100:+.1f}%" if r and s else "—"
+        speed = f"{s['secs'] / r['secs']:.1f}×" if r and s else "—"
+        t = lambda x: "—" if x is None else f"{x['secs']:.2f} s"  # noqa: E731
+        mem = lambda x: "—" if x is None else f"{max(x['mem_mb'], 0):.0f} MB"  # noqa: E731
+        print(f"| {freq} | {model} | {fmt(r)} | {fmt(s)} | {diff} | {t(r)} | {t(s)} | {speed} | {mem(r)} | {mem(s)} |")
+
+
+if __name__ == "__main__":
+    main()

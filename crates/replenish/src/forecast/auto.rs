@@ -1,0 +1,193 @@
+//! Automatic model choice per series and simple ensembles.
+
+use super::{classify, DemandClass, FitOptions, Fitted, ModelConfig, ModelSpec};
+use crate::error::{Error, Result};
+use crate::metrics;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// Per series: candidates by demand class (unless given), scored by MAE on the last
+/// `holdout` observations after fitting on the rest; the best is refitted on the
+/// whole series. Series too short for a holdout use the first candidate that fits.
+#[derive(Debug)]
+pub struct AutoSelect {
+    pub season_length: usize,
+    /// `None`: the defaults per demand class (see [`default_candidates`]).
+    pub candidates: Option<Vec<Box<dyn ModelSpec>>>,
+    pub holdout: usize,
+}
+
+/// Default candidates: intermittent and lumpy demand get the intermittent family;
+/// smooth and erratic demand get naive and seasonal naive, window averages and Theta.
+pub fn default_candidates(class: DemandClass, season_length: usize) -> Vec<ModelConfig> {
+    let m = season_length.max(1);
+    match class {
+        DemandClass::Intermittent | DemandClass::Lumpy | DemandClass::NoDemand => {
+            vec![
+                ModelConfig::CrostonSba,
+                ModelConfig::Tsb { alpha_d: None, alpha_p: None },
+                ModelConfig::Adida,
+                ModelConfig::Imapa,
+            ]
+        }
+        DemandClass::Smooth | DemandClass::Erratic => {
+            let mut v = vec![
+                ModelConfig::Naive,
+                ModelConfig::WindowAverage { window: 28.max(m) },
+                ModelConfig::Theta { season_length: m },
+                ModelConfig::DynamicOptimizedTheta { season_length: m },
+            ];
+            if m > 1 {
+                v.insert(0, ModelConfig::SeasonalNaive { season_length: m });
+                v.push(ModelConfig::SeasonalWindowAverage { season_length: m, window: 4 });
+            }
+            v
+        }
+    }
+}
+
+/// A fitted model that remembers which candidate won.
+#[derive(Debug)]
+struct Chosen {
+    inner: Box<dyn Fitted>,
+}
+
+impl Fitted for Chosen {
+    fn mean(&self, h: usize) -> Vec<f64> {
+        self.inner.mean(h)
+    }
+    fn sd(&self, h: usize) -> Option<Vec<f64>> {
+        self.inner.sd(h)
+    }
+    fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        self.inner.simulate(h, rng)
+    }
+}
+
+impl ModelSpec for AutoSelect {
+    fn name(&self) -> String {
+        "AutoSelect".into()
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let built: Vec<Box<dyn ModelSpec>>;
+        let candidates: &[Box<dyn ModelSpec>] = match &self.candidates {
+            Some(c) => c,
+            None => {
+                built = default_candidates(classify(y).class, self.season_length)
+                    .iter()
+                    .map(ModelConfig::build)
+                    .collect::<Result<_>>()?;
+                &built
+            }
+        };
+        let h = self.holdout;
+        let mut best: Option<(f64, &dyn ModelSpec)> = None;
+        if y.len() > h + 1 {
+            let (train, test) = y.split_at(y.len() - h);
+            for c in candidates {
+                if train.len() < c.min_length() {
+                    continue;
+                }
+                if let Ok(f) = c.fit(train, o) {
+                    let err = metrics::mae(test, &f.mean(h));
+                    if err.is_finite() && best.is_none_or(|(b, _)| err < b) {
+                        best = Some((err, c.as_ref()));
+                    }
+                }
+            }
+        }
+        let order: Vec<&dyn ModelSpec> =
+            best.map(|(_, c)| c).into_iter().chain(candidates.iter().map(|c| c.as_ref())).collect();
+        for c in order {
+            if y.len() >= c.min_length() {
+                if let Ok(f) = c.fit(y, o) {
+                    return Ok(Box::new(Chosen { inner: f }));
+                }
+            }
+        }
+        Err(Error::InvalidInput("AutoSelect: no candidate model could be fitted".into()))
+    }
+}
+
+/// The default ensemble: Theta, dynamic optimised Theta and the seasonal naive
+/// (the naive for non-seasonal data).
+pub fn default_ensemble(season_length: usize) -> Vec<ModelConfig> {
+    let m = season_length.max(1);
+    vec![
+        ModelConfig::Theta { season_length: m },
+        ModelConfig::DynamicOptimizedTheta { season_length: m },
+        if m > 1 { ModelConfig::SeasonalNaive { season_length: m } } else { ModelConfig::Naive },
+    ]
+}
+
+/// How an ensemble combines its members' point forecasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Combine {
+    #[default]
+    Mean,
+    Median,
+}
+
+/// The mean or median of several models. Its distribution is the mixture of the
+/// members' sample paths, each shifted to the combined point forecast.
+#[derive(Debug)]
+pub struct Ensemble {
+    pub members: Vec<Box<dyn ModelSpec>>,
+    pub combine: Combine,
+}
+
+#[derive(Debug)]
+struct FittedEnsemble {
+    members: Vec<Box<dyn Fitted>>,
+    combine: Combine,
+}
+
+impl FittedEnsemble {
+    fn combined(&self, h: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let means: Vec<Vec<f64>> = self.members.iter().map(|m| m.mean(h)).collect();
+        let point = (0..h)
+            .map(|t| {
+                let mut v: Vec<f64> = means.iter().map(|m| m[t]).collect();
+                match self.combine {
+                    Combine::Mean => v.iter().sum::<f64>() / v.len() as f64,
+                    Combine::Median => super::empirical_quantile(&mut v, 0.5),
+                }
+            })
+            .collect();
+        (point, means)
+    }
+}
+
+impl Fitted for FittedEnsemble {
+    fn mean(&self, h: usize) -> Vec<f64> {
+        self.combined(h).0
+    }
+    fn sd(&self, _h: usize) -> Option<Vec<f64>> {
+        None
+    }
+    fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        let (point, means) = self.combined(h);
+        let k = rng.random_range(0..self.members.len());
+        let path = self.members[k].simulate(h, rng);
+        (0..h).map(|t| path[t] - means[k][t] + point[t]).collect()
+    }
+}
+
+impl ModelSpec for Ensemble {
+    fn name(&self) -> String {
+        match self.combine {
+            Combine::Mean => "Ensemble",
+            Combine::Median => "EnsembleMedian",
+        }
+        .into()
+    }
+    fn min_length(&self) -> usize {
+        self.members.iter().map(|m| m.min_length()).max().unwrap_or(1)
+    }
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let members = self.members.iter().map(|m| m.fit(y, o)).collect::<Result<_>>()?;
+        Ok(Box::new(FittedEnsemble { members, combine: self.combine }))
+    }
+}
