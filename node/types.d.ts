@@ -55,6 +55,10 @@ export interface PlanConfig {
   ordering_cost?: number
   holding_rate?: number
   po_prefix?: string
+  /** 'distribution' (default): quantile of simulated demand over the protection interval; 'normal': z·σ formula. */
+  safety_stock?: 'distribution' | 'normal'
+  n_paths?: number
+  seed?: number
 }
 
 export interface FileReport {
@@ -103,6 +107,7 @@ export interface PlanLine {
   demand_over_protection: number
   service_level: number
   service_level_source: string
+  safety_stock_method: string
   z: number
   safety_stock: number
   reorder_point: number

@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanLine};
 use serde::Serialize;
 
 /// Column order of `plan.csv`.
-pub const PLAN_COLUMNS: [&str; 44] = [
+pub const PLAN_COLUMNS: [&str; 45] = [
     "sku",
     "location",
     "item_name",
@@ -26,6 +26,7 @@ pub const PLAN_COLUMNS: [&str; 44] = [
     "demand_over_protection",
     "service_level",
     "service_level_source",
+    "safety_stock_method",
     "z",
     "safety_stock",
     "reorder_point",
@@ -93,6 +94,7 @@ fn line_record(l: &PlanLine) -> Vec<String> {
         num(l.demand_over_protection),
         num(l.service_level),
         l.service_level_source.clone(),
+        l.safety_stock_method.clone(),
         num(l.z),
         num(l.safety_stock),
         num(l.reorder_point),

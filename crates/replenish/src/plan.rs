@@ -2,7 +2,7 @@
 //! and purchase orders. Pure: no I/O, deterministic, parallel over SKU-locations.
 
 use crate::error::{Error, Result};
-use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec};
+use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protection};
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
 use crate::policy::{self, fmt_qty, OrderConstraints, PolicyInput};
@@ -33,6 +33,25 @@ pub struct PlanConfig {
     pub holding_rate: f64,
     /// Prefix of generated PO numbers.
     pub po_prefix: String,
+    /// How safety stock is computed.
+    pub safety_stock: SafetyStockMethod,
+    /// Sample paths per SKU-location for `safety_stock = "distribution"`.
+    pub n_paths: usize,
+    /// Seed of those paths (the same seed gives the same plan).
+    pub seed: u64,
+}
+
+/// How safety stock and the reorder point are computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SafetyStockMethod {
+    /// From the forecast distribution: the service-level quantile of demand over the
+    /// protection interval, simulated from the model's own sample paths with random
+    /// lead times (works for intermittent and skewed demand). The default.
+    #[default]
+    Distribution,
+    /// The normal formula SS = z·√(P·σ_d² + d̄²·σ_L²).
+    Normal,
 }
 
 impl Default for PlanConfig {
@@ -42,10 +61,13 @@ impl Default for PlanConfig {
             service_level: 0.95,
             category_service_levels: BTreeMap::new(),
             review_period_days: 7.0,
-            forecast: ModelConfig::WindowAverage { window: 56 },
+            forecast: ModelConfig::AutoSelect { season_length: 7, candidates: None, holdout: None },
             ordering_cost: 25.0,
             holding_rate: 0.25,
             po_prefix: "PO".into(),
+            safety_stock: SafetyStockMethod::Distribution,
+            n_paths: 1000,
+            seed: 0,
         }
     }
 }
@@ -71,6 +93,9 @@ impl PlanConfig {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(Error::config(name, format!("{v} must be a finite number ≥ 0")));
             }
+        }
+        if self.safety_stock == SafetyStockMethod::Distribution && self.n_paths == 0 {
+            return Err(Error::config("n_paths", "must be at least 1 for distribution-based safety stock"));
         }
         if self.po_prefix.is_empty()
             || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -148,6 +173,8 @@ pub struct PlanLine {
     pub service_level: f64,
     /// Where the service level came from (`default` or `category:<name>`).
     pub service_level_source: String,
+    /// `normal` or `distribution` (see [`SafetyStockMethod`]).
+    pub safety_stock_method: String,
     pub z: f64,
     pub safety_stock: f64,
     pub reorder_point: f64,
@@ -288,6 +315,13 @@ impl LineCtx<'_> {
         let lead = terms.map_or(0.0, |t| t.lead_time_days);
         let horizon = (lead + review).ceil() as usize;
 
+        let lead_std = terms.map_or(0.0, |t| t.lead_time_std_days);
+        let protection = (self.config.safety_stock == SafetyStockMethod::Distribution).then_some(Protection {
+            lead_time_days: lead,
+            lead_time_std_days: lead_std,
+            review_period_days: review,
+            quantile: service_level,
+        });
         // History up to the planning date only; stock-out days are missing (NaN).
         let (forecast, history_days) = match self.data.demand.find(sku, location) {
             Some(i) => {
@@ -298,18 +332,15 @@ impl LineCtx<'_> {
                     .zip(&s.stockout[..days])
                     .map(|(q, so)| if *so { f64::NAN } else { *q })
                     .collect();
-                (
-                    daily_demand(
-                        self.forecaster,
-                        &y,
-                        horizon,
-                        &FitOptions { non_negative: true, ..FitOptions::default() },
-                        i,
-                    )?,
-                    days,
-                )
+                let opts = FitOptions {
+                    non_negative: true,
+                    n_paths: self.config.n_paths,
+                    seed: self.config.seed,
+                    ..FitOptions::default()
+                };
+                (daily_demand(self.forecaster, &y, horizon, protection.as_ref(), &opts, i)?, days)
             }
-            None => (daily_demand(self.forecaster, &[], horizon, &FitOptions::default(), 0)?, 0),
+            None => (daily_demand(self.forecaster, &[], horizon, protection.as_ref(), &FitOptions::default(), 0)?, 0),
         };
         let model = if forecast.model == self.forecaster.name() {
             self.model_label.to_string()
@@ -318,17 +349,24 @@ impl LineCtx<'_> {
         };
         let mean = forecast.mean;
         let unit_cost = terms.and_then(|t| t.unit_cost).or(item.map(|i| i.unit_cost)).unwrap_or(0.0);
-        let levels = policy::levels(&PolicyInput {
+        let input = PolicyInput {
             mean_daily_demand: mean,
             sigma_daily_demand: forecast.sigma,
             lead_time_days: lead,
-            lead_time_std_days: terms.map_or(0.0, |t| t.lead_time_std_days),
+            lead_time_std_days: lead_std,
             review_period_days: review,
             service_level,
             unit_cost,
             ordering_cost: self.config.ordering_cost,
             holding_rate: self.config.holding_rate,
-        });
+        };
+        let (levels, ss_method) = match forecast.protection {
+            Some(p) => (
+                policy::levels_from_distribution(&input, p.mean, p.quantile),
+                format!("distribution ({}% quantile of {} simulated paths)", service_level * 100.0, p.paths),
+            ),
+            None => (policy::levels(&input), "normal".to_string()),
+        };
         let pos = InventoryPosition {
             on_hand: inv.map_or(0.0, |r| r.on_hand),
             on_order: self.on_order.get(&(sku, location)).copied().unwrap_or(0.0),
@@ -384,6 +422,7 @@ impl LineCtx<'_> {
             demand_over_protection: levels.demand_over_protection,
             service_level,
             service_level_source,
+            safety_stock_method: ss_method,
             z: levels.z,
             safety_stock: levels.safety_stock,
             reorder_point: levels.reorder_point,

@@ -250,9 +250,9 @@ fn a_long_stockout_does_not_drag_the_forecast_down() {
     // History ending the day the spell ends; forecast with a 4-week window.
     let y = &p.series(i)[..start + len];
     let spec = WindowAverage { window: 28 };
-    let censored = daily_demand(&spec, y, 7, &FitOptions::default(), 0).unwrap();
+    let censored = daily_demand(&spec, y, 7, None, &FitOptions::default(), 0).unwrap();
     let as_zero: Vec<f64> = y.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect();
-    let naive = daily_demand(&spec, &as_zero, 7, &FitOptions::default(), 0).unwrap();
+    let naive = daily_demand(&spec, &as_zero, 7, None, &FitOptions::default(), 0).unwrap();
     let before: Vec<f64> = y[start.saturating_sub(28)..start].to_vec();
     let true_level = before.iter().sum::<f64>() / before.len() as f64;
     eprintln!(

@@ -19,7 +19,9 @@ pub struct AutoSelect {
 }
 
 /// Default candidates: intermittent and lumpy demand get the intermittent family;
-/// smooth and erratic demand get naive and seasonal naive, window averages and Theta.
+/// smooth and erratic demand get seasonal naive, window averages and Theta. Random
+/// walks (Naive, drift) are left out: demand is not a random walk, and their
+/// cumulative uncertainty over a lead time explodes. Pass `candidates` to include them.
 pub fn default_candidates(class: DemandClass, season_length: usize) -> Vec<ModelConfig> {
     let m = season_length.max(1);
     match class {
@@ -33,7 +35,6 @@ pub fn default_candidates(class: DemandClass, season_length: usize) -> Vec<Model
         }
         DemandClass::Smooth | DemandClass::Erratic => {
             let mut v = vec![
-                ModelConfig::Naive,
                 ModelConfig::WindowAverage { window: 28.max(m) },
                 ModelConfig::Theta { season_length: m },
                 ModelConfig::DynamicOptimizedTheta { season_length: m },

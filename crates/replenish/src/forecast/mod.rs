@@ -706,6 +706,48 @@ pub struct DailyDemand {
     pub observations: usize,
     /// Censored (stock-out) days treated as missing.
     pub censored_days: usize,
+    /// Demand over the protection interval, from sample paths (when requested).
+    pub protection: Option<ProtectionDemand>,
+}
+
+/// The protection interval whose demand distribution the planner needs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Protection {
+    pub lead_time_days: f64,
+    pub lead_time_std_days: f64,
+    pub review_period_days: f64,
+    /// The quantile wanted (the cycle service level).
+    pub quantile: f64,
+}
+
+/// Demand over the protection interval from simulated paths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProtectionDemand {
+    pub mean: f64,
+    /// The requested quantile of total demand over the interval.
+    pub quantile: f64,
+    pub paths: usize,
+}
+
+/// Total demand over the protection interval on `n` seeded sample paths: each path
+/// draws its own lead time L ~ N(L̄, σ_L) truncated at 0, covers L + R days (the last
+/// day counted in proportion), and sums the model's simulated demand, floored at 0.
+pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mut ChaCha8Rng) -> ProtectionDemand {
+    let mut totals = Vec::with_capacity(n);
+    for _ in 0..n {
+        let lead = (p.lead_time_days + p.lead_time_std_days * normal_draw(rng)).max(0.0);
+        let days = lead + p.review_period_days;
+        let whole = days.floor() as usize;
+        let frac = days - whole as f64;
+        let path = fitted.simulate(whole + usize::from(frac > 0.0), rng);
+        let mut total: f64 = path[..whole].iter().map(|v| v.max(0.0)).sum();
+        if frac > 0.0 {
+            total += frac * path[whole].max(0.0);
+        }
+        totals.push(total);
+    }
+    let mean = totals.iter().sum::<f64>() / n.max(1) as f64;
+    ProtectionDemand { mean, quantile: empirical_quantile(&mut totals, p.quantile), paths: n }
 }
 
 /// Forecasts one SKU-location's daily demand for the planner. `y` marks censored
@@ -717,13 +759,22 @@ pub fn daily_demand(
     spec: &dyn ModelSpec,
     y: &[f64],
     horizon: usize,
+    protection: Option<&Protection>,
     options: &FitOptions,
     stream_id: usize,
 ) -> Result<DailyDemand> {
     let censored_days = y.iter().filter(|v| v.is_nan()).count();
     let y = clean("", y, MissingPolicy::Drop)?;
     if y.is_empty() {
-        return Ok(DailyDemand { model: spec.name(), mean: 0.0, sigma: 0.0, observations: 0, censored_days });
+        let protection = protection.map(|_| ProtectionDemand { mean: 0.0, quantile: 0.0, paths: 0 });
+        return Ok(DailyDemand {
+            model: spec.name(),
+            mean: 0.0,
+            sigma: 0.0,
+            observations: 0,
+            censored_days,
+            protection,
+        });
     }
     let (fitted, model) = if y.len() >= spec.min_length() {
         (spec.fit(&y, options)?, spec.name())
@@ -743,7 +794,9 @@ pub fn daily_demand(
         }
     };
     let non_neg = |v: f64| if options.non_negative { v.max(0.0) } else { v };
-    Ok(DailyDemand { model, mean: non_neg(mean), sigma, observations: y.len(), censored_days })
+    let protection = protection
+        .map(|p| protection_demand(fitted.as_ref(), p, options.n_paths, &mut stream(options.seed, stream_id, 1)));
+    Ok(DailyDemand { model, mean: non_neg(mean), sigma, observations: y.len(), censored_days, protection })
 }
 
 impl ModelConfig {

@@ -74,6 +74,22 @@ pub fn levels(input: &PolicyInput) -> PolicyLevels {
     }
 }
 
+/// The levels when demand over the protection interval comes from a simulated
+/// distribution: the reorder point is its service-level quantile, the safety stock
+/// what that quantile holds above the mean (never negative), the rest as in [`levels`].
+pub fn levels_from_distribution(input: &PolicyInput, mean_over_protection: f64, quantile: f64) -> PolicyLevels {
+    let normal = levels(input);
+    let safety_stock = (quantile - mean_over_protection).max(0.0);
+    let reorder_point = mean_over_protection + safety_stock;
+    PolicyLevels {
+        demand_over_protection: mean_over_protection,
+        safety_stock,
+        reorder_point,
+        order_up_to: reorder_point + normal.cycle_quantity,
+        ..normal
+    }
+}
+
 /// Φ⁻¹(p) for 0 < p < 1.
 pub fn standard_normal_quantile(p: f64) -> f64 {
     // Normal::new(0, 1) cannot fail; fall back to the identity distribution's
@@ -100,7 +116,8 @@ pub struct Rounded {
 }
 
 /// Rounds a net requirement to an orderable quantity. The one rule, in this order:
-/// 1. nothing is ordered for a requirement ≤ 0;
+/// 1. nothing is ordered for a requirement below half a unit (a model forecasting
+///    a vanishing demand must not trigger a minimum order);
 /// 2. raise to the minimum order quantity;
 /// 3. round **up** to a multiple of the pack size;
 /// 4. cap at the maximum order, rounded **down** to a pack multiple.
@@ -108,7 +125,10 @@ pub struct Rounded {
 /// Ingestion guarantees that the capped quantity is still ≥ MOQ.
 pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
     let mut steps = Vec::new();
-    if net_requirement <= 0.0 {
+    if net_requirement < 0.5 {
+        if net_requirement > 0.0 {
+            steps.push(format!("requirement {net_requirement:.3} is below half a unit: nothing ordered"));
+        }
         return Rounded { quantity: 0.0, steps };
     }
     let mut q = net_requirement;
@@ -183,6 +203,8 @@ mod tests {
         let c = OrderConstraints { moq: 20.0, pack_size: 12.0, max_order: Some(100.0) };
         assert_eq!(round_order(0.0, &c).quantity, 0.0);
         assert_eq!(round_order(-5.0, &c).quantity, 0.0);
+        assert_eq!(round_order(0.4, &c).quantity, 0.0);
+        assert_eq!(round_order(0.4, &c).steps.len(), 1);
         // 3 → MOQ 20 → 2 packs = 24
         let r = round_order(3.0, &c);
         assert_eq!(r.quantity, 24.0);
