@@ -44,6 +44,10 @@ export type ModelConfig =
   | { model: 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta'; season_length: number }
   | { model: 'AutoSelect'; season_length: number; candidates?: ModelConfig[] | null; holdout?: number | null }
   | { model: 'Ensemble'; models: ModelConfig[]; combine?: 'mean' | 'median' }
+  | { model: 'AutoETS'; season_length: number }
+  | { model: 'ETS'; season_length: number; spec: string }
+  | { model: 'SES' | 'Holt' | 'HoltDamped' }
+  | { model: 'HoltWinters'; season_length: number; multiplicative?: boolean }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */

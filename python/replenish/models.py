@@ -159,6 +159,45 @@ class Ensemble(_Model):
         return {"model": "Ensemble", "models": [m.config() for m in self.models], "combine": self.combine}
 
 
+@dataclass(frozen=True)
+class AutoETS(_Model):
+    """Exponential smoothing with the structure chosen by AICc (errors A/M, trend
+    N/A/Ad, season N/A/M), parameters and initial states by maximum likelihood."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class ETS(_Model):
+    """Exponential smoothing with a fixed structure, e.g. ``ETS(spec="MAdM", season_length=7)``."""
+
+    spec: str = "ANN"
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
+class SES(_Model):
+    """Simple exponential smoothing (ETS ANN)."""
+
+
+@dataclass(frozen=True)
+class Holt(_Model):
+    """Holt's linear trend (ETS AAN)."""
+
+
+@dataclass(frozen=True)
+class HoltDamped(_Model):
+    """Holt with a damped trend (ETS AAdN)."""
+
+
+@dataclass(frozen=True)
+class HoltWinters(_Model):
+    """Holt-Winters (ETS AAA; MAM with ``multiplicative=True``)."""
+
+    season_length: int = 2
+    multiplicative: bool = False
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -179,4 +218,10 @@ ALL = (
     AutoTheta,
     AutoSelect,
     Ensemble,
+    AutoETS,
+    ETS,
+    SES,
+    Holt,
+    HoltDamped,
+    HoltWinters,
 )

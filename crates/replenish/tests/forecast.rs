@@ -21,7 +21,11 @@ fn all_models(m: usize) -> Vec<ModelConfig> {
 
 /// The demo company's daily demand as a panel (censored days NaN) and its ids.
 fn demo_panel(skus: usize) -> (Panel, Vec<Vec<bool>>) {
-    let inputs = demo::generate(&demo::DemoConfig { skus, ..Default::default() });
+    demo_panel_days(skus, 730)
+}
+
+fn demo_panel_days(skus: usize, days: usize) -> (Panel, Vec<Vec<bool>>) {
+    let inputs = demo::generate(&demo::DemoConfig { skus, days, ..Default::default() });
     let d = ingest::parse(&inputs, &Default::default()).unwrap().dataset.demand;
     let mut series = vec![];
     let mut flags = vec![];
@@ -37,7 +41,7 @@ fn demo_panel(skus: usize) -> (Panel, Vec<Vec<bool>>) {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    let (p, _) = demo_panel(30);
+    let (p, _) = demo_panel_days(12, 200);
     let req = ForecastRequest {
         h: 14,
         models: all_models(7),
@@ -150,7 +154,7 @@ fn bad_requests_are_typed_errors() {
 
 #[test]
 fn intervals_nest_and_quantiles_are_ordered() {
-    let (p, _) = demo_panel(10);
+    let (p, _) = demo_panel_days(10, 200);
     let req = ForecastRequest {
         h: 7,
         models: all_models(7),
@@ -437,4 +441,29 @@ fn ensembles_combine_their_members() {
         ..Default::default()
     };
     assert!(matches!(forecast_batch(&p, &empty), Err(replenish::Error::Config { .. })));
+}
+
+#[test]
+fn ets_codes_are_parsed_and_checked() {
+    assert_eq!(parse_ets("MAdM").unwrap().code(), "MAdM");
+    assert_eq!(parse_ets("ANN").unwrap().code(), "ANN");
+    for bad in ["", "XNN", "ANdN", "AMN", "ANNN"] {
+        assert!(matches!(parse_ets(bad), Err(replenish::Error::Config { .. })), "{bad}");
+    }
+    let y: Vec<f64> = (0..60).map(|t| 20.0 + t as f64 + if t % 2 == 0 { 2.0 } else { -2.0 }).collect();
+    let p = panel(&[("s", y)]);
+    let out = forecast_batch(
+        &p,
+        &ForecastRequest {
+            h: 2,
+            models: vec![ModelConfig::Holt, ModelConfig::Ses],
+            levels: vec![90.0],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Holt follows the trend (~ 80, 81); SES stays at the level.
+    assert!((out.models[0].mean[0] - 80.0).abs() < 3.0, "{:?}", out.models[0].mean);
+    assert!(out.models[1].mean[0] == out.models[1].mean[1]);
+    assert!(out.models[0].lo[0][0] < out.models[0].mean[0]);
 }

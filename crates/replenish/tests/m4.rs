@@ -151,3 +151,59 @@ fn interval_coverage_on_m4() {
         }
     }
 }
+
+/// AutoETS on M4 Hourly and Weekly, printed for the record (slow: release builds only).
+#[test]
+fn auto_ets_on_m4() {
+    let Some(dir) = m4_dir() else { return };
+    if cfg!(debug_assertions) {
+        eprintln!("skipping AutoETS on M4 in a debug build");
+        return;
+    }
+    for (freq, h, m) in [("Hourly", 48, 24), ("Weekly", 13, 1)] {
+        let train = read_wide(&dir.join(format!("{freq}-train.csv")));
+        let test = read_wide(&dir.join(format!("{freq}-test.csv")));
+        let n2: Vec<Vec<f64>> = train.iter().map(|(_, y)| naive2(y, h, m)).collect();
+        let base = score(&train, &test, &n2, m);
+        let limit: usize = std::env::var("M4_SERIES").ok().and_then(|v| v.parse().ok()).unwrap_or(train.len());
+        let (train, test) = (&train[..limit.min(train.len())], &test[..limit.min(test.len())]);
+        let t = std::time::Instant::now();
+        let fc = run_model(train, h, ModelConfig::AutoEts { season_length: m });
+        let secs = t.elapsed().as_secs_f64();
+        let s = score(train, test, &fc, m);
+        eprintln!(
+            "M4 {freq} AutoETS ({} series) sMAPE {:.3} MASE {:.3} OWA {:.3} ({secs:.2} s)",
+            train.len(),
+            s.smape,
+            s.mase,
+            owa(s.smape, s.mase, base.smape, base.mase)
+        );
+    }
+}
+
+/// SES, Holt and damped Holt on M4 Weekly against the published rows (SES 0.975,
+/// Holt 0.966, Damped 0.917), printed for the record.
+#[test]
+fn exponential_smoothing_on_m4_weekly() {
+    let Some(dir) = m4_dir() else { return };
+    if cfg!(debug_assertions) {
+        return;
+    }
+    let (h, m) = (13, 1);
+    let train = read_wide(&dir.join("Weekly-train.csv"));
+    let test = read_wide(&dir.join("Weekly-test.csv"));
+    let n2: Vec<Vec<f64>> = train.iter().map(|(_, y)| naive2(y, h, m)).collect();
+    let base = score(&train, &test, &n2, m);
+    for (name, published) in [("SES", 0.975), ("Holt", 0.966), ("HoltDamped", 0.917)] {
+        let t = std::time::Instant::now();
+        let fc = run_model(&train, h, ModelConfig::from_name(name, m).unwrap());
+        let s = score(&train, &test, &fc, m);
+        eprintln!(
+            "M4 Weekly {name:<10} sMAPE {:.3} MASE {:.3} OWA {:.3} ({:.2} s) [published {published}]",
+            s.smape,
+            s.mase,
+            owa(s.smape, s.mase, base.smape, base.mase),
+            t.elapsed().as_secs_f64()
+        );
+    }
+}

@@ -20,6 +20,7 @@
 pub mod auto;
 pub mod baselines;
 pub mod cv;
+pub mod ets;
 pub mod intermittent;
 mod optim;
 pub mod seasonal;
@@ -35,6 +36,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 pub use auto::*;
 pub use baselines::*;
 pub use cv::*;
+pub use ets::{Component, Ets, EtsSpec};
 pub use intermittent::*;
 pub use theta::*;
 
@@ -177,6 +179,30 @@ pub enum ModelConfig {
         #[serde(default)]
         holdout: Option<usize>,
     },
+    /// ETS with the structure chosen by AICc over the whole taxonomy.
+    #[serde(rename = "AutoETS")]
+    AutoEts {
+        season_length: usize,
+    },
+    /// ETS with a fixed structure code: error A/M, trend N/A/Ad, season N/A/M (e.g. `MAdM`).
+    #[serde(rename = "ETS")]
+    Ets {
+        season_length: usize,
+        spec: String,
+    },
+    /// Simple exponential smoothing (ETS ANN).
+    #[serde(rename = "SES")]
+    Ses,
+    /// Holt's linear trend (ETS AAN).
+    Holt,
+    /// Holt with a damped trend (ETS AAdN).
+    HoltDamped,
+    /// Holt-Winters (ETS AAA, or MAM with `multiplicative`).
+    HoltWinters {
+        season_length: usize,
+        #[serde(default)]
+        multiplicative: bool,
+    },
     /// The mean or median of several models; see [`Ensemble`].
     Ensemble {
         models: Vec<ModelConfig>,
@@ -186,7 +212,7 @@ pub enum ModelConfig {
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 19] = [
+pub const MODEL_NAMES: [&str; 24] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -206,6 +232,11 @@ pub const MODEL_NAMES: [&str; 19] = [
     "AutoTheta",
     "AutoSelect",
     "Ensemble",
+    "AutoETS",
+    "SES",
+    "Holt",
+    "HoltDamped",
+    "HoltWinters",
 ];
 
 impl ModelConfig {
@@ -232,6 +263,11 @@ impl ModelConfig {
             "DynamicTheta" => ModelConfig::DynamicTheta { season_length: m },
             "DynamicOptimizedTheta" => ModelConfig::DynamicOptimizedTheta { season_length: m },
             "AutoTheta" => ModelConfig::AutoTheta { season_length: m },
+            "AutoETS" => ModelConfig::AutoEts { season_length: m },
+            "SES" => ModelConfig::Ses,
+            "Holt" => ModelConfig::Holt,
+            "HoltDamped" => ModelConfig::HoltDamped,
+            "HoltWinters" => ModelConfig::HoltWinters { season_length: m, multiplicative: false },
             "AutoSelect" => ModelConfig::AutoSelect { season_length: m, candidates: None, holdout: None },
             "Ensemble" => ModelConfig::Ensemble { models: default_ensemble(m), combine: Combine::Mean },
             other => {
@@ -299,6 +335,32 @@ impl ModelConfig {
                 };
                 Box::new(AutoSelect { season_length, candidates, holdout })
             }
+            ModelConfig::AutoEts { season_length } => Box::new(Ets {
+                season_length: positive("season_length", season_length)?,
+                spec: None,
+                name: "AutoETS".into(),
+            }),
+            ModelConfig::Ets { season_length, ref spec } => {
+                let parsed = parse_ets(spec)?;
+                Box::new(Ets {
+                    season_length: positive("season_length", season_length)?,
+                    spec: Some(parsed),
+                    name: "ETS".into(),
+                })
+            }
+            ModelConfig::Ses => Box::new(Ets { season_length: 1, spec: Some(parse_ets("ANN")?), name: "SES".into() }),
+            ModelConfig::Holt => Box::new(Ets { season_length: 1, spec: Some(parse_ets("AAN")?), name: "Holt".into() }),
+            ModelConfig::HoltDamped => {
+                Box::new(Ets { season_length: 1, spec: Some(parse_ets("AAdN")?), name: "HoltDamped".into() })
+            }
+            ModelConfig::HoltWinters { season_length, multiplicative } => {
+                let season_length = positive("season_length", season_length)?;
+                if season_length < 2 {
+                    return Err(Error::config("season_length", "Holt-Winters needs a season of at least 2"));
+                }
+                let code = if multiplicative { "MAM" } else { "AAA" };
+                Box::new(Ets { season_length, spec: Some(parse_ets(code)?), name: "HoltWinters".into() })
+            }
             ModelConfig::Ensemble { ref models, combine } => {
                 if models.is_empty() {
                     return Err(Error::config("models", "an ensemble needs at least one model"));
@@ -306,6 +368,33 @@ impl ModelConfig {
                 Box::new(Ensemble { members: models.iter().map(ModelConfig::build).collect::<Result<_>>()?, combine })
             }
         })
+    }
+}
+
+/// Parses an ETS structure code such as `ANN`, `AAdN` or `MAM`.
+pub fn parse_ets(code: &str) -> Result<EtsSpec> {
+    let bad = || {
+        Error::config("spec", format!("`{code}` is not an ETS code: error A|M, trend N|A|Ad, season N|A|M (e.g. MAdM)"))
+    };
+    let c = |ch: char| match ch {
+        'N' => Some(Component::None),
+        'A' => Some(Component::Additive),
+        'M' => Some(Component::Multiplicative),
+        _ => None,
+    };
+    let chars: Vec<char> = code.chars().collect();
+    let (error, trend, damped, season) = match chars.as_slice() {
+        [e, t, 'd', s] => (c(*e), c(*t), true, c(*s)),
+        [e, t, s] => (c(*e), c(*t), false, c(*s)),
+        _ => return Err(bad()),
+    };
+    match (error, trend, season) {
+        (
+            Some(error @ (Component::Additive | Component::Multiplicative)),
+            Some(trend @ (Component::None | Component::Additive)),
+            Some(season),
+        ) if !(damped && trend == Component::None) => Ok(EtsSpec { error, trend, damped, season }),
+        _ => Err(bad()),
     }
 }
 
