@@ -25,7 +25,10 @@ FREQS = {"Hourly": (48, 24), "Weekly": (13, 1)}
 NAIVE2 = {"Hourly": (18.383, 2.395), "Weekly": (9.161, 2.777)}
 PUBLISHED = {"Hourly": {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)},
              "Weekly": {"Naive": (9.161, 2.777), "SeasonalNaive": (9.161, 2.777)}}
-MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta"]
+MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta", "AutoETS"]
+# `python benches/m4_vs_statsforecast.py AutoETS` runs only the models named.
+if len(sys.argv) > 1 and all(a in MODELS for a in sys.argv[1:]):
+    MODELS = sys.argv[1:]
 
 
 def wide(name):
@@ -100,7 +103,7 @@ def main():
     if not (M4 / "Hourly-train.csv").exists():
         print(f"skipping: M4 data not found in {M4}")
         return
-    if len(sys.argv) == 4 and sys.argv[1] in ("replenish", "statsforecast"):
+    if len(sys.argv) == 4 and sys.argv[1] in ("replenish", "statsforecast") and sys.argv[2] in MODELS + ["AutoETS"]:
         run_one(*sys.argv[1:])
         return
     rows = []

@@ -86,6 +86,10 @@ export interface ForecastOptions {
   fallback?: ModelArg | null
   nPaths?: number
   seed?: number
+  /** Convergence tolerance of parameter optimisation (default 1e-8). */
+  tolerance?: number
+  /** Iteration limit of parameter optimisation (default 200; ETS and Theta use at least 1000). */
+  maxIterations?: number
 }
 
 /** Long forecast columns: `unique_id`, `ds`, then `Model`, `Model-lo-80`, `Model-hi-80`, `Model-q-0.9`, ... */

@@ -211,6 +211,8 @@ function requestJson(h, models, o, totalQuantiles) {
       non_negative: Boolean(o.nonNegative),
       n_paths: o.nPaths ?? 1000,
       seed: o.seed ?? 0,
+      tolerance: o.tolerance ?? 1e-8,
+      max_iterations: o.maxIterations ?? 200,
     },
   })
 }

@@ -95,6 +95,8 @@ def _request(
     fallback: Optional[ModelArg],
     n_paths: int,
     seed: int,
+    tolerance: float = 1e-8,
+    max_iterations: int = 200,
 ) -> str:
     if isinstance(models, (str, dict, _Model)):
         models = [models]
@@ -107,7 +109,14 @@ def _request(
             "quantiles": [float(v) for v in (quantiles or [])],
             "total_quantiles": [float(v) for v in (total_quantiles or [])],
             "fallback": None if fallback is None else _model_config(fallback),
-            "options": {"missing": missing, "non_negative": bool(non_negative), "n_paths": int(n_paths), "seed": int(seed)},
+            "options": {
+                "missing": missing,
+                "non_negative": bool(non_negative),
+                "n_paths": int(n_paths),
+                "seed": int(seed),
+                "tolerance": float(tolerance),
+                "max_iterations": int(max_iterations),
+            },
         }
     )
 
@@ -134,6 +143,8 @@ def forecast(
     fallback: Optional[ModelArg] = "Naive",
     n_paths: int = 1000,
     seed: int = 0,
+    tolerance: float = 1e-8,
+    max_iterations: int = 200,
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
@@ -144,12 +155,13 @@ def forecast(
     ``<model>-lo-<level>`` / ``<model>-hi-<level>`` for each ``level`` (percent) and
     ``<model>-q-<q>`` for each quantile. Models are names (``"AutoETS"``-style, see
     ``replenish.MODEL_NAMES``), dicts, or ``replenish.models`` objects. ``missing``
-    is ``"error"``, ``"drop"``, ``"interpolate"`` or ``"zero"``. A model that cannot
+    is ``"error"``, ``"drop"``, ``"interpolate"`` or ``"zero"``. ``tolerance`` and
+    ``max_iterations`` bound parameter optimisation. A model that cannot
     fit a series uses ``fallback``; ``result.attrs["fallbacks"]`` (pandas) lists them.
     Sample-based intervals are seeded by ``seed``. The GIL is released while Rust works.
     """
     ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
-    req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed)
+    req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
     cols, _, fallbacks = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
     out: Dict[str, Any] = {
@@ -309,6 +321,8 @@ def cross_validation(
     fallback: Optional[ModelArg] = "Naive",
     n_paths: int = 1000,
     seed: int = 0,
+    tolerance: float = 1e-8,
+    max_iterations: int = 200,
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
@@ -320,7 +334,7 @@ def cross_validation(
     ``y`` and the forecast columns of :func:`forecast`. With ``refit=False`` models are
     fitted on the first window and later windows reuse the estimated parameters."""
     ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
-    fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed))
+    fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations))
     req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
     series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)

@@ -169,3 +169,17 @@ def test_theta_auto_select_and_ensembles_as_objects():
     assert AutoSelect(season_length=7, candidates=[Theta(7)], holdout=14).config() == {
         "model": "AutoSelect", "season_length": 7, "candidates": [{"model": "Theta", "season_length": 7}], "holdout": 14}
     assert set(replenish.MODEL_NAMES) >= {"AutoTheta", "AutoSelect", "Ensemble", "DynamicOptimizedTheta"}
+
+
+def test_optimiser_limits_and_ets_from_python():
+    from replenish.models import ETS, HoltWinters
+
+    pattern = [0.8, 1.0, 1.3, 0.9]
+    df = pd.DataFrame({"unique_id": "s", "ds": range(80), "y": [(100 + 2 * t) * pattern[t % 4] for t in range(80)]})
+    fc = replenish.forecast(df, h=4, models=["AutoETS", ETS(spec="MAM", season_length=4), HoltWinters(season_length=4)],
+                            season_length=4, tolerance=1e-10, max_iterations=3000)
+    want = [(100 + 2 * t) * pattern[t % 4] for t in range(80, 84)]
+    for col in ["AutoETS", "ETS", "HoltWinters"]:
+        assert np.allclose(fc[col], want, rtol=0.05), (col, fc[col].tolist())
+    with pytest.raises(replenish.ConfigError, match="spec"):
+        replenish.forecast(df, h=1, models=[ETS(spec="XYZ")])
