@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import pandas as pd
 
 from . import _replenish, models
+from .forecasting import _is_polars
 from .forecasting import (
     METRICS,
     MODEL_NAMES,
@@ -92,10 +93,6 @@ TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts"
 
 Frame = Any  # a pandas or polars DataFrame
 Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
-
-
-def _is_polars(df: Any) -> bool:
-    return type(df).__module__.split(".")[0] == "polars"
 
 
 def _to_csv_bytes(df: Any) -> bytes:

@@ -271,13 +271,31 @@ pub struct ForecastOutput {
     pub fallbacks: Vec<Fallback>,
 }
 
+/// A panel and a JSON request, copied out of JS before the work moves off the main thread.
 #[derive(Debug)]
-pub struct ForecastTask {
+pub struct PanelJob {
     ids: Vec<String>,
     offsets: Vec<usize>,
     values: Vec<f64>,
     request: String,
 }
+
+impl PanelJob {
+    fn new(ids: Vec<String>, offsets: &[u32], values: &Float64Array, request: String) -> PanelJob {
+        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), request }
+    }
+
+    fn panel(&mut self) -> std::result::Result<replenish::forecast::Panel, CoreError> {
+        replenish::forecast::Panel::new(
+            std::mem::take(&mut self.ids),
+            std::mem::take(&mut self.offsets),
+            std::mem::take(&mut self.values),
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct ForecastTask(PanelJob);
 
 impl Task for ForecastTask {
     type Output = replenish::forecast::BatchForecast;
@@ -285,12 +303,8 @@ impl Task for ForecastTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         guarded(|| {
-            let panel = replenish::forecast::Panel::new(
-                std::mem::take(&mut self.ids),
-                std::mem::take(&mut self.offsets),
-                std::mem::take(&mut self.values),
-            )?;
-            let req = replenish::forecast::ForecastRequest::from_json(&self.request)?;
+            let panel = self.0.panel()?;
+            let req = replenish::forecast::ForecastRequest::from_json(&self.0.request)?;
             replenish::forecast::forecast_batch(&panel, &req)
         })
     }
@@ -326,7 +340,7 @@ pub fn forecast(
     values: Float64Array,
     request_json: String,
 ) -> AsyncTask<ForecastTask> {
-    AsyncTask::new(ForecastTask { ids, offsets: offsets_of(&offsets), values: values.to_vec(), request: request_json })
+    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, request_json)))
 }
 
 /// Syntetos–Boylan classification of one series.
@@ -396,12 +410,7 @@ pub struct CvOutput {
 }
 
 #[derive(Debug)]
-pub struct CvTask {
-    ids: Vec<String>,
-    offsets: Vec<usize>,
-    values: Vec<f64>,
-    request: String,
-}
+pub struct CvTask(PanelJob);
 
 impl Task for CvTask {
     type Output = replenish::forecast::CrossValidation;
@@ -409,12 +418,8 @@ impl Task for CvTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         guarded(|| {
-            let panel = replenish::forecast::Panel::new(
-                std::mem::take(&mut self.ids),
-                std::mem::take(&mut self.offsets),
-                std::mem::take(&mut self.values),
-            )?;
-            let req = replenish::forecast::CvRequest::from_json(&self.request)?;
+            let panel = self.0.panel()?;
+            let req = replenish::forecast::CvRequest::from_json(&self.0.request)?;
             replenish::forecast::cross_validation(&panel, &req)
         })
     }
@@ -455,7 +460,7 @@ pub fn cross_validation(
     values: Float64Array,
     request_json: String,
 ) -> AsyncTask<CvTask> {
-    AsyncTask::new(CvTask { ids, offsets: offsets_of(&offsets), values: values.to_vec(), request: request_json })
+    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, request_json)))
 }
 
 /// One evaluated value; `unique_id` is null for the average over series.
