@@ -110,6 +110,13 @@ export declare function leadTimeDemand(
   model: ModelArg,
   options?: ForecastOptions & { quantiles?: number[] },
 ): Promise<{ unique_id: string[] } & { [column: string]: Float64Array | string[] }>
+/** Simulated future paths of one model per series: `unique_id`, `path`, `ds`, `y` (Float64Array). */
+export declare function samplePaths(
+  data: LongData,
+  h: number,
+  model: ModelArg,
+  options?: ForecastOptions,
+): Promise<{ unique_id: string[]; path: number[]; ds: Array<number | Date>; y: Float64Array }>
 /** Syntetos–Boylan demand class per series. */
 export declare function classify(data: LongData): Array<{ unique_id: string; adi: number; cv2: number; demand_class: 'smooth' | 'intermittent' | 'erratic' | 'lumpy' | 'no_demand' }>
 

@@ -246,6 +246,32 @@ function leadTimeDemand(data, h, model, options = {}) {
   })
 }
 
+/**
+ * Simulated future paths of one model for every series: columns `unique_id`,
+ * `path`, `ds` and `y` (Float64Array), series by series, path by path.
+ */
+function samplePaths(data, h, model, options = {}) {
+  return call(async () => {
+    const p = toPanel(data)
+    const n = options.nPaths ?? 100
+    const req = JSON.parse(requestJson(h, [model], { ...options, nPaths: n }))
+    req.return_paths = n
+    const out = await native.forecast(p.ids, p.offsets, p.values, JSON.stringify(req))
+    const frame = { unique_id: [], path: [], ds: [], y: out.paths[0].values }
+    p.ids.forEach((id, s) => {
+      const future = futureDs(p.last[s], p.step[s], h)
+      for (let k = 0; k < n; k++) {
+        for (let t = 0; t < h; t++) {
+          frame.unique_id.push(id)
+          frame.path.push(k)
+          frame.ds.push(future[t])
+        }
+      }
+    })
+    return frame
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -347,6 +373,7 @@ const NAMES = native.names()
 
 module.exports = {
   forecast,
+  samplePaths,
   crossValidation,
   evaluate,
   leadTimeDemand,

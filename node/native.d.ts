@@ -91,6 +91,8 @@ export interface ForecastOutput {
   columns: Array<Column>
   totals: Array<Column>
   fallbacks: Array<Fallback>
+  /** Requested sample paths per model (series, then path, then step). */
+  paths: Array<Column>
 }
 
 /** One accuracy metric by name. */

@@ -138,3 +138,14 @@ test('Theta, AutoSelect and ensembles', async () => {
   assert.ok(fc.EnsembleMedian instanceof Float64Array)
   await assert.rejects(replenish.forecast(data, 1, [{ model: 'Ensemble', models: [] }]), (e) => e.code === 'CONFIG')
 })
+
+test('sample paths on request', async () => {
+  const y = Array.from({ length: 30 }, (_, t) => t % 5)
+  const data = { unique_id: y.map(() => 'a'), y }
+  const p = await replenish.samplePaths(data, 4, { model: 'SeasonalNaive', season_length: 5 }, { nPaths: 20, seed: 3 })
+  assert.equal(p.y.length, 80)
+  assert.deepEqual(p.ds.slice(0, 4), [30, 31, 32, 33])
+  assert.equal(p.path[4], 1)
+  const again = await replenish.samplePaths(data, 4, { model: 'SeasonalNaive', season_length: 5 }, { nPaths: 20, seed: 3 })
+  assert.deepEqual(Array.from(again.y), Array.from(p.y))
+})

@@ -162,7 +162,7 @@ def forecast(
     """
     ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
     req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
-    cols, _, fallbacks = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    cols, _, fallbacks, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
@@ -195,11 +195,46 @@ def lead_time_demand(
     ``q-<q>`` columns. Works for every model, intermittent ones included."""
     ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, quantiles, missing, True, "Naive", n_paths, seed)
-    _, totals, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    _, totals, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     out: Dict[str, Any] = {id_col: np.asarray(ids, dtype=object)}
     for name, raw in totals:
         key = "mean" if name.endswith("-total") else "q-" + name.rsplit("-q-", 1)[1]
         out[key] = np.frombuffer(raw, dtype="<f8")
+    return _frame(out, _is_polars(df))
+
+
+def sample_paths(
+    df: Any,
+    h: int,
+    model: ModelArg,
+    n_paths: int = 100,
+    season_length: int = 1,
+    *,
+    freq: Optional[str] = None,
+    missing: str = "error",
+    non_negative: bool = False,
+    seed: int = 0,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """Simulated future paths of ``model`` for every series: a long frame with
+    ``unique_id``, ``path`` (0..n_paths-1), ``ds`` and ``y``. Seeded: the same seed
+    gives the same paths."""
+    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    req = json.loads(_request(h, [model], season_length, None, None, None, missing, non_negative, "Naive", n_paths, seed))
+    req["return_paths"] = int(n_paths)
+    _, _, _, paths = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req))
+    values = np.frombuffer(paths[0][1], dtype="<f8")
+    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
+    future = _future_ds(last, h, freq, ds, offsets).reshape(len(ids), h) if ids else np.empty((0, h))
+    n = int(n_paths)
+    out = {
+        id_col: np.repeat(np.asarray(ids, dtype=object), n * h),
+        "path": np.tile(np.repeat(np.arange(n), h), len(ids)),
+        time_col: np.repeat(future, n, axis=0).ravel() if ids else ds[:0],
+        target_col: values,
+    }
     return _frame(out, _is_polars(df))
 
 
@@ -299,6 +334,7 @@ __all__ = [
     "pinball",
     "rmse",
     "rmsse",
+    "sample_paths",
     "scaled_pinball",
     "smape",
     "wape",

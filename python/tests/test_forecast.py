@@ -183,3 +183,17 @@ def test_optimiser_limits_and_ets_from_python():
         assert np.allclose(fc[col], want, rtol=0.05), (col, fc[col].tolist())
     with pytest.raises(replenish.ConfigError, match="spec"):
         replenish.forecast(df, h=1, models=[ETS(spec="XYZ")])
+
+
+def test_sample_paths_are_long_and_seeded():
+    df = pd.DataFrame({"unique_id": ["a"] * 30 + ["b"] * 30, "ds": list(range(30)) * 2, "y": [float(t % 5) for t in range(60)]})
+    paths = replenish.sample_paths(df, h=4, model="SeasonalNaive", n_paths=50, season_length=5, seed=3)
+    assert list(paths.columns) == ["unique_id", "path", "ds", "y"]
+    assert len(paths) == 2 * 50 * 4
+    assert paths["ds"].iloc[:4].tolist() == [30, 31, 32, 33]
+    assert paths["path"].iloc[4] == 1
+    again = replenish.sample_paths(df, h=4, model="SeasonalNaive", n_paths=50, season_length=5, seed=3)
+    assert paths["y"].tolist() == again["y"].tolist()
+    fc = replenish.forecast(df, h=4, models=["SeasonalNaive"], season_length=5)
+    mean = paths.groupby(["unique_id", "ds"])["y"].mean().to_numpy()
+    assert np.allclose(mean, fc["SeasonalNaive"].to_numpy(), atol=0.6)

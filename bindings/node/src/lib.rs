@@ -269,6 +269,8 @@ pub struct ForecastOutput {
     pub columns: Vec<Column>,
     pub totals: Vec<Column>,
     pub fallbacks: Vec<Fallback>,
+    /// Requested sample paths per model (series, then path, then step).
+    pub paths: Vec<Column>,
 }
 
 /// A panel and a JSON request, copied out of JS before the work moves off the main thread.
@@ -323,6 +325,11 @@ impl Task for ForecastTask {
                 .map(|(name, v)| Column { name, values: Float64Array::new(v) })
                 .collect(),
             fallbacks: out.fallbacks().into_iter().map(|(id, model, reason)| Fallback { id, model, reason }).collect(),
+            paths: out
+                .models
+                .iter()
+                .map(|m| Column { name: m.model.clone(), values: Float64Array::new(m.paths.clone()) })
+                .collect(),
             ids: out.ids,
         })
     }

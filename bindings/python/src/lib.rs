@@ -260,7 +260,8 @@ type Columns = Vec<(String, Py<PyBytes>)>;
 type Fallbacks = Vec<(String, String, String)>;
 
 /// Forecasts a panel given as ids, offsets and float64 bytes, with a JSON
-/// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks).
+/// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks,
+/// requested sample paths per model).
 #[pyfunction]
 fn forecast(
     py: Python<'_>,
@@ -268,7 +269,7 @@ fn forecast(
     offsets: Vec<usize>,
     values: &[u8],
     request_json: String,
-) -> PyResult<(Columns, Columns, Fallbacks)> {
+) -> PyResult<(Columns, Columns, Fallbacks, Columns)> {
     let values = values.to_vec();
     let out = run(py, move || {
         let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
@@ -277,7 +278,8 @@ fn forecast(
     })?;
     let cols = out.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
     let totals = out.total_columns().into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect();
-    Ok((cols, totals, out.fallbacks()))
+    let paths = out.models.iter().map(|m| (m.model.clone(), to_bytes(py, &m.paths))).collect();
+    Ok((cols, totals, out.fallbacks(), paths))
 }
 
 /// Demand classification per series: (adi, cv2, class) in series order.

@@ -467,3 +467,30 @@ fn ets_codes_are_parsed_and_checked() {
     assert!(out.models[1].mean[0] == out.models[1].mean[1]);
     assert!(out.models[0].lo[0][0] < out.models[0].mean[0]);
 }
+
+#[test]
+fn sample_paths_on_request() {
+    let y: Vec<f64> = (0..100).map(|t| 10.0 + (t % 7) as f64).collect();
+    let p = panel(&[("a", y.clone()), ("b", y)]);
+    let base = ForecastRequest {
+        h: 5,
+        models: vec![ModelConfig::Naive, ModelConfig::CrostonSba],
+        levels: vec![80.0],
+        ..Default::default()
+    };
+    let with = ForecastRequest { return_paths: 400, ..base.clone() };
+    let out = forecast_batch(&p, &with).unwrap();
+    for m in &out.models {
+        assert_eq!(m.paths.len(), 2 * 400 * 5, "{}", m.model);
+        // The average of the paths approaches the point forecast.
+        let first_step: f64 = (0..400).map(|k| m.paths[k * 5]).sum::<f64>() / 400.0;
+        assert!((first_step - m.mean[0]).abs() / m.mean[0] < 0.1, "{}: {first_step} vs {}", m.model, m.mean[0]);
+    }
+    // Asking for paths changes nothing else, and the same seed gives the same paths.
+    let without = forecast_batch(&p, &base).unwrap();
+    for (a, b) in out.models.iter().zip(&without.models) {
+        assert_eq!((&a.mean, &a.lo, &a.hi), (&b.mean, &b.lo, &b.hi));
+        assert!(b.paths.is_empty());
+    }
+    assert_eq!(out, forecast_batch(&p, &with).unwrap());
+}

@@ -495,6 +495,8 @@ pub struct ForecastRequest {
     pub total_quantiles: Vec<f64>,
     /// Used when a model cannot be fitted to a series.
     pub fallback: Option<ModelConfig>,
+    /// Simulated sample paths to return per series and model (0 = none).
+    pub return_paths: usize,
     pub options: FitOptions,
 }
 
@@ -507,6 +509,7 @@ impl Default for ForecastRequest {
             quantiles: vec![],
             total_quantiles: vec![],
             fallback: Some(ModelConfig::Naive),
+            return_paths: 0,
             options: FitOptions::default(),
         }
     }
@@ -527,6 +530,8 @@ pub struct ModelForecast {
     pub total_quantiles: Vec<f64>,
     /// Per series: mean total demand over the horizon.
     pub total_mean: Vec<f64>,
+    /// Requested sample paths, `n_series × return_paths × h` (series, then path, then step).
+    pub paths: Vec<f64>,
     /// Series (by index) on which the fallback model was used instead, with why.
     pub fallbacks: Vec<(usize, String)>,
 }
@@ -557,6 +562,7 @@ pub(crate) struct One {
     quantiles: Vec<Vec<f64>>,
     total_quantiles: Vec<f64>,
     total_mean: f64,
+    paths: Vec<f64>,
     fallback: Option<String>,
 }
 
@@ -633,6 +639,7 @@ pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastReque
         quantiles: vec![Vec::with_capacity(n * h); request.quantiles.len()],
         total_quantiles: Vec::with_capacity(n * request.total_quantiles.len()),
         total_mean: Vec::with_capacity(n),
+        paths: Vec::with_capacity(n * request.return_paths * h),
         fallbacks: Vec::new(),
     };
     for (i, r) in results.into_iter().enumerate() {
@@ -648,6 +655,7 @@ pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastReque
         }
         mf.total_quantiles.extend(r.total_quantiles);
         mf.total_mean.push(r.total_mean);
+        mf.paths.extend(r.paths);
         if let Some(why) = r.fallback {
             mf.fallbacks.push((i, why));
         }
@@ -742,7 +750,15 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
         let mut totals: Vec<f64> = paths.iter().map(|p| p.iter().sum()).collect();
         req.total_quantiles.iter().map(|&q| empirical_quantile(&mut totals, q)).collect()
     };
-    One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, fallback }
+    // Returned paths come from their own stream, so asking for them changes nothing else.
+    let mut returned = Vec::with_capacity(req.return_paths * h);
+    if req.return_paths > 0 {
+        let mut rng = stream(opts.seed, i, m | 0x8000);
+        for _ in 0..req.return_paths {
+            returned.extend(fitted.simulate(h, &mut rng).into_iter().map(clamp));
+        }
+    }
+    One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, paths: returned, fallback }
 }
 
 /// Quantile of a sample (linear interpolation between order statistics, as numpy's default).
