@@ -42,7 +42,7 @@ export type ModelConfig =
   | { model: 'SeasonalWindowAverage'; season_length: number; window: number }
   | { model: 'TSB'; alpha_d?: number | null; alpha_p?: number | null }
   | { model: 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta'; season_length: number }
-  | { model: 'AutoSelect'; season_length: number; candidates?: ModelConfig[] | null; holdout?: number | null }
+  | { model: 'AutoSelect'; season_length: number; candidates?: ModelConfig[] | null; holdout?: number | null; windows?: number | null }
   | { model: 'Ensemble'; models: ModelConfig[]; combine?: 'mean' | 'median' }
   | { model: 'AutoETS'; season_length: number }
   | { model: 'ETS'; season_length: number; spec: string }

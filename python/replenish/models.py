@@ -138,6 +138,7 @@ class AutoSelect(_Model):
     season_length: int = 1
     candidates: Optional[Sequence[_Model]] = None
     holdout: Optional[int] = None
+    windows: Optional[int] = None
 
     def config(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"model": "AutoSelect", "season_length": self.season_length}
@@ -145,6 +146,8 @@ class AutoSelect(_Model):
             out["candidates"] = [c.config() for c in self.candidates]
         if self.holdout is not None:
             out["holdout"] = self.holdout
+        if self.windows is not None:
+            out["windows"] = self.windows
         return out
 
 

@@ -61,7 +61,7 @@ impl Default for PlanConfig {
             service_level: 0.95,
             category_service_levels: BTreeMap::new(),
             review_period_days: 7.0,
-            forecast: ModelConfig::AutoSelect { season_length: 7, candidates: None, holdout: None },
+            forecast: ModelConfig::AutoSelect { season_length: 7, candidates: None, holdout: None, windows: None },
             ordering_cost: 25.0,
             holding_rate: 0.25,
             po_prefix: "PO".into(),

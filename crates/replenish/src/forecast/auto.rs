@@ -7,15 +7,17 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-/// Per series: candidates by demand class (unless given), scored by MAE on the last
-/// `holdout` observations after fitting on the rest; the best is refitted on the
-/// whole series. Series too short for a holdout use the first candidate that fits.
+/// Per series: candidates by demand class (unless given), scored by their mean MAE
+/// over `windows` rolling holdouts of `holdout` observations (each fitted on what
+/// precedes it); the best is refitted on the whole series. Windows that do not fit in
+/// the series are skipped; with none, the first candidate that fits is used.
 #[derive(Debug)]
 pub struct AutoSelect {
     pub season_length: usize,
     /// `None`: the defaults per demand class (see [`default_candidates`]).
     pub candidates: Option<Vec<Box<dyn ModelSpec>>>,
     pub holdout: usize,
+    pub windows: usize,
 }
 
 /// Default candidates: intermittent and lumpy demand get the intermittent family;
@@ -84,15 +86,29 @@ impl ModelSpec for AutoSelect {
         };
         let h = self.holdout;
         let mut best: Option<(f64, &dyn ModelSpec)> = None;
-        if y.len() > h + 1 {
-            let (train, test) = y.split_at(y.len() - h);
+        let ends: Vec<usize> =
+            (1..=self.windows).rev().filter_map(|w| y.len().checked_sub(w * h)).filter(|&e| e > 1).collect();
+        if !ends.is_empty() {
             for c in candidates {
-                if train.len() < c.min_length() {
-                    continue;
+                let mut total = 0.0;
+                let mut scored = 0;
+                for &end in &ends {
+                    let (train, test) = (&y[..end], &y[end..end + h]);
+                    if train.len() < c.min_length() {
+                        continue;
+                    }
+                    if let Ok(f) = c.fit(train, o) {
+                        let err = metrics::mae(test, &f.mean(h));
+                        if err.is_finite() {
+                            total += err;
+                            scored += 1;
+                        }
+                    }
                 }
-                if let Ok(f) = c.fit(train, o) {
-                    let err = metrics::mae(test, &f.mean(h));
-                    if err.is_finite() && best.is_none_or(|(b, _)| err < b) {
+                // Only candidates scored on every window compete.
+                if scored == ends.len() {
+                    let err = total / scored as f64;
+                    if best.is_none_or(|(b, _)| err < b) {
                         best = Some((err, c.as_ref()));
                     }
                 }

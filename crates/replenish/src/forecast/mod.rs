@@ -178,6 +178,9 @@ pub enum ModelConfig {
         /// Holdout length; default max(2 · season_length, 14).
         #[serde(default)]
         holdout: Option<usize>,
+        /// Rolling holdout windows scored; default 3.
+        #[serde(default)]
+        windows: Option<usize>,
     },
     /// ETS with the structure chosen by AICc over the whole taxonomy.
     #[serde(rename = "AutoETS")]
@@ -268,7 +271,9 @@ impl ModelConfig {
             "Holt" => ModelConfig::Holt,
             "HoltDamped" => ModelConfig::HoltDamped,
             "HoltWinters" => ModelConfig::HoltWinters { season_length: m, multiplicative: false },
-            "AutoSelect" => ModelConfig::AutoSelect { season_length: m, candidates: None, holdout: None },
+            "AutoSelect" => {
+                ModelConfig::AutoSelect { season_length: m, candidates: None, holdout: None, windows: None }
+            }
             "Ensemble" => ModelConfig::Ensemble { models: default_ensemble(m), combine: Combine::Mean },
             other => {
                 return Err(Error::InvalidInput(format!(
@@ -325,15 +330,16 @@ impl ModelConfig {
                 theta(Some(ThetaKind::DynamicOptimized), positive("season_length", season_length)?)
             }
             ModelConfig::AutoTheta { season_length } => theta(None, positive("season_length", season_length)?),
-            ModelConfig::AutoSelect { season_length, ref candidates, holdout } => {
+            ModelConfig::AutoSelect { season_length, ref candidates, holdout, windows } => {
                 let season_length = positive("season_length", season_length)?;
                 let holdout = positive("holdout", holdout.unwrap_or((2 * season_length).max(14)))?;
+                let windows = positive("windows", windows.unwrap_or(3))?;
                 let candidates = match candidates {
                     Some(c) if c.is_empty() => return Err(Error::config("candidates", "give at least one model")),
                     Some(c) => Some(c.iter().map(ModelConfig::build).collect::<Result<_>>()?),
                     None => None,
                 };
-                Box::new(AutoSelect { season_length, candidates, holdout })
+                Box::new(AutoSelect { season_length, candidates, holdout, windows })
             }
             ModelConfig::AutoEts { season_length } => Box::new(Ets {
                 season_length: positive("season_length", season_length)?,
