@@ -73,9 +73,16 @@ fn small_fixture_matches_hand_computation() {
 
 #[test]
 fn the_forecast_is_not_dragged_down_by_a_stockout() {
-    // Treating the stock-out day as zero demand would give a lower mean.
-    let p = small_plan();
-    assert_eq!(p.lines[0].mean_daily_demand, 10.0);
+    // Without the stock-out log, 03-05 is a zero-demand day inside the 7-day window
+    // (10, 13, 7, 0, 13, 7, 13): the mean drops from 10 to 9.
+    let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
+    let mut inputs = ingest::read_inputs(fixture("small")).unwrap();
+    inputs.stockouts = None;
+    let unflagged = plan(&ingest::parse(&inputs, &cfg.ingest).unwrap().dataset, &cfg.plan).unwrap();
+    assert_eq!(unflagged.lines[0].mean_daily_demand, 9.0);
+    assert_eq!(unflagged.lines[0].censored_days, 0);
+    let flagged = small_plan();
+    assert_eq!((flagged.lines[0].mean_daily_demand, flagged.lines[0].censored_days), (10.0, 1));
 }
 
 #[test]

@@ -145,15 +145,7 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
 impl CrossValidation {
     /// The forecasts as named columns, in row order (as [`super::BatchForecast::columns`]).
     pub fn columns(&self) -> Vec<(String, &[f64])> {
-        super::BatchForecast {
-            ids: vec![],
-            h: self.h,
-            levels: self.levels.clone(),
-            quantiles: self.quantiles.clone(),
-            total_quantiles: vec![],
-            models: vec![],
-        }
-        .columns_of(&self.models)
+        super::named_columns(&self.models, &self.levels, &self.quantiles)
     }
 }
 
@@ -199,7 +191,7 @@ pub fn evaluate(input: &EvalInput<'_>, metric_names: &[String], m: usize) -> Res
             )));
         }
     }
-    let mut jobs: Vec<Job> = vec![];
+    let mut jobs: Vec<Job<'_>> = vec![];
     let col = |name: &str| input.columns.iter().position(|(n, _)| n == name);
     for (k, (name, _)) in input.columns.iter().enumerate() {
         for metric in metric_names {
@@ -207,35 +199,33 @@ pub fn evaluate(input: &EvalInput<'_>, metric_names: &[String], m: usize) -> Res
                 "coverage" => {
                     if let Some((model, level)) = name.split_once("-lo-") {
                         if let Some(hi) = col(&format!("{model}-hi-{level}")) {
-                            jobs.push((format!("coverage-{level}"), model.to_string(), k, Some(hi), None));
+                            jobs.push((format!("coverage-{level}"), "coverage", model.to_string(), k, Some(hi), None));
                         }
                     }
                 }
                 "pinball" | "scaled_pinball" => {
                     if let Some((model, q)) = name.split_once("-q-") {
                         if let Ok(qv) = q.parse::<f64>() {
-                            jobs.push((format!("{metric}-q-{q}"), model.to_string(), k, None, Some(qv)));
+                            jobs.push((format!("{metric}-q-{q}"), metric, model.to_string(), k, None, Some(qv)));
                         }
                     }
                 }
                 _ if !name.contains("-lo-") && !name.contains("-hi-") && !name.contains("-q-") => {
-                    jobs.push((metric.clone(), name.clone(), k, None, None));
+                    jobs.push((metric.clone(), metric, name.clone(), k, None, None));
                 }
                 _ => {}
             }
         }
     }
-    let base =
-        |metric: &str| metric.split("-q-").next().unwrap_or(metric).split('-').next().unwrap_or(metric).to_string();
     let n_series = input.ids.len();
     let mut out = Vec::new();
-    for (metric, model, c, hi, q) in &jobs {
+    for (metric, base, model, c, hi, q) in &jobs {
         let mut per_series: Vec<(f64, usize)> = vec![(0.0, 0); n_series];
         for g in 0..groups {
             let rows = input.offsets[g]..input.offsets[g + 1];
             let ins = &input.insample[input.insample_offsets[g]..input.insample_offsets[g + 1]];
             let args = MetricArgs { insample: Some(ins), m, q: *q, hi: hi.map(|h| &input.columns[h].1[rows.clone()]) };
-            let v = metrics::by_name(&base(metric), &input.y[rows.clone()], &input.columns[*c].1[rows], &args)?;
+            let v = metrics::by_name(base, &input.y[rows.clone()], &input.columns[*c].1[rows], &args)?;
             if !v.is_nan() {
                 let s = &mut per_series[input.group_series[g]];
                 s.0 += v;
@@ -266,8 +256,8 @@ pub fn evaluate(input: &EvalInput<'_>, metric_names: &[String], m: usize) -> Res
     Ok(out)
 }
 
-/// (output metric name, model, point or lower-bound column, upper-bound column, quantile level)
-type Job = (String, String, usize, Option<usize>, Option<f64>);
+/// (output name, metric computed, model, point or lower-bound column, upper-bound column, quantile level)
+type Job<'m> = (String, &'m str, String, usize, Option<usize>, Option<f64>);
 
 /// Evaluates a cross-validation run against its own panel.
 pub fn evaluate_cv(panel: &Panel, cv: &CrossValidation, metric_names: &[String], m: usize) -> Result<Vec<Score>> {

@@ -31,7 +31,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, Normal};
 
 pub use auto::*;
 pub use baselines::*;
@@ -732,6 +731,18 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
     } else {
         Vec::new()
     };
+    // Each step's simulated values, sorted once for every quantile asked of them.
+    let sorted_steps: Vec<Vec<f64>> = if sd.is_none() && !paths.is_empty() {
+        (0..h)
+            .map(|t| {
+                let mut col: Vec<f64> = paths.iter().map(|p| p[t]).collect();
+                col.sort_unstable_by(f64::total_cmp);
+                col
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Quantile q of each step: analytic normal where the model has an sd, else empirical.
     let step_quantile = |q: f64| -> Vec<f64> {
         match &sd {
@@ -739,12 +750,7 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
                 let z = crate::policy::standard_normal_quantile(q);
                 mean.iter().zip(sd).map(|(mu, s)| clamp(mu + z * s)).collect()
             }
-            None => (0..h)
-                .map(|t| {
-                    let mut col: Vec<f64> = paths.iter().map(|p| p[t]).collect();
-                    empirical_quantile(&mut col, q)
-                })
-                .collect(),
+            None => sorted_steps.iter().map(|col| sorted_quantile(col, q)).collect(),
         }
     };
     let lo = req.levels.iter().map(|l| step_quantile(0.5 - l / 200.0)).collect();
@@ -754,7 +760,8 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
         Vec::new()
     } else {
         let mut totals: Vec<f64> = paths.iter().map(|p| p.iter().sum()).collect();
-        req.total_quantiles.iter().map(|&q| empirical_quantile(&mut totals, q)).collect()
+        totals.sort_unstable_by(f64::total_cmp);
+        req.total_quantiles.iter().map(|&q| sorted_quantile(&totals, q)).collect()
     };
     // Returned paths come from their own stream, so asking for them changes nothing else.
     let mut returned = Vec::with_capacity(req.return_paths * h);
@@ -769,10 +776,15 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
 
 /// Quantile of a sample (linear interpolation between order statistics, as numpy's default).
 pub fn empirical_quantile(sample: &mut [f64], q: f64) -> f64 {
+    sample.sort_unstable_by(f64::total_cmp);
+    sorted_quantile(sample, q)
+}
+
+/// [`empirical_quantile`] of an already sorted sample.
+pub(crate) fn sorted_quantile(sample: &[f64], q: f64) -> f64 {
     if sample.is_empty() {
         return f64::NAN;
     }
-    sample.sort_unstable_by(f64::total_cmp);
     let pos = q * (sample.len() - 1) as f64;
     let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
     let hi = (lo + 1).min(sample.len() - 1);
@@ -783,11 +795,6 @@ pub fn empirical_quantile(sample: &mut [f64], q: f64) -> f64 {
 pub(crate) fn normal_draw(rng: &mut ChaCha8Rng) -> f64 {
     use rand_distr::Distribution;
     rand_distr::StandardNormal.sample(rng)
-}
-
-/// Φ(x): used by tests and metrics.
-pub fn standard_normal_cdf(x: f64) -> f64 {
-    Normal::new(0.0, 1.0).map(|n| n.cdf(x)).unwrap_or(f64::NAN)
 }
 
 /// Root mean square of residuals with `dof` degrees of freedom removed (statsforecast's
@@ -941,26 +948,31 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// Model outputs as named columns: `Model`, `Model-lo-80`, `Model-hi-80`, `Model-q-0.5`.
+pub(crate) fn named_columns<'a>(
+    models: &'a [ModelForecast],
+    levels: &[f64],
+    quantiles: &[f64],
+) -> Vec<(String, &'a [f64])> {
+    let mut out = Vec::new();
+    for m in models {
+        out.push((m.model.clone(), m.mean.as_slice()));
+        for (k, l) in levels.iter().enumerate() {
+            out.push((format!("{}-lo-{}", m.model, fmt_num(*l)), m.lo[k].as_slice()));
+            out.push((format!("{}-hi-{}", m.model, fmt_num(*l)), m.hi[k].as_slice()));
+        }
+        for (k, q) in quantiles.iter().enumerate() {
+            out.push((format!("{}-q-{}", m.model, fmt_num(*q)), m.quantiles[k].as_slice()));
+        }
+    }
+    out
+}
+
 impl BatchForecast {
     /// The forecasts as named columns of `n_series × h` values, statsforecast style:
     /// `Model`, `Model-lo-80`, `Model-hi-80`, ..., `Model-q-0.5`.
     pub fn columns(&self) -> Vec<(String, &[f64])> {
-        self.columns_of(&self.models)
-    }
-
-    pub(crate) fn columns_of<'a>(&self, models: &'a [ModelForecast]) -> Vec<(String, &'a [f64])> {
-        let mut out = Vec::new();
-        for m in models {
-            out.push((m.model.clone(), m.mean.as_slice()));
-            for (k, l) in self.levels.iter().enumerate() {
-                out.push((format!("{}-lo-{}", m.model, fmt_num(*l)), m.lo[k].as_slice()));
-                out.push((format!("{}-hi-{}", m.model, fmt_num(*l)), m.hi[k].as_slice()));
-            }
-            for (k, q) in self.quantiles.iter().enumerate() {
-                out.push((format!("{}-q-{}", m.model, fmt_num(*q)), m.quantiles[k].as_slice()));
-            }
-        }
-        out
+        named_columns(&self.models, &self.levels, &self.quantiles)
     }
 
     /// Per-series horizon totals as named columns of `n_series` values:
