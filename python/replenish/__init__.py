@@ -20,29 +20,9 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import pandas as pd
 
 from . import _replenish, models
+from . import forecasting as _forecasting
+from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
-from .forecasting import (
-    METRICS,
-    MODEL_NAMES,
-    bias,
-    classify,
-    coverage,
-    cross_validation,
-    evaluate,
-    forecast,
-    lead_time_demand,
-    mae,
-    mape,
-    mase,
-    metric,
-    pinball,
-    rmse,
-    rmsse,
-    sample_paths,
-    scaled_pinball,
-    smape,
-    wape,
-)
 from ._replenish import (
     ConfigError,
     FileError,
@@ -54,41 +34,21 @@ from ._replenish import (
 __version__: str = _replenish.__version__
 
 __all__ = [
-    "METRICS",
-    "MODEL_NAMES",
-    "bias",
-    "classify",
-    "coverage",
-    "cross_validation",
-    "evaluate",
-    "forecast",
-    "lead_time_demand",
-    "mae",
-    "mape",
-    "mase",
-    "metric",
-    "models",
-    "pinball",
-    "rmse",
-    "rmsse",
-    "sample_paths",
-    "scaled_pinball",
-    "smape",
-    "wape",
     "ConfigError",
     "Dataset",
     "FileError",
     "InputError",
     "Plan",
     "ReplenishError",
+    "TABLES",
     "ValidationError",
     "demo_data",
     "load_config",
+    "models",
     "plan",
     "read_folder",
     "read_tables",
-    "TABLES",
-]
+] + _forecasting.__all__
 
 #: Table names the core reads, in report order.
 TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _replenish
-from ._replenish import ConfigError, InputError
+from ._replenish import InputError
 from .models import _Model
 
 ModelArg = Union[str, Dict[str, Any], _Model]
@@ -317,7 +317,6 @@ MODEL_NAMES: Tuple[str, ...] = tuple(_replenish.names()[0])
 METRICS: Tuple[str, ...] = tuple(_replenish.names()[1])
 
 __all__ = [
-    "ConfigError",
     "cross_validation",
     "evaluate",
     "MODEL_NAMES",
