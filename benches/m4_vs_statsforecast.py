@@ -25,7 +25,12 @@ FREQS = {"Hourly": (48, 24), "Weekly": (13, 1)}
 NAIVE2 = {"Hourly": (18.383, 2.395), "Weekly": (9.161, 2.777)}
 PUBLISHED = {"Hourly": {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)},
              "Weekly": {"Naive": (9.161, 2.777), "SeasonalNaive": (9.161, 2.777)}}
-MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta", "AutoETS"]
+MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta",
+          "AutoETS", "Ensemble", "AutoSelect"]
+# replenish's default ensemble, rebuilt from statsforecast's models of the same names
+# (mean of the members); statsforecast has no counterpart of AutoSelect.
+ENSEMBLE = ["AutoETS", "DynamicOptimizedTheta", "SeasonalNaive"]
+REPLENISH_ONLY = {"AutoSelect"}
 # `python benches/m4_vs_statsforecast.py AutoETS` runs only the models named.
 if len(sys.argv) > 1 and all(a in MODELS for a in sys.argv[1:]):
     MODELS = sys.argv[1:]
@@ -55,16 +60,18 @@ def run_one(lib, model, freq):
         import statsforecast.models as sfm
         from statsforecast import StatsForecast
 
-        kwargs = {} if model == "Naive" else {"season_length": m}
-        make = lambda: getattr(sfm, model)(**kwargs)  # noqa: E731
+        names = ENSEMBLE if model == "Ensemble" else [model]
+        make = lambda: [getattr(sfm, n)(**({} if n == "Naive" else {"season_length": m})) for n in names]  # noqa: E731
         warm = df[df["unique_id"].isin([train[0][0], train[1][0]])]
-        StatsForecast(models=[make()], freq=1, n_jobs=2).forecast(df=warm, h=h)
+        StatsForecast(models=make(), freq=1, n_jobs=2).forecast(df=warm, h=h)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t = time.perf_counter()
-        fc = StatsForecast(models=[make()], freq=1, n_jobs=2).forecast(df=df, h=h)
+        fc = StatsForecast(models=make(), freq=1, n_jobs=2).forecast(df=df, h=h)
+        members = [c for c in fc.columns if c not in ("unique_id", "ds")]
+        col = "combined"
+        fc[col] = fc[members].mean(axis=1)
         secs = time.perf_counter() - t
         version = statsforecast.__version__
-        col = [c for c in fc.columns if c not in ("unique_id", "ds")][0]
     else:
         import replenish
 
@@ -103,7 +110,7 @@ def main():
     if not (M4 / "Hourly-train.csv").exists():
         print(f"skipping: M4 data not found in {M4}")
         return
-    if len(sys.argv) == 4 and sys.argv[1] in ("replenish", "statsforecast") and sys.argv[2] in MODELS + ["AutoETS"]:
+    if len(sys.argv) == 4 and sys.argv[1] in ("replenish", "statsforecast") and sys.argv[2] in MODELS:
         run_one(*sys.argv[1:])
         return
     rows = []
@@ -111,6 +118,8 @@ def main():
         for model in MODELS:
             res = {}
             for lib in ("replenish", "statsforecast"):
+                if lib == "statsforecast" and model in REPLENISH_ONLY:
+                    continue
                 p = subprocess.run([sys.executable, __file__, lib, model, freq], capture_output=True, text=True)
                 if p.returncode != 0:
                     print(f"{lib} {model} {freq} failed:\n{p.stderr[-2000:]}")

@@ -49,20 +49,44 @@ mod tests {
 /// the simplex's values falls below `tol` or after `max_iter` iterations. Returns the
 /// best point and its value.
 pub(crate) fn nelder_mead(
-    f: impl Fn(&[f64]) -> f64,
+    f: impl FnMut(&[f64]) -> f64,
     x0: &[f64],
     lower: &[f64],
     upper: &[f64],
     tol: f64,
     max_iter: usize,
 ) -> (Vec<f64>, f64) {
+    let m = nelder_mead_steps(f, x0, None, lower, upper, tol, max_iter);
+    (m.x, m.value)
+}
+
+/// The result of a Nelder–Mead run.
+#[derive(Debug, Clone)]
+pub(crate) struct Minimum {
+    pub x: Vec<f64>,
+    pub value: f64,
+    /// Whether the tolerance was met (rather than the iteration limit reached).
+    pub converged: bool,
+}
+
+/// [`nelder_mead`] with the initial simplex's step per coordinate given (`None`:
+/// 5% of each non-zero coordinate, 1e-4 for zeros).
+pub(crate) fn nelder_mead_steps(
+    mut f: impl FnMut(&[f64]) -> f64,
+    x0: &[f64],
+    steps: Option<&[f64]>,
+    lower: &[f64],
+    upper: &[f64],
+    tol: f64,
+    max_iter: usize,
+) -> Minimum {
     let n = x0.len();
     let clamp = |x: &mut Vec<f64>| {
         for i in 0..n {
             x[i] = x[i].clamp(lower[i], upper[i]);
         }
     };
-    let eval = |x: &[f64]| {
+    let mut eval = |x: &[f64]| {
         let v = f(x);
         if v.is_nan() {
             f64::INFINITY
@@ -78,7 +102,11 @@ pub(crate) fn nelder_mead(
     simplex.push((start.clone(), eval(&start)));
     for i in 0..n {
         let mut x = start.clone();
-        x[i] = if x[i] != 0.0 { x[i] * 1.05 } else { 1e-4 };
+        x[i] = match steps {
+            Some(steps) => x[i] + steps[i],
+            None if x[i] != 0.0 => x[i] * 1.05,
+            None => 1e-4,
+        };
         if x[i] > upper[i] {
             x[i] = start[i] - (x[i] - start[i]);
         }
@@ -86,6 +114,7 @@ pub(crate) fn nelder_mead(
         let v = eval(&x);
         simplex.push((x, v));
     }
+    let mut converged = false;
     for _ in 0..max_iter {
         simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
         let finite: Vec<f64> = simplex.iter().map(|s| s.1).filter(|v| v.is_finite()).collect();
@@ -93,6 +122,7 @@ pub(crate) fn nelder_mead(
             let mean = finite.iter().sum::<f64>() / finite.len() as f64;
             let sd = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / finite.len() as f64).sqrt();
             if sd < tol {
+                converged = true;
                 break;
             }
         }
@@ -134,8 +164,8 @@ pub(crate) fn nelder_mead(
         }
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let (x, v) = simplex.swap_remove(0);
-    (x, v)
+    let (x, value) = simplex.swap_remove(0);
+    Minimum { x, value, converged }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! (0 < β < α < 1, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98); AutoETS picks the model with the
 //! lowest AICc. Intervals come from simulated paths of the fitted model.
 
-use super::optim::nelder_mead;
-use super::seasonal::{seasonal_indices, Decomposition};
+mod fit;
+
 use super::{normal_draw, FitOptions, Fitted, ModelSpec};
 use crate::error::{Error, Result};
 use rand_chacha::ChaCha8Rng;
@@ -51,7 +51,7 @@ pub struct Ets {
     pub name: String,
 }
 
-const HUGE: f64 = 1e10;
+pub(super) const HUGE: f64 = 1e10;
 
 /// State: level, trend, seasonal ring buffer (`season[(start + k) % m]` is the
 /// season k + 1 steps ago... stored oldest-first through `head`).
@@ -133,73 +133,6 @@ fn update(st: &mut State, spec: &EtsSpec, p: &Params, y: f64) {
     }
 }
 
-/// −2·log-likelihood (up to a constant) and the residuals' sum of squares.
-fn likelihood(y: &[f64], spec: &EtsSpec, p: &Params, init: &State) -> (f64, f64) {
-    let mut st = init.clone();
-    let (mut sse, mut log_f) = (0.0, 0.0);
-    for &v in y {
-        let f = one_step(&st, spec, p.phi);
-        if !f.is_finite() || (spec.error == Component::Multiplicative && f.abs() < 1e-10) {
-            return (f64::INFINITY, f64::INFINITY);
-        }
-        let e = match spec.error {
-            Component::Multiplicative => (v - f) / f,
-            _ => v - f,
-        };
-        sse += e * e;
-        if spec.error == Component::Multiplicative {
-            log_f += f.abs().ln();
-        }
-        update(&mut st, spec, p, v);
-    }
-    let n = y.len() as f64;
-    let lik = n * sse.ln() + if spec.error == Component::Multiplicative { 2.0 * log_f } else { 0.0 };
-    (if lik.is_nan() { f64::INFINITY } else { lik.max(-1e10) }, sse)
-}
-
-/// R's `initstate`: seasonal indices from a classical decomposition of the first
-/// three seasons (or all data), level and trend from a regression on the first
-/// max(10, 2m) seasonally adjusted values. Returns (l0, b0, seasons oldest-last).
-fn initial_states(y: &[f64], spec: &EtsSpec, m: usize) -> (f64, f64, Vec<f64>) {
-    let mut seasons = vec![];
-    let mut sa = y.to_vec();
-    if spec.season != Component::None {
-        let kind =
-            if spec.season == Component::Additive { Decomposition::Additive } else { Decomposition::Multiplicative };
-        let span = &y[..(3 * m).min(y.len())];
-        let mut idx = seasonal_indices(span, m, kind);
-        if kind == Decomposition::Multiplicative {
-            idx.iter_mut().for_each(|v| *v = v.max(1e-2));
-        }
-        for (t, v) in sa.iter_mut().enumerate() {
-            match kind {
-                Decomposition::Additive => *v -= idx[t % m],
-                Decomposition::Multiplicative => *v /= idx[t % m],
-            }
-        }
-        // Before the first observation the most recent season is position m − 1,
-        // the oldest position 0: s[j] = idx[m − 1 − j].
-        seasons = (0..m).map(|j| idx[m - 1 - j]).collect();
-    }
-    let maxn = (2 * m).max(10).min(sa.len());
-    let x: Vec<f64> = (1..=maxn).map(|t| t as f64).collect();
-    let ys = &sa[..maxn];
-    let (mx, my) = (x.iter().sum::<f64>() / maxn as f64, ys.iter().sum::<f64>() / maxn as f64);
-    if spec.trend == Component::None {
-        return (my, 0.0, seasons);
-    }
-    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
-    let sxy: f64 = x.iter().zip(ys).map(|(a, b)| (a - mx) * (b - my)).sum();
-    let b0 = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    let mut l0 = my - b0 * mx;
-    let mut b0 = b0;
-    if (l0 + b0).abs() < 1e-8 {
-        l0 *= 1.0 + 1e-3;
-        b0 *= 1.0 - 1e-3;
-    }
-    (l0, b0, seasons)
-}
-
 #[derive(Debug, Clone)]
 struct FittedEts {
     spec: EtsSpec,
@@ -207,132 +140,6 @@ struct FittedEts {
     state: State,
     sigma: f64,
     aicc: f64,
-}
-
-/// Fits one structure: returns the fitted model with its AICc.
-fn fit_spec(y: &[f64], spec: EtsSpec, m: usize, o: &FitOptions) -> Option<FittedEts> {
-    let seasonal = spec.season != Component::None;
-    let mm = if seasonal { m } else { 1 };
-    let (l0, b0, s0) = initial_states(y, &spec, mm);
-    // R's initparam with lower (1e-4, 1e-4, 1e-4, 0.8), upper (0.9999, 0.9999, 0.9999, 0.98).
-    let alpha0 = 1e-4 + 0.2 * (0.9999 - 1e-4) / mm as f64;
-    let beta0 = 1e-4 + 0.1 * (alpha0.min(0.9999) - 1e-4);
-    let gamma0 = 1e-4 + 0.05 * ((1.0 - alpha0).min(0.9999) - 1e-4);
-    let phi0 = 0.8 + 0.99 * (0.98 - 0.8);
-    let has_trend = spec.trend != Component::None;
-    // Parameter vector: α, [β], [γ], [φ], l0, [b0], [s_0 .. s_{m−2}] (the last season is implied).
-    let mut x0 = vec![alpha0];
-    let mut lo = vec![1e-4];
-    let mut hi = vec![0.9999];
-    if has_trend {
-        x0.push(beta0);
-        lo.push(1e-4);
-        hi.push(0.9999);
-    }
-    if seasonal {
-        x0.push(gamma0);
-        lo.push(1e-4);
-        hi.push(0.9999);
-    }
-    if spec.damped {
-        x0.push(phi0);
-        lo.push(0.8);
-        hi.push(0.98);
-    }
-    let n_par = x0.len();
-    x0.push(l0);
-    if has_trend {
-        x0.push(b0);
-    }
-    if seasonal {
-        x0.extend_from_slice(&s0[..mm - 1]);
-    }
-    for _ in n_par..x0.len() {
-        lo.push(-HUGE);
-        hi.push(HUGE);
-    }
-    let decode = |x: &[f64]| -> Option<(Params, State)> {
-        let mut k = 0;
-        let alpha = x[k];
-        k += 1;
-        let beta = if has_trend {
-            k += 1;
-            x[k - 1]
-        } else {
-            0.0
-        };
-        let gamma = if seasonal {
-            k += 1;
-            x[k - 1]
-        } else {
-            0.0
-        };
-        let phi = if spec.damped {
-            k += 1;
-            x[k - 1]
-        } else {
-            1.0
-        };
-        // The usual region.
-        if (has_trend && beta >= alpha) || (seasonal && gamma >= 1.0 - alpha) {
-            return None;
-        }
-        let l = x[k];
-        k += 1;
-        let b = if has_trend {
-            k += 1;
-            x[k - 1]
-        } else {
-            0.0
-        };
-        let mut s = Vec::new();
-        if seasonal {
-            s.extend_from_slice(&x[k..k + mm - 1]);
-            let sum: f64 = s.iter().sum();
-            s.push(match spec.season {
-                Component::Additive => -sum,
-                _ => mm as f64 - sum,
-            });
-            if spec.season == Component::Multiplicative && s.iter().any(|v| *v <= 0.0) {
-                return None;
-            }
-        }
-        Some((Params { alpha, beta, gamma, phi }, State { l, b, s, head: 0 }))
-    };
-    let objective = |x: &[f64]| match decode(x) {
-        Some((p, st)) => likelihood(y, &spec, &p, &st).0,
-        None => f64::INFINITY,
-    };
-    let max_iter = o.max_iterations.max(2000);
-    // Nelder–Mead stalls on these badly scaled problems (levels in the thousands next
-    // to smoothing parameters near 0): restart from the best point with a fresh simplex.
-    let (mut best, mut lik) = nelder_mead(objective, &x0, &lo, &hi, o.tolerance.max(1e-8), max_iter);
-    for _ in 0..2 {
-        let (b, l) = nelder_mead(objective, &best, &lo, &hi, o.tolerance.max(1e-8), max_iter);
-        let improved = l < lik - 1e-6 * lik.abs().max(1.0);
-        if l < lik {
-            best = b;
-            lik = l;
-        }
-        if !improved {
-            break;
-        }
-    }
-    if !lik.is_finite() {
-        return None;
-    }
-    let (p, init) = decode(&best)?;
-    let (_, sse) = likelihood(y, &spec, &p, &init);
-    let mut state = init;
-    for &v in y {
-        update(&mut state, &spec, &p, v);
-    }
-    let n = y.len() as f64;
-    let k = best.len() as f64 + 1.0;
-    let aic = lik + 2.0 * k;
-    let aicc = if n - k - 1.0 > 0.0 { aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) } else { f64::INFINITY };
-    let sigma = (sse / (n - k).max(1.0)).sqrt();
-    Some(FittedEts { spec, p, state, sigma, aicc })
 }
 
 /// Every structure AutoETS considers for this series.
@@ -383,7 +190,7 @@ impl ModelSpec for Ets {
                 let npars = 2 + usize::from(s.trend != Component::None) * 2 + usize::from(s.damped) + m;
                 y.len() > npars + 4
             })
-            .filter_map(|s| fit_spec(y, s, self.season_length, o))
+            .filter_map(|s| fit::fit_spec(y, s, self.season_length, o))
             .min_by(|a, b| a.aicc.total_cmp(&b.aicc))
             .ok_or_else(|| Error::InvalidInput(format!("{}: no ETS model could be fitted", self.name)))?;
         Ok(Box::new(best))
@@ -427,16 +234,6 @@ mod tests {
 
     fn auto(m: usize) -> Ets {
         Ets { season_length: m, spec: None, name: "AutoETS".into() }
-    }
-
-    #[test]
-    fn ses_structure_on_a_level_series() {
-        let y: Vec<f64> = (0..80).map(|t| 50.0 + if t % 2 == 0 { 3.0 } else { -3.0 }).collect();
-        let spec =
-            EtsSpec { error: Component::Additive, trend: Component::None, damped: false, season: Component::None };
-        let f = fit_spec(&y, spec, 1, &FitOptions::default()).unwrap();
-        let m = f.mean(3);
-        assert!((m[0] - 50.0).abs() < 3.5 && m[0] == m[2], "{m:?}");
     }
 
     #[test]
