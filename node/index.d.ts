@@ -25,7 +25,7 @@ export declare class ConfigError extends ReplenishError {}
 
 /** A table: CSV text, a Buffer of CSV, or an array of plain objects (one per row). */
 export type TableInput = string | Buffer | Array<Record<string, unknown>>
-export type Tables = Partial<Record<TableName | 'openOrders', TableInput>> & {
+export type Tables = Partial<Record<TableName | 'openOrders' | 'stockHistory', TableInput>> & {
   items: TableInput
   suppliers: TableInput
   sales: TableInput

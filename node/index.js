@@ -6,7 +6,12 @@
 const fs = require('node:fs')
 const native = require('./native.js')
 
-const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts']
+const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts', 'stock_history']
+// camelCase spellings accepted for the two-word table names
+const TABLE_ALIASES = new Map([
+  ['openOrders', 'open_orders'],
+  ['stockHistory', 'stock_history'],
+])
 
 class ReplenishError extends Error {
   constructor(code, message, problems = [], field = null) {
@@ -114,7 +119,7 @@ function readTables(tables, options) {
     const converted = {}
     for (const [name, value] of Object.entries(tables)) {
       if (value === undefined || value === null) continue
-      const key = name === 'openOrders' ? 'open_orders' : name
+      const key = TABLE_ALIASES.get(name) || name
       if (!TABLES.includes(key)) {
         throw new ReplenishError('INVALID_INPUT', `unknown table \`${name}\`: expected ${TABLES.join(', ')}`)
       }

@@ -2,7 +2,14 @@
 // Kept in step with the core by test/types.test.js, which compares these field
 // lists with real objects.
 
-export type TableName = 'items' | 'suppliers' | 'sales' | 'inventory' | 'open_orders' | 'stockouts'
+export type TableName =
+  | 'items'
+  | 'suppliers'
+  | 'sales'
+  | 'inventory'
+  | 'open_orders'
+  | 'stockouts'
+  | 'stock_history'
 
 export type ProblemKind =
   | 'missing_file' | 'empty_file' | 'invalid_encoding' | 'missing_column' | 'duplicate_column'

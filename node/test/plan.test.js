@@ -52,6 +52,19 @@ test('dataset exposes report and long demand', async () => {
   assert.equal(demand.filter((r) => r.stockout).length, 1)
 })
 
+test('days closing without stock are censored like the stock-out log', async () => {
+  const cfg = smallConfig().plan
+  const text = {}
+  for (const t of replenish.TABLES) text[t] = fs.readFileSync(path.join(small, `${t}.csv`), 'utf8')
+  const { stockouts, stock_history: history, ...rest } = text
+  assert.ok(stockouts)
+  assert.equal((await replenish.plan(rest, cfg)).lines[0].mean_daily_demand, 9)
+  const ds = await replenish.readTables({ ...rest, stock_history: history })
+  assert.ok(ds.report.notes.some((n) => n.startsWith('1 day(s) closing with no stock')))
+  const line = (await replenish.plan(ds, cfg)).lines[0]
+  assert.deepEqual([line.mean_daily_demand, line.censored_days], [10, 1])
+})
+
 test('exports match the CLI formats', async () => {
   const p = await replenish.plan(small, smallConfig().plan)
   assert.match(replenish.planCsv(p), /^sku,location,item_name/)

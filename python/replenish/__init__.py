@@ -51,7 +51,7 @@ __all__ = [
 ] + _forecasting.__all__
 
 #: Table names the core reads, in report order.
-TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts")
+TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history")
 
 Frame = Any  # a pandas or polars DataFrame
 Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
@@ -198,7 +198,8 @@ class Plan:
 
 def read_folder(path: Union[str, "os.PathLike[str]"], ingest: Optional[Mapping[str, Any]] = None, *, polars: bool = False) -> Dataset:
     """Reads and validates ``items.csv``, ``suppliers.csv``, ``sales.csv``,
-    ``inventory.csv``, ``open_orders.csv`` (and optional ``stockouts.csv``) from a folder.
+    ``inventory.csv``, ``open_orders.csv`` (and optional ``stockouts.csv`` and
+    ``stock_history.csv``) from a folder.
 
     ``ingest`` holds column mappings and the returns policy (docs/configuration.md).
     Raises :class:`ValidationError` listing every problem with file, row and column.
@@ -213,6 +214,7 @@ def read_tables(
     inventory: Any,
     open_orders: Any = None,
     stockouts: Any = None,
+    stock_history: Any = None,
     *,
     ingest: Optional[Mapping[str, Any]] = None,
 ) -> Dataset:
@@ -222,7 +224,8 @@ def read_tables(
     number (header = 1), so ``index = row - 2`` is the frame's positional row,
     also given as ``problem["index"]``.
     """
-    given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders, stockouts=stockouts)
+    given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders,
+                 stockouts=stockouts, stock_history=stock_history)
     polars = any(_is_polars(v) for v in given.values() if v is not None)
     tables = {}
     for name, df in given.items():
@@ -337,6 +340,7 @@ _PANDAS_TEXT: Dict[str, Dict[str, Any]] = {
     "inventory": {"sku": str, "location": str, "as_of": str},
     "open_orders": {"po_number": str, "supplier_id": str, "sku": str, "location": str, "order_date": str, "expected_date": str},
     "stockouts": {"sku": str, "location": str, "date": str},
+    "stock_history": {"sku": str, "location": str, "date": str},
 }
 
 

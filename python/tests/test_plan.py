@@ -66,6 +66,20 @@ def test_demand_is_long_format(small_dir):
     assert ds.table("items")["sku"].tolist() == ["A", "B", "C"]
 
 
+def test_days_closing_without_stock_are_censored_like_the_stockout_log(small_dir, small_config):
+    frames = {name: pd.read_csv(small_dir / f"{name}.csv", dtype=str, keep_default_na=False) for name in replenish.TABLES}
+    history = frames.pop("stock_history")
+    frames.pop("stockouts")
+    unflagged = replenish.plan(replenish.read_tables(**frames), small_config["plan"])
+    assert unflagged.lines["mean_daily_demand"].iloc[0] == 9.0
+    ds = replenish.read_tables(**frames, stock_history=history)
+    assert any(n.startswith("1 day(s) closing with no stock") for n in ds.report["notes"])
+    a = ds.demand[ds.demand["unique_id"] == "A/L1"]
+    assert a.loc[a["stockout"], "ds"].dt.strftime("%Y-%m-%d").tolist() == ["2025-03-05"]
+    lines = replenish.plan(ds, small_config["plan"]).lines
+    assert (lines["mean_daily_demand"].iloc[0], lines["censored_days"].iloc[0]) == (10.0, 1)
+
+
 def test_exports_match_the_cli_formats(small_dir, small_config, tmp_path):
     p = replenish.plan(small_dir, small_config["plan"])
     assert p.plan_csv().splitlines()[0].startswith("sku,location,item_name")
@@ -96,7 +110,7 @@ def test_demo_data_is_deterministic():
     b = replenish.demo_data(seed=3, skus=8, locations=2, days=60)
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name])
-    assert set(a) == set(replenish.TABLES)
+    assert set(a) == set(replenish.TABLES) - {"stock_history"}  # the demo flags stock-outs in a log
 
 
 def test_config_override_by_category(small_dir):

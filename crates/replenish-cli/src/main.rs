@@ -54,7 +54,7 @@ struct DemoArgs {
 #[derive(Debug, Args)]
 struct PlanArgs {
     /// Folder with items.csv, suppliers.csv, sales.csv, inventory.csv and optionally
-    /// open_orders.csv and stockouts.csv (formats: docs/data-formats.md).
+    /// open_orders.csv, stockouts.csv and stock_history.csv (formats: docs/data-formats.md).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
     /// Folder for plan.csv, purchase_orders.csv/.json, summary.json and quality.json.

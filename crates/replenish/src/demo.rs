@@ -344,6 +344,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         inventory: Some(TableInput::new("demo/inventory.csv", inventory)),
         open_orders: Some(TableInput::new("demo/open_orders.csv", open_orders)),
         stockouts: Some(TableInput::new("demo/stockouts.csv", stockouts)),
+        stock_history: None,
     }
 }
 

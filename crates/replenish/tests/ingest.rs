@@ -248,6 +248,7 @@ fn timestamps_are_aggregated_to_days() {
     let sales = "timestamp,sku,location,quantity\n2025-03-01T09:00:00,A,L1,1\n2025-03-01T17:30:00,A,L1,2\n2025-03-02 08:00:00,A,L1,4\n";
     let mut inputs = small_with("sales", sales);
     inputs.stockouts = None;
+    inputs.stock_history = None;
     let ing = parse(&inputs, &IngestOptions::default()).unwrap();
     let d = &ing.dataset.demand;
     assert_eq!(d.series(d.find("A", "L1").unwrap()).quantity, &[3.0, 4.0]);
@@ -275,6 +276,23 @@ fn unknown_references_in_the_stockout_log() {
         ]
     );
     assert!(p.iter().all(|p| p.file == "stockouts.csv"));
+}
+
+#[test]
+fn stock_history_rows_are_validated() {
+    let history =
+        "date,sku,location,on_hand\n2025-03-05,A,L1,0\n2025-03-05,A,L1,4\n2025-03-06,Q,L1,0\n2025-03-07,A,L1,lots\n";
+    let p = problems(&small_with("stock_history", history), &IngestOptions::default());
+    let k: Vec<_> = p.iter().map(|p| (p.row, p.column.as_deref(), p.kind)).collect();
+    assert_eq!(
+        k,
+        vec![
+            (Some(3), Some("date"), ProblemKind::DuplicateKey),
+            (Some(4), Some("sku"), ProblemKind::UnknownReference),
+            (Some(5), Some("on_hand"), ProblemKind::InvalidNumber),
+        ]
+    );
+    assert!(p.iter().all(|p| p.file == "stock_history.csv"), "{p:?}");
 }
 
 #[test]

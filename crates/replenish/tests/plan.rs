@@ -73,11 +73,12 @@ fn small_fixture_matches_hand_computation() {
 
 #[test]
 fn the_forecast_is_not_dragged_down_by_a_stockout() {
-    // Without the stock-out log, 03-05 is a zero-demand day inside the 7-day window
+    // Without the stock-out log (and the stock history), 03-05 is a zero-demand day inside the 7-day window
     // (10, 13, 7, 0, 13, 7, 13): the mean drops from 10 to 9.
     let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
     let mut inputs = ingest::read_inputs(fixture("small")).unwrap();
     inputs.stockouts = None;
+    inputs.stock_history = None;
     let unflagged = plan(&ingest::parse(&inputs, &cfg.ingest).unwrap().dataset, &cfg.plan).unwrap();
     assert_eq!(unflagged.lines[0].mean_daily_demand, 9.0);
     assert_eq!(unflagged.lines[0].censored_days, 0);
@@ -86,9 +87,27 @@ fn the_forecast_is_not_dragged_down_by_a_stockout() {
 }
 
 #[test]
+fn a_day_closing_without_stock_censors_like_the_stockout_log() {
+    // The WMS history says A closed 03-05 with nothing on the shelf: the same
+    // stock-out day the log flags, found from on-hand instead.
+    let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
+    let history =
+        "date,sku,location,on_hand\n2025-03-04,A,L1,3\n2025-03-05,A,L1,0\n2025-03-06,A,L1,40\n2025-03-05,B,L1,12\n";
+    let mut inputs = small_with("stock_history", history);
+    inputs.stockouts = None;
+    let ing = ingest::parse(&inputs, &cfg.ingest).unwrap();
+    assert_eq!(ing.report.stockout_days, 1);
+    assert!(ing.report.notes.iter().any(|n| n.starts_with("1 day(s) closing with no stock in stock_history.csv")));
+    let from_history = plan(&ing.dataset, &cfg.plan).unwrap();
+    assert_eq!((from_history.lines[0].mean_daily_demand, from_history.lines[0].censored_days), (10.0, 1));
+    assert_eq!(from_history.lines, small_plan().lines);
+}
+
+#[test]
 fn order_weekdays_move_the_order_date() {
     let mut inputs = small_with("suppliers", "supplier_id,sku,lead_time_days,moq,pack_size,order_cycle_days,order_weekdays\nS1,A,4,0,1,7,Wed|Fri\nS1,B,4,0,1,7,Wed|Fri\n");
     inputs.stockouts = None;
+    inputs.stock_history = None;
     let data = ingest::parse(&inputs, &Default::default()).unwrap();
     let p = plan(&data.dataset, &PlanConfig::default()).unwrap();
     // 2025-03-09 is a Sunday: next Wednesday is 03-12; delivery 4 days later.

@@ -36,7 +36,7 @@ pub enum ReturnsPolicy {
 #[serde(default, deny_unknown_fields)]
 pub struct IngestOptions {
     /// Per-table column mapping, keyed by table name (`items`, `suppliers`, `sales`,
-    /// `inventory`, `open_orders`, `stockouts`).
+    /// `inventory`, `open_orders`, `stockouts`, `stock_history`).
     pub tables: BTreeMap<String, ColumnMapping>,
     pub returns: ReturnsPolicy,
 }
@@ -62,7 +62,8 @@ impl TableInput {
 }
 
 /// The input tables. `items`, `suppliers`, `sales` and `inventory` are required;
-/// `open_orders` and `stockouts` may be absent (the quality report says so).
+/// `open_orders`, `stockouts` and `stock_history` may be absent (the quality report
+/// says so).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
     pub items: Option<TableInput>,
@@ -71,11 +72,21 @@ pub struct Inputs {
     pub inventory: Option<TableInput>,
     pub open_orders: Option<TableInput>,
     pub stockouts: Option<TableInput>,
+    /// Daily closing stock per SKU-location (WMS history): days closing at zero or
+    /// below are stock-out days, like the rows of `stockouts`.
+    pub stock_history: Option<TableInput>,
 }
 
 /// The file names [`read_folder`] looks for, in the order tables are reported.
-pub const TABLE_FILES: [&str; 6] =
-    ["items.csv", "suppliers.csv", "sales.csv", "inventory.csv", "open_orders.csv", "stockouts.csv"];
+pub const TABLE_FILES: [&str; 7] = [
+    "items.csv",
+    "suppliers.csv",
+    "sales.csv",
+    "inventory.csv",
+    "open_orders.csv",
+    "stockouts.csv",
+    "stock_history.csv",
+];
 
 /// What was read from one file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -115,7 +126,8 @@ pub struct Ingested {
 }
 
 /// Reads the table files of a folder (`items.csv`, `suppliers.csv`, `sales.csv`,
-/// `inventory.csv`, `open_orders.csv`, optional `stockouts.csv`) without parsing
+/// `inventory.csv`, `open_orders.csv`, optional `stockouts.csv` and
+/// `stock_history.csv`) without parsing
 /// them; a missing file is `None` (and becomes a problem in [`parse`] if required).
 pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
     let dir = dir.as_ref();
@@ -140,6 +152,7 @@ pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
         inventory: read(TABLE_FILES[3])?,
         open_orders: read(TABLE_FILES[4])?,
         stockouts: read(TABLE_FILES[5])?,
+        stock_history: read(TABLE_FILES[6])?,
     })
 }
 
@@ -150,7 +163,8 @@ pub fn read_folder(dir: impl AsRef<Path>, options: &IngestOptions) -> Result<Ing
 
 impl Inputs {
     /// Sets a table by its name (`items`, `suppliers`, `sales`, `inventory`,
-    /// `open_orders`, `stockouts`); an unknown name is [`Error::InvalidInput`].
+    /// `open_orders`, `stockouts`, `stock_history`); an unknown name is
+    /// [`Error::InvalidInput`].
     pub fn set(&mut self, table: &str, input: TableInput) -> Result<()> {
         let slot = match table {
             "items" => &mut self.items,
@@ -159,9 +173,10 @@ impl Inputs {
             "inventory" => &mut self.inventory,
             "open_orders" => &mut self.open_orders,
             "stockouts" => &mut self.stockouts,
+            "stock_history" => &mut self.stock_history,
             other => {
                 return Err(Error::InvalidInput(format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders or stockouts"
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts or stock_history"
                 )))
             }
         };
@@ -171,7 +186,15 @@ impl Inputs {
 
     /// The tables present, as (canonical file name, input) pairs in [`TABLE_FILES`] order.
     pub fn tables(&self) -> Vec<(&'static str, &TableInput)> {
-        let t = [&self.items, &self.suppliers, &self.sales, &self.inventory, &self.open_orders, &self.stockouts];
+        let t = [
+            &self.items,
+            &self.suppliers,
+            &self.sales,
+            &self.inventory,
+            &self.open_orders,
+            &self.stockouts,
+            &self.stock_history,
+        ];
         TABLE_FILES.iter().zip(t).filter_map(|(n, t)| t.as_ref().map(|t| (*n, t))).collect()
     }
 }
@@ -620,6 +643,39 @@ fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> 
     out
 }
 
+/// One row of the stock history: line, SKU-location, date, closed at zero or below.
+type StockDay = (u64, u32, chrono::NaiveDate, bool);
+
+fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<StockDay> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    let mut seen: HashMap<(u32, chrono::NaiveDate), u64> = HashMap::new();
+    if t.require(&["date", "sku", "location", "on_hand"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let date = r.req_date("date");
+            let sku = r.req_ref("sku");
+            let location = r.req_ref("location");
+            let on_hand = r.req_f64("on_hand");
+            let (true, Some(date)) = (r.ok, date) else { continue };
+            let key = series.id(sku, location);
+            if let Some(first) = seen.insert((key, date), *line) {
+                ctx.duplicate(
+                    &t.file,
+                    *line,
+                    "date",
+                    format!("sku `{sku}`, location `{location}`, date {date}"),
+                    first,
+                );
+                continue;
+            }
+            out.push((*line, key, date, on_hand <= 0.0));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
 /// Validates and converts the input tables. Pure: no file system access.
 ///
 /// Every problem in every table is collected; if there is any, the result is
@@ -632,6 +688,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let t_inv = open(&mut ctx, &inputs.inventory, "inventory.csv", options, "inventory", true);
     let t_po = open(&mut ctx, &inputs.open_orders, "open_orders.csv", options, "open_orders", false);
     let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false);
+    let t_sh = open(&mut ctx, &inputs.stock_history, "stock_history.csv", options, "stock_history", false);
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
@@ -639,16 +696,18 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t, &mut series)).unwrap_or_default();
     let inventory = t_inv.as_ref().map(|t| parse_inventory(&mut ctx, t)).unwrap_or_default();
     let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
-    let stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
+    let mut stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
+    let stock_days = t_sh.as_ref().map(|t| parse_stock_history(&mut ctx, t, &mut series)).unwrap_or_default();
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
-    let (f_items, f_sup, f_sales, f_inv, f_po, f_so) = (
+    let (f_items, f_sup, f_sales, f_inv, f_po, f_so, f_sh) = (
         name(&t_items, "items.csv"),
         name(&t_sup, "suppliers.csv"),
         name(&t_sales, "sales.csv"),
         name(&t_inv, "inventory.csv"),
         name(&t_po, "open_orders.csv"),
         name(&t_so, "stockouts.csv"),
+        name(&t_sh, "stock_history.csv"),
     );
 
     // Cross-references. Only checked against tables that were read, so that a
@@ -712,8 +771,11 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         .map(|(sku, loc)| (check_items && !skus.contains(sku), check_locs && !locations.contains(loc)))
         .collect();
     if key_bad.iter().any(|&(a, b)| a || b) {
-        let lines =
-            sales.iter().map(|s| (&f_sales, s.line, s.series)).chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)));
+        let lines = sales
+            .iter()
+            .map(|s| (&f_sales, s.line, s.series))
+            .chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)))
+            .chain(stock_days.iter().map(|(l, k, _, _)| (&f_sh, *l, *k)));
         for (file, line, k) in lines {
             let (bad_sku, bad_loc) = key_bad[k as usize];
             let (sku, loc) = series.keys[k as usize];
@@ -755,6 +817,16 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             (fa, &a.file, a.row).cmp(&(fb, &b.file, b.row))
         });
         return Err(Error::Validation { problems: ctx.problems, summary: Box::new(ctx.report) });
+    }
+
+    // Days the stock history closes at zero or below are stock-out days too.
+    let flagged = stockouts.len();
+    stockouts.extend(stock_days.iter().filter(|d| d.3).map(|&(line, key, date, _)| (line, key, date)));
+    if t_sh.is_some() {
+        ctx.report.notes.push(format!(
+            "{} day(s) closing with no stock in {f_sh} treated as stock-out days (their sales are censored, not demand)",
+            stockouts.len() - flagged
+        ));
     }
 
     // Aggregate POS lines into daily demand. Each SKU-location is interned to its
