@@ -171,6 +171,30 @@ fn auto_ets_on_m4() {
         let fc = run_model(train, h, ModelConfig::AutoEts { season_length: m });
         let secs = t.elapsed().as_secs_f64();
         let s = score(train, test, &fc, m);
+        // Intervals from 500 simulated paths of each series' chosen structure.
+        let mut offsets = vec![0];
+        let mut values = Vec::new();
+        for (_, y) in train {
+            values.extend(y);
+            offsets.push(values.len());
+        }
+        let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+        let req = ForecastRequest {
+            h,
+            models: vec![ModelConfig::AutoEts { season_length: m }],
+            levels: vec![80.0, 95.0],
+            options: replenish::forecast::FitOptions { n_paths: 500, ..Default::default() },
+            ..Default::default()
+        };
+        let out = forecast_batch(&panel, &req).unwrap();
+        let actual: Vec<f64> = test.iter().flat_map(|(_, v)| v.clone()).collect();
+        let mf = &out.models[0];
+        let (c80, c95) = (
+            replenish::metrics::coverage(&actual, &mf.lo[0], &mf.hi[0]),
+            replenish::metrics::coverage(&actual, &mf.lo[1], &mf.hi[1]),
+        );
+        eprintln!("M4 {freq} AutoETS 80% interval covers {c80:.3}, 95% covers {c95:.3}");
+        assert!(c80 > 0.6 && c95 > 0.8, "{freq}: {c80} {c95}");
         eprintln!(
             "M4 {freq} AutoETS ({} series) sMAPE {:.3} MASE {:.3} OWA {:.3} ({secs:.2} s)",
             train.len(),
