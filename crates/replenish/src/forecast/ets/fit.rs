@@ -8,7 +8,8 @@ use crate::forecast::FitOptions;
 
 /// R's `initstate`: seasonal indices from a classical decomposition of the first
 /// three seasons (or all data), level and trend from a regression on the first
-/// max(10, 2m) seasonally adjusted values. Returns (l0, b0, seasons oldest-last).
+/// max(10, 2m) seasonally adjusted values. Returns (l0, b0, seasons by slot: slot j
+/// is the season of the series' position j).
 fn initial_states(y: &[f64], spec: &EtsSpec, m: usize) -> (f64, f64, Vec<f64>) {
     let mut seasons = vec![];
     let mut sa = y.to_vec();
@@ -26,9 +27,7 @@ fn initial_states(y: &[f64], spec: &EtsSpec, m: usize) -> (f64, f64, Vec<f64>) {
                 Decomposition::Multiplicative => *v /= idx[t % m],
             }
         }
-        // Before the first observation the most recent season is position m − 1,
-        // the oldest position 0: s[j] = idx[m − 1 − j].
-        seasons = (0..m).map(|j| idx[m - 1 - j]).collect();
+        seasons = idx;
     }
     let maxn = (2 * m).max(10).min(sa.len());
     let x: Vec<f64> = (1..=maxn).map(|t| t as f64).collect();
@@ -499,8 +498,7 @@ pub(super) fn fit_spec(y: &[f64], spec: EtsSpec, m: usize, o: &FitOptions) -> Op
             est
         }
     } else {
-        let (l0, b0, recent_first) = initial_states(y, &spec, m);
-        let seasons: Vec<f64> = recent_first.into_iter().rev().collect();
+        let (l0, b0, seasons) = initial_states(y, &spec, m);
         let theta = search(&mut |x| match lay.params(x, m) {
             Some(p) => loglik(y, &spec, &p, l0, b0, &seasons, &mut w.ring).0,
             None => f64::INFINITY,

@@ -1,10 +1,12 @@
 //! Exponential smoothing state-space models (ETS; Hyndman, Koehler, Ord & Snyder
 //! 2008) and AutoETS, following the reference formulation of R's `forecast::ets`:
 //! additive or multiplicative error; no, additive or additive-damped trend; no,
-//! additive or multiplicative season. Parameters (α, β, γ, φ) and initial states are
-//! estimated by maximum likelihood (bounded Nelder–Mead) within the usual region
-//! (0 < β < α < 1, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98); AutoETS picks the model with the
-//! lowest AICc. Intervals come from simulated paths of the fitted model.
+//! additive or multiplicative season. Smoothing parameters (α, β, γ, φ) are estimated
+//! by maximum likelihood within the usual region (0 < β ≤ α < 1, 0 < γ ≤ 1 − α,
+//! 0.8 ≤ φ ≤ 0.98) intersected with the admissible (forecastable) region, the initial
+//! states by least squares where the predictions are linear in them (see [`fit`]);
+//! AutoETS picks the model with the lowest AICc. Intervals come from simulated paths
+//! of the fitted model.
 
 mod fit;
 
