@@ -55,6 +55,18 @@ export type ModelConfig =
   | { model: 'ETS'; season_length: number; spec: string }
   | { model: 'SES' | 'Holt' | 'HoltDamped' }
   | { model: 'HoltWinters'; season_length: number; multiplicative?: boolean }
+  | {
+      model: 'ARIMA'
+      /** (p, d, q); default (0, 0, 0). */
+      order?: [number, number, number]
+      season_length?: number
+      /** (P, D, Q) at lag season_length; default (0, 0, 0). */
+      seasonal_order?: [number, number, number]
+      /** A mean when the series is not differenced (default true). */
+      include_mean?: boolean
+      /** A drift when it is differenced once (default false). */
+      include_drift?: boolean
+    }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */

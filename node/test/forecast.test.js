@@ -139,6 +139,25 @@ test('Theta, AutoSelect and ensembles', async () => {
   await assert.rejects(replenish.forecast(data, 1, [{ model: 'Ensemble', models: [] }]), (e) => e.code === 'CONFIG')
 })
 
+test('ARIMA with a fixed order', async () => {
+  // A deterministic zig-zag walk with drift 0.5: ARIMA(0,1,0) with drift forecasts the
+  // random walk with drift's line; a seasonal MA model fits the weekly pattern.
+  const y = new Float64Array(400)
+  for (let t = 1; t < 400; t++) y[t] = y[t - 1] + 0.5 + (t % 3 === 0 ? 1.5 : -0.75)
+  const data = { unique_id: Array.from(y, () => 'w'), y }
+  const fc = await replenish.forecast(data, 3, [
+    { model: 'ARIMA', order: [0, 1, 0], include_drift: true },
+    'RandomWalkWithDrift',
+    { model: 'ARIMA', order: [1, 0, 0], season_length: 3, seasonal_order: [0, 1, 1] },
+  ], { level: [95] })
+  for (let k = 0; k < 3; k++) assert.ok(Math.abs(fc.ARIMA[k] - fc.RandomWalkWithDrift[k]) < 1e-6)
+  assert.ok(fc.ARIMA1 instanceof Float64Array && fc['ARIMA-hi-95'][0] > fc.ARIMA[0])
+  await assert.rejects(
+    replenish.forecast(data, 1, [{ model: 'ARIMA', order: [1, 0, 0], seasonal_order: [1, 0, 0] }]),
+    (e) => e.code === 'CONFIG' && /season/.test(e.message),
+  )
+})
+
 test('sample paths on request', async () => {
   const y = Array.from({ length: 30 }, (_, t) => t % 5)
   const data = { unique_id: y.map(() => 'a'), y }

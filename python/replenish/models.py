@@ -201,6 +201,28 @@ class HoltWinters(_Model):
     multiplicative: bool = False
 
 
+@dataclass(frozen=True)
+class ARIMA(_Model):
+    """Seasonal ARIMA with a fixed order, fitted by CSS then exact maximum likelihood,
+    e.g. ``ARIMA(order=(1, 1, 1), season_length=7, seasonal_order=(0, 1, 1))``."""
+
+    order: Sequence[int] = (0, 0, 0)
+    season_length: int = 1
+    seasonal_order: Sequence[int] = (0, 0, 0)
+    include_mean: bool = True
+    include_drift: bool = False
+
+    def config(self) -> Dict[str, Any]:
+        return {
+            "model": "ARIMA",
+            "order": list(self.order),
+            "season_length": self.season_length,
+            "seasonal_order": list(self.seasonal_order),
+            "include_mean": self.include_mean,
+            "include_drift": self.include_drift,
+        }
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -227,4 +249,5 @@ ALL = (
     Holt,
     HoltDamped,
     HoltWinters,
+    ARIMA,
 )

@@ -185,6 +185,31 @@ def test_optimiser_limits_and_ets_from_python():
         replenish.forecast(df, h=1, models=[ETS(spec="XYZ")])
 
 
+def test_arima_from_python():
+    from replenish.models import ARIMA
+
+    rng = np.random.default_rng(5)
+    # AR(1) around 20 and a random walk with drift 0.5
+    ar = [20.0]
+    for _ in range(599):
+        ar.append(20 + 0.7 * (ar[-1] - 20) + rng.normal())
+    walk = np.cumsum(0.5 + rng.normal(size=600))
+    df = pd.DataFrame({"unique_id": ["ar"] * 600 + ["walk"] * 600, "ds": list(range(600)) * 2,
+                       "y": np.concatenate([ar, walk])})
+    fc = replenish.forecast(df, h=3, models=[ARIMA(order=(1, 0, 0)), ARIMA(order=(0, 1, 0), include_drift=True),
+                                             "RandomWalkWithDrift"], level=[80])
+    a = fc[fc["unique_id"] == "ar"]
+    # The forecast decays towards the mean at the AR coefficient's rate.
+    gaps = (a["ARIMA"] - 20).to_numpy()
+    assert 0.55 < gaps[1] / gaps[0] < 0.85 and 0.55 < gaps[2] / gaps[1] < 0.85, gaps
+    w = fc[fc["unique_id"] == "walk"]
+    # With drift the ML forecast is the random walk with drift's line.
+    assert np.allclose(w["ARIMA1"], w["RandomWalkWithDrift"], rtol=1e-6)
+    assert (w["ARIMA-hi-80"] > w["ARIMA"]).all()
+    with pytest.raises(replenish.ConfigError, match="order"):
+        replenish.forecast(df, h=1, models=[ARIMA(order=(1, 3, 0))])
+
+
 def test_sample_paths_are_long_and_seeded():
     df = pd.DataFrame({"unique_id": ["a"] * 30 + ["b"] * 30, "ds": list(range(30)) * 2, "y": [float(t % 5) for t in range(60)]})
     paths = replenish.sample_paths(df, h=4, model="SeasonalNaive", n_paths=50, season_length=5, seed=3)

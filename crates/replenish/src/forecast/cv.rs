@@ -85,7 +85,8 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
     }
     let ends = |n: usize| (0..request.n_windows).map(move |w| n - span + w * step);
     let mut models = Vec::with_capacity(specs.len());
-    for (m, spec) in specs.iter().enumerate() {
+    let names = super::unique_names(specs.iter().map(|s| s.name()));
+    for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
         let per_series: Vec<Vec<super::One>> = (0..panel.len())
             .into_par_iter()
             .map(|i| -> Result<Vec<super::One>> {
@@ -110,7 +111,7 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
             })
             .collect::<Result<_>>()?;
         let flat: Vec<super::One> = per_series.into_iter().flatten().collect();
-        let mut mf = assemble(spec.name(), flat, req);
+        let mut mf = assemble(name, flat, req);
         // Fallback indices refer to (series, window) pairs; report the series.
         for f in &mut mf.fallbacks {
             f.0 /= request.n_windows;

@@ -17,6 +17,7 @@
 //!   request's fallback model (default `Naive`), and the output names the series;
 //! * a series with no observation at all is an [`Error::InvalidInput`].
 
+pub mod arima;
 pub mod auto;
 pub mod baselines;
 pub mod cv;
@@ -32,6 +33,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use arima::{Arima, ArimaCoefficients, ArimaOrder};
 pub use auto::*;
 pub use baselines::*;
 pub use cv::*;
@@ -205,6 +207,24 @@ pub enum ModelConfig {
         #[serde(default)]
         multiplicative: bool,
     },
+    /// Seasonal ARIMA with a fixed order (statsforecast's `ARIMA`); see [`Arima`].
+    #[serde(rename = "ARIMA")]
+    Arima {
+        /// (p, d, q).
+        #[serde(default)]
+        order: [usize; 3],
+        #[serde(default = "default_season")]
+        season_length: usize,
+        /// (P, D, Q) at lag `season_length`.
+        #[serde(default)]
+        seasonal_order: [usize; 3],
+        /// A mean when the series is not differenced.
+        #[serde(default = "default_true")]
+        include_mean: bool,
+        /// A drift when it is differenced once.
+        #[serde(default)]
+        include_drift: bool,
+    },
     /// The mean or median of several models; see [`Ensemble`].
     Ensemble {
         models: Vec<ModelConfig>,
@@ -366,6 +386,22 @@ impl ModelConfig {
                 let code = if multiplicative { "MAM" } else { "AAA" };
                 Box::new(Ets { season_length, spec: Some(parse_ets(code)?), name: "HoltWinters".into() })
             }
+            ModelConfig::Arima { order, season_length, seasonal_order, include_mean, include_drift } => {
+                let season_length = positive("season_length", season_length)?;
+                let [p, d, q] = order;
+                let [sp, sd, sq] = seasonal_order;
+                if sp + sd + sq > 0 && season_length < 2 {
+                    return Err(Error::config("season_length", "a seasonal order needs a season of at least 2"));
+                }
+                if d + sd > 2 {
+                    return Err(Error::config("order", "at most two differences in total (d + D ≤ 2)"));
+                }
+                if p + q + (sp + sq) * season_length > 400 {
+                    return Err(Error::config("order", "the expanded AR/MA polynomials exceed 400 lags"));
+                }
+                let order = ArimaOrder { p, d, q, sp, sd, sq, m: season_length };
+                Box::new(Arima { order, include_mean, include_drift, fixed: None, name: "ARIMA".into() })
+            }
             ModelConfig::Ensemble { ref models, combine } => {
                 if models.is_empty() {
                     return Err(Error::config("models", "an ensemble needs at least one model"));
@@ -374,6 +410,14 @@ impl ModelConfig {
             }
         })
     }
+}
+
+fn default_season() -> usize {
+    1
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// Parses an ETS structure code such as `ANN`, `AAdN` or `MAM`.
@@ -559,6 +603,20 @@ fn check_probabilities(name: &str, v: &[f64]) -> Result<()> {
     }
 }
 
+/// Column names for the requested models: a repeated name gets a counter, as in
+/// statsforecast (`ARIMA`, `ARIMA1`, `ARIMA2`).
+fn unique_names(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    names
+        .map(|n| {
+            let count = seen.entry(n.clone()).or_insert(0);
+            let name = if *count == 0 { n } else { format!("{n}{count}") };
+            *count += 1;
+            name
+        })
+        .collect()
+}
+
 /// Per-series, per-model result before assembly.
 pub(crate) struct One {
     mean: Vec<f64>,
@@ -575,12 +633,13 @@ pub(crate) struct One {
 pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchForecast> {
     let (specs, fallback, cleaned) = prepare(panel, request)?;
     let mut models = Vec::with_capacity(specs.len());
-    for (m, spec) in specs.iter().enumerate() {
+    let names = unique_names(specs.iter().map(|s| s.name()));
+    for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
         let results: Vec<One> = (0..panel.len())
             .into_par_iter()
             .map(|i| one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, i, m, request))
             .collect::<Result<_>>()?;
-        models.push(assemble(spec.name(), results, request));
+        models.push(assemble(name, results, request));
     }
     Ok(BatchForecast {
         ids: panel.ids.clone(),

@@ -1,0 +1,640 @@
+//! Seasonal ARIMA(p,d,q)(P,D,Q)_m with a fixed order, fitted as R's `arima` does by
+//! default (`CSS-ML`): conditional sum of squares for starting values, then exact
+//! Gaussian maximum likelihood by the Kalman filter on the differenced series.
+//! Autoregressive parts are kept stationary during the search by R's
+//! transformation (partial autocorrelations through tanh, then Durbin–Levinson),
+//! and moving-average parts invertible by the same map (as statsmodels does; R
+//! leaves them free and inverts afterwards).
+//! A constant is a mean when the series is not differenced and a drift (a constant
+//! of the differenced series) after one difference; none after more.
+//! Forecasts run the recursion on the differenced series and integrate; intervals
+//! are analytic, from the ψ-weights of the full (integrated) model.
+
+use super::optim::nelder_mead_steps;
+use super::{normal_draw, FitOptions, Fitted, ModelSpec};
+use crate::error::{Error, Result};
+use rand_chacha::ChaCha8Rng;
+
+/// The orders of a seasonal ARIMA model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ArimaOrder {
+    pub p: usize,
+    pub d: usize,
+    pub q: usize,
+    /// Seasonal AR, differencing and MA orders, at lag `m`.
+    pub sp: usize,
+    pub sd: usize,
+    pub sq: usize,
+    pub m: usize,
+}
+
+impl ArimaOrder {
+    /// The usual notation, e.g. `ARIMA(2,1,1)(0,1,1)[7]`.
+    pub fn label(&self) -> String {
+        let mut s = format!("ARIMA({},{},{})", self.p, self.d, self.q);
+        if self.sp + self.sd + self.sq > 0 && self.m > 1 {
+            s += &format!("({},{},{})[{}]", self.sp, self.sd, self.sq, self.m);
+        }
+        s
+    }
+
+    fn seasonal_m(&self) -> usize {
+        if self.sp + self.sd + self.sq > 0 {
+            self.m.max(1)
+        } else {
+            1
+        }
+    }
+}
+
+/// Estimated coefficients: non-seasonal and seasonal AR and MA, and the constant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArimaCoefficients {
+    pub ar: Vec<f64>,
+    pub ma: Vec<f64>,
+    pub sar: Vec<f64>,
+    pub sma: Vec<f64>,
+    /// Mean (d + D = 0) or drift per period (d + D = 1); 0 without a constant.
+    pub constant: f64,
+}
+
+/// ARIMA with a fixed order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arima {
+    pub order: ArimaOrder,
+    /// Estimate a mean when the series is not differenced (d + D = 0).
+    pub include_mean: bool,
+    /// Estimate a drift when it is differenced once (d + D = 1).
+    pub include_drift: bool,
+    /// Coefficients held fixed instead of estimated (a refit-free update).
+    pub fixed: Option<ArimaCoefficients>,
+    pub name: String,
+}
+
+/// (1 − B)^d (1 − B^m)^D as the coefficients δ_k of y_t = w_t + Σ δ_k y_{t−k}.
+fn differencing_poly(d: usize, sd: usize, m: usize) -> Vec<f64> {
+    // Full polynomial with c[0] = 1.
+    let mut c = vec![1.0];
+    for _ in 0..d {
+        c = poly_mul(&c, &[1.0, -1.0]);
+    }
+    for _ in 0..sd {
+        let mut s = vec![0.0; m + 1];
+        s[0] = 1.0;
+        s[m] = -1.0;
+        c = poly_mul(&c, &s);
+    }
+    c[1..].iter().map(|v| -v).collect()
+}
+
+fn poly_mul(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; a.len() + b.len() - 1];
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            out[i + j] += x * y;
+        }
+    }
+    out
+}
+
+/// Applies the differencing: w_t = y_t − Σ δ_k y_{t−k} for t ≥ len(δ).
+fn difference(y: &[f64], delta: &[f64]) -> Vec<f64> {
+    let k = delta.len();
+    (k..y.len()).map(|t| y[t] - delta.iter().enumerate().map(|(j, c)| c * y[t - j - 1]).sum::<f64>()).collect()
+}
+
+/// (1 − Σ ar_i B^i)(1 − Σ sar_j B^{mj}) = 1 − Σ a_k B^k: returns a.
+fn ar_poly(ar: &[f64], sar: &[f64], m: usize) -> Vec<f64> {
+    let mut x = vec![1.0];
+    x.extend(ar.iter().map(|v| -v));
+    let mut s = vec![0.0; sar.len() * m + 1];
+    s[0] = 1.0;
+    for (j, v) in sar.iter().enumerate() {
+        s[(j + 1) * m] = -v;
+    }
+    let full = poly_mul(&x, &s);
+    let mut a: Vec<f64> = full[1..].iter().map(|v| -v).collect();
+    while a.last() == Some(&0.0) {
+        a.pop();
+    }
+    a
+}
+
+/// (1 + Σ ma_i B^i)(1 + Σ sma_j B^{mj}) = 1 + Σ b_k B^k: returns b.
+fn ma_poly(ma: &[f64], sma: &[f64], m: usize) -> Vec<f64> {
+    let mut x = vec![1.0];
+    x.extend_from_slice(ma);
+    let mut s = vec![0.0; sma.len() * m + 1];
+    s[0] = 1.0;
+    for (j, v) in sma.iter().enumerate() {
+        s[(j + 1) * m] = *v;
+    }
+    let full = poly_mul(&x, &s);
+    let mut b = full[1..].to_vec();
+    while b.last() == Some(&0.0) {
+        b.pop();
+    }
+    b
+}
+
+/// R's `partrans`: unconstrained values → partial autocorrelations (tanh) → the
+/// coefficients of a stationary AR polynomial (Durbin–Levinson).
+fn partrans(raw: &[f64]) -> Vec<f64> {
+    let mut new: Vec<f64> = raw.iter().map(|v| v.tanh()).collect();
+    let mut work = new.clone();
+    for j in 1..new.len() {
+        let a = new[j];
+        for k in 0..j {
+            work[k] -= a * new[j - k - 1];
+        }
+        new[..j].copy_from_slice(&work[..j]);
+    }
+    new
+}
+
+/// The stationary covariance P = T·P·Tᵀ + R·Rᵀ of the ARMA state (Harvey's form:
+/// T has the AR coefficients in its first column and ones above the diagonal),
+/// by the doubling algorithm. `None` when it does not converge (non-stationary).
+fn stationary_covariance(phi: &[f64], rv: &[f64]) -> Option<Vec<f64>> {
+    let r = rv.len();
+    let mut a = vec![0.0; r * r];
+    for i in 0..r {
+        a[i * r] = phi[i];
+        if i + 1 < r {
+            a[i * r + i + 1] = 1.0;
+        }
+    }
+    let mut p: Vec<f64> = (0..r * r).map(|k| rv[k / r] * rv[k % r]).collect();
+    let mul = |x: &[f64], y: &[f64], out: &mut [f64]| {
+        out.iter_mut().for_each(|v| *v = 0.0);
+        for i in 0..r {
+            for k in 0..r {
+                let xv = x[i * r + k];
+                if xv != 0.0 {
+                    for j in 0..r {
+                        out[i * r + j] += xv * y[k * r + j];
+                    }
+                }
+            }
+        }
+    };
+    let (mut ap, mut apa, mut aa) = (vec![0.0; r * r], vec![0.0; r * r], vec![0.0; r * r]);
+    for _ in 0..64 {
+        // P ← P + A·P·Aᵀ, A ← A².
+        mul(&a, &p, &mut ap);
+        let at: Vec<f64> = (0..r * r).map(|k| a[(k % r) * r + k / r]).collect();
+        mul(&ap, &at, &mut apa);
+        for (x, y) in p.iter_mut().zip(&apa) {
+            *x += y;
+        }
+        mul(&a, &a.clone(), &mut aa);
+        std::mem::swap(&mut a, &mut aa);
+        let size = a.iter().fold(0.0f64, |s, v| s.max(v.abs()));
+        if !size.is_finite() || p.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        if size < 1e-15 {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// Exact Gaussian likelihood of the ARMA `x_t = Σ a_k x_{t−k} + e_t + Σ b_k e_{t−k}`
+/// for `w − mu`, by the Kalman filter: returns (Σ v²/F, Σ log F). Once the gain has
+/// settled the filter continues with it fixed (no covariance updates).
+fn kalman(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+    let r = a.len().max(b.len() + 1);
+    let mut phi = vec![0.0; r];
+    phi[..a.len()].copy_from_slice(a);
+    let mut rv = vec![0.0; r];
+    rv[0] = 1.0;
+    rv[1..=b.len()].copy_from_slice(b);
+    let mut p = stationary_covariance(&phi, &rv)?;
+    let mut x = vec![0.0; r];
+    let (mut ssq, mut sumlog) = (0.0, 0.0);
+    let mut settled = false;
+    let mut k = vec![0.0; r];
+    let mut f = 1.0;
+    let mut tp = vec![0.0; r * r];
+    let mut pn = vec![0.0; r * r];
+    for &wt in w {
+        if !settled {
+            f = p[0];
+            if f.is_nan() || f <= 0.0 || !f.is_finite() {
+                return None;
+            }
+            for i in 0..r {
+                k[i] = p[i * r] / f;
+            }
+        }
+        let v = wt - mu - x[0];
+        ssq += v * v / f;
+        sumlog += f.ln();
+        // x ← T (x + K v)
+        let xu0 = x[0] + k[0] * v;
+        for i in 0..r {
+            let next = if i + 1 < r { x[i + 1] + k[i + 1] * v } else { 0.0 };
+            x[i] = phi[i] * xu0 + next;
+        }
+        if settled {
+            continue;
+        }
+        // P ← T (P − K Kᵀ F) Tᵀ + R Rᵀ, using T's structure.
+        for i in 0..r {
+            for j in 0..r {
+                let pu = |a: usize, c: usize| p[a * r + c] - k[a] * k[c] * f;
+                let below = if i + 1 < r { pu(i + 1, j) } else { 0.0 };
+                tp[i * r + j] = phi[i] * pu(0, j) + below;
+            }
+        }
+        let mut change = 0.0f64;
+        for i in 0..r {
+            for j in 0..r {
+                let right = if j + 1 < r { tp[i * r + j + 1] } else { 0.0 };
+                let v = phi[j] * tp[i * r] + right + rv[i] * rv[j];
+                change = change.max((v - p[i * r + j]).abs());
+                pn[i * r + j] = v;
+            }
+        }
+        std::mem::swap(&mut p, &mut pn);
+        if change < 1e-12 * p[0].abs().max(1.0) {
+            settled = true;
+            f = p[0];
+            for i in 0..r {
+                k[i] = p[i * r] / f;
+            }
+        }
+    }
+    Some((ssq, sumlog))
+}
+
+/// Conditional residuals of the ARMA on `w − mu` (zeros before the first `len(a)`
+/// values): returns them and their sum of squares over the used values.
+fn css_residuals(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> (Vec<f64>, f64, usize) {
+    let n = w.len();
+    let start = a.len().min(n);
+    let mut e = vec![0.0; n];
+    let mut ssq = 0.0;
+    for t in start..n {
+        let mut v = w[t] - mu;
+        for (k, c) in a.iter().enumerate() {
+            v -= c * (w[t - k - 1] - mu);
+        }
+        for (k, c) in b.iter().enumerate().take(t) {
+            v -= c * e[t - k - 1];
+        }
+        e[t] = v;
+        ssq += v * v;
+    }
+    (e, ssq, n - start)
+}
+
+impl Arima {
+    fn n_coef(&self) -> usize {
+        let o = &self.order;
+        o.p + o.q + o.sp + o.sq
+    }
+
+    fn has_constant(&self) -> bool {
+        match self.order.d + self.order.sd {
+            0 => self.include_mean,
+            1 => self.include_drift,
+            _ => false,
+        }
+    }
+
+    fn decode(&self, x: &[f64]) -> ArimaCoefficients {
+        let o = &self.order;
+        let mut k = 0;
+        let mut take = |n: usize| {
+            k += n;
+            &x[k - n..k]
+        };
+        // MA parts through the same map, sign flipped: 1 + Σθ_i B^i stays invertible.
+        let flip = |v: Vec<f64>| v.into_iter().map(|c| -c).collect::<Vec<f64>>();
+        let ar = partrans(take(o.p));
+        let ma = flip(partrans(take(o.q)));
+        let sar = partrans(take(o.sp));
+        let sma = flip(partrans(take(o.sq)));
+        let constant = if self.has_constant() { x[k] } else { 0.0 };
+        ArimaCoefficients { ar, ma, sar, sma, constant }
+    }
+}
+
+impl ModelSpec for Arima {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn min_length(&self) -> usize {
+        let o = &self.order;
+        let m = o.seasonal_m();
+        o.d + o.sd * m + o.p + o.sp * m + self.n_coef() + usize::from(self.has_constant()) + 3
+    }
+
+    fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        Ok(Box::new(self.fit_arima(y, o)?))
+    }
+}
+
+impl Arima {
+    fn fit_arima(&self, y: &[f64], o: &FitOptions) -> Result<FittedArima> {
+        let ord = self.order;
+        let m = ord.seasonal_m();
+        let delta = differencing_poly(ord.d, ord.sd, m);
+        let w = difference(y, &delta);
+        if w.len() < self.min_length().saturating_sub(delta.len()).max(3) {
+            return Err(Error::InvalidInput(format!(
+                "{}: {} observations are too few for {}",
+                self.name,
+                y.len(),
+                ord.label()
+            )));
+        }
+        let coef = match &self.fixed {
+            Some(c) => c.clone(),
+            None => {
+                let nc = self.n_coef();
+                let mean = w.iter().sum::<f64>() / w.len() as f64;
+                let sd = (w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / w.len() as f64).sqrt();
+                let mut x0 = vec![0.0; nc];
+                let mut steps = vec![0.1; nc];
+                let (mut lo, mut hi) = (vec![-20.0; nc], vec![20.0; nc]);
+                if self.has_constant() {
+                    x0.push(mean);
+                    steps.push(0.1 * sd.max(1e-8));
+                    lo.push(f64::NEG_INFINITY);
+                    hi.push(f64::INFINITY);
+                }
+                if nc == 0 {
+                    // White noise around a constant: the ML constant is the sample mean.
+                    self.decode(&x0)
+                } else {
+                    let tol = o.tolerance.max(1e-10);
+                    let max_iter = o.max_iterations.max(1000);
+                    // Conditional sum of squares for starting values...
+                    let css = |x: &[f64]| {
+                        let c = self.decode(x);
+                        let (_, ssq, used) =
+                            css_residuals(&w, c.constant, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m));
+                        if used == 0 || ssq.is_nan() || ssq <= 0.0 {
+                            return f64::INFINITY;
+                        }
+                        0.5 * (ssq / used as f64).ln()
+                    };
+                    let start = nelder_mead_steps(css, &x0, Some(&steps), &lo, &hi, tol, max_iter).x;
+                    // ...then the exact likelihood, concentrated in σ².
+                    let ml = |x: &[f64]| {
+                        let c = self.decode(x);
+                        match kalman(&w, c.constant, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m)) {
+                            Some((ssq, sumlog)) if ssq > 0.0 => {
+                                let n = w.len() as f64;
+                                0.5 * ((ssq / n).ln() + sumlog / n)
+                            }
+                            _ => f64::INFINITY,
+                        }
+                    };
+                    let mut best = nelder_mead_steps(ml, &start, Some(&steps), &lo, &hi, tol, max_iter);
+                    if !best.converged {
+                        let again = nelder_mead_steps(ml, &best.x, Some(&steps), &lo, &hi, tol, max_iter);
+                        if again.value <= best.value {
+                            best = again;
+                        }
+                    }
+                    if !best.value.is_finite() {
+                        return Err(Error::InvalidInput(format!(
+                            "{}: {} could not be fitted (non-stationary or degenerate data)",
+                            self.name,
+                            ord.label()
+                        )));
+                    }
+                    self.decode(&best.x)
+                }
+            }
+        };
+        let a = ar_poly(&coef.ar, &coef.sar, m);
+        let b = ma_poly(&coef.ma, &coef.sma, m);
+        let (sigma2, loglik) = match kalman(&w, coef.constant, &a, &b) {
+            Some((ssq, sumlog)) if ssq > 0.0 => {
+                let n = w.len() as f64;
+                let s2 = ssq / n;
+                (s2, -0.5 * (n * (2.0 * std::f64::consts::PI * s2).ln() + n + sumlog))
+            }
+            _ => {
+                let (_, ssq, used) = css_residuals(&w, coef.constant, &a, &b);
+                (ssq / used.max(1) as f64, f64::NAN)
+            }
+        };
+        let (e, _, _) = css_residuals(&w, coef.constant, &a, &b);
+        let k = (self.n_coef() + usize::from(self.has_constant()) + 1) as f64;
+        let n = w.len() as f64;
+        let aic = -2.0 * loglik + 2.0 * k;
+        let aicc = if n - k - 1.0 > 0.0 { aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) } else { f64::INFINITY };
+        Ok(FittedArima { spec: self.clone(), coef, a, b, delta, y: y.to_vec(), w, e, sigma2, aicc })
+    }
+}
+
+#[derive(Debug, Clone)]
+struct FittedArima {
+    spec: Arima,
+    coef: ArimaCoefficients,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    delta: Vec<f64>,
+    y: Vec<f64>,
+    w: Vec<f64>,
+    e: Vec<f64>,
+    sigma2: f64,
+    #[allow(dead_code)]
+    aicc: f64,
+}
+
+impl FittedArima {
+    /// Runs the model `h` steps on from the data with the given future innovations.
+    fn run(&self, shocks: &[f64]) -> Vec<f64> {
+        let mu = self.coef.constant;
+        let (mut w, mut e, mut y) = (self.w.clone(), self.e.clone(), self.y.clone());
+        let mut out = Vec::with_capacity(shocks.len());
+        for &shock in shocks {
+            let t = w.len();
+            let mut v = mu + shock;
+            for (k, c) in self.a.iter().enumerate() {
+                v += c * (w[t - k - 1] - mu);
+            }
+            for (k, c) in self.b.iter().enumerate() {
+                if t > k {
+                    v += c * e[t - k - 1];
+                }
+            }
+            w.push(v);
+            e.push(shock);
+            let ty = y.len();
+            let level: f64 = self.delta.iter().enumerate().map(|(k, c)| c * y[ty - k - 1]).sum();
+            y.push(v + level);
+            out.push(v + level);
+        }
+        out
+    }
+
+    /// ψ-weights of the integrated model, ψ_0 = 1.
+    fn psi(&self, h: usize) -> Vec<f64> {
+        let mut full = vec![1.0];
+        full.extend(self.a.iter().map(|v| -v));
+        let mut d = vec![1.0];
+        d.extend(self.delta.iter().map(|v| -v));
+        let g: Vec<f64> = poly_mul(&full, &d)[1..].iter().map(|v| -v).collect();
+        let mut psi = vec![1.0];
+        for j in 1..h {
+            let mut v = self.b.get(j - 1).copied().unwrap_or(0.0);
+            for (k, c) in g.iter().enumerate().take(j) {
+                v += c * psi[j - k - 1];
+            }
+            psi.push(v);
+        }
+        psi
+    }
+}
+
+impl Fitted for FittedArima {
+    fn mean(&self, h: usize) -> Vec<f64> {
+        self.run(&vec![0.0; h])
+    }
+
+    fn sd(&self, h: usize) -> Option<Vec<f64>> {
+        let psi = self.psi(h);
+        let mut acc = 0.0;
+        Some(
+            psi.iter()
+                .map(|p| {
+                    acc += p * p;
+                    (self.sigma2 * acc).sqrt()
+                })
+                .collect(),
+        )
+    }
+
+    fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        let s = self.sigma2.sqrt();
+        let shocks: Vec<f64> = (0..h).map(|_| s * normal_draw(rng)).collect();
+        self.run(&shocks)
+    }
+
+    fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
+        Some(Box::new(Arima { fixed: Some(self.coef.clone()), ..self.spec.clone() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn arima(p: usize, d: usize, q: usize, constant: bool) -> Arima {
+        Arima {
+            order: ArimaOrder { p, d, q, ..Default::default() },
+            include_mean: constant,
+            include_drift: constant,
+            fixed: None,
+            name: "ARIMA".into(),
+        }
+    }
+
+    fn simulate_arma(n: usize, ar: &[f64], ma: &[f64], mu: f64, seed: u64) -> Vec<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let burn = 200;
+        let (mut x, mut e) = (vec![0.0; n + burn], vec![0.0; n + burn]);
+        for t in 0..n + burn {
+            e[t] = normal_draw(&mut rng);
+            let mut v = e[t];
+            for (k, c) in ar.iter().enumerate() {
+                if t > k {
+                    v += c * x[t - k - 1];
+                }
+            }
+            for (k, c) in ma.iter().enumerate() {
+                if t > k {
+                    v += c * e[t - k - 1];
+                }
+            }
+            x[t] = v;
+        }
+        x[burn..].iter().map(|v| v + mu).collect()
+    }
+
+    #[test]
+    fn polynomials_expand_as_written() {
+        // (1 − 0.5B)(1 − 0.3B⁴) = 1 − 0.5B − 0.3B⁴ + 0.15B⁵
+        assert_eq!(ar_poly(&[0.5], &[0.3], 4), vec![0.5, 0.0, 0.0, 0.3, -0.15]);
+        // (1 − B)(1 − B²): y_t = w_t + y_{t−1} + y_{t−2} − y_{t−3}
+        assert_eq!(differencing_poly(1, 1, 2), vec![1.0, 1.0, -1.0]);
+        let y = [1.0, 4.0, 9.0, 16.0, 25.0];
+        assert_eq!(difference(&y, &differencing_poly(2, 0, 1)), vec![2.0, 2.0, 2.0]);
+        // partrans keeps an AR(2) inside the stationarity triangle
+        let a = partrans(&[3.0, -3.0]);
+        assert!(a[1].abs() < 1.0 && a[0].abs() < 1.0 - a[1], "{a:?}");
+    }
+
+    #[test]
+    fn the_stationary_covariance_of_an_ar1_is_one_over_one_minus_phi_squared() {
+        let p = stationary_covariance(&[0.6, 0.0], &[1.0, 0.0]).unwrap();
+        assert!((p[0] - 1.0 / (1.0 - 0.36)).abs() < 1e-12, "{p:?}");
+        assert!(stationary_covariance(&[1.01], &[1.0]).is_none());
+    }
+
+    #[test]
+    fn recovers_arma_coefficients() {
+        let y = simulate_arma(2000, &[0.6], &[0.3], 50.0, 1);
+        let f = arima(1, 0, 1, true).fit_arima(&y, &FitOptions::default()).unwrap();
+        // Within sampling error (n = 2000, standard errors about 0.03).
+        let c = &f.coef;
+        assert!((c.ar[0] - 0.6).abs() < 0.08 && (c.ma[0] - 0.3).abs() < 0.08, "{c:?}");
+        assert!((c.constant - 50.0).abs() < 0.5 && (f.sigma2 - 1.0).abs() < 0.1, "{c:?} {}", f.sigma2);
+        // A refit-free update keeps the coefficients.
+        let pinned = f.pinned().unwrap().fit(&y[..1500], &FitOptions::default()).unwrap();
+        assert_eq!(pinned.mean(1).len(), 1);
+    }
+
+    #[test]
+    fn seasonal_model_recovers_its_seasonal_ma() {
+        // (1 − B⁷) y_t = (1 − 0.5 B⁷) e_t
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let n = 1500;
+        let e: Vec<f64> = (0..n).map(|_| normal_draw(&mut rng)).collect();
+        let mut y = vec![0.0; n];
+        for t in 0..n {
+            y[t] = e[t] + if t >= 7 { y[t - 7] - 0.5 * e[t - 7] } else { 10.0 * (t as f64).sin() };
+        }
+        let spec = Arima {
+            order: ArimaOrder { sd: 1, sq: 1, m: 7, ..Default::default() },
+            include_mean: false,
+            include_drift: false,
+            fixed: None,
+            name: "ARIMA".into(),
+        };
+        let f = spec.fit_arima(&y, &FitOptions::default()).unwrap();
+        assert!((f.coef.sma[0] + 0.5).abs() < 0.08, "{:?}", f.coef);
+        // Forecasts repeat last season's values, shrunk towards the smoothed season.
+        assert_eq!(f.mean(14).len(), 14);
+    }
+
+    #[test]
+    fn random_walk_with_drift_forecasts_a_line_with_widening_intervals() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let mut y = vec![100.0];
+        for _ in 0..400 {
+            let last = *y.last().unwrap();
+            y.push(last + 2.0 + normal_draw(&mut rng));
+        }
+        let f = arima(0, 1, 0, true).fit(&y, &FitOptions::default()).unwrap();
+        let mean = f.mean(3);
+        let last = *y.last().unwrap();
+        let drift = (last - y[0]) / 400.0;
+        for (k, v) in mean.iter().enumerate() {
+            assert!((v - (last + drift * (k + 1) as f64)).abs() < 1e-6, "{mean:?}");
+        }
+        let sd = f.sd(4).unwrap();
+        // A random walk's variance grows linearly: sd_h = σ√h.
+        assert!((sd[3] / sd[0] - 2.0).abs() < 1e-9, "{sd:?}");
+    }
+}
