@@ -65,7 +65,7 @@ export type ModelName =
   | 'Naive' | 'SeasonalNaive' | 'HistoricAverage' | 'WindowAverage' | 'SeasonalWindowAverage' | 'RandomWalkWithDrift'
   | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'TSB' | 'ADIDA' | 'IMAPA'
   | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta' | 'AutoSelect' | 'Ensemble'
-  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters'
+  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA'
 
 /** Long data: one entry per observation, series identified by `unique_id`. */
 export interface LongData {

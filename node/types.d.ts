@@ -52,6 +52,7 @@ export type ModelConfig =
   | { model: 'AutoSelect'; season_length: number; candidates?: ModelConfig[] | null; holdout?: number | null; windows?: number | null }
   | { model: 'Ensemble'; models: ModelConfig[]; combine?: 'mean' | 'median' }
   | { model: 'AutoETS'; season_length: number }
+  | { model: 'AutoARIMA'; season_length: number }
   | { model: 'ETS'; season_length: number; spec: string }
   | { model: 'SES' | 'Holt' | 'HoltDamped' }
   | { model: 'HoltWinters'; season_length: number; multiplicative?: boolean }

@@ -158,6 +158,14 @@ test('ARIMA with a fixed order', async () => {
   )
 })
 
+test('AutoARIMA finds the season', async () => {
+  const pattern = [10, -4, 3, -9, 0, 6, -6]
+  // a deterministic wobble stands in for noise
+  const y = Float64Array.from({ length: 280 }, (_, t) => 100 + pattern[t % 7] + Math.sin(t * 1.7))
+  const fc = await replenish.forecast({ unique_id: Array.from(y, () => 's'), y }, 7, ['AutoARIMA'], { seasonLength: 7 })
+  for (let k = 0; k < 7; k++) assert.ok(Math.abs(fc.AutoARIMA[k] - (100 + pattern[(280 + k) % 7])) < 1.5, `${k}: ${fc.AutoARIMA[k]}`)
+})
+
 test('sample paths on request', async () => {
   const y = Array.from({ length: 30 }, (_, t) => t % 5)
   const data = { unique_id: y.map(() => 'a'), y }

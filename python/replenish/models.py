@@ -103,6 +103,14 @@ class Theta(_Model):
 
 
 @dataclass(frozen=True)
+class AutoARIMA(_Model):
+    """ARIMA with its orders chosen by the stepwise AICc search of R's auto.arima
+    (seasonal differencing from STL seasonal strength, differencing from KPSS)."""
+
+    season_length: int = 1
+
+
+@dataclass(frozen=True)
 class OptimizedTheta(_Model):
     """Theta with θ optimised."""
 
@@ -244,6 +252,7 @@ ALL = (
     AutoSelect,
     Ensemble,
     AutoETS,
+    AutoARIMA,
     ETS,
     SES,
     Holt,

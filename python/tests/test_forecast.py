@@ -210,6 +210,20 @@ def test_arima_from_python():
         replenish.forecast(df, h=1, models=[ARIMA(order=(1, 3, 0))])
 
 
+def test_auto_arima_finds_the_season():
+    from replenish.models import AutoARIMA
+
+    rng = np.random.default_rng(11)
+    pattern = np.array([10.0, -4.0, 3.0, -9.0, 0.0, 6.0, -6.0])
+    y = 100 + pattern[np.arange(280) % 7] + rng.normal(size=280)
+    df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2025-01-01", periods=280), "y": y})
+    fc = replenish.forecast(df, h=7, models=[AutoARIMA(season_length=7)], level=[95])
+    want = 100 + pattern[np.arange(280, 287) % 7]
+    assert np.abs(fc["AutoARIMA"].to_numpy() - want).max() < 1.5
+    assert (fc["AutoARIMA-lo-95"] < fc["AutoARIMA"]).all()
+    assert "AutoARIMA" in replenish.MODEL_NAMES
+
+
 def test_sample_paths_are_long_and_seeded():
     df = pd.DataFrame({"unique_id": ["a"] * 30 + ["b"] * 30, "ds": list(range(30)) * 2, "y": [float(t % 5) for t in range(60)]})
     paths = replenish.sample_paths(df, h=4, model="SeasonalNaive", n_paths=50, season_length=5, seed=3)

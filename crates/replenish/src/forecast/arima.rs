@@ -68,11 +68,16 @@ pub struct Arima {
     pub include_drift: bool,
     /// Coefficients held fixed instead of estimated (a refit-free update).
     pub fixed: Option<ArimaCoefficients>,
+    /// Conditional sum of squares only (AutoARIMA's fast search), or then exact ML.
+    pub css_only: bool,
+    /// Keep every AR and MA root at least this far out (1 = the unit circle;
+    /// AutoARIMA uses 1.01, the margin R's `auto.arima` demands of a model).
+    pub root_margin: f64,
     pub name: String,
 }
 
 /// (1 − B)^d (1 − B^m)^D as the coefficients δ_k of y_t = w_t + Σ δ_k y_{t−k}.
-fn differencing_poly(d: usize, sd: usize, m: usize) -> Vec<f64> {
+pub(crate) fn differencing_poly(d: usize, sd: usize, m: usize) -> Vec<f64> {
     // Full polynomial with c[0] = 1.
     let mut c = vec![1.0];
     for _ in 0..d {
@@ -98,7 +103,7 @@ fn poly_mul(a: &[f64], b: &[f64]) -> Vec<f64> {
 }
 
 /// Applies the differencing: w_t = y_t − Σ δ_k y_{t−k} for t ≥ len(δ).
-fn difference(y: &[f64], delta: &[f64]) -> Vec<f64> {
+pub(crate) fn difference(y: &[f64], delta: &[f64]) -> Vec<f64> {
     let k = delta.len();
     (k..y.len()).map(|t| y[t] - delta.iter().enumerate().map(|(j, c)| c * y[t - j - 1]).sum::<f64>()).collect()
 }
@@ -291,12 +296,12 @@ fn css_residuals(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> (Vec<f64>, f64, us
 }
 
 impl Arima {
-    fn n_coef(&self) -> usize {
+    pub(crate) fn n_coef(&self) -> usize {
         let o = &self.order;
         o.p + o.q + o.sp + o.sq
     }
 
-    fn has_constant(&self) -> bool {
+    pub(crate) fn has_constant(&self) -> bool {
         match self.order.d + self.order.sd {
             0 => self.include_mean,
             1 => self.include_drift,
@@ -313,10 +318,19 @@ impl Arima {
         };
         // MA parts through the same map, sign flipped: 1 + Σθ_i B^i stays invertible.
         let flip = |v: Vec<f64>| v.into_iter().map(|c| -c).collect::<Vec<f64>>();
-        let ar = partrans(take(o.p));
-        let ma = flip(partrans(take(o.q)));
-        let sar = partrans(take(o.sp));
-        let sma = flip(partrans(take(o.sq)));
+        // Roots beyond ρ: the coefficient of z^k shrinks by ρ^−k.
+        let rho = self.root_margin.max(1.0);
+        let shrink = |v: Vec<f64>, lag: usize| -> Vec<f64> {
+            if rho == 1.0 {
+                return v;
+            }
+            v.into_iter().enumerate().map(|(k, c)| c * rho.powi(-(((k + 1) * lag) as i32))).collect()
+        };
+        let m = o.seasonal_m();
+        let ar = shrink(partrans(take(o.p)), 1);
+        let ma = shrink(flip(partrans(take(o.q))), 1);
+        let sar = shrink(partrans(take(o.sp)), m);
+        let sma = shrink(flip(partrans(take(o.sq))), m);
         let constant = if self.has_constant() { x[k] } else { 0.0 };
         ArimaCoefficients { ar, ma, sar, sma, constant }
     }
@@ -339,7 +353,7 @@ impl ModelSpec for Arima {
 }
 
 impl Arima {
-    fn fit_arima(&self, y: &[f64], o: &FitOptions) -> Result<FittedArima> {
+    pub(crate) fn fit_arima(&self, y: &[f64], o: &FitOptions) -> Result<FittedArima> {
         let ord = self.order;
         let m = ord.seasonal_m();
         let delta = differencing_poly(ord.d, ord.sd, m);
@@ -383,7 +397,18 @@ impl Arima {
                         }
                         0.5 * (ssq / used as f64).ln()
                     };
-                    let start = nelder_mead_steps(css, &x0, Some(&steps), &lo, &hi, tol, max_iter).x;
+                    let start = nelder_mead_steps(css, &x0, Some(&steps), &lo, &hi, tol, max_iter);
+                    if self.css_only {
+                        if !start.value.is_finite() {
+                            return Err(Error::InvalidInput(format!(
+                                "{}: {} could not be fitted",
+                                self.name,
+                                ord.label()
+                            )));
+                        }
+                        return Ok(self.finish(y, delta, w, self.decode(&start.x)));
+                    }
+                    let start = start.x;
                     // ...then the exact likelihood, concentrated in σ².
                     let ml = |x: &[f64]| {
                         let c = self.decode(x);
@@ -413,41 +438,45 @@ impl Arima {
                 }
             }
         };
+        Ok(self.finish(y, delta, w, coef))
+    }
+
+    /// The fitted model for given coefficients: σ² and log-likelihood (exact, or from
+    /// the conditional sum of squares for `css_only`) and the residuals.
+    fn finish(&self, y: &[f64], delta: Vec<f64>, w: Vec<f64>, coef: ArimaCoefficients) -> FittedArima {
+        let m = self.order.seasonal_m();
         let a = ar_poly(&coef.ar, &coef.sar, m);
         let b = ma_poly(&coef.ma, &coef.sma, m);
-        let (sigma2, loglik) = match kalman(&w, coef.constant, &a, &b) {
+        let (e, css_ssq, used) = css_residuals(&w, coef.constant, &a, &b);
+        let exact = if self.css_only { None } else { kalman(&w, coef.constant, &a, &b) };
+        let (sigma2, loglik) = match exact {
             Some((ssq, sumlog)) if ssq > 0.0 => {
                 let n = w.len() as f64;
                 let s2 = ssq / n;
                 (s2, -0.5 * (n * (2.0 * std::f64::consts::PI * s2).ln() + n + sumlog))
             }
-            _ => {
-                let (_, ssq, used) = css_residuals(&w, coef.constant, &a, &b);
-                (ssq / used.max(1) as f64, f64::NAN)
-            }
+            _ => (css_ssq / used.max(1) as f64, f64::NAN),
         };
-        let (e, _, _) = css_residuals(&w, coef.constant, &a, &b);
-        let k = (self.n_coef() + usize::from(self.has_constant()) + 1) as f64;
-        let n = w.len() as f64;
-        let aic = -2.0 * loglik + 2.0 * k;
-        let aicc = if n - k - 1.0 > 0.0 { aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) } else { f64::INFINITY };
-        Ok(FittedArima { spec: self.clone(), coef, a, b, delta, y: y.to_vec(), w, e, sigma2, aicc })
+        let npar = self.n_coef() + usize::from(self.has_constant()) + 1;
+        FittedArima { spec: self.clone(), coef, a, b, delta, y: y.to_vec(), w, e, sigma2, loglik, npar }
     }
 }
 
 #[derive(Debug, Clone)]
-struct FittedArima {
-    spec: Arima,
-    coef: ArimaCoefficients,
-    a: Vec<f64>,
-    b: Vec<f64>,
+pub(crate) struct FittedArima {
+    pub(crate) spec: Arima,
+    pub(crate) coef: ArimaCoefficients,
+    pub(crate) a: Vec<f64>,
+    pub(crate) b: Vec<f64>,
     delta: Vec<f64>,
     y: Vec<f64>,
-    w: Vec<f64>,
-    e: Vec<f64>,
-    sigma2: f64,
-    #[allow(dead_code)]
-    aicc: f64,
+    pub(crate) w: Vec<f64>,
+    pub(crate) e: Vec<f64>,
+    pub(crate) sigma2: f64,
+    /// Exact log-likelihood; NaN for a CSS-only fit.
+    pub(crate) loglik: f64,
+    /// Estimated parameters including σ².
+    pub(crate) npar: usize,
 }
 
 impl FittedArima {
@@ -536,6 +565,8 @@ mod tests {
             include_mean: constant,
             include_drift: constant,
             fixed: None,
+            css_only: false,
+            root_margin: 1.0,
             name: "ARIMA".into(),
         }
     }
@@ -610,6 +641,8 @@ mod tests {
             include_mean: false,
             include_drift: false,
             fixed: None,
+            css_only: false,
+            root_margin: 1.0,
             name: "ARIMA".into(),
         };
         let f = spec.fit_arima(&y, &FitOptions::default()).unwrap();

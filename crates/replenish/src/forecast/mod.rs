@@ -19,12 +19,14 @@
 
 pub mod arima;
 pub mod auto;
+pub mod auto_arima;
 pub mod baselines;
 pub mod cv;
 pub mod ets;
 pub mod intermittent;
 mod optim;
 pub mod seasonal;
+pub mod stl;
 pub mod theta;
 
 use crate::error::{Error, Result};
@@ -35,6 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use arima::{Arima, ArimaCoefficients, ArimaOrder};
 pub use auto::*;
+pub use auto_arima::AutoArima;
 pub use baselines::*;
 pub use cv::*;
 pub use ets::{Component, Ets, EtsSpec};
@@ -225,6 +228,11 @@ pub enum ModelConfig {
         #[serde(default)]
         include_drift: bool,
     },
+    /// ARIMA with its orders chosen by the stepwise AICc search; see [`AutoArima`].
+    #[serde(rename = "AutoARIMA")]
+    AutoArima {
+        season_length: usize,
+    },
     /// The mean or median of several models; see [`Ensemble`].
     Ensemble {
         models: Vec<ModelConfig>,
@@ -234,7 +242,7 @@ pub enum ModelConfig {
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 24] = [
+pub const MODEL_NAMES: [&str; 25] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -259,6 +267,7 @@ pub const MODEL_NAMES: [&str; 24] = [
     "Holt",
     "HoltDamped",
     "HoltWinters",
+    "AutoARIMA",
 ];
 
 impl ModelConfig {
@@ -286,6 +295,7 @@ impl ModelConfig {
             "DynamicOptimizedTheta" => ModelConfig::DynamicOptimizedTheta { season_length: m },
             "AutoTheta" => ModelConfig::AutoTheta { season_length: m },
             "AutoETS" => ModelConfig::AutoEts { season_length: m },
+            "AutoARIMA" => ModelConfig::AutoArima { season_length: m },
             "SES" => ModelConfig::Ses,
             "Holt" => ModelConfig::Holt,
             "HoltDamped" => ModelConfig::HoltDamped,
@@ -400,7 +410,18 @@ impl ModelConfig {
                     return Err(Error::config("order", "the expanded AR/MA polynomials exceed 400 lags"));
                 }
                 let order = ArimaOrder { p, d, q, sp, sd, sq, m: season_length };
-                Box::new(Arima { order, include_mean, include_drift, fixed: None, name: "ARIMA".into() })
+                Box::new(Arima {
+                    order,
+                    include_mean,
+                    include_drift,
+                    fixed: None,
+                    css_only: false,
+                    root_margin: 1.0,
+                    name: "ARIMA".into(),
+                })
+            }
+            ModelConfig::AutoArima { season_length } => {
+                Box::new(AutoArima::new(positive("season_length", season_length)?))
             }
             ModelConfig::Ensemble { ref models, combine } => {
                 if models.is_empty() {

@@ -44,6 +44,28 @@ mod tests {
     }
 }
 
+/// Whether every root of Σ c_k z^k (constant term first) lies strictly inside the
+/// circle of the given radius, by the Schur–Cohn recursion: p has all its roots
+/// inside iff |c_0| < |c_d| and (c_d·p − c_0·p*)/z does, p* being p reversed.
+pub(crate) fn roots_within(c: &[f64], radius: f64) -> bool {
+    let mut a: Vec<f64> = c.iter().enumerate().map(|(k, v)| v * radius.powi(k as i32)).collect();
+    while a.len() > 1 {
+        let d = a.len() - 1;
+        let (a0, ad) = (a[0], a[d]);
+        if a0.abs() >= ad.abs() || !a0.is_finite() {
+            return false;
+        }
+        let next: Vec<f64> = (1..=d).map(|k| ad * a[k] - a0 * a[d - k]).collect();
+        // Keep the numbers in range: the test is invariant to scaling.
+        let scale = next.iter().fold(0.0f64, |s, v| s.max(v.abs()));
+        if scale == 0.0 || !scale.is_finite() {
+            return false;
+        }
+        a = next.into_iter().map(|v| v / scale).collect();
+    }
+    true
+}
+
 /// Bounded Nelder–Mead minimisation (adaptive coefficients of Gao & Han 2012; every
 /// candidate is clamped to `[lower, upper]`). Stops when the standard deviation of
 /// the simplex's values falls below `tol` or after `max_iter` iterations. Returns the

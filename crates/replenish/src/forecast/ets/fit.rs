@@ -2,7 +2,7 @@
 //! initial states and the parameter search.
 
 use super::{update, Component, EtsSpec, FittedEts, Params, State, HUGE};
-use crate::forecast::optim::nelder_mead_steps;
+use crate::forecast::optim::{nelder_mead_steps, roots_within};
 use crate::forecast::seasonal::{seasonal_indices, Decomposition};
 use crate::forecast::FitOptions;
 
@@ -140,28 +140,6 @@ fn characteristic(p: &Params, layout: &Layout, m: usize) -> Vec<f64> {
             c
         }
     }
-}
-
-/// Whether every root of Σ c_k z^k lies strictly inside the circle of the given
-/// radius (Schur–Cohn: p has all roots inside iff |c_0| < |c_d| and
-/// (c_d·p − c_0·p*)/z does, p* being p with its coefficients reversed).
-fn roots_within(c: &[f64], radius: f64) -> bool {
-    let mut a: Vec<f64> = c.iter().enumerate().map(|(k, v)| v * radius.powi(k as i32)).collect();
-    while a.len() > 1 {
-        let d = a.len() - 1;
-        let (a0, ad) = (a[0], a[d]);
-        if a0.abs() >= ad.abs() || !a0.is_finite() {
-            return false;
-        }
-        let next: Vec<f64> = (1..=d).map(|k| ad * a[k] - a0 * a[d - k]).collect();
-        // Keep the numbers in range: the test is invariant to scaling.
-        let scale = next.iter().fold(0.0f64, |s, v| s.max(v.abs()));
-        if scale == 0.0 || !scale.is_finite() {
-            return false;
-        }
-        a = next.into_iter().map(|v| v / scale).collect();
-    }
-    true
 }
 
 /// Buffers reused across the many likelihood evaluations of one fit.
