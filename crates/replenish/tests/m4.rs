@@ -43,15 +43,20 @@ fn score(train: &[(String, Vec<f64>)], test: &[(String, Vec<f64>)], fc: &[Vec<f6
     Scores { smape: s, mase: ms }
 }
 
-fn run_model(train: &[(String, Vec<f64>)], h: usize, model: ModelConfig) -> Vec<Vec<f64>> {
+/// The series as one panel (values plus offsets).
+fn panel_of(train: &[(String, Vec<f64>)]) -> Panel {
     let mut offsets = vec![0];
     let mut values = Vec::new();
     for (_, y) in train {
         values.extend(y);
         offsets.push(values.len());
     }
-    let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+    Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap()
+}
+
+fn run_model(train: &[(String, Vec<f64>)], h: usize, model: ModelConfig) -> Vec<Vec<f64>> {
     let req = ForecastRequest { h, models: vec![model], ..Default::default() };
+    let panel = panel_of(train);
     let out = forecast_batch(&panel, &req).unwrap();
     out.models[0].mean.chunks(h).map(<[f64]>::to_vec).collect()
 }
@@ -123,13 +128,7 @@ fn interval_coverage_on_m4() {
     for (freq, h, m) in [("Hourly", 48, 24), ("Weekly", 13, 1)] {
         let train = read_wide(&dir.join(format!("{freq}-train.csv")));
         let test = read_wide(&dir.join(format!("{freq}-test.csv")));
-        let mut offsets = vec![0];
-        let mut values = Vec::new();
-        for (_, y) in &train {
-            values.extend(y);
-            offsets.push(values.len());
-        }
-        let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+        let panel = panel_of(&train);
         let models: Vec<ModelConfig> = ["Naive", "SeasonalNaive", "AutoTheta", "DynamicOptimizedTheta"]
             .iter()
             .map(|n| ModelConfig::from_name(n, m).unwrap())
@@ -172,13 +171,7 @@ fn auto_ets_on_m4() {
         let secs = t.elapsed().as_secs_f64();
         let s = score(train, test, &fc, m);
         // Intervals from 500 simulated paths of each series' chosen structure.
-        let mut offsets = vec![0];
-        let mut values = Vec::new();
-        for (_, y) in train {
-            values.extend(y);
-            offsets.push(values.len());
-        }
-        let panel = Panel::new(train.iter().map(|(id, _)| id.clone()).collect(), offsets, values).unwrap();
+        let panel = panel_of(train);
         let req = ForecastRequest {
             h,
             models: vec![ModelConfig::AutoEts { season_length: m }],
