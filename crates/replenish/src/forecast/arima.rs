@@ -54,7 +54,8 @@ pub struct ArimaCoefficients {
     pub ma: Vec<f64>,
     pub sar: Vec<f64>,
     pub sma: Vec<f64>,
-    /// Mean (d + D = 0) or drift per period (d + D = 1); 0 without a constant.
+    /// Constant of the differenced series: the mean (d + D = 0), or the drift per
+    /// difference step (d + D = 1: per period, or per season when D = 1); 0 without.
     pub constant: f64,
 }
 
@@ -192,7 +193,7 @@ fn stationary_covariance(phi: &[f64], rv: &[f64]) -> Option<Vec<f64>> {
         for (x, y) in p.iter_mut().zip(&apa) {
             *x += y;
         }
-        mul(&a, &a.clone(), &mut aa);
+        mul(&a, &a, &mut aa);
         std::mem::swap(&mut a, &mut aa);
         let size = a.iter().fold(0.0f64, |s, v| s.max(v.abs()));
         if !size.is_finite() || p.iter().any(|v| !v.is_finite()) {
