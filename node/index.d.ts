@@ -67,13 +67,25 @@ export type ModelName =
   | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta' | 'AutoSelect' | 'Ensemble'
   | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA'
 
-/** Long data: one entry per observation, series identified by `unique_id`. */
-export interface LongData {
+/** A regressor column: numbers (booleans count as 0/1). */
+export type RegressorColumn = ArrayLike<number | boolean | null> | Float64Array
+
+/**
+ * Long data: one entry per observation, series identified by `unique_id`. Further
+ * columns are exogenous regressors (promotion flags, prices, events, weather).
+ */
+export type LongData = {
   unique_id: ArrayLike<string>
   /** Time stamps (numbers or Dates); default 0, 1, 2, ... per row. */
   ds?: ArrayLike<number | Date>
   y: ArrayLike<number | null> | Float64Array
-}
+} & { [regressor: string]: RegressorColumn | ArrayLike<string> | ArrayLike<number | Date> | undefined }
+
+/** Future values of the regressors: a row per series and forecast period. */
+export type FutureRegressors = {
+  unique_id: ArrayLike<string>
+  ds: ArrayLike<number | Date>
+} & { [regressor: string]: RegressorColumn | ArrayLike<string> | ArrayLike<number | Date> }
 
 export interface ForecastOptions {
   seasonLength?: number
@@ -90,6 +102,12 @@ export interface ForecastOptions {
   tolerance?: number
   /** Iteration limit of parameter optimisation (default 200; ETS and Theta use at least 1000). */
   maxIterations?: number
+  /**
+   * Future regressor values for models that use them (ARIMA, AutoARIMA): rows for
+   * the `h` periods after each series' last `ds`. A missing row or column, or an
+   * unknown regressor, rejects with INVALID_INPUT naming it.
+   */
+  X_df?: FutureRegressors
 }
 
 /** Long forecast columns: `unique_id`, `ds`, then `Model`, `Model-lo-80`, `Model-hi-80`, `Model-q-0.9`, ... */

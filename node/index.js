@@ -186,6 +186,9 @@ function toPanel(data) {
     values[k] = data.y[row] === null || data.y[row] === undefined ? NaN : Number(data.y[row])
   })
   offsets.push(n)
+  // Columns beyond unique_id, ds and y are exogenous regressors, in panel order.
+  const names = Object.keys(data).filter((c) => c !== 'unique_id' && c !== 'ds' && c !== 'y')
+  const history = names.map((c) => sortedColumn(data[c], c, order, 'data'))
   const sortedDs = order.map((row) => ds[row])
   for (let s = 0; s < ids.length; s++) {
     const lastRow = order[offsets[s + 1] - 1]
@@ -193,7 +196,54 @@ function toPanel(data) {
     const prev = offsets[s + 1] - 2 >= offsets[s] ? order[offsets[s + 1] - 2] : null
     step.push(prev === null ? 1 : key(lastRow) - key(prev))
   }
-  return { ids, offsets, values, last, step, sortedDs }
+  return { ids, offsets, values, last, step, sortedDs, names, history }
+}
+
+/** A regressor column as a Float64Array, in the given row order; checks type and length. */
+function sortedColumn(col, name, order, frame) {
+  if (!col || typeof col.length !== 'number' || col.length !== order.length) {
+    throw new ReplenishError('INVALID_INPUT', `column \`${name}\` of ${frame} must be an array as long as its other columns`)
+  }
+  const out = new Float64Array(order.length)
+  order.forEach((row, k) => {
+    const v = col[row]
+    const num = v === null || v === undefined ? NaN : typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? v : NaN
+    if (typeof v === 'string' || typeof v === 'object' && v !== null) {
+      throw new ReplenishError(
+        'INVALID_INPUT',
+        `column \`${name}\` of ${frame} is not numeric: columns beyond unique_id, ds and y are regressors and must be numbers (encode categories as 0/1 columns, or drop the column)`
+      )
+    }
+    out[k] = num
+  })
+  return out
+}
+
+/** Times as integers and their unit: Date → milliseconds, numbers → index. */
+function timesOf(values) {
+  const isDate = values.length > 0 && values[0] instanceof Date
+  return { unit: isDate ? 'milliseconds' : 'index', times: values.map((v) => (v instanceof Date ? v.getTime() : Number(v))) }
+}
+
+/** `{ names, history, future }` for the native call, future values from `X_df`. */
+function regressorsOf(p, h, X) {
+  if (X == null) return p.names.length ? { names: p.names, history: p.history, future: [] } : undefined
+  if (!p.names.length) {
+    throw new ReplenishError('INVALID_INPUT', 'X_df was given but data has no regressor columns (columns beyond unique_id, ds and y)')
+  }
+  if (!X.unique_id || !X.ds) throw new ReplenishError('INVALID_INPUT', 'X_df must have `unique_id` and `ds` columns')
+  const rows = Array.from({ length: X.unique_id.length }, (_, i) => i)
+  const xNames = Object.keys(X).filter((c) => c !== 'unique_id' && c !== 'ds')
+  const cols = xNames.map((c) => sortedColumn(X[c], c, rows, 'X_df'))
+  const expected = timesOf(p.last.flatMap((l, s) => futureDs(l, p.step[s], h)))
+  const given = timesOf(Array.from(X.ds))
+  if (X.unique_id.length && given.unit !== expected.unit) {
+    throw new ReplenishError('INVALID_INPUT', "X_df's `ds` must be of the same kind as data's (Dates or numbers)")
+  }
+  const future = native.alignFuture(
+    p.ids, expected.times, h, p.names, Array.from(X.unique_id, String), given.times, xNames, cols, expected.unit
+  )
+  return { names: p.names, history: p.history, future }
 }
 
 function futureDs(last, step, h) {
@@ -226,11 +276,15 @@ function requestJson(h, models, o, totalQuantiles) {
  * Forecasts every series of long columns `{ unique_id, ds, y }` with every model.
  * Resolves to columns: `unique_id`, `ds` and a Float64Array per model, interval
  * (`<model>-lo-80`) and quantile (`<model>-q-0.9`) column, plus `fallbacks`.
+ * Further columns of `data` are regressors; `options.X_df` gives their future
+ * values (`unique_id`, `ds` and one column per regressor, for the h periods after
+ * each series' last `ds`).
  */
 function forecast(data, h, models, options = {}) {
   return call(async () => {
     const p = toPanel(data)
-    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options))
+    const regs = regressorsOf(p, h, options.X_df)
+    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs)
     const frame = { unique_id: p.ids.flatMap((id) => Array(h).fill(id)), ds: p.last.flatMap((l, s) => futureDs(l, p.step[s], h)) }
     for (const c of out.columns) frame[c.name] = c.values
     Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
@@ -301,7 +355,7 @@ function crossValidation(data, h, models, options = {}) {
       step_size: options.stepSize ?? null,
       refit: options.refit ?? true,
     })
-    const out = await native.crossValidation(p.ids, p.offsets, p.values, req)
+    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null))
     const at = (s, pos) => p.sortedDs[p.offsets[s] + pos]
     const frame = {
       unique_id: out.series.map((s) => p.ids[s]),

@@ -18,6 +18,12 @@ export declare class Dataset {
   table(name: string): Array<Record<string, unknown>>
 }
 
+/**
+ * Future-regressor rows (`X_df`) laid out per series and forecast step. `expected`
+ * holds each series' `h` future times; `unit` is `index` or `milliseconds`.
+ */
+export declare function alignFuture(ids: Array<string>, expected: Array<number>, h: number, regressors: Array<string>, rowIds: Array<string>, rowTimes: Array<number>, names: Array<string>, columns: Array<Float64Array>, unit: string): Array<Float64Array>
+
 /** Demand classification per series of a panel. */
 export declare function classify(ids: Array<string>, offsets: Array<number>, values: Float64Array): Array<DemandClassification>
 
@@ -31,7 +37,7 @@ export interface Column {
 export declare function configFromToml(text: string): { plan: PlanConfig; ingest: IngestOptions }
 
 /** Rolling-origin cross-validation with a JSON `{forecast, n_windows, step_size, refit}` request. */
-export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string): Promise<CvOutput>
+export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null): Promise<CvOutput>
 
 /** Cross-validation rows and forecast columns. */
 export interface CvOutput {
@@ -79,7 +85,7 @@ export interface Fallback {
 }
 
 /** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
-export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string): Promise<ForecastOutput>
+export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null): Promise<ForecastOutput>
 
 /**
  * Forecast output: flat columns of `n_series × h` values in series order, and
@@ -115,6 +121,16 @@ export declare function readFolder(path: string, ingestJson?: string | undefined
 
 /** Validates tables given as `{ items: {name, text}, ... }`. */
 export declare function readTables(tables: Record<string, TableText>, ingestJson?: string | undefined | null): Promise<Dataset>
+
+/**
+ * Exogenous regressors: names, history columns (aligned with the panel's values)
+ * and future columns (`h` values per series; empty for cross-validation).
+ */
+export interface RegressorColumns {
+  names: Array<string>
+  history: Array<Float64Array>
+  future: Array<Float64Array>
+}
 
 /** One evaluated value; `unique_id` is null for the average over series. */
 export interface Score {

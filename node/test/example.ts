@@ -26,3 +26,12 @@ async function forecasting(): Promise<void> {
 }
 
 void forecasting
+
+async function regressors(): Promise<void> {
+  const data: replenish.LongData = { unique_id: ['a', 'a', 'a', 'a'], ds: [0, 1, 2, 3], y: [1, 5, 1, 5], promo: [0, 1, 0, 1] }
+  const X_df: replenish.FutureRegressors = { unique_id: ['a', 'a'], ds: [4, 5], promo: [0, 1] }
+  const fc = await replenish.forecast(data, 2, ['AutoARIMA'], { X_df })
+  console.log(fc.AutoARIMA)
+}
+
+void regressors

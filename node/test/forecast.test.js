@@ -176,3 +176,56 @@ test('sample paths on request', async () => {
   const again = await replenish.samplePaths(data, 4, { model: 'SeasonalNaive', season_length: 5 }, { nPaths: 20, seed: 3 })
   assert.deepEqual(Array.from(again.y), Array.from(p.y))
 })
+
+/** Two daily series with a promotion flag adding 5 units; deterministic noise. */
+function promoData(n = 120) {
+  const data = { unique_id: [], ds: [], y: [], promo: [] }
+  const start = Date.UTC(2025, 0, 1)
+  for (const [id, base] of [['a', 20], ['b', 30]]) {
+    let e = 0
+    for (let t = 0; t < n; t++) {
+      const promo = (t * 7 + base) % 5 === 0
+      e = 0.5 * e + 0.4 * Math.sin(t * 1.3 + base)
+      data.unique_id.push(id)
+      data.ds.push(new Date(start + t * 86400000))
+      data.y.push(base + (promo ? 5 : 0) + e)
+      data.promo.push(promo)
+    }
+  }
+  return data
+}
+
+function futurePromo(n, h = 7) {
+  const X = { unique_id: [], ds: [], promo: [] }
+  for (const id of ['a', 'b']) {
+    for (let k = 0; k < h; k++) {
+      X.unique_id.push(id)
+      X.ds.push(new Date(Date.UTC(2025, 0, 1) + (n + k) * 86400000))
+      X.promo.push(k === 2 ? 1 : 0)
+    }
+  }
+  return X
+}
+
+test('AutoARIMA with a promotion regressor forecasts the uplift', async () => {
+  const data = promoData()
+  const fc = await replenish.forecast(data, 7, ['AutoARIMA', 'Naive'], { X_df: futurePromo(120) })
+  const lift = fc.AutoARIMA[2] - (fc.AutoARIMA[1] + fc.AutoARIMA[3]) / 2
+  assert.ok(lift > 4 && lift < 6, `lift ${lift}`)
+  const plain = await replenish.forecast({ unique_id: data.unique_id, ds: data.ds, y: data.y }, 7, ['Naive'])
+  assert.deepEqual(Array.from(fc.Naive), Array.from(plain.Naive))
+  const cv = await replenish.crossValidation(data, 7, ['AutoARIMA'], { nWindows: 2 })
+  assert.equal(cv.AutoARIMA.length, 28)
+})
+
+test('future regressor errors name what is missing', async () => {
+  const data = promoData(60)
+  const X = futurePromo(60)
+  const rejects = (p, re) => assert.rejects(p, (e) => e.code === 'INVALID_INPUT' && re.test(e.message))
+  await rejects(replenish.forecast(data, 7, ['AutoARIMA']), /AutoARIMA use the regressors `promo`.*X_df/)
+  const cut = { unique_id: X.unique_id.slice(0, 12), ds: X.ds.slice(0, 12), promo: X.promo.slice(0, 12) }
+  await rejects(replenish.forecast(data, 7, ['AutoARIMA'], { X_df: cut }), /no row for series `b` at 2025-03-07 \(and 1 more/)
+  await rejects(replenish.forecast(data, 7, ['AutoARIMA'], { X_df: { ...X, price: X.promo } }), /unknown regressor `price`/)
+  await rejects(replenish.forecast(data, 7, ['AutoARIMA'], { X_df: { unique_id: X.unique_id, ds: X.ds } }), /regressor `promo` has no column/)
+  await rejects(replenish.forecast({ ...data, store: data.y.map(() => 'x') }, 7, ['AutoARIMA'], { X_df: X }), /column `store` of data is not numeric/)
+})

@@ -48,7 +48,50 @@ def _panel(df: Any, id_col: str, time_col: str, target_col: str) -> Tuple[List[s
     starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]]) if len(ids_sorted) else np.array([], dtype=int)
     ids = [str(i) for i in ids_sorted[starts]]
     offsets = [int(s) for s in starts] + [len(y)]
-    return ids, offsets, y, ds, ids_sorted
+    return ids, offsets, y, ds, order
+
+
+def _numeric(df: Any, name: str, frame: str) -> np.ndarray:
+    try:
+        return np.ascontiguousarray(np.asarray(_column(df, name), dtype="float64"))
+    except (TypeError, ValueError):
+        raise InputError(
+            f"column `{name}` of {frame} is not numeric: columns beyond the id, time and target are regressors "
+            "and must be numbers (encode categories as 0/1 columns, or drop the column)"
+        ) from None
+
+
+def _regressors(df: Any, order: np.ndarray, id_col: str, time_col: str, target_col: str) -> Tuple[List[str], List[bytes]]:
+    """The regressor columns of ``df`` (every column beyond id, time and target), in
+    the panel's row order, as float64 bytes."""
+    names = [str(c) for c in df.columns if c not in (id_col, time_col, target_col)]
+    return names, [_numeric(df, n, "df")[order].tobytes() for n in names]
+
+
+def _times(ds: np.ndarray) -> Tuple[np.ndarray, str]:
+    """Times as int64 and their unit (``index`` for integers, else ``nanoseconds``)."""
+    if np.issubdtype(ds.dtype, np.integer):
+        return ds.astype("int64"), "index"
+    return pd.to_datetime(ds).to_numpy().astype("datetime64[ns]").astype("int64"), "nanoseconds"
+
+
+def _future_regressors(
+    X_df: Any, names: List[str], ids: List[str], future: np.ndarray, h: int, id_col: str, time_col: str
+) -> List[bytes]:
+    """``X_df``'s regressor values laid out per series and forecast step; errors name a
+    missing column, an unknown regressor or the first missing (series, time)."""
+    if not names:
+        raise InputError(f"X_df was given but df has no regressor columns (columns beyond {id_col}, {time_col} and the target)")
+    x_ids = _column(X_df, id_col).astype(str)
+    x_names = [str(c) for c in X_df.columns if c not in (id_col, time_col)]
+    expected, unit = _times(future)
+    x_times, x_unit = _times(_column(X_df, time_col))
+    if x_unit != unit:
+        raise InputError(f"X_df's `{time_col}` must be of the same kind as df's (dates or integers)")
+    cols = [_numeric(X_df, n, "X_df").tobytes() for n in x_names]
+    return _replenish.align_future(
+        ids, expected.tobytes(), int(h), names, [str(i) for i in x_ids], x_times.tobytes(), x_names, cols, unit
+    )
 
 
 def _model_config(m: ModelArg) -> Any:
@@ -137,6 +180,7 @@ def forecast(
     level: Optional[Sequence[float]] = None,
     quantiles: Optional[Sequence[float]] = None,
     *,
+    X_df: Any = None,
     freq: Optional[str] = None,
     missing: str = "error",
     non_negative: bool = False,
@@ -159,14 +203,27 @@ def forecast(
     ``max_iterations`` bound parameter optimisation. A model that cannot
     fit a series uses ``fallback``; ``result.attrs["fallbacks"]`` (pandas) lists them.
     Sample-based intervals are seeded by ``seed``. The GIL is released while Rust works.
+
+    Columns of ``df`` beyond id, time and target are exogenous regressors (promotion
+    flags, prices, events, weather), as in statsforecast. Models that use them
+    (``ARIMA``, ``AutoARIMA``) need their future values: ``X_df`` has the id and time
+    columns and one column per regressor, with a row for each series and each of the
+    ``h`` periods after its last time (other rows are not used). A missing row, a
+    missing or unknown regressor column raises ``InputError`` naming it.
     """
-    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
-    cols, _, fallbacks, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
+    future = _future_ds(last, h, freq, ds, offsets) if ids else ds[:0]
+    names, history = _regressors(df, order, id_col, time_col, target_col)
+    regs = None
+    if names or X_df is not None:
+        fut = [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col)
+        regs = (names, history, fut)
+    cols, _, fallbacks, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs)
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
-        time_col: _future_ds(last, h, freq, ds, offsets) if ids else ds[:0],
+        time_col: future,
     }
     for name, raw in cols:
         out[name] = np.frombuffer(raw, dtype="<f8")
@@ -367,11 +424,15 @@ def cross_validation(
 
     Returns a long frame: ``unique_id``, ``ds``, ``cutoff`` (the last training ``ds``),
     ``y`` and the forecast columns of :func:`forecast`. With ``refit=False`` models are
-    fitted on the first window and later windows reuse the estimated parameters."""
-    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    fitted on the first window and later windows reuse the estimated parameters.
+    Regressor columns of ``df`` are used as in :func:`forecast`; each window's future
+    values are the actual ones that follow its cutoff."""
+    ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
+    names, history = _regressors(df, order, id_col, time_col, target_col)
+    regs = (names, history, []) if names else None
     fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations))
     req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
-    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs)
     base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)
     out: Dict[str, Any] = {
         id_col: np.asarray(ids, dtype=object)[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=object),

@@ -236,3 +236,70 @@ def test_sample_paths_are_long_and_seeded():
     fc = replenish.forecast(df, h=4, models=["SeasonalNaive"], season_length=5)
     mean = paths.groupby(["unique_id", "ds"])["y"].mean().to_numpy()
     assert np.allclose(mean, fc["SeasonalNaive"].to_numpy(), atol=0.6)
+
+
+def promo_frame(n=120, uplift=5.0, seed=3):
+    """Two daily series: demand 20 (and 30) plus `uplift` per unit of `promo`, AR(1) noise."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2025-01-01", periods=n, freq="D")
+    rows = []
+    for uid, base in (("a", 20.0), ("b", 30.0)):
+        promo = (rng.random(n) < 0.2).astype(float)
+        e = np.zeros(n)
+        for t in range(1, n):
+            e[t] = 0.5 * e[t - 1] + rng.normal(0, 0.5)
+        rows.append(pd.DataFrame({"unique_id": uid, "ds": days, "y": base + uplift * promo + e, "promo": promo}))
+    return pd.concat(rows, ignore_index=True), days[-1]
+
+
+def future_promo(last, h=7, on=(2,)):
+    days = pd.date_range(last + pd.Timedelta(days=1), periods=h, freq="D")
+    promo = [1.0 if k in on else 0.0 for k in range(h)]
+    return pd.DataFrame({"unique_id": ["a"] * h + ["b"] * h, "ds": list(days) * 2, "promo": promo * 2})
+
+
+def test_arima_with_a_promotion_regressor_forecasts_the_uplift():
+    df, last = promo_frame()
+    X_df = future_promo(last)
+    fc = replenish.forecast(df, h=7, models=[replenish.models.ARIMA(order=(1, 0, 0)), "AutoARIMA", "Naive"], X_df=X_df)
+    a = fc[fc["unique_id"] == "a"]
+    for col in ("ARIMA", "AutoARIMA"):
+        # The promoted day stands about 5 above its neighbours.
+        lift = a[col].iloc[2] - (a[col].iloc[1] + a[col].iloc[3]) / 2
+        assert 4.0 < lift < 6.0, (col, lift)
+    # Models without regressors ignore them: Naive is the same with or without.
+    plain = replenish.forecast(df[["unique_id", "ds", "y"]], h=7, models=["Naive"])
+    assert fc["Naive"].tolist() == plain["Naive"].tolist()
+    # The same with polars frames.
+    pl = pytest.importorskip("polars")
+    to_pl = lambda f: pl.DataFrame({c: f[c].tolist() if c == "unique_id" else f[c].to_numpy() for c in f.columns})  # noqa: E731
+    fp = replenish.forecast(to_pl(df), h=7, models=["AutoARIMA"], X_df=to_pl(X_df))
+    assert np.allclose(fp["AutoARIMA"].to_numpy(), fc["AutoARIMA"].to_numpy())
+
+
+def test_future_regressor_errors_name_what_is_missing():
+    df, last = promo_frame(60)
+    X_df = future_promo(last)
+    with pytest.raises(replenish.InputError, match=r"AutoARIMA use the regressors `promo`.*X_df"):
+        replenish.forecast(df, h=7, models=["AutoARIMA"])
+    with pytest.raises(replenish.InputError, match=r"no row for series `b` at 2025-03-07 \(and 1 more"):
+        replenish.forecast(df, h=7, models=["AutoARIMA"], X_df=X_df[~((X_df.unique_id == "b") & (X_df.index >= 12))])
+    with pytest.raises(replenish.InputError, match=r"no row for series `a` at 2025-03-02"):
+        shifted = X_df.assign(ds=X_df["ds"] + pd.Timedelta(days=1))
+        replenish.forecast(df, h=7, models=["AutoARIMA"], X_df=shifted)
+    with pytest.raises(replenish.InputError, match=r"unknown regressor `price`"):
+        replenish.forecast(df, h=7, models=["AutoARIMA"], X_df=X_df.assign(price=1.0))
+    with pytest.raises(replenish.InputError, match=r"regressor `promo` has no column"):
+        replenish.forecast(df, h=7, models=["AutoARIMA"], X_df=X_df.drop(columns="promo"))
+    with pytest.raises(replenish.InputError, match=r"column `store` of df is not numeric"):
+        replenish.forecast(df.assign(store="x"), h=7, models=["AutoARIMA"], X_df=X_df)
+    with pytest.raises(replenish.InputError, match=r"regressor `promo` is missing for series `a`"):
+        replenish.forecast(df, h=7, models=["AutoARIMA"], X_df=X_df.assign(promo=[np.nan] + [0.0] * 13))
+
+
+def test_cross_validation_uses_the_actual_regressors_after_each_cutoff():
+    df, _ = promo_frame(100)
+    cv = replenish.cross_validation(df, h=7, models=["AutoARIMA"], n_windows=2)
+    plain = replenish.cross_validation(df[["unique_id", "ds", "y"]], h=7, models=["AutoARIMA"], n_windows=2)
+    err = lambda f: float(np.mean(np.abs(f["y"] - f["AutoARIMA"])))  # noqa: E731
+    assert err(cv) < 0.6 * err(plain)

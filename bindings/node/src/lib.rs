@@ -279,21 +279,73 @@ pub struct PanelJob {
     ids: Vec<String>,
     offsets: Vec<usize>,
     values: Vec<f64>,
+    regressors: Option<replenish::forecast::Regressors>,
     request: String,
 }
 
+/// Exogenous regressors: names, history columns (aligned with the panel's values)
+/// and future columns (`h` values per series; empty for cross-validation).
+#[napi(object)]
+#[allow(missing_debug_implementations)]
+pub struct RegressorColumns {
+    pub names: Vec<String>,
+    pub history: Vec<Float64Array>,
+    pub future: Vec<Float64Array>,
+}
+
 impl PanelJob {
-    fn new(ids: Vec<String>, offsets: &[u32], values: &Float64Array, request: String) -> PanelJob {
-        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), request }
+    fn new(
+        ids: Vec<String>,
+        offsets: &[u32],
+        values: &Float64Array,
+        regressors: Option<RegressorColumns>,
+        request: String,
+    ) -> PanelJob {
+        let regressors = regressors.map(|r| replenish::forecast::Regressors {
+            names: r.names,
+            history: r.history.iter().map(|c| c.to_vec()).collect(),
+            future: r.future.iter().map(|c| c.to_vec()).collect(),
+        });
+        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), regressors, request }
     }
 
     fn panel(&mut self) -> std::result::Result<replenish::forecast::Panel, CoreError> {
-        replenish::forecast::Panel::new(
+        let panel = replenish::forecast::Panel::new(
             std::mem::take(&mut self.ids),
             std::mem::take(&mut self.offsets),
             std::mem::take(&mut self.values),
-        )
+        )?;
+        match self.regressors.take() {
+            Some(r) => panel.with_regressors(r),
+            None => Ok(panel),
+        }
     }
+}
+
+/// Future-regressor rows (`X_df`) laid out per series and forecast step. `expected`
+/// holds each series' `h` future times; `unit` is `index` or `milliseconds`.
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn align_future(
+    ids: Vec<String>,
+    expected: Vec<i64>,
+    h: u32,
+    regressors: Vec<String>,
+    row_ids: Vec<String>,
+    row_times: Vec<i64>,
+    names: Vec<String>,
+    columns: Vec<Float64Array>,
+    unit: String,
+) -> Result<Vec<Float64Array>> {
+    let columns: Vec<Vec<f64>> = columns.iter().map(|c| c.to_vec()).collect();
+    let out = guarded(|| {
+        let unit: replenish::forecast::TimeUnit = serde_json::from_value(serde_json::Value::String(unit.clone()))
+            .map_err(|e| CoreError::Config { field: "unit".into(), message: e.to_string() })?;
+        let rows =
+            replenish::forecast::FutureRows { ids: &row_ids, times: &row_times, names: &names, columns: &columns };
+        replenish::forecast::align_future(&ids, &expected, h as usize, &regressors, rows, unit)
+    })?;
+    Ok(out.into_iter().map(Float64Array::new).collect())
 }
 
 #[derive(Debug)]
@@ -346,8 +398,9 @@ pub fn forecast(
     offsets: Vec<u32>,
     values: Float64Array,
     request_json: String,
+    regressors: Option<RegressorColumns>,
 ) -> AsyncTask<ForecastTask> {
-    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, request_json)))
+    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, regressors, request_json)))
 }
 
 /// Syntetos–Boylan classification of one series.
@@ -466,8 +519,9 @@ pub fn cross_validation(
     offsets: Vec<u32>,
     values: Float64Array,
     request_json: String,
+    regressors: Option<RegressorColumns>,
 ) -> AsyncTask<CvTask> {
-    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, request_json)))
+    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, regressors, request_json)))
 }
 
 /// One evaluated value; `unique_id` is null for the average over series.

@@ -256,6 +256,77 @@ fn to_bytes(py: Python<'_>, v: &[f64]) -> Py<PyBytes> {
 }
 
 type Columns = Vec<(String, Py<PyBytes>)>;
+/// Regressor names, their history columns and their future columns, as float64 bytes.
+type RegressorBytes = (Vec<String>, Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+/// A panel from ids, offsets and float64 bytes, with regressors when given.
+fn panel_with(
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: &[u8],
+    regressors: Option<RegressorBytes>,
+) -> Result<replenish::forecast::Panel, Error> {
+    let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", values)?)?;
+    match regressors {
+        None => Ok(panel),
+        Some((names, history, future)) => {
+            let cols = |what: &str, v: Vec<Vec<u8>>| -> Result<Vec<Vec<f64>>, Error> {
+                v.iter().zip(&names).map(|(b, n)| floats(&format!("{what} `{n}`"), b)).collect()
+            };
+            let history = cols("regressor", history)?;
+            let future = cols("future regressor", future)?;
+            panel.with_regressors(replenish::forecast::Regressors { names, history, future })
+        }
+    }
+}
+
+/// Future-regressor rows (`X_df`) laid out per series and forecast step: ids and
+/// expected times (int64 bytes) of the horizon, then the rows' ids, times, column
+/// names and columns. `unit` is `index`, `nanoseconds` or `milliseconds`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn align_future(
+    py: Python<'_>,
+    ids: Vec<String>,
+    expected: &[u8],
+    h: usize,
+    regressors: Vec<String>,
+    row_ids: Vec<String>,
+    row_times: &[u8],
+    names: Vec<String>,
+    columns: Vec<Vec<u8>>,
+    unit: String,
+) -> PyResult<Vec<Py<PyBytes>>> {
+    let (expected, row_times) = (expected.to_vec(), row_times.to_vec());
+    let out = run(py, move || {
+        let (expected, row_times) = (ints("expected", &expected)?, ints("times", &row_times)?);
+        let unit: replenish::forecast::TimeUnit = parse_json(Some(&format!("\"{unit}\"")), "time unit")?;
+        let columns: Vec<Vec<f64>> =
+            columns.iter().zip(&names).map(|(b, n)| floats(&format!("X_df `{n}`"), b)).collect::<Result<_, _>>()?;
+        let rows =
+            replenish::forecast::FutureRows { ids: &row_ids, times: &row_times, names: &names, columns: &columns };
+        replenish::forecast::align_future(&ids, &expected, h, &regressors, rows, unit)
+    })?;
+    Ok(out.iter().map(|c| to_bytes(py, c)).collect())
+}
+
+/// Little-endian i64 bytes (numpy's `tobytes()` of an int64 array) to values.
+fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(Error::InvalidInput(format!(
+            "{name}: {} bytes is not a whole number of int64 values",
+            bytes.len()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            i64::from_le_bytes(b)
+        })
+        .collect())
+}
 /// (series id, model, why) of every fallback.
 type Fallbacks = Vec<(String, String, String)>;
 
@@ -263,16 +334,18 @@ type Fallbacks = Vec<(String, String, String)>;
 /// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks,
 /// requested sample paths per model).
 #[pyfunction]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None))]
 fn forecast(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
     values: &[u8],
     request_json: String,
+    regressors: Option<RegressorBytes>,
 ) -> PyResult<(Columns, Columns, Fallbacks, Columns)> {
     let values = values.to_vec();
     let out = run(py, move || {
-        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let panel = panel_with(ids, offsets, &values, regressors)?;
         let req = replenish::forecast::ForecastRequest::from_json(&request_json)?;
         replenish::forecast::forecast_batch(&panel, &req)
     })?;
@@ -327,16 +400,18 @@ type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyBytes>, Columns, Fallback
 /// Rolling-origin cross-validation of a panel with a JSON request
 /// `{"forecast": ForecastRequest, "n_windows", "step_size", "refit"}`.
 #[pyfunction]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None))]
 fn cross_validation(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
     values: &[u8],
     request_json: String,
+    regressors: Option<RegressorBytes>,
 ) -> PyResult<CvOut> {
     let values = values.to_vec();
     let cv = run(py, move || {
-        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let panel = panel_with(ids, offsets, &values, regressors)?;
         let req = replenish::forecast::CvRequest::from_json(&request_json)?;
         replenish::forecast::cross_validation(&panel, &req)
     })?;
@@ -419,6 +494,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(names, m)?)?;
     m.add_function(wrap_pyfunction!(cross_validation, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(align_future, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

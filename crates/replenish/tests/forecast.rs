@@ -494,3 +494,80 @@ fn sample_paths_on_request() {
     }
     assert_eq!(out, forecast_batch(&p, &with).unwrap());
 }
+
+/// Two series with a promotion flag adding 5 units, AR(1)-like deterministic noise.
+fn promo_panel(n: usize) -> (Panel, Vec<f64>) {
+    let mut series = vec![];
+    let mut promo = vec![];
+    for base in [20.0, 30.0] {
+        let mut e: f64 = 0.0;
+        let mut y = vec![];
+        for t in 0..n {
+            let p = f64::from(u8::from((t * 7 + base as usize) % 5 == 0));
+            e = 0.5 * e + 0.4 * (t as f64 * 1.3 + base).sin();
+            y.push(base + 5.0 * p + e);
+            promo.push(p);
+        }
+        series.push(y);
+    }
+    let refs = [("a", series[0].clone()), ("b", series[1].clone())];
+    (panel(&refs), promo)
+}
+
+#[test]
+fn regressors_reach_the_models_that_use_them() {
+    let (p, promo) = promo_panel(150);
+    let future = vec![0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    let regs = Regressors {
+        names: vec!["promo".into()],
+        history: vec![promo],
+        future: vec![[future.clone(), future].concat()],
+    };
+    let px = p.clone().with_regressors(regs).unwrap();
+    let req = ForecastRequest {
+        h: 7,
+        models: vec![ModelConfig::from_name("AutoARIMA", 1).unwrap(), ModelConfig::Naive],
+        ..Default::default()
+    };
+    let out = forecast_batch(&px, &req).unwrap();
+    let arima = &out.models[0].mean;
+    for s in 0..2 {
+        let f = &arima[s * 7..(s + 1) * 7];
+        let lift = f[2] - (f[1] + f[3]) / 2.0;
+        assert!(lift > 4.0 && lift < 6.0, "series {s}: {f:?}");
+    }
+    // Naive ignores regressors.
+    let plain = forecast_batch(&p, &req).unwrap();
+    assert_eq!(out.models[1].mean, plain.models[1].mean);
+    // Cross-validation takes each window's future regressors from the history.
+    let cv_req = CvRequest { forecast: ForecastRequest { h: 7, ..req.clone() }, n_windows: 2, ..Default::default() };
+    let with = cross_validation(&px, &cv_req).unwrap();
+    let without = cross_validation(&p, &cv_req).unwrap();
+    let mae = |cv: &CrossValidation| metrics::mae(&cv.y, &cv.models[0].mean);
+    assert!(mae(&with) < 0.6 * mae(&without), "{} vs {}", mae(&with), mae(&without));
+}
+
+#[test]
+fn regressor_errors_say_what_is_wrong() {
+    let (p, promo) = promo_panel(60);
+    let req =
+        ForecastRequest { h: 7, models: vec![ModelConfig::from_name("AutoARIMA", 1).unwrap()], ..Default::default() };
+    let with = |future: Vec<Vec<f64>>| {
+        let regs = Regressors { names: vec!["promo".into()], history: vec![promo.clone()], future };
+        p.clone().with_regressors(regs).and_then(|px| forecast_batch(&px, &req)).unwrap_err().to_string()
+    };
+    assert!(with(vec![]).contains("AutoARIMA use the regressors `promo`"), "{}", with(vec![]));
+    assert!(with(vec![vec![0.0; 10]]).contains("future regressor `promo` has 10 values; 2 series × h = 7 need 14"));
+    let mut gap = vec![0.0; 14];
+    gap[9] = f64::NAN;
+    assert!(with(vec![gap]).contains("missing or not finite for series `b` at step 3"));
+    let short = Regressors { names: vec!["promo".into()], history: vec![vec![0.0; 5]], future: vec![] };
+    assert!(p.clone().with_regressors(short).unwrap_err().to_string().contains("has 5 history values"));
+    let mut hole = promo.clone();
+    hole[61] = f64::NAN;
+    let bad = Regressors { names: vec!["promo".into()], history: vec![hole], future: vec![] };
+    let e = p.clone().with_regressors(bad).unwrap_err().to_string();
+    assert!(e.contains("regressor `promo` is missing or not finite for series `b` at position 1"), "{e}");
+    let twice = Regressors { names: vec!["x".into(), "x".into()], history: vec![promo.clone(), promo], future: vec![] };
+    assert!(p.with_regressors(twice).unwrap_err().to_string().contains("given twice"));
+}

@@ -11,7 +11,7 @@
 //! are analytic, from the ψ-weights of the full (integrated) model.
 
 use super::optim::nelder_mead_steps;
-use super::{normal_draw, FitOptions, Fitted, ModelSpec};
+use super::{normal_draw, FitOptions, Fitted, ModelSpec, SeriesRegressors};
 use crate::error::{Error, Result};
 use rand_chacha::ChaCha8Rng;
 
@@ -57,6 +57,9 @@ pub struct ArimaCoefficients {
     /// Constant of the differenced series: the mean (d + D = 0), or the drift per
     /// difference step (d + D = 1: per period, or per season when D = 1); 0 without.
     pub constant: f64,
+    /// Coefficients of the exogenous regressors (regression with ARIMA errors), in
+    /// the order of the regressor names; empty without regressors.
+    pub beta: Vec<f64>,
 }
 
 /// ARIMA with a fixed order.
@@ -206,25 +209,49 @@ fn stationary_covariance(phi: &[f64], rv: &[f64]) -> Option<Vec<f64>> {
     None
 }
 
-/// Exact Gaussian likelihood of the ARMA `x_t = Σ a_k x_{t−k} + e_t + Σ b_k e_{t−k}`
-/// for `w − mu`, by the Kalman filter: returns (Σ v²/F, Σ log F). Once the gain has
-/// settled the filter continues with it fixed (no covariance updates).
-fn kalman(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+/// The ARMA `x_t = Σ a_k x_{t−k} + e_t + Σ b_k e_{t−k}` as Harvey's state space:
+/// state dimension r = max(p, q + 1), transition coefficients φ and noise loadings R.
+fn state_space(a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let r = a.len().max(b.len() + 1);
     let mut phi = vec![0.0; r];
     phi[..a.len()].copy_from_slice(a);
     let mut rv = vec![0.0; r];
     rv[0] = 1.0;
     rv[1..=b.len()].copy_from_slice(b);
+    (phi, rv)
+}
+
+/// What the Kalman filter returns for the response (column 0, `w − mu`) and the
+/// regressor columns run through the same filter.
+struct Filtered {
+    /// Σ v_i v_j / F over time for columns i, j (row-major, c × c).
+    cross: Vec<f64>,
+    /// Σ log F.
+    sumlog: f64,
+    /// Final predicted states a_{n+1|n}, column after column (c × r).
+    states: Vec<f64>,
+}
+
+/// Exact Gaussian likelihood pieces of the ARMA with coefficients `a`, `b` for
+/// `w − mu` and for each regressor column (the filter's gains do not depend on the
+/// data, so one covariance recursion serves every column: the regression
+/// coefficients are then concentrated out by generalised least squares). Once the
+/// gain has settled the filter continues with it fixed (no covariance updates).
+fn kalman(w: &[f64], mu: f64, xs: &[Vec<f64>], a: &[f64], b: &[f64]) -> Option<Filtered> {
+    let (phi, rv) = state_space(a, b);
+    let r = phi.len();
+    let c = 1 + xs.len();
     let mut p = stationary_covariance(&phi, &rv)?;
-    let mut x = vec![0.0; r];
-    let (mut ssq, mut sumlog) = (0.0, 0.0);
+    let mut x = vec![0.0; c * r];
+    let mut cross = vec![0.0; c * c];
+    let mut sumlog = 0.0;
     let mut settled = false;
     let mut k = vec![0.0; r];
     let mut f = 1.0;
     let mut tp = vec![0.0; r * r];
     let mut pn = vec![0.0; r * r];
-    for &wt in w {
+    let mut v = vec![0.0; c];
+    for t in 0..w.len() {
         if !settled {
             f = p[0];
             if f.is_nan() || f <= 0.0 || !f.is_finite() {
@@ -234,15 +261,28 @@ fn kalman(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
                 k[i] = p[i * r] / f;
             }
         }
-        let v = wt - mu - x[0];
-        ssq += v * v / f;
-        sumlog += f.ln();
-        // x ← T (x + K v)
-        let xu0 = x[0] + k[0] * v;
-        for i in 0..r {
-            let next = if i + 1 < r { x[i + 1] + k[i + 1] * v } else { 0.0 };
-            x[i] = phi[i] * xu0 + next;
+        for (col, vc) in v.iter_mut().enumerate() {
+            let obs = if col == 0 { w[t] - mu } else { xs[col - 1][t] };
+            let xc = &mut x[col * r..(col + 1) * r];
+            let vt = obs - xc[0];
+            *vc = vt;
+            // x ← T (x + K v)
+            let xu0 = xc[0] + k[0] * vt;
+            for i in 0..r {
+                let next = if i + 1 < r { xc[i + 1] + k[i + 1] * vt } else { 0.0 };
+                xc[i] = phi[i] * xu0 + next;
+            }
         }
+        if c == 1 {
+            cross[0] += v[0] * v[0] / f;
+        } else {
+            for i in 0..c {
+                for j in 0..=i {
+                    cross[i * c + j] += v[i] * v[j] / f;
+                }
+            }
+        }
+        sumlog += f.ln();
         if settled {
             continue;
         }
@@ -272,28 +312,70 @@ fn kalman(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
             }
         }
     }
-    Some((ssq, sumlog))
+    for i in 0..c {
+        for j in i + 1..c {
+            cross[i * c + j] = cross[j * c + i];
+        }
+    }
+    Some(Filtered { cross, sumlog, states: x })
 }
 
-/// Conditional residuals of the ARMA on `w − mu` (zeros before the first `len(a)`
-/// values): returns them and their sum of squares over the used values.
-fn css_residuals(w: &[f64], mu: f64, a: &[f64], b: &[f64]) -> (Vec<f64>, f64, usize) {
+/// Regression coefficients from the cross products of filtered columns (response
+/// first): β = S_xx⁻¹ S_xy, and the residual sum of squares S_yy − β·S_xy.
+fn concentrate(cross: &[f64], c: usize) -> (Vec<f64>, f64) {
+    if c == 1 {
+        return (Vec::new(), cross[0]);
+    }
+    let k = c - 1;
+    let mut s = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..k {
+            s[i * k + j] = cross[(i + 1) * c + j + 1];
+        }
+    }
+    let rhs: Vec<f64> = (0..k).map(|i| cross[(i + 1) * c]).collect();
+    match super::linalg::cholesky_solve(&s, &rhs, k) {
+        Some(beta) => {
+            let fit: f64 = beta.iter().zip(&rhs).map(|(b, r)| b * r).sum();
+            let ssq = (cross[0] - fit).max(cross[0] * 1e-14);
+            (beta, ssq)
+        }
+        None => (vec![0.0; k], cross[0]),
+    }
+}
+
+/// Conditional residuals of the ARMA (zeros before the first `len(a)` values) of
+/// `w − mu` (column 0) and of each regressor column; returns them and the cross
+/// products over the used values, with the number used.
+fn css_filter(w: &[f64], mu: f64, xs: &[Vec<f64>], a: &[f64], b: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
     let n = w.len();
     let start = a.len().min(n);
-    let mut e = vec![0.0; n];
-    let mut ssq = 0.0;
-    for t in start..n {
-        let mut v = w[t] - mu;
-        for (k, c) in a.iter().enumerate() {
-            v -= c * (w[t - k - 1] - mu);
+    let c = 1 + xs.len();
+    let mut es = Vec::with_capacity(c);
+    for col in 0..c {
+        let z = |t: usize| if col == 0 { w[t] - mu } else { xs[col - 1][t] };
+        let mut e = vec![0.0; n];
+        for t in start..n {
+            let mut v = z(t);
+            for (k, c) in a.iter().enumerate() {
+                v -= c * z(t - k - 1);
+            }
+            for (k, c) in b.iter().enumerate().take(t) {
+                v -= c * e[t - k - 1];
+            }
+            e[t] = v;
         }
-        for (k, c) in b.iter().enumerate().take(t) {
-            v -= c * e[t - k - 1];
-        }
-        e[t] = v;
-        ssq += v * v;
+        es.push(e);
     }
-    (e, ssq, n - start)
+    let mut cross = vec![0.0; c * c];
+    for i in 0..c {
+        for j in 0..=i {
+            let v: f64 = es[i][start..].iter().zip(&es[j][start..]).map(|(p, q)| p * q).sum();
+            cross[i * c + j] = v;
+            cross[j * c + i] = v;
+        }
+    }
+    (es, cross, n - start)
 }
 
 impl Arima {
@@ -333,7 +415,7 @@ impl Arima {
         let sar = shrink(partrans(take(o.sp)), m);
         let sma = shrink(flip(partrans(take(o.sq))), m);
         let constant = if self.has_constant() { x[k] } else { 0.0 };
-        ArimaCoefficients { ar, ma, sar, sma, constant }
+        ArimaCoefficients { ar, ma, sar, sma, constant, beta: Vec::new() }
     }
 }
 
@@ -349,117 +431,225 @@ impl ModelSpec for Arima {
     }
 
     fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
-        Ok(Box::new(self.fit_arima(y, o)?))
+        Ok(Box::new(self.fit_arima(y, None, o)?))
+    }
+
+    fn uses_regressors(&self) -> bool {
+        true
+    }
+
+    fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        Ok(Box::new(self.fit_arima(y, x, o)?))
     }
 }
 
+/// Regressor columns differenced as the series is: over the history (`n − len(δ)`
+/// values each) and over the horizon (the last `len(δ)` history values lead in).
+pub(crate) fn difference_regressors(x: Option<&SeriesRegressors>, delta: &[f64]) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let Some(x) = x else {
+        return (Vec::new(), Vec::new());
+    };
+    let hist = x.history.iter().map(|c| difference(c, delta)).collect();
+    let future = x
+        .history
+        .iter()
+        .zip(&x.future)
+        .map(|(h, f)| {
+            let lead = &h[h.len().saturating_sub(delta.len())..];
+            let joined: Vec<f64> = lead.iter().chain(f).copied().collect();
+            difference(&joined, delta)
+        })
+        .collect();
+    (hist, future)
+}
+
 impl Arima {
-    pub(crate) fn fit_arima(&self, y: &[f64], o: &FitOptions) -> Result<FittedArima> {
+    /// Fits the model, with regression on `x` when given (regression with ARIMA
+    /// errors: the differenced series less the differenced regressors times β is an
+    /// ARMA; β is concentrated out of the likelihood by generalised least squares).
+    pub(crate) fn fit_arima(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<FittedArima> {
         let ord = self.order;
         let m = ord.seasonal_m();
         let delta = differencing_poly(ord.d, ord.sd, m);
         let w = difference(y, &delta);
-        if w.len() < self.min_length().saturating_sub(delta.len()).max(3) {
+        if let Some(x) = x {
+            if x.history.iter().any(|c| c.len() != y.len()) {
+                return Err(Error::InvalidInput(format!(
+                    "{}: every regressor needs one value per observation ({})",
+                    self.name,
+                    y.len()
+                )));
+            }
+        }
+        let (xd, xf) = difference_regressors(x, &delta);
+        let min = (self.min_length() + xd.len()).saturating_sub(delta.len()).max(3);
+        if w.len() < min {
             return Err(Error::InvalidInput(format!(
-                "{}: {} observations are too few for {}",
+                "{}: {} observations are too few for {}{}",
                 self.name,
                 y.len(),
-                ord.label()
+                ord.label(),
+                if xd.is_empty() { String::new() } else { format!(" with {} regressors", xd.len()) }
             )));
         }
         let coef = match &self.fixed {
-            Some(c) => c.clone(),
-            None => {
-                let nc = self.n_coef();
-                let mean = w.iter().sum::<f64>() / w.len() as f64;
-                let sd = (w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / w.len() as f64).sqrt();
-                let mut x0 = vec![0.0; nc];
-                let mut steps = vec![0.1; nc];
-                let (mut lo, mut hi) = (vec![-20.0; nc], vec![20.0; nc]);
-                if self.has_constant() {
-                    x0.push(mean);
-                    steps.push(0.1 * sd.max(1e-8));
-                    lo.push(f64::NEG_INFINITY);
-                    hi.push(f64::INFINITY);
+            Some(c) => {
+                if c.beta.len() != xd.len() {
+                    return Err(Error::InvalidInput(format!(
+                        "{}: the fixed coefficients have {} regressor coefficients, the data {} regressors",
+                        self.name,
+                        c.beta.len(),
+                        xd.len()
+                    )));
                 }
-                if nc == 0 {
-                    // White noise around a constant: the ML constant is the sample mean.
-                    self.decode(&x0)
-                } else {
-                    let tol = o.tolerance.max(1e-10);
-                    let max_iter = o.max_iterations.max(1000);
-                    // Conditional sum of squares for starting values...
-                    let css = |x: &[f64]| {
-                        let c = self.decode(x);
-                        let (_, ssq, used) =
-                            css_residuals(&w, c.constant, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m));
-                        if used == 0 || ssq.is_nan() || ssq <= 0.0 {
-                            return f64::INFINITY;
-                        }
-                        0.5 * (ssq / used as f64).ln()
-                    };
-                    let start = nelder_mead_steps(css, &x0, Some(&steps), &lo, &hi, tol, max_iter);
-                    if self.css_only {
-                        if !start.value.is_finite() {
-                            return Err(Error::InvalidInput(format!(
-                                "{}: {} could not be fitted",
-                                self.name,
-                                ord.label()
-                            )));
-                        }
-                        return Ok(self.finish(y, delta, w, self.decode(&start.x)));
+                c.clone()
+            }
+            None => self.estimate(&w, &xd, m, o)?,
+        };
+        Ok(self.finish(y, delta, w, &xd, xf, coef))
+    }
+
+    fn estimate(&self, w: &[f64], xd: &[Vec<f64>], m: usize, o: &FitOptions) -> Result<ArimaCoefficients> {
+        let ord = self.order;
+        let nc = self.n_coef();
+        let mean = w.iter().sum::<f64>() / w.len() as f64;
+        let sd = (w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / w.len() as f64).sqrt();
+        let mut x0 = vec![0.0; nc];
+        let mut steps = vec![0.1; nc];
+        let (mut lo, mut hi) = (vec![-20.0; nc], vec![20.0; nc]);
+        if self.has_constant() {
+            x0.push(mean);
+            steps.push(0.1 * sd.max(1e-8));
+            lo.push(f64::NEG_INFINITY);
+            hi.push(f64::INFINITY);
+        }
+        // β given the ARMA coefficients, by (conditional) least squares.
+        let css_beta = |c: &ArimaCoefficients| {
+            let (_, cross, used) =
+                css_filter(w, c.constant, xd, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m));
+            let (beta, ssq) = concentrate(&cross, 1 + xd.len());
+            (beta, ssq, used)
+        };
+        if nc == 0 && xd.is_empty() {
+            // White noise around a constant: the ML constant is the sample mean.
+            return Ok(self.decode(&x0));
+        }
+        let tol = o.tolerance.max(1e-10);
+        let max_iter = o.max_iterations.max(1000);
+        // Conditional sum of squares for starting values...
+        let css = |x: &[f64]| {
+            let (_, ssq, used) = css_beta(&self.decode(x));
+            if used == 0 || ssq.is_nan() || ssq <= 0.0 {
+                return f64::INFINITY;
+            }
+            0.5 * (ssq / used as f64).ln()
+        };
+        let start = if x0.is_empty() {
+            super::optim::Minimum { value: css(&x0), x: x0, converged: true }
+        } else {
+            nelder_mead_steps(css, &x0, Some(&steps), &lo, &hi, tol, max_iter)
+        };
+        let fail = |why: &str| Error::InvalidInput(format!("{}: {} could not be fitted{why}", self.name, ord.label()));
+        if self.css_only {
+            if !start.value.is_finite() {
+                return Err(fail(""));
+            }
+            let mut c = self.decode(&start.x);
+            c.beta = css_beta(&c).0;
+            return Ok(c);
+        }
+        // ...then the exact likelihood, concentrated in σ² and β.
+        let n = w.len() as f64;
+        let ml = |x: &[f64]| {
+            let c = self.decode(x);
+            match kalman(w, c.constant, xd, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m)) {
+                Some(f) => {
+                    let (_, ssq) = concentrate(&f.cross, 1 + xd.len());
+                    if ssq > 0.0 {
+                        0.5 * ((ssq / n).ln() + f.sumlog / n)
+                    } else {
+                        f64::INFINITY
                     }
-                    let start = start.x;
-                    // ...then the exact likelihood, concentrated in σ².
-                    let ml = |x: &[f64]| {
-                        let c = self.decode(x);
-                        match kalman(&w, c.constant, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m)) {
-                            Some((ssq, sumlog)) if ssq > 0.0 => {
-                                let n = w.len() as f64;
-                                0.5 * ((ssq / n).ln() + sumlog / n)
-                            }
-                            _ => f64::INFINITY,
-                        }
-                    };
-                    let mut best = nelder_mead_steps(ml, &start, Some(&steps), &lo, &hi, tol, max_iter);
-                    if !best.converged {
-                        let again = nelder_mead_steps(ml, &best.x, Some(&steps), &lo, &hi, tol, max_iter);
-                        if again.value <= best.value {
-                            best = again;
-                        }
-                    }
-                    if !best.value.is_finite() {
-                        return Err(Error::InvalidInput(format!(
-                            "{}: {} could not be fitted (non-stationary or degenerate data)",
-                            self.name,
-                            ord.label()
-                        )));
-                    }
-                    self.decode(&best.x)
                 }
+                None => f64::INFINITY,
             }
         };
-        Ok(self.finish(y, delta, w, coef))
+        let best = if start.x.is_empty() {
+            super::optim::Minimum { value: ml(&start.x), x: start.x, converged: true }
+        } else {
+            let mut best = nelder_mead_steps(ml, &start.x, Some(&steps), &lo, &hi, tol, max_iter);
+            if !best.converged {
+                let again = nelder_mead_steps(ml, &best.x, Some(&steps), &lo, &hi, tol, max_iter);
+                if again.value <= best.value {
+                    best = again;
+                }
+            }
+            best
+        };
+        if !best.value.is_finite() {
+            return Err(fail(" (non-stationary or degenerate data)"));
+        }
+        let mut c = self.decode(&best.x);
+        let filtered = kalman(w, c.constant, xd, &ar_poly(&c.ar, &c.sar, m), &ma_poly(&c.ma, &c.sma, m));
+        c.beta = match filtered {
+            Some(f) => concentrate(&f.cross, 1 + xd.len()).0,
+            None => css_beta(&c).0,
+        };
+        Ok(c)
     }
 
     /// The fitted model for given coefficients: σ² and log-likelihood (exact, or from
-    /// the conditional sum of squares for `css_only`) and the residuals.
-    fn finish(&self, y: &[f64], delta: Vec<f64>, w: Vec<f64>, coef: ArimaCoefficients) -> FittedArima {
+    /// the conditional sum of squares for `css_only`), the residuals, and the
+    /// filter's final state for forecasting.
+    fn finish(
+        &self,
+        y: &[f64],
+        delta: Vec<f64>,
+        w: Vec<f64>,
+        xd: &[Vec<f64>],
+        xf: Vec<Vec<f64>>,
+        coef: ArimaCoefficients,
+    ) -> FittedArima {
         let m = self.order.seasonal_m();
         let a = ar_poly(&coef.ar, &coef.sar, m);
         let b = ma_poly(&coef.ma, &coef.sma, m);
-        let (e, css_ssq, used) = css_residuals(&w, coef.constant, &a, &b);
-        let exact = if self.css_only { None } else { kalman(&w, coef.constant, &a, &b) };
-        let (sigma2, loglik) = match exact {
-            Some((ssq, sumlog)) if ssq > 0.0 => {
+        // The ARMA part u = w − μ − Xβ, filtered once.
+        let u: Vec<f64> = (0..w.len())
+            .map(|t| w[t] - coef.constant - xd.iter().zip(&coef.beta).map(|(c, b)| c[t] * b).sum::<f64>())
+            .collect();
+        let (mut es, cross, used) = css_filter(&u, 0.0, &[], &a, &b);
+        let e = es.swap_remove(0);
+        let filtered = kalman(&u, 0.0, &[], &a, &b);
+        let (sigma2, loglik) = match &filtered {
+            Some(f) if !self.css_only && f.cross[0] > 0.0 => {
                 let n = w.len() as f64;
-                let s2 = ssq / n;
-                (s2, -0.5 * (n * (2.0 * std::f64::consts::PI * s2).ln() + n + sumlog))
+                let s2 = f.cross[0] / n;
+                (s2, -0.5 * (n * (2.0 * std::f64::consts::PI * s2).ln() + n + f.sumlog))
             }
-            _ => (css_ssq / used.max(1) as f64, f64::NAN),
+            _ => (cross[0] / used.max(1) as f64, f64::NAN),
         };
-        let npar = self.n_coef() + usize::from(self.has_constant()) + 1;
-        FittedArima { spec: self.clone(), coef, a, b, delta, y: y.to_vec(), w, e, sigma2, loglik, npar }
+        let state = filtered.map(|f| f.states);
+        let npar = self.n_coef() + usize::from(self.has_constant()) + coef.beta.len() + 1;
+        // Future means of the differenced series: the constant plus the regression.
+        let h = xf.first().map_or(0, Vec::len);
+        let drift: Vec<f64> =
+            (0..h).map(|t| coef.constant + xf.iter().zip(&coef.beta).map(|(c, b)| c[t] * b).sum::<f64>()).collect();
+        FittedArima {
+            spec: self.clone(),
+            coef,
+            a,
+            b,
+            delta,
+            y: y.to_vec(),
+            w,
+            u,
+            e,
+            state,
+            drift,
+            sigma2,
+            loglik,
+            npar,
+        }
     }
 }
 
@@ -472,7 +662,14 @@ pub(crate) struct FittedArima {
     delta: Vec<f64>,
     y: Vec<f64>,
     pub(crate) w: Vec<f64>,
+    /// The ARMA part of the differenced series (less constant and regression).
+    u: Vec<f64>,
     pub(crate) e: Vec<f64>,
+    /// The Kalman filter's predicted state a_{n+1|n} of the ARMA part.
+    state: Option<Vec<f64>>,
+    /// Constant plus regression of the differenced series per future step; with
+    /// regressors it is as long as their horizon.
+    drift: Vec<f64>,
     pub(crate) sigma2: f64,
     /// Exact log-likelihood; NaN for a CSS-only fit.
     pub(crate) loglik: f64,
@@ -481,28 +678,65 @@ pub(crate) struct FittedArima {
 }
 
 impl FittedArima {
-    /// Runs the model `h` steps on from the data with the given future innovations.
+    /// The mean of the differenced series at future step `t` (0-based); without
+    /// regressors the constant, with them NaN beyond the supplied horizon.
+    fn level_at(&self, t: usize) -> f64 {
+        if self.coef.beta.is_empty() {
+            self.coef.constant
+        } else {
+            self.drift.get(t).copied().unwrap_or(f64::NAN)
+        }
+    }
+
+    /// Runs the model `h` steps on from the data with the given future innovations:
+    /// the ARMA part from the filter's final state (α ← a + R·e, u = α₀, a ← T α),
+    /// or from conditional residuals when the filter could not run; then the mean
+    /// of the differenced series is added and the differences integrated.
     fn run(&self, shocks: &[f64]) -> Vec<f64> {
-        let mu = self.coef.constant;
-        let (mut w, mut e, mut y) = (self.w.clone(), self.e.clone(), self.y.clone());
-        let mut out = Vec::with_capacity(shocks.len());
-        for &shock in shocks {
-            let t = w.len();
-            let mut v = mu + shock;
-            for (k, c) in self.a.iter().enumerate() {
-                v += c * (w[t - k - 1] - mu);
-            }
-            for (k, c) in self.b.iter().enumerate() {
-                if t > k {
-                    v += c * e[t - k - 1];
+        let mut arma = Vec::with_capacity(shocks.len());
+        match &self.state {
+            Some(state) => {
+                let (phi, rv) = state_space(&self.a, &self.b);
+                let r = phi.len();
+                let mut s = state.clone();
+                let mut alpha = vec![0.0; r];
+                for &shock in shocks {
+                    for i in 0..r {
+                        alpha[i] = s[i] + rv[i] * shock;
+                    }
+                    arma.push(alpha[0]);
+                    for i in 0..r {
+                        s[i] = phi[i] * alpha[0] + if i + 1 < r { alpha[i + 1] } else { 0.0 };
+                    }
                 }
             }
-            w.push(v);
-            e.push(shock);
+            None => {
+                let (mut u, mut e) = (self.u.clone(), self.e.clone());
+                for &shock in shocks {
+                    let t = u.len();
+                    let mut v = shock;
+                    for (k, c) in self.a.iter().enumerate() {
+                        v += c * u[t - k - 1];
+                    }
+                    for (k, c) in self.b.iter().enumerate() {
+                        if t > k {
+                            v += c * e[t - k - 1];
+                        }
+                    }
+                    u.push(v);
+                    e.push(shock);
+                    arma.push(v);
+                }
+            }
+        }
+        let mut y = self.y.clone();
+        let mut out = Vec::with_capacity(shocks.len());
+        for (t, v) in arma.into_iter().enumerate() {
             let ty = y.len();
             let level: f64 = self.delta.iter().enumerate().map(|(k, c)| c * y[ty - k - 1]).sum();
-            y.push(v + level);
-            out.push(v + level);
+            let value = self.level_at(t) + v + level;
+            y.push(value);
+            out.push(value);
         }
         out
     }
@@ -617,7 +851,7 @@ mod tests {
     #[test]
     fn recovers_arma_coefficients() {
         let y = simulate_arma(2000, &[0.6], &[0.3], 50.0, 1);
-        let f = arima(1, 0, 1, true).fit_arima(&y, &FitOptions::default()).unwrap();
+        let f = arima(1, 0, 1, true).fit_arima(&y, None, &FitOptions::default()).unwrap();
         // Within sampling error (n = 2000, standard errors about 0.03).
         let c = &f.coef;
         assert!((c.ar[0] - 0.6).abs() < 0.08 && (c.ma[0] - 0.3).abs() < 0.08, "{c:?}");
@@ -646,7 +880,7 @@ mod tests {
             root_margin: 1.0,
             name: "ARIMA".into(),
         };
-        let f = spec.fit_arima(&y, &FitOptions::default()).unwrap();
+        let f = spec.fit_arima(&y, None, &FitOptions::default()).unwrap();
         assert!((f.coef.sma[0] + 0.5).abs() < 0.08, "{:?}", f.coef);
         // Forecasts repeat last season's values, shrunk towards the smoothed season.
         assert_eq!(f.mean(14).len(), 14);
@@ -670,5 +904,57 @@ mod tests {
         let sd = f.sd(4).unwrap();
         // A random walk's variance grows linearly: sd_h = σ√h.
         assert!((sd[3] / sd[0] - 2.0).abs() < 1e-9, "{sd:?}");
+    }
+
+    #[test]
+    fn forecasts_continue_from_the_filtered_state() {
+        // An MA(1) forecast one step ahead is θ·e_n with e_n the filtered innovation:
+        // the state's forecast and the exact recursion from the true innovations agree
+        // once the filter has settled.
+        let y = simulate_arma(400, &[], &[0.7], 0.0, 5);
+        let fixed = ArimaCoefficients { ma: vec![0.7], ..self::fixed_zero() };
+        let spec = Arima { fixed: Some(fixed), ..arima(0, 0, 1, false) };
+        let f = spec.fit_arima(&y, None, &FitOptions::default()).unwrap();
+        let mut e = 0.0;
+        for v in &y {
+            e = v - 0.7 * e;
+        }
+        let mean = f.mean(2);
+        assert!((mean[0] - 0.7 * e).abs() < 1e-9 && mean[1].abs() < 1e-12, "{mean:?} vs {}", 0.7 * e);
+    }
+
+    fn fixed_zero() -> ArimaCoefficients {
+        ArimaCoefficients { ar: vec![], ma: vec![], sar: vec![], sma: vec![], constant: 0.0, beta: vec![] }
+    }
+
+    #[test]
+    fn regression_with_arima_errors_recovers_the_coefficients() {
+        // y = 10 + 3·promo − 2·price + AR(1) errors.
+        let n = 600;
+        let noise = simulate_arma(n, &[0.6], &[], 0.0, 3);
+        let promo: Vec<f64> = (0..n).map(|t| f64::from(u8::from(t % 5 == 0))).collect();
+        let price: Vec<f64> = (0..n).map(|t| 4.0 + (t as f64 * 0.37).sin()).collect();
+        let y: Vec<f64> = (0..n).map(|t| 10.0 + 3.0 * promo[t] - 2.0 * price[t] + noise[t]).collect();
+        let x = SeriesRegressors {
+            names: vec!["promo".into(), "price".into()],
+            history: vec![promo, price],
+            future: vec![vec![1.0, 0.0, 0.0], vec![4.0, 4.0, 5.0]],
+        };
+        for d in [0, 1] {
+            let f = arima(1, d, 0, d == 0).fit_arima(&y, Some(&x), &FitOptions::default()).unwrap();
+            let b = &f.coef.beta;
+            assert!((b[0] - 3.0).abs() < 0.15 && (b[1] + 2.0).abs() < 0.15, "d = {d}: {:?}", f.coef);
+            // The forecast moves with the future regressors: promotion on step 1, a
+            // price rise on step 3.
+            let m = f.mean(3);
+            assert!(m[0] - m[1] > 2.0 && m[1] - m[2] > 1.0, "d = {d}: {m:?}");
+            // CSS-only fits estimate them too.
+            let css = Arima { css_only: true, ..arima(1, d, 0, d == 0) };
+            let c = css.fit_arima(&y, Some(&x), &FitOptions::default()).unwrap();
+            assert!((c.coef.beta[0] - 3.0).abs() < 0.2, "{:?}", c.coef);
+        }
+        // Fixed coefficients must match the regressors.
+        let spec = Arima { fixed: Some(fixed_zero()), ..arima(0, 0, 0, false) };
+        assert!(spec.fit_arima(&y, Some(&x), &FitOptions::default()).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! Automatic model choice per series and simple ensembles.
 
-use super::{classify, DemandClass, FitOptions, Fitted, ModelConfig, ModelSpec};
+use super::{classify, DemandClass, FitOptions, Fitted, ModelConfig, ModelSpec, SeriesRegressors};
 use crate::error::{Error, Result};
 use crate::metrics;
 use rand::Rng;
@@ -73,6 +73,12 @@ impl ModelSpec for AutoSelect {
         "AutoSelect".into()
     }
     fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        self.fit_with(y, None, o)
+    }
+    fn uses_regressors(&self) -> bool {
+        self.candidates.as_ref().is_some_and(|c| c.iter().any(|m| m.uses_regressors()))
+    }
+    fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<Box<dyn Fitted>> {
         let built: Vec<Box<dyn ModelSpec>>;
         let candidates: &[Box<dyn ModelSpec>] = match &self.candidates {
             Some(c) => c,
@@ -97,7 +103,13 @@ impl ModelSpec for AutoSelect {
                     if train.len() < c.min_length() {
                         continue;
                     }
-                    if let Ok(f) = c.fit(train, o) {
+                    // The window's regressors: its training part, then its test part as future.
+                    let xw = x.map(|x| SeriesRegressors {
+                        names: x.names.clone(),
+                        history: x.history.iter().map(|c| c[..end].to_vec()).collect(),
+                        future: x.history.iter().map(|c| c[end..end + h].to_vec()).collect(),
+                    });
+                    if let Ok(f) = c.fit_with(train, xw.as_ref(), o) {
                         let err = metrics::mae(test, &f.mean(h));
                         if err.is_finite() {
                             total += err;
@@ -118,7 +130,7 @@ impl ModelSpec for AutoSelect {
             best.map(|(_, c)| c).into_iter().chain(candidates.iter().map(|c| c.as_ref())).collect();
         for c in order {
             if y.len() >= c.min_length() {
-                if let Ok(f) = c.fit(y, o) {
+                if let Ok(f) = c.fit_with(y, x, o) {
                     return Ok(Box::new(Chosen { inner: f }));
                 }
             }
@@ -205,7 +217,13 @@ impl ModelSpec for Ensemble {
         self.members.iter().map(|m| m.min_length()).max().unwrap_or(1)
     }
     fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
-        let members = self.members.iter().map(|m| m.fit(y, o)).collect::<Result<_>>()?;
+        self.fit_with(y, None, o)
+    }
+    fn uses_regressors(&self) -> bool {
+        self.members.iter().any(|m| m.uses_regressors())
+    }
+    fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let members = self.members.iter().map(|m| m.fit_with(y, x, o)).collect::<Result<_>>()?;
         Ok(Box::new(FittedEnsemble { members, combine: self.combine }))
     }
 }

@@ -10,7 +10,7 @@
 use super::arima::{difference, differencing_poly, Arima, ArimaCoefficients, ArimaOrder, FittedArima};
 use super::optim::roots_within;
 use super::stl::seasonal_strength;
-use super::{FitOptions, Fitted, ModelSpec};
+use super::{FitOptions, Fitted, ModelSpec, SeriesRegressors};
 use crate::error::{Error, Result};
 
 /// AutoARIMA search limits (statsforecast's defaults).
@@ -118,6 +118,7 @@ struct Candidate {
 
 struct Search<'a> {
     y: &'a [f64],
+    x: Option<&'a SeriesRegressors>,
     d: usize,
     sd: usize,
     m: usize,
@@ -143,7 +144,7 @@ impl Search<'_> {
 
     /// Fits one model and returns it with its information criterion (AICc).
     fn fit(&self, key: (usize, usize, usize, usize, bool), approximate: bool) -> Option<(FittedArima, f64)> {
-        let fit = self.spec(key, approximate).fit_arima(self.y, self.options).ok()?;
+        let fit = self.spec(key, approximate).fit_arima(self.y, self.x, self.options).ok()?;
         let nstar = fit.w.len() as f64;
         let npar = fit.npar as f64;
         let aic = if approximate {
@@ -197,7 +198,40 @@ impl ModelSpec for AutoArima {
     }
 
     fn fit(&self, y: &[f64], o: &FitOptions) -> Result<Box<dyn Fitted>> {
-        Ok(Box::new(self.select(y, o)?))
+        Ok(Box::new(self.select(y, None, o)?))
+    }
+
+    fn uses_regressors(&self) -> bool {
+        true
+    }
+
+    fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<Box<dyn Fitted>> {
+        Ok(Box::new(self.select(y, x.filter(|x| !x.is_empty()), o)?))
+    }
+}
+
+/// Residuals of the least-squares regression of `y` on an intercept and `x`'s
+/// history (R's `auto.arima` chooses the differencing on these).
+fn regression_residuals(y: &[f64], x: &SeriesRegressors) -> Vec<f64> {
+    let n = y.len();
+    let mut cols: Vec<&[f64]> = vec![];
+    let ones = vec![1.0; n];
+    cols.push(&ones);
+    cols.extend(x.history.iter().map(Vec::as_slice));
+    let k = cols.len();
+    let mut a = vec![0.0; k * k];
+    let mut b = vec![0.0; k];
+    for i in 0..k {
+        b[i] = cols[i].iter().zip(y).map(|(u, v)| u * v).sum();
+        for j in 0..=i {
+            let v: f64 = cols[i].iter().zip(cols[j]).map(|(u, v)| u * v).sum();
+            a[i * k + j] = v;
+            a[j * k + i] = v;
+        }
+    }
+    match super::linalg::cholesky_solve(&a, &b, k) {
+        Some(beta) => (0..n).map(|t| y[t] - cols.iter().zip(&beta).map(|(c, b)| c[t] * b).sum::<f64>()).collect(),
+        None => y.to_vec(),
     }
 }
 
@@ -213,21 +247,27 @@ impl AutoArima {
                 sar: vec![],
                 sma: vec![],
                 constant: constant.unwrap_or(0.0),
+                beta: Vec::new(),
             }),
             css_only: false,
             root_margin: 1.0,
             name: self.name.clone(),
         };
-        spec.fit_arima(y, &FitOptions::default())
+        spec.fit_arima(y, None, &FitOptions::default())
     }
 
-    pub(crate) fn select(&self, y: &[f64], o: &FitOptions) -> Result<FittedArima> {
+    pub(crate) fn select(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<FittedArima> {
         let n = y.len();
         if is_constant(y) {
             return self.constant_model(y, 0, 0, 1, Some(y[0]));
         }
         let seasonal = self.season_length > 1;
         let m = if seasonal { self.season_length } else { 1 };
+        // Differencing is chosen on the series less its regression on the regressors.
+        let xx = match x {
+            Some(x) => regression_residuals(y, x),
+            None => y.to_vec(),
+        };
         let approximation = n > 150 || m > 12;
         let (mut max_p, mut max_q) = (self.max_p.min(n / 3), self.max_q.min(n / 3));
         let (mut max_sp, mut max_sq) = (self.max_sp.min(n / 3 / m), self.max_sq.min(n / 3 / m));
@@ -238,15 +278,15 @@ impl AutoArima {
         } else if n <= 2 * m {
             0
         } else {
-            nsdiffs(y, m, self.max_sd)
+            nsdiffs(&xx, m, self.max_sd)
         };
-        let dx = difference(y, &differencing_poly(0, sd, m));
+        let dx = difference(&xx, &differencing_poly(0, sd, m));
         let d = ndiffs(&dx, self.max_d);
-        let w = difference(y, &differencing_poly(d, sd, m));
+        let w = difference(&xx, &differencing_poly(d, sd, m));
         if w.is_empty() {
             return Err(Error::InvalidInput(format!("{}: not enough data after differencing", self.name)));
         }
-        if is_constant(&w) {
+        if is_constant(&w) && x.is_none() {
             let mean = w.iter().sum::<f64>() / w.len() as f64;
             let constant = if d + sd <= 1 { Some(mean) } else { None };
             return self.constant_model(y, d, sd, m, constant);
@@ -256,11 +296,11 @@ impl AutoArima {
             max_q = max_q.min(m - 1);
         }
         // With approximations, R's offset puts CSS fits on the likelihood's scale.
-        let mut search = Search { y, d, sd, m, approximation, offset: 0.0, options: o, tried: vec![] };
+        let mut search = Search { y, x, d, sd, m, approximation, offset: 0.0, options: o, tried: vec![] };
         if approximation {
             // (0,d,0)(0,D,0) with a mean only when undifferenced, as R's arima() default.
             let base = Arima { include_drift: false, ..search.spec((0, 0, 0, 0, true), false) };
-            if let Ok(f) = base.fit_arima(y, o) {
+            if let Ok(f) = base.fit_arima(y, x, o) {
                 if f.loglik.is_finite() && f.sigma2 > 0.0 {
                     search.offset = -2.0 * f.loglik - n as f64 * f.sigma2.ln();
                 }
@@ -390,7 +430,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let pattern = [10.0, -4.0, 3.0, -9.0, 0.0, 6.0, -6.0];
         let y: Vec<f64> = (0..350).map(|t| 100.0 + pattern[t % 7] + normal_draw(&mut rng)).collect();
-        let fit = AutoArima::new(7).select(&y, &FitOptions::default()).unwrap();
+        let fit = AutoArima::new(7).select(&y, None, &FitOptions::default()).unwrap();
         assert_eq!(fit.spec.order.sd, 1, "{}", fit.spec.order.label());
         let f = fit.mean(7);
         for (k, v) in f.iter().enumerate() {
@@ -406,7 +446,7 @@ mod tests {
             let last = y.last().copied().unwrap_or(0.0);
             y.push(0.8 * last + normal_draw(&mut rng));
         }
-        let fit = AutoArima::new(1).select(&y, &FitOptions::default()).unwrap();
+        let fit = AutoArima::new(1).select(&y, None, &FitOptions::default()).unwrap();
         let o = fit.spec.order;
         assert_eq!((o.d, o.sd), (0, 0), "{}", o.label());
         assert!(o.p >= 1, "{}", o.label());

@@ -5,7 +5,10 @@
 //! With `refit = false`, a model is fitted on the first window only; later windows
 //! reuse the parameters it estimated (see [`Fitted::pinned`]) and only update states.
 
-use super::{assemble, fit_with_fallback, outputs, prepare, Fitted, ForecastRequest, ModelForecast, ModelSpec, Panel};
+use super::{
+    assemble, fit_with_fallback, outputs, prepare, series_regressors, Fitted, ForecastRequest, Future, ModelForecast,
+    ModelSpec, Panel,
+};
 use crate::error::{Error, Result};
 use crate::metrics::{self, MetricArgs};
 use rayon::prelude::*;
@@ -90,7 +93,7 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
         let per_series: Vec<Vec<super::One>> = (0..panel.len())
             .into_par_iter()
             .map(|i| -> Result<Vec<super::One>> {
-                let y = &cleaned[i].0;
+                let (y, kept) = &cleaned[i];
                 let mut pinned: Option<Box<dyn ModelSpec>> = None;
                 let mut out = Vec::with_capacity(request.n_windows);
                 for (w, end) in ends(y.len()).enumerate() {
@@ -99,8 +102,13 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
                         (Some(p), false) => p.as_ref(),
                         _ => spec.as_ref(),
                     };
+                    let x = if chosen.uses_regressors() {
+                        series_regressors(panel, i, kept, Future::Window { end, h: req.h })
+                    } else {
+                        None
+                    };
                     let (fitted, note): (Box<dyn Fitted>, _) =
-                        fit_with_fallback(chosen, fallback.as_deref(), train, &req.options)?;
+                        fit_with_fallback(chosen, fallback.as_deref(), train, x.as_ref(), &req.options)?;
                     if w == 0 && !request.refit {
                         pinned = fitted.pinned();
                     }

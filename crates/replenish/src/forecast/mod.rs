@@ -23,7 +23,9 @@ pub mod auto_arima;
 pub mod baselines;
 pub mod cv;
 pub mod ets;
+pub mod exog;
 pub mod intermittent;
+mod linalg;
 mod optim;
 pub mod seasonal;
 pub mod stl;
@@ -41,6 +43,7 @@ pub use auto_arima::AutoArima;
 pub use baselines::*;
 pub use cv::*;
 pub use ets::{Component, Ets, EtsSpec};
+pub use exog::{align_future, FutureRows, TimeUnit};
 pub use intermittent::*;
 pub use theta::*;
 
@@ -102,6 +105,31 @@ pub trait ModelSpec: Send + Sync + std::fmt::Debug {
     }
     /// Fits the model to a series without missing values.
     fn fit(&self, y: &[f64], options: &FitOptions) -> Result<Box<dyn Fitted>>;
+    /// Whether the model uses exogenous regressors; the others ignore them, as in
+    /// statsforecast.
+    fn uses_regressors(&self) -> bool {
+        false
+    }
+    /// Fits the model with the series' regressors (history and horizon).
+    fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, options: &FitOptions) -> Result<Box<dyn Fitted>> {
+        let _ = x;
+        self.fit(y, options)
+    }
+}
+
+/// Exogenous regressors of one series: one column per regressor over the history
+/// (as long as the series) and over the forecast horizon.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesRegressors {
+    pub names: Vec<String>,
+    pub history: Vec<Vec<f64>>,
+    pub future: Vec<Vec<f64>>,
+}
+
+impl SeriesRegressors {
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
 }
 
 /// A fitted model.
@@ -479,6 +507,24 @@ pub struct Panel {
     pub ids: Vec<String>,
     pub offsets: Vec<usize>,
     pub values: Vec<f64>,
+    /// Exogenous regressors (promotions, prices, events, weather), if any.
+    #[serde(default)]
+    pub regressors: Option<Regressors>,
+}
+
+/// Exogenous regressors of a panel: named columns over the history (aligned with
+/// [`Panel::values`]) and over the forecast horizon (`h` values per series, in series
+/// order). Models that use regressors (ARIMA, AutoARIMA, MSTL's trend, GBDT) need the
+/// horizon's values; the others ignore regressors, as in statsforecast.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Regressors {
+    pub names: Vec<String>,
+    /// One column per name, as long as the panel's values.
+    pub history: Vec<Vec<f64>>,
+    /// One column per name, `n_series × h` values; empty when only history is known
+    /// (cross-validation takes its futures from the history).
+    #[serde(default)]
+    pub future: Vec<Vec<f64>>,
 }
 
 impl Panel {
@@ -496,7 +542,54 @@ impl Panel {
                 ids.len()
             )));
         }
-        Ok(Panel { ids, offsets, values })
+        Ok(Panel { ids, offsets, values, regressors: None })
+    }
+
+    /// Attaches regressors, checking names (non-empty, unique) and history lengths;
+    /// future lengths are checked against the horizon when forecasting.
+    pub fn with_regressors(mut self, regressors: Regressors) -> Result<Panel> {
+        let r = &regressors;
+        if r.history.len() != r.names.len() || !(r.future.is_empty() || r.future.len() == r.names.len()) {
+            return Err(Error::InvalidInput(format!(
+                "{} regressor names but {} history and {} future columns",
+                r.names.len(),
+                r.history.len(),
+                r.future.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for name in &r.names {
+            if name.trim().is_empty() {
+                return Err(Error::InvalidInput("a regressor has an empty name".into()));
+            }
+            if !seen.insert(name) {
+                return Err(Error::InvalidInput(format!("regressor `{name}` is given twice")));
+            }
+        }
+        for (name, col) in r.names.iter().zip(&r.history) {
+            if col.len() != self.values.len() {
+                return Err(Error::InvalidInput(format!(
+                    "regressor `{name}` has {} history values, the series have {}",
+                    col.len(),
+                    self.values.len()
+                )));
+            }
+            if let Some(at) = col.iter().position(|v| !v.is_finite()) {
+                let (series, pos) = self.locate(at);
+                return Err(Error::InvalidInput(format!(
+                    "regressor `{name}` is missing or not finite for series `{}` at position {pos}",
+                    self.ids[series]
+                )));
+            }
+        }
+        self.regressors = if r.names.is_empty() { None } else { Some(regressors) };
+        Ok(self)
+    }
+
+    /// Series index and position within it of a value index.
+    fn locate(&self, at: usize) -> (usize, usize) {
+        let series = self.offsets.partition_point(|&o| o <= at).saturating_sub(1).min(self.len().saturating_sub(1));
+        (series, at - self.offsets[series])
     }
 
     pub fn len(&self) -> usize {
@@ -653,12 +746,20 @@ pub(crate) struct One {
 /// Forecasts every series of a panel with every requested model.
 pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchForecast> {
     let (specs, fallback, cleaned) = prepare(panel, request)?;
+    check_future_regressors(panel, &specs, request.h)?;
     let mut models = Vec::with_capacity(specs.len());
     let names = unique_names(specs.iter().map(|s| s.name()));
     for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
         let results: Vec<One> = (0..panel.len())
             .into_par_iter()
-            .map(|i| one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, i, m, request))
+            .map(|i| {
+                let x = if spec.uses_regressors() {
+                    series_regressors(panel, i, &cleaned[i].1, Future::Horizon(request.h))
+                } else {
+                    None
+                };
+                one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, x.as_ref(), i, m, request)
+            })
             .collect::<Result<_>>()?;
         models.push(assemble(name, results, request));
     }
@@ -670,6 +771,70 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
         total_quantiles: request.total_quantiles.clone(),
         models,
     })
+}
+
+/// Where a series' future regressor values come from.
+pub(crate) enum Future {
+    /// The panel's future columns, `h` values per series.
+    Horizon(usize),
+    /// Positions `end..end + h` of the history (cross-validation windows): the
+    /// training part is `..end`.
+    Window { end: usize, h: usize },
+}
+
+/// The regressors of series `i` at its kept positions, with their future values.
+pub(crate) fn series_regressors(panel: &Panel, i: usize, kept: &[usize], future: Future) -> Option<SeriesRegressors> {
+    let r = panel.regressors.as_ref()?;
+    let base = panel.offsets[i];
+    let pick = |col: &Vec<f64>, at: &[usize]| -> Vec<f64> { at.iter().map(|&t| col[base + t]).collect() };
+    let (history, future) = match future {
+        Future::Horizon(h) => (
+            r.history.iter().map(|c| pick(c, kept)).collect(),
+            r.future.iter().map(|c| c.get(i * h..(i + 1) * h).map(<[f64]>::to_vec).unwrap_or_default()).collect(),
+        ),
+        Future::Window { end, h } => (
+            r.history.iter().map(|c| pick(c, &kept[..end])).collect(),
+            r.history.iter().map(|c| pick(c, &kept[end..(end + h).min(kept.len())])).collect(),
+        ),
+    };
+    Some(SeriesRegressors { names: r.names.clone(), history, future })
+}
+
+/// When a requested model uses regressors, their future values must cover the
+/// horizon of every series.
+fn check_future_regressors(panel: &Panel, specs: &[Box<dyn ModelSpec>], h: usize) -> Result<()> {
+    let Some(r) = &panel.regressors else {
+        return Ok(());
+    };
+    let users: Vec<String> = specs.iter().filter(|s| s.uses_regressors()).map(|s| s.name()).collect();
+    if users.is_empty() {
+        return Ok(());
+    }
+    if r.future.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "{} use the regressors {}: give their future values (X_df) for the {h} forecast steps of every series",
+            users.join(", "),
+            r.names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let need = panel.len() * h;
+    for (name, col) in r.names.iter().zip(&r.future) {
+        if col.len() != need {
+            return Err(Error::InvalidInput(format!(
+                "future regressor `{name}` has {} values; {} series × h = {h} need {need}",
+                col.len(),
+                panel.len()
+            )));
+        }
+        if let Some(at) = col.iter().position(|v| !v.is_finite()) {
+            return Err(Error::InvalidInput(format!(
+                "future regressor `{name}` is missing or not finite for series `{}` at step {}",
+                panel.ids[at / h],
+                at % h + 1
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) type Prepared = (Vec<Box<dyn ModelSpec>>, Option<Box<dyn ModelSpec>>, Vec<(Vec<f64>, Vec<usize>)>);
@@ -760,11 +925,12 @@ fn one(
     spec: &dyn ModelSpec,
     fallback: Option<&dyn ModelSpec>,
     y: &[f64],
+    x: Option<&SeriesRegressors>,
     i: usize,
     m: usize,
     req: &ForecastRequest,
 ) -> Result<One> {
-    let (fitted, note) = fit_with_fallback(spec, fallback, y, &req.options)?;
+    let (fitted, note) = fit_with_fallback(spec, fallback, y, x, &req.options)?;
     Ok(outputs(fitted.as_ref(), note, i, m, req))
 }
 
@@ -774,6 +940,7 @@ pub(crate) fn fit_with_fallback(
     spec: &dyn ModelSpec,
     fallback: Option<&dyn ModelSpec>,
     y: &[f64],
+    x: Option<&SeriesRegressors>,
     opts: &FitOptions,
 ) -> Result<(Box<dyn Fitted>, Option<String>)> {
     let attempt = |s: &dyn ModelSpec| -> Result<Box<dyn Fitted>> {
@@ -785,7 +952,7 @@ pub(crate) fn fit_with_fallback(
                 y.len()
             )));
         }
-        s.fit(y, opts)
+        s.fit_with(y, x, opts)
     };
     match attempt(spec) {
         Ok(f) => Ok((f, None)),

@@ -350,7 +350,7 @@ fn ls_initial_state(y: &[f64], lay: &Layout, p: &Params, m: usize, w: &mut Work)
             a[j * k + i] = v;
         }
     }
-    let x = cholesky_solve(&a, &bvec, k)?;
+    let x = crate::forecast::linalg::cholesky_solve(&a, &bvec, k)?;
     let l0 = x[0];
     let b0 = if lay.trend { x[1] } else { 0.0 };
     let mut seasons = Vec::with_capacity(mm);
@@ -359,43 +359,6 @@ fn ls_initial_state(y: &[f64], lay: &Layout, p: &Params, m: usize, w: &mut Work)
         seasons.push(-x[so..].iter().sum::<f64>());
     }
     Some((l0, b0, seasons))
-}
-
-/// Solves the symmetric positive-definite system `a·x = b` (row-major k×k) by
-/// Cholesky, with a tiny ridge when it is numerically singular.
-fn cholesky_solve(a: &[f64], b: &[f64], k: usize) -> Option<Vec<f64>> {
-    let trace: f64 = (0..k).map(|i| a[i * k + i]).sum();
-    for ridge in [0.0, 1e-10, 1e-6] {
-        let mut l = a.to_vec();
-        let mut ok = true;
-        for j in 0..k {
-            let mut d = l[j * k + j] + ridge * trace / k as f64 - (0..j).map(|p| l[j * k + p].powi(2)).sum::<f64>();
-            if d <= 1e-12 * trace.max(1e-300) || !d.is_finite() {
-                ok = false;
-                break;
-            }
-            d = d.sqrt();
-            l[j * k + j] = d;
-            for i in j + 1..k {
-                let s = l[i * k + j] - (0..j).map(|p| l[i * k + p] * l[j * k + p]).sum::<f64>();
-                l[i * k + j] = s / d;
-            }
-        }
-        if !ok {
-            continue;
-        }
-        let mut z = b.to_vec();
-        for i in 0..k {
-            z[i] = (z[i] - (0..i).map(|p| l[i * k + p] * z[p]).sum::<f64>()) / l[i * k + i];
-        }
-        for i in (0..k).rev() {
-            z[i] = (z[i] - (i + 1..k).map(|p| l[p * k + i] * z[p]).sum::<f64>()) / l[i * k + i];
-        }
-        if z.iter().all(|v| v.is_finite()) {
-            return Some(z);
-        }
-    }
-    None
 }
 
 /// A structure's fit: smoothing parameters, initial state (seasons by slot) and −2·log L.
