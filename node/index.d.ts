@@ -65,7 +65,7 @@ export type ModelName =
   | 'Naive' | 'SeasonalNaive' | 'HistoricAverage' | 'WindowAverage' | 'SeasonalWindowAverage' | 'RandomWalkWithDrift'
   | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'TSB' | 'ADIDA' | 'IMAPA'
   | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta' | 'AutoSelect' | 'Ensemble'
-  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA'
+  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA' | 'GBDT'
 
 /** A regressor column: numbers (booleans count as 0/1). */
 export type RegressorColumn = ArrayLike<number | boolean | null> | Float64Array
@@ -114,6 +114,8 @@ export interface ForecastOptions {
 export type ForecastFrame = { unique_id: string[]; ds: Array<number | Date> } & { [column: string]: Float64Array | string[] | Array<number | Date> } & {
   /** Series on which the fallback model was used (not enumerable). */
   readonly fallbacks: Array<{ id: string; model: string; reason: string }>
+  /** Global models (GBDT): feature → share of the total gain (not enumerable). */
+  readonly importance: { [model: string]: { [feature: string]: number } }
 }
 
 export declare const MODEL_NAMES: ModelName[]

@@ -196,7 +196,7 @@ function toPanel(data) {
     const prev = offsets[s + 1] - 2 >= offsets[s] ? order[offsets[s + 1] - 2] : null
     step.push(prev === null ? 1 : key(lastRow) - key(prev))
   }
-  return { ids, offsets, values, last, step, sortedDs, names, history }
+  return { ids, offsets, values, last, step, sortedDs, names, history, hasDs: Boolean(data.ds) }
 }
 
 /** A regressor column as a Float64Array, in the given row order; checks type and length. */
@@ -223,6 +223,14 @@ function sortedColumn(col, name, order, frame) {
 function timesOf(values) {
   const isDate = values.length > 0 && values[0] instanceof Date
   return { unit: isDate ? 'milliseconds' : 'index', times: values.map((v) => (v instanceof Date ? v.getTime() : Number(v))) }
+}
+
+/** The panel's times (and the next `h` per series) for calendar features. */
+function timesOf2(p, h) {
+  if (!p.hasDs) return undefined
+  const hist = timesOf(p.sortedDs)
+  const future = h > 0 ? timesOf(p.last.flatMap((l, s) => futureDs(l, p.step[s], h))).times : []
+  return { unit: hist.unit, history: hist.times, future }
 }
 
 /** `{ names, history, future }` for the native call, future values from `X_df`. */
@@ -284,10 +292,13 @@ function forecast(data, h, models, options = {}) {
   return call(async () => {
     const p = toPanel(data)
     const regs = regressorsOf(p, h, options.X_df)
-    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs)
+    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs, timesOf2(p, h))
     const frame = { unique_id: p.ids.flatMap((id) => Array(h).fill(id)), ds: p.last.flatMap((l, s) => futureDs(l, p.step[s], h)) }
     for (const c of out.columns) frame[c.name] = c.values
     Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
+    const importance = {}
+    for (const m of out.importance) importance[m.model] = Object.fromEntries(m.features.map((f, k) => [f, m.shares[k]]))
+    Object.defineProperty(frame, 'importance', { value: importance, enumerable: false })
     return frame
   })
 }
@@ -355,7 +366,7 @@ function crossValidation(data, h, models, options = {}) {
       step_size: options.stepSize ?? null,
       refit: options.refit ?? true,
     })
-    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null))
+    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null), timesOf2(p, 0))
     const at = (s, pos) => p.sortedDs[p.offsets[s] + pos]
     const frame = {
       unique_id: out.series.map((s) => p.ids[s]),

@@ -37,7 +37,7 @@ export interface Column {
 export declare function configFromToml(text: string): { plan: PlanConfig; ingest: IngestOptions }
 
 /** Rolling-origin cross-validation with a JSON `{forecast, n_windows, step_size, refit}` request. */
-export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null): Promise<CvOutput>
+export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null): Promise<CvOutput>
 
 /** Cross-validation rows and forecast columns. */
 export interface CvOutput {
@@ -85,7 +85,7 @@ export interface Fallback {
 }
 
 /** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
-export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null): Promise<ForecastOutput>
+export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null): Promise<ForecastOutput>
 
 /**
  * Forecast output: flat columns of `n_series × h` values in series order, and
@@ -99,10 +99,19 @@ export interface ForecastOutput {
   fallbacks: Array<Fallback>
   /** Requested sample paths per model (series, then path, then step). */
   paths: Array<Column>
+  /** Global models' features by share of the total gain. */
+  importance: Array<ModelImportance>
 }
 
 /** One accuracy metric by name. */
 export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
+
+/** A global model's features by share of the total gain, largest first. */
+export interface ModelImportance {
+  model: string
+  features: Array<string>
+  shares: Array<number>
+}
 
 /** Model and metric names known to the engine. */
 export declare function names(): Record<string, Array<string>>
@@ -147,4 +156,14 @@ export declare function summaryText(plan: Plan): string
 export interface TableText {
   name: string
   text: string
+}
+
+/**
+ * The values' times and the horizon's (`h` per series), as integers in `unit`
+ * (`index` or `milliseconds`).
+ */
+export interface TimeColumns {
+  unit: string
+  history: Array<number>
+  future: Array<number>
 }

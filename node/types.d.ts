@@ -68,6 +68,26 @@ export type ModelConfig =
       /** A drift when it is differenced once (default false). */
       include_drift?: boolean
     }
+  | {
+      /** A global gradient-boosted-trees model across all series (lags, rolling means, calendar, regressors). */
+      model: 'GBDT'
+      season_length?: number
+      /** Target lags; empty: 1, 2, 3 and 1–4 seasons. */
+      lags?: number[]
+      /** Rolling-mean windows; empty: one and four seasons. */
+      rolling_means?: number[]
+      strategy?: 'recursive' | 'direct'
+      calendar?: boolean
+      scale?: boolean
+      n_estimators?: number
+      learning_rate?: number
+      num_leaves?: number
+      min_data_in_leaf?: number
+      lambda?: number
+      subsample?: number
+      colsample?: number
+      seed?: number
+    }
 
 export interface PlanConfig {
   /** Planning date `YYYY-MM-DD`; default: the inventory snapshot's date. */

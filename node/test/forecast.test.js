@@ -229,3 +229,32 @@ test('future regressor errors name what is missing', async () => {
   await rejects(replenish.forecast(data, 7, ['AutoARIMA'], { X_df: { unique_id: X.unique_id, ds: X.ds } }), /regressor `promo` has no column/)
   await rejects(replenish.forecast({ ...data, store: data.y.map(() => 'x') }, 7, ['AutoARIMA'], { X_df: X }), /column `store` of data is not numeric/)
 })
+
+test('GBDT learns promotions across series and explains the uplift', async () => {
+  const week = [1.0, 0.9, 0.95, 1.0, 1.2, 1.4, 0.6]
+  const data = { unique_id: [], ds: [], y: [], promo: [] }
+  const X = { unique_id: [], ds: [], promo: [] }
+  const start = Date.UTC(2024, 0, 1)
+  for (let s = 0; s < 10; s++) {
+    for (let t = 0; t < 214; t++) {
+      const promo = (t * 13 + s * 7) % 11 < 2 ? 1 : 0
+      const d = new Date(start + t * 86400000)
+      const y = (50 + 30 * s) * week[(d.getUTCDay() + 6) % 7] * (1 + 0.4 * promo) * (1 + 0.05 * Math.sin(t * 31 + s * 17))
+      const target = t < 200 ? data : X
+      target.unique_id.push(`s${s}`)
+      target.ds.push(d)
+      target.promo.push(promo)
+      if (t < 200) data.y.push(y)
+    }
+  }
+  const model = { model: 'GBDT', season_length: 7, n_estimators: 200, min_data_in_leaf: 5 }
+  const fc = await replenish.forecast(data, 14, [model], { X_df: X, level: [80] })
+  for (let k = 0; k < 14; k++) {
+    const rel = fc['GBDT-effect-promo'][k] / (fc.GBDT[k] - fc['GBDT-effect-promo'][k])
+    if (X.promo[k] === 1) assert.ok(rel > 0.25 && rel < 0.55, `step ${k}: ${rel}`)
+    else assert.ok(Math.abs(rel) < 0.1, `step ${k}: ${rel}`)
+    assert.ok(fc['GBDT-lo-80'][k] <= fc.GBDT[k] && fc.GBDT[k] <= fc['GBDT-hi-80'][k])
+  }
+  assert.ok(fc.importance.GBDT.promo > 0.05 && 'dayofweek' in fc.importance.GBDT)
+  await assert.rejects(replenish.forecast(data, 14, [{ ...model, num_leaves: 1 }], { X_df: X }), (e) => e.code === 'CONFIG' && /num_leaves/.test(e.message))
+})

@@ -75,6 +75,19 @@ def _times(ds: np.ndarray) -> Tuple[np.ndarray, str]:
     return pd.to_datetime(ds).to_numpy().astype("datetime64[ns]").astype("int64"), "nanoseconds"
 
 
+def _time_bytes(ds: np.ndarray, future: Optional[np.ndarray]) -> Optional[Tuple[str, bytes, bytes]]:
+    """The values' times and the horizon's as int64 bytes, with their unit; None when
+    ``ds`` is neither integers nor dates."""
+    if not (np.issubdtype(ds.dtype, np.integer) or np.issubdtype(ds.dtype, np.datetime64) or ds.dtype == object):
+        return None
+    try:
+        hist, unit = _times(ds)
+        fut = _times(future)[0] if future is not None and len(future) else np.empty(0, dtype="int64")
+    except (TypeError, ValueError):
+        return None
+    return unit, hist.tobytes(), fut.tobytes()
+
+
 def _future_regressors(
     X_df: Any, names: List[str], ids: List[str], future: np.ndarray, h: int, id_col: str, time_col: str
 ) -> List[bytes]:
@@ -220,7 +233,8 @@ def forecast(
     if names or X_df is not None:
         fut = [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col)
         regs = (names, history, fut)
-    cols, _, fallbacks, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs)
+    times = _time_bytes(ds, future if ids else None)
+    cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
         time_col: future,
@@ -230,7 +244,28 @@ def forecast(
     result = _frame(out, _is_polars(df))
     if not _is_polars(df):
         result.attrs["fallbacks"] = [dict(unique_id=i, model=m, reason=r) for i, m, r in fallbacks]
+        result.attrs["importance"] = {m: dict(v) for m, v in importance}
     return result
+
+
+def feature_importance(df: Any, h: int, model: Any, season_length: int = 1, *, X_df: Any = None, freq: Optional[str] = None,
+                       id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
+    """Fits a global model (``GBDT``) and returns its features by share of the total
+    gain: a frame with ``feature`` and ``importance``, largest first."""
+    ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
+    req = _request(h, [model], season_length, None, None, None, "error", False, "Naive", 1000, 0)
+    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
+    future = _future_ds(last, h, freq, ds, offsets) if ids else ds[:0]
+    names, history = _regressors(df, order, id_col, time_col, target_col)
+    regs = None
+    if names or X_df is not None:
+        regs = (names, history, [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col))
+    _, _, _, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs,
+                                                 _time_bytes(ds, future if ids else None))
+    if not importance:
+        raise InputError("feature importance comes from a global model such as GBDT")
+    rows = importance[0][1]
+    return _frame({"feature": [r[0] for r in rows], "importance": [r[1] for r in rows]}, _is_polars(df))
 
 
 def lead_time_demand(
@@ -252,7 +287,7 @@ def lead_time_demand(
     ``q-<q>`` columns. Works for every model, intermittent ones included."""
     ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, quantiles, missing, True, "Naive", n_paths, seed)
-    _, totals, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    _, totals, _, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
     out: Dict[str, Any] = {id_col: np.asarray(ids, dtype=object)}
     for name, raw in totals:
         key = "mean" if name.endswith("-total") else "q-" + name.rsplit("-q-", 1)[1]
@@ -281,7 +316,7 @@ def sample_paths(
     ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
     req = json.loads(_request(h, [model], season_length, None, None, None, missing, non_negative, "Naive", n_paths, seed))
     req["return_paths"] = int(n_paths)
-    _, _, _, paths = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req))
+    _, _, _, paths, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req))
     values = np.frombuffer(paths[0][1], dtype="<f8")
     last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
     future = _future_ds(last, h, freq, ds, offsets).reshape(len(ids), h) if ids else np.empty((0, h))
@@ -376,6 +411,7 @@ METRICS: Tuple[str, ...] = tuple(_replenish.names()[1])
 __all__ = [
     "cross_validation",
     "evaluate",
+    "feature_importance",
     "MODEL_NAMES",
     "METRICS",
     "bias",
@@ -432,7 +468,7 @@ def cross_validation(
     regs = (names, history, []) if names else None
     fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations))
     req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
-    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs)
+    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, _time_bytes(ds, None))
     base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)
     out: Dict[str, Any] = {
         id_col: np.asarray(ids, dtype=object)[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=object),

@@ -231,6 +231,38 @@ class ARIMA(_Model):
         }
 
 
+@dataclass(frozen=True)
+class GBDT(_Model):
+    """A global gradient-boosted-trees model across all series (as mlforecast with
+    LightGBM): lags, rolling means, calendar features and the frame's regressor
+    columns; ``strategy`` is ``"recursive"`` or ``"direct"``. Empty ``lags`` /
+    ``rolling_means`` take defaults from ``season_length``. The forecast frame gets
+    a ``GBDT-effect-<regressor>`` column per regressor (the forecast less the
+    forecast with the regressor at its usual value)."""
+
+    season_length: int = 1
+    lags: Sequence[int] = ()
+    rolling_means: Sequence[int] = ()
+    strategy: str = "recursive"
+    calendar: bool = True
+    scale: bool = True
+    n_estimators: int = 500
+    learning_rate: float = 0.05
+    num_leaves: int = 31
+    min_data_in_leaf: int = 20
+    reg_lambda: float = 0.0
+    subsample: float = 1.0
+    colsample: float = 1.0
+    seed: int = 0
+
+    def config(self) -> Dict[str, Any]:
+        params = asdict(self)
+        params["lambda"] = params.pop("reg_lambda")
+        params["lags"] = list(self.lags)
+        params["rolling_means"] = list(self.rolling_means)
+        return {"model": "GBDT", **params}
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -259,4 +291,5 @@ ALL = (
     HoltDamped,
     HoltWinters,
     ARIMA,
+    GBDT,
 )

@@ -303,3 +303,46 @@ def test_cross_validation_uses_the_actual_regressors_after_each_cutoff():
     plain = replenish.cross_validation(df[["unique_id", "ds", "y"]], h=7, models=["AutoARIMA"], n_windows=2)
     err = lambda f: float(np.mean(np.abs(f["y"] - f["AutoARIMA"])))  # noqa: E731
     assert err(cv) < 0.6 * err(plain)
+
+
+def retail_frame(n_series=10, days=200, h=14):
+    """Daily series with a weekly pattern and promotions lifting demand by 40%."""
+    week = np.array([1.0, 0.9, 0.95, 1.0, 1.2, 1.4, 0.6])
+    dates = pd.date_range("2024-01-01", periods=days + h, freq="D")
+    frames = []
+    for s in range(n_series):
+        t = np.arange(days + h)
+        promo = (((t * 13 + s * 7) % 11) < 2).astype(float)
+        y = (50 + 30 * s) * week[dates.day_of_week] * (1 + 0.4 * promo) * (1 + 0.05 * np.sin(t * 31 + s * 17))
+        frames.append(pd.DataFrame({"unique_id": f"s{s}", "ds": dates, "y": y, "promo": promo}))
+    full = pd.concat(frames, ignore_index=True)
+    train = full[full["ds"] < dates[days]].reset_index(drop=True)
+    future = full[full["ds"] >= dates[days]].reset_index(drop=True)
+    return train, future
+
+
+def test_gbdt_learns_promotions_across_series_and_explains_the_uplift():
+    from replenish.models import GBDT
+
+    train, future = retail_frame()
+    model = GBDT(season_length=7, n_estimators=200, min_data_in_leaf=5)
+    fc = replenish.forecast(train, h=14, models=[model], level=[80], X_df=future[["unique_id", "ds", "promo"]])
+    assert {"GBDT", "GBDT-lo-80", "GBDT-hi-80", "GBDT-effect-promo"} <= set(fc.columns)
+    merged = fc.merge(future, on=["unique_id", "ds"])
+    wape = float(np.abs(merged["y"] - merged["GBDT"]).sum() / merged["y"].sum())
+    assert wape < 0.08, wape
+    promoted = merged[merged["promo"] == 1]
+    rel = promoted["GBDT-effect-promo"] / (promoted["GBDT"] - promoted["GBDT-effect-promo"])
+    assert rel.between(0.25, 0.55).all(), rel.describe()
+    imp = fc.attrs["importance"]["GBDT"]
+    assert imp["promo"] > 0.05 and abs(sum(imp.values()) - 1) < 1e-9
+    fi = replenish.feature_importance(train, h=14, model=model, X_df=future[["unique_id", "ds", "promo"]])
+    assert list(fi.columns) == ["feature", "importance"] and "dayofweek" in fi["feature"].tolist()
+    # Without the promotion column the model cannot see the promotions and does worse.
+    plain = replenish.forecast(train[["unique_id", "ds", "y"]], h=14, models=[model]).merge(future, on=["unique_id", "ds"])
+    assert float(np.abs(plain["y"] - plain["GBDT"]).sum() / plain["y"].sum()) > 1.5 * wape
+    cv = replenish.cross_validation(train, h=14, models=[model], n_windows=2)
+    assert len(cv) == 10 * 2 * 14 and cv["GBDT"].notna().all()
+    assert GBDT(lags=(1, 7)).config()["lags"] == [1, 7]
+    with pytest.raises(replenish.ConfigError, match="learning_rate"):
+        replenish.forecast(train, h=14, models=[GBDT(learning_rate=0)], X_df=future[["unique_id", "ds", "promo"]])

@@ -271,6 +271,17 @@ pub struct ForecastOutput {
     pub fallbacks: Vec<Fallback>,
     /// Requested sample paths per model (series, then path, then step).
     pub paths: Vec<Column>,
+    /// Global models' features by share of the total gain.
+    pub importance: Vec<ModelImportance>,
+}
+
+/// A global model's features by share of the total gain, largest first.
+#[napi(object)]
+#[derive(Debug)]
+pub struct ModelImportance {
+    pub model: String,
+    pub features: Vec<String>,
+    pub shares: Vec<f64>,
 }
 
 /// A panel and a JSON request, copied out of JS before the work moves off the main thread.
@@ -280,7 +291,18 @@ pub struct PanelJob {
     offsets: Vec<usize>,
     values: Vec<f64>,
     regressors: Option<replenish::forecast::Regressors>,
+    times: Option<TimeColumns>,
     request: String,
+}
+
+/// The values' times and the horizon's (`h` per series), as integers in `unit`
+/// (`index` or `milliseconds`).
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct TimeColumns {
+    pub unit: String,
+    pub history: Vec<i64>,
+    pub future: Vec<i64>,
 }
 
 /// Exogenous regressors: names, history columns (aligned with the panel's values)
@@ -299,6 +321,7 @@ impl PanelJob {
         offsets: &[u32],
         values: &Float64Array,
         regressors: Option<RegressorColumns>,
+        times: Option<TimeColumns>,
         request: String,
     ) -> PanelJob {
         let regressors = regressors.map(|r| replenish::forecast::Regressors {
@@ -306,7 +329,7 @@ impl PanelJob {
             history: r.history.iter().map(|c| c.to_vec()).collect(),
             future: r.future.iter().map(|c| c.to_vec()).collect(),
         });
-        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), regressors, request }
+        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), regressors, times, request }
     }
 
     fn panel(&mut self) -> std::result::Result<replenish::forecast::Panel, CoreError> {
@@ -315,8 +338,16 @@ impl PanelJob {
             std::mem::take(&mut self.offsets),
             std::mem::take(&mut self.values),
         )?;
-        match self.regressors.take() {
-            Some(r) => panel.with_regressors(r),
+        let panel = match self.regressors.take() {
+            Some(r) => panel.with_regressors(r)?,
+            None => panel,
+        };
+        match self.times.take() {
+            Some(t) => {
+                let unit: replenish::forecast::TimeUnit = serde_json::from_value(serde_json::Value::String(t.unit))
+                    .map_err(|e| CoreError::Config { field: "unit".into(), message: e.to_string() })?;
+                panel.with_times(replenish::forecast::Times { unit, history: t.history, future: t.future })
+            }
             None => Ok(panel),
         }
     }
@@ -382,6 +413,16 @@ impl Task for ForecastTask {
                 .iter()
                 .map(|m| Column { name: m.model.clone(), values: Float64Array::new(m.paths.clone()) })
                 .collect(),
+            importance: out
+                .models
+                .iter()
+                .filter(|m| !m.importance.is_empty())
+                .map(|m| ModelImportance {
+                    model: m.model.clone(),
+                    features: m.importance.iter().map(|(f, _)| f.clone()).collect(),
+                    shares: m.importance.iter().map(|(_, s)| *s).collect(),
+                })
+                .collect(),
             ids: out.ids,
         })
     }
@@ -399,8 +440,9 @@ pub fn forecast(
     values: Float64Array,
     request_json: String,
     regressors: Option<RegressorColumns>,
+    times: Option<TimeColumns>,
 ) -> AsyncTask<ForecastTask> {
-    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, regressors, request_json)))
+    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, regressors, times, request_json)))
 }
 
 /// Syntetos–Boylan classification of one series.
@@ -520,8 +562,9 @@ pub fn cross_validation(
     values: Float64Array,
     request_json: String,
     regressors: Option<RegressorColumns>,
+    times: Option<TimeColumns>,
 ) -> AsyncTask<CvTask> {
-    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, regressors, request_json)))
+    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, regressors, times, request_json)))
 }
 
 /// One evaluated value; `unique_id` is null for the average over series.

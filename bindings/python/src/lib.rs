@@ -259,6 +259,30 @@ type Columns = Vec<(String, Py<PyBytes>)>;
 /// Regressor names, their history columns and their future columns, as float64 bytes.
 type RegressorBytes = (Vec<String>, Vec<Vec<u8>>, Vec<Vec<u8>>);
 
+/// Time unit, the values' times and the horizon's (int64 bytes).
+type TimeBytes = (String, Vec<u8>, Vec<u8>);
+/// Per global model: (feature, share of the total gain).
+type Importance = Vec<(String, Vec<(String, f64)>)>;
+
+/// Attaches times when given.
+fn with_times(
+    panel: replenish::forecast::Panel,
+    times: Option<TimeBytes>,
+) -> Result<replenish::forecast::Panel, Error> {
+    match times {
+        None => Ok(panel),
+        Some((unit, history, future)) => {
+            let unit: replenish::forecast::TimeUnit = parse_json(Some(&format!("\"{unit}\"")), "time unit")?;
+            let times = replenish::forecast::Times {
+                unit,
+                history: ints("times", &history)?,
+                future: ints("future times", &future)?,
+            };
+            panel.with_times(times)
+        }
+    }
+}
+
 /// A panel from ids, offsets and float64 bytes, with regressors when given.
 fn panel_with(
     ids: Vec<String>,
@@ -334,7 +358,8 @@ type Fallbacks = Vec<(String, String, String)>;
 /// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks,
 /// requested sample paths per model).
 #[pyfunction]
-#[pyo3(signature = (ids, offsets, values, request_json, regressors=None))]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None))]
+#[allow(clippy::too_many_arguments)]
 fn forecast(
     py: Python<'_>,
     ids: Vec<String>,
@@ -342,17 +367,24 @@ fn forecast(
     values: &[u8],
     request_json: String,
     regressors: Option<RegressorBytes>,
-) -> PyResult<(Columns, Columns, Fallbacks, Columns)> {
+    times: Option<TimeBytes>,
+) -> PyResult<(Columns, Columns, Fallbacks, Columns, Importance)> {
     let values = values.to_vec();
     let out = run(py, move || {
-        let panel = panel_with(ids, offsets, &values, regressors)?;
+        let panel = with_times(panel_with(ids, offsets, &values, regressors)?, times)?;
         let req = replenish::forecast::ForecastRequest::from_json(&request_json)?;
         replenish::forecast::forecast_batch(&panel, &req)
     })?;
     let cols = out.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
     let totals = out.total_columns().into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect();
     let paths = out.models.iter().map(|m| (m.model.clone(), to_bytes(py, &m.paths))).collect();
-    Ok((cols, totals, out.fallbacks(), paths))
+    let importance = out
+        .models
+        .iter()
+        .filter(|m| !m.importance.is_empty())
+        .map(|m| (m.model.clone(), m.importance.clone()))
+        .collect();
+    Ok((cols, totals, out.fallbacks(), paths, importance))
 }
 
 /// Demand classification per series: (adi, cv2, class) in series order.
@@ -400,7 +432,7 @@ type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyBytes>, Columns, Fallback
 /// Rolling-origin cross-validation of a panel with a JSON request
 /// `{"forecast": ForecastRequest, "n_windows", "step_size", "refit"}`.
 #[pyfunction]
-#[pyo3(signature = (ids, offsets, values, request_json, regressors=None))]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None))]
 fn cross_validation(
     py: Python<'_>,
     ids: Vec<String>,
@@ -408,10 +440,11 @@ fn cross_validation(
     values: &[u8],
     request_json: String,
     regressors: Option<RegressorBytes>,
+    times: Option<TimeBytes>,
 ) -> PyResult<CvOut> {
     let values = values.to_vec();
     let cv = run(py, move || {
-        let panel = panel_with(ids, offsets, &values, regressors)?;
+        let panel = with_times(panel_with(ids, offsets, &values, regressors)?, times)?;
         let req = replenish::forecast::CvRequest::from_json(&request_json)?;
         replenish::forecast::cross_validation(&panel, &req)
     })?;

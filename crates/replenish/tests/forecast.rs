@@ -503,7 +503,7 @@ fn promo_panel(n: usize) -> (Panel, Vec<f64>) {
         let mut e: f64 = 0.0;
         let mut y = vec![];
         for t in 0..n {
-            let p = f64::from(u8::from((t * 7 + base as usize) % 5 == 0));
+            let p = f64::from(u8::from((t * 7 + base as usize).is_multiple_of(5)));
             e = 0.5 * e + 0.4 * (t as f64 * 1.3 + base).sin();
             y.push(base + 5.0 * p + e);
             promo.push(p);
@@ -570,4 +570,91 @@ fn regressor_errors_say_what_is_wrong() {
     assert!(e.contains("regressor `promo` is missing or not finite for series `b` at position 1"), "{e}");
     let twice = Regressors { names: vec!["x".into(), "x".into()], history: vec![promo.clone(), promo], future: vec![] };
     assert!(p.with_regressors(twice).unwrap_err().to_string().contains("given twice"));
+}
+
+/// `n` daily series with weekly seasonality and a promotion lifting demand by 40%.
+fn retail_panel(n_series: usize, days: usize, h: usize) -> (Panel, Vec<f64>, Vec<f64>) {
+    let mut values = vec![];
+    let mut offsets = vec![0];
+    let mut promo = vec![];
+    let mut future = vec![];
+    let mut ids = vec![];
+    let week = [1.0, 0.9, 0.95, 1.0, 1.2, 1.4, 0.6];
+    for s in 0..n_series {
+        let level = 50.0 + 30.0 * s as f64;
+        for t in 0..days + h {
+            let p = f64::from(u8::from((t * 13 + s * 7) % 11 < 2));
+            let wobble = 1.0 + 0.05 * ((t * 31 + s * 17) as f64).sin();
+            let y = level * week[t % 7] * (1.0 + 0.4 * p) * wobble;
+            if t < days {
+                values.push(y);
+                promo.push(p);
+            } else {
+                future.push(p);
+            }
+        }
+        offsets.push(values.len());
+        ids.push(format!("s{s}"));
+    }
+    (Panel::new(ids, offsets, values).unwrap(), promo, future)
+}
+
+#[test]
+fn gbdt_learns_the_promotion_across_series_and_explains_it() {
+    let h = 14;
+    let (p, promo, future) = retail_panel(12, 200, h);
+    let regs = Regressors { names: vec!["promo".into()], history: vec![promo], future: vec![future.clone()] };
+    let day = 86_400_000i64;
+    let times: Vec<i64> = (0..p.len()).flat_map(|_| (0..200).map(move |t| 1_700_006_400_000 + t * day)).collect();
+    let px = p
+        .clone()
+        .with_regressors(regs)
+        .unwrap()
+        .with_times(Times { unit: TimeUnit::Milliseconds, history: times, future: vec![] })
+        .unwrap();
+    let cfg = GbdtConfig { season_length: 7, n_estimators: 200, min_data_in_leaf: 5, ..Default::default() };
+    let req = ForecastRequest {
+        h,
+        models: vec![ModelConfig::Gbdt(cfg.clone())],
+        levels: vec![80.0],
+        total_quantiles: vec![0.5, 0.9],
+        ..Default::default()
+    };
+    let out = forecast_batch(&px, &req).unwrap();
+    let g = &out.models[0];
+    assert_eq!(g.model, "GBDT");
+    // Promoted days are forecast about 40% above: the effect column says so.
+    let effect = &g.effects[0];
+    assert_eq!(effect.0, "promo");
+    for (k, f) in future.iter().enumerate() {
+        let rel = effect.1[k] / (g.mean[k] - effect.1[k]);
+        if *f == 1.0 {
+            assert!(rel > 0.25 && rel < 0.55, "step {k}: {rel}");
+        } else {
+            assert!(rel.abs() < 0.1, "step {k}: {rel}");
+        }
+    }
+    assert!(g.importance.iter().any(|(n, s)| n == "promo" && *s > 0.05), "{:?}", g.importance);
+    // Intervals from held-out errors bracket the forecast.
+    assert!(g.lo[0].iter().zip(&g.mean).zip(&g.hi[0]).all(|((l, m), u)| l <= m && m <= u));
+    // Without the regressor the model cannot see the promotions.
+    let plain = forecast_batch(&p.clone().with_times(px.times.clone().unwrap()).unwrap(), &req).unwrap();
+    assert!(plain.models[0].effects.is_empty());
+    // The same result on one thread.
+    let one =
+        rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| forecast_batch(&px, &req).unwrap());
+    assert_eq!(one.models[0].mean, g.mean);
+    // Cross-validation fits one global model per window.
+    let cv = cross_validation(
+        &px,
+        &CvRequest {
+            forecast: ForecastRequest { levels: vec![], total_quantiles: vec![], ..req },
+            n_windows: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(cv.models[0].mean.len(), 12 * 2 * h);
+    let wape = cv.y.iter().zip(&cv.models[0].mean).map(|(a, b)| (a - b).abs()).sum::<f64>() / cv.y.iter().sum::<f64>();
+    assert!(wape < 0.1, "{wape}");
 }

@@ -6,8 +6,8 @@
 //! reuse the parameters it estimated (see [`Fitted::pinned`]) and only update states.
 
 use super::{
-    assemble, fit_with_fallback, outputs, prepare, series_regressors, Fitted, ForecastRequest, Future, ModelForecast,
-    ModelSpec, Panel,
+    assemble, fit_with_fallback, global_input, outputs, prepare, run_global, series_regressors, Fitted,
+    ForecastRequest, Future, ModelForecast, ModelSpec, Panel,
 };
 use crate::error::{Error, Result};
 use crate::metrics::{self, MetricArgs};
@@ -90,6 +90,32 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
     let mut models = Vec::with_capacity(specs.len());
     let names = super::unique_names(specs.iter().map(|s| s.name()));
     for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
+        if let Some(cfg) = spec.as_global() {
+            // One global fit per window, on every series cut at that window's end.
+            let mut per_window: Vec<Vec<super::One>> = Vec::with_capacity(request.n_windows);
+            for w in 0..request.n_windows {
+                let inputs: Vec<super::gbdt::SeriesInput> = (0..panel.len())
+                    .map(|i| {
+                        let end = ends(cleaned[i].0.len()).nth(w).unwrap_or(0);
+                        global_input(panel, i, &cleaned[i], Future::Window { end, h: req.h })
+                    })
+                    .collect();
+                let unit = panel.times.as_ref().map(|t| t.unit);
+                let (results, _) =
+                    run_global(cfg, &inputs, fallback.as_deref(), req, unit, |i| i * request.n_windows + w, m)?;
+                per_window.push(results);
+            }
+            // Rows are series-major, then window.
+            let mut flat = Vec::with_capacity(panel.len() * request.n_windows);
+            let mut iters: Vec<_> = per_window.into_iter().map(Vec::into_iter).collect();
+            for _ in 0..panel.len() {
+                for it in iters.iter_mut() {
+                    flat.extend(it.next());
+                }
+            }
+            models.push(assemble(name, flat, req));
+            continue;
+        }
         let per_series: Vec<Vec<super::One>> = (0..panel.len())
             .into_par_iter()
             .map(|i| -> Result<Vec<super::One>> {

@@ -24,6 +24,7 @@ pub mod baselines;
 pub mod cv;
 pub mod ets;
 pub mod exog;
+pub mod gbdt;
 pub mod intermittent;
 mod linalg;
 mod optim;
@@ -44,6 +45,7 @@ pub use baselines::*;
 pub use cv::*;
 pub use ets::{Component, Ets, EtsSpec};
 pub use exog::{align_future, FutureRows, TimeUnit};
+pub use gbdt::{GbdtConfig, Strategy, Times};
 pub use intermittent::*;
 pub use theta::*;
 
@@ -110,10 +112,37 @@ pub trait ModelSpec: Send + Sync + std::fmt::Debug {
     fn uses_regressors(&self) -> bool {
         false
     }
+    /// The configuration of a global model (fitted across all series at once).
+    fn as_global(&self) -> Option<&GbdtConfig> {
+        None
+    }
     /// Fits the model with the series' regressors (history and horizon).
     fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, options: &FitOptions) -> Result<Box<dyn Fitted>> {
         let _ = x;
         self.fit(y, options)
+    }
+}
+
+/// A global model as a spec: forecast_batch and cross_validation fit it across all
+/// series; on its own (inside an ensemble, or per series in the plan) it cannot fit.
+#[derive(Debug)]
+struct Global(GbdtConfig);
+
+impl ModelSpec for Global {
+    fn name(&self) -> String {
+        "GBDT".into()
+    }
+    fn fit(&self, _y: &[f64], _options: &FitOptions) -> Result<Box<dyn Fitted>> {
+        Err(Error::InvalidInput(
+            "GBDT is a global model: it is fitted across all series by forecast/cross_validation, not per series"
+                .into(),
+        ))
+    }
+    fn uses_regressors(&self) -> bool {
+        true
+    }
+    fn as_global(&self) -> Option<&GbdtConfig> {
+        Some(&self.0)
     }
 }
 
@@ -256,6 +285,9 @@ pub enum ModelConfig {
         #[serde(default)]
         include_drift: bool,
     },
+    /// A global gradient-boosted-trees model across all series; see [`gbdt`].
+    #[serde(rename = "GBDT")]
+    Gbdt(GbdtConfig),
     /// ARIMA with its orders chosen by the stepwise AICc search; see [`AutoArima`].
     #[serde(rename = "AutoARIMA")]
     AutoArima {
@@ -270,7 +302,7 @@ pub enum ModelConfig {
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 25] = [
+pub const MODEL_NAMES: [&str; 26] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -296,6 +328,7 @@ pub const MODEL_NAMES: [&str; 25] = [
     "HoltDamped",
     "HoltWinters",
     "AutoARIMA",
+    "GBDT",
 ];
 
 impl ModelConfig {
@@ -324,6 +357,7 @@ impl ModelConfig {
             "AutoTheta" => ModelConfig::AutoTheta { season_length: m },
             "AutoETS" => ModelConfig::AutoEts { season_length: m },
             "AutoARIMA" => ModelConfig::AutoArima { season_length: m },
+            "GBDT" => ModelConfig::Gbdt(GbdtConfig { season_length: m, ..Default::default() }),
             "SES" => ModelConfig::Ses,
             "Holt" => ModelConfig::Holt,
             "HoltDamped" => ModelConfig::HoltDamped,
@@ -451,6 +485,10 @@ impl ModelConfig {
             ModelConfig::AutoArima { season_length } => {
                 Box::new(AutoArima::new(positive("season_length", season_length)?))
             }
+            ModelConfig::Gbdt(ref cfg) => {
+                cfg.validate()?;
+                Box::new(Global(cfg.clone()))
+            }
             ModelConfig::Ensemble { ref models, combine } => {
                 if models.is_empty() {
                     return Err(Error::config("models", "an ensemble needs at least one model"));
@@ -510,6 +548,9 @@ pub struct Panel {
     /// Exogenous regressors (promotions, prices, events, weather), if any.
     #[serde(default)]
     pub regressors: Option<Regressors>,
+    /// Times of the values (and of the horizon), for calendar features.
+    #[serde(default)]
+    pub times: Option<Times>,
 }
 
 /// Exogenous regressors of a panel: named columns over the history (aligned with
@@ -542,7 +583,39 @@ impl Panel {
                 ids.len()
             )));
         }
-        Ok(Panel { ids, offsets, values, regressors: None })
+        Ok(Panel { ids, offsets, values, regressors: None, times: None })
+    }
+
+    /// Attaches the values' times (one per value, increasing within each series)
+    /// and optionally the horizon's (`h` per series).
+    pub fn with_times(mut self, times: Times) -> Result<Panel> {
+        if times.history.len() != self.values.len() {
+            return Err(Error::InvalidInput(format!(
+                "{} times for {} values: give one time per value",
+                times.history.len(),
+                self.values.len()
+            )));
+        }
+        for i in 0..self.len() {
+            let t = &times.history[self.offsets[i]..self.offsets[i + 1]];
+            if let Some(k) = t.windows(2).position(|w| w[1] <= w[0]) {
+                return Err(Error::InvalidInput(format!(
+                    "series `{}`: times must increase; {} follows {}",
+                    self.ids[i],
+                    times.unit.label(t[k + 1]),
+                    times.unit.label(t[k])
+                )));
+            }
+        }
+        if !times.future.is_empty() && (self.is_empty() || !times.future.len().is_multiple_of(self.len())) {
+            return Err(Error::InvalidInput(format!(
+                "{} future times for {} series: give h per series",
+                times.future.len(),
+                self.len()
+            )));
+        }
+        self.times = Some(times);
+        Ok(self)
     }
 
     /// Attaches regressors, checking names (non-empty, unique) and history lengths;
@@ -697,6 +770,13 @@ pub struct ModelForecast {
     pub paths: Vec<f64>,
     /// Series (by index) on which the fallback model was used instead, with why.
     pub fallbacks: Vec<(usize, String)>,
+    /// Global models: (feature, share of the total gain), largest first.
+    #[serde(default)]
+    pub importance: Vec<(String, f64)>,
+    /// Global models, per regressor: the forecast less the forecast with that
+    /// regressor at its usual value (`n_series × h`), e.g. a promotion's uplift.
+    #[serde(default)]
+    pub effects: Vec<(String, Vec<f64>)>,
 }
 
 /// The result of [`forecast_batch`].
@@ -750,6 +830,19 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
     let mut models = Vec::with_capacity(specs.len());
     let names = unique_names(specs.iter().map(|s| s.name()));
     for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
+        if let Some(cfg) = spec.as_global() {
+            let inputs: Vec<gbdt::SeriesInput> =
+                (0..panel.len()).map(|i| global_input(panel, i, &cleaned[i], Future::Horizon(request.h))).collect();
+            let unit = panel.times.as_ref().map(|t| t.unit);
+            let (results, global) = run_global(cfg, &inputs, fallback.as_deref(), request, unit, |i| i, m)?;
+            let mut mf = assemble(name, results, request);
+            if let Some(g) = global {
+                mf.importance = g.importance;
+                mf.effects = g.effects;
+            }
+            models.push(mf);
+            continue;
+        }
         let results: Vec<One> = (0..panel.len())
             .into_par_iter()
             .map(|i| {
@@ -774,6 +867,7 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
 }
 
 /// Where a series' future regressor values come from.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Future {
     /// The panel's future columns, `h` values per series.
     Horizon(usize),
@@ -798,6 +892,99 @@ pub(crate) fn series_regressors(panel: &Panel, i: usize, kept: &[usize], future:
         ),
     };
     Some(SeriesRegressors { names: r.names.clone(), history, future })
+}
+
+/// Runs a global model over series long enough for its features; the others, or
+/// all when the global fit fails, get the fallback model with a note saying why.
+/// Effects of series on the fallback are zero. `stream(i)` numbers series `i`'s
+/// random stream.
+pub(crate) fn run_global(
+    cfg: &GbdtConfig,
+    inputs: &[gbdt::SeriesInput],
+    fallback: Option<&dyn ModelSpec>,
+    request: &ForecastRequest,
+    unit: Option<TimeUnit>,
+    stream: impl Fn(usize) -> usize,
+    m: usize,
+) -> Result<(Vec<One>, Option<gbdt::GlobalForecast>)> {
+    let h = request.h;
+    let need = gbdt::warmup(cfg, h) + 1;
+    let eligible: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].y.len() > need).collect();
+    let chosen: Vec<gbdt::SeriesInput> = eligible.iter().map(|&i| inputs[i].clone()).collect();
+    let global = if chosen.is_empty() {
+        Err(Error::InvalidInput(format!("GBDT: no series has more than {need} values (the longest lag or window)")))
+    } else {
+        gbdt::forecast_global(cfg, &chosen, h, unit, wants_distribution(request))
+    };
+    let (global, why_all) = match global {
+        Ok(g) => (Some(g), None),
+        Err(e) if fallback.is_some() => (None, Some(e.to_string())),
+        Err(e) => return Err(e),
+    };
+    let mut results = Vec::with_capacity(inputs.len());
+    let mut slot = 0;
+    for (i, input) in inputs.iter().enumerate() {
+        if let (Some(g), true) = (&global, eligible.get(slot) == Some(&i)) {
+            results.push(outputs(g.fitted[slot].as_ref(), None, stream(i), m, request));
+            slot += 1;
+            continue;
+        }
+        let why = why_all.clone().unwrap_or_else(|| {
+            format!("GBDT: the series has {} values, the features need more than {need}", input.y.len())
+        });
+        let Some(fb) = fallback else {
+            return Err(Error::InvalidInput(why));
+        };
+        let (fitted, _) = fit_with_fallback(fb, None, &input.y, None, &request.options)?;
+        results.push(outputs(fitted.as_ref(), Some(format!("{why}; used {}", fb.name())), stream(i), m, request));
+    }
+    // Effects and importance refer to the series the global model forecast.
+    let global = global.map(|mut g| {
+        for (_, v) in &mut g.effects {
+            let mut full = vec![0.0; inputs.len() * h];
+            for (slot, &i) in eligible.iter().enumerate() {
+                full[i * h..(i + 1) * h].copy_from_slice(&v[slot * h..(slot + 1) * h]);
+            }
+            *v = full;
+        }
+        g
+    });
+    Ok((results, global))
+}
+
+/// Whether a request needs more than point forecasts (intervals, quantiles, totals
+/// or paths).
+pub(crate) fn wants_distribution(req: &ForecastRequest) -> bool {
+    !(req.levels.is_empty() && req.quantiles.is_empty() && req.total_quantiles.is_empty() && req.return_paths == 0)
+}
+
+/// Series `i` as a global model's input: cleaned values, their times and the
+/// horizon's, and regressors.
+pub(crate) fn global_input(
+    panel: &Panel,
+    i: usize,
+    cleaned: &(Vec<f64>, Vec<usize>),
+    future: Future,
+) -> gbdt::SeriesInput {
+    let (y, kept) = cleaned;
+    let base = panel.offsets[i];
+    let (times, future_times) = match (&panel.times, &future) {
+        (None, _) => (None, None),
+        (Some(t), Future::Horizon(h)) => {
+            let hist: Vec<i64> = kept.iter().map(|&k| t.history[base + k]).collect();
+            let fut = t.future.get(i * h..(i + 1) * h).map(<[i64]>::to_vec);
+            (Some(hist), fut)
+        }
+        (Some(t), Future::Window { end, h }) => {
+            let at = |r: &[usize]| r.iter().map(|&k| t.history[base + k]).collect::<Vec<i64>>();
+            (Some(at(&kept[..*end])), Some(at(&kept[*end..(*end + *h).min(kept.len())])))
+        }
+    };
+    let y = match future {
+        Future::Horizon(_) => y.clone(),
+        Future::Window { end, .. } => y[..end].to_vec(),
+    };
+    gbdt::SeriesInput { y, times, future_times, x: series_regressors(panel, i, kept, future) }
 }
 
 /// When a requested model uses regressors, their future values must cover the
@@ -891,6 +1078,8 @@ pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastReque
         total_mean: Vec::with_capacity(n),
         paths: Vec::with_capacity(n * request.return_paths * h),
         fallbacks: Vec::new(),
+        importance: Vec::new(),
+        effects: Vec::new(),
     };
     for (i, r) in results.into_iter().enumerate() {
         mf.mean.extend(r.mean);
@@ -1210,6 +1399,9 @@ pub(crate) fn named_columns<'a>(
         }
         for (k, q) in quantiles.iter().enumerate() {
             out.push((format!("{}-q-{}", m.model, fmt_num(*q)), m.quantiles[k].as_slice()));
+        }
+        for (name, v) in &m.effects {
+            out.push((format!("{}-effect-{name}", m.model), v.as_slice()));
         }
     }
     out

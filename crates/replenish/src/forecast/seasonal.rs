@@ -34,7 +34,7 @@ pub fn seasonal_indices(y: &[f64], m: usize, kind: Decomposition) -> Vec<f64> {
     let half = m / 2;
     if n > 2 * half {
         for (t, tr) in trend.iter_mut().enumerate().take(n - half).skip(half) {
-            *tr = if m % 2 == 0 {
+            *tr = if m.is_multiple_of(2) {
                 (y[t - half + 1..t + half].iter().sum::<f64>() + 0.5 * (y[t - half] + y[t + half])) / m as f64
             } else {
                 y[t - half..=t + half].iter().sum::<f64>() / m as f64

@@ -13,7 +13,7 @@ pub struct Stl {
 
 /// Smallest odd integer ≥ `v`.
 fn odd(v: usize) -> usize {
-    v + usize::from(v % 2 == 0)
+    v + usize::from(v.is_multiple_of(2))
 }
 
 /// Decomposes `y` with season `period` (≥ 2, `y.len()` ≥ 2·period), seasonal
