@@ -31,7 +31,10 @@ NAIVE2 = {"Hourly": (18.383, 2.395), "Weekly": (9.161, 2.777)}
 PUBLISHED = {"Hourly": {"Naive": (43.003, 11.608), "SeasonalNaive": (13.912, 1.193)},
              "Weekly": {"Naive": (9.161, 2.777), "SeasonalNaive": (9.161, 2.777)}}
 MODELS = ["Naive", "SeasonalNaive", "Theta", "OptimizedTheta", "DynamicTheta", "DynamicOptimizedTheta", "AutoTheta",
-          "AutoETS", "Ensemble", "AutoSelect", "AutoARIMA"]
+          "AutoETS", "Ensemble", "AutoSelect", "AutoARIMA", "MSTL"]
+# MSTL's periods: daily and weekly cycles of hourly data, the yearly cycle of weekly
+# data (52 weeks); the trend forecaster is AutoETS without a season in both libraries.
+MSTL_PERIODS = {"Hourly": [24, 168], "Weekly": [52]}
 # statsforecast's AutoARIMA needs about 28 s per Hourly series on this machine (over
 # three hours for all 414), so Hourly AutoARIMA runs on the first SUBSET series, for
 # both libraries, scored against Naive2 on the same series.
@@ -70,7 +73,8 @@ def run_one(lib, model, freq):
         from statsforecast import StatsForecast
 
         names = ENSEMBLE if model == "Ensemble" else [model]
-        make = lambda: [getattr(sfm, n)(**({} if n == "Naive" else {"season_length": m})) for n in names]  # noqa: E731
+        season = lambda n: MSTL_PERIODS[freq] if n == "MSTL" else m  # noqa: E731
+        make = lambda: [getattr(sfm, n)(**({} if n == "Naive" else {"season_length": season(n)})) for n in names]  # noqa: E731
         warm = df[df["unique_id"].isin([train[0][0], train[1][0]])]
         StatsForecast(models=make(), freq=1, n_jobs=2).forecast(df=warm, h=h)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -86,7 +90,10 @@ def run_one(lib, model, freq):
 
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t = time.perf_counter()
-        fc = replenish.forecast(df, h=h, models=[model], season_length=m)
+        from replenish.models import MSTL
+
+        spec = MSTL(season_length=MSTL_PERIODS[freq]) if model == "MSTL" else model
+        fc = replenish.forecast(df, h=h, models=[spec], season_length=m)
         secs = time.perf_counter() - t
         version = replenish.__version__
         col = model

@@ -65,7 +65,7 @@ export type ModelName =
   | 'Naive' | 'SeasonalNaive' | 'HistoricAverage' | 'WindowAverage' | 'SeasonalWindowAverage' | 'RandomWalkWithDrift'
   | 'CrostonClassic' | 'CrostonOptimized' | 'CrostonSBA' | 'TSB' | 'ADIDA' | 'IMAPA'
   | 'Theta' | 'OptimizedTheta' | 'DynamicTheta' | 'DynamicOptimizedTheta' | 'AutoTheta' | 'AutoSelect' | 'Ensemble'
-  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA' | 'GBDT'
+  | 'AutoETS' | 'SES' | 'Holt' | 'HoltDamped' | 'HoltWinters' | 'AutoARIMA' | 'GBDT' | 'MSTL'
 
 /** A regressor column: numbers (booleans count as 0/1). */
 export type RegressorColumn = ArrayLike<number | boolean | null> | Float64Array

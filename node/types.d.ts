@@ -69,6 +69,12 @@ export type ModelConfig =
       include_drift?: boolean
     }
   | {
+      /** Several seasonal periods by MSTL, e.g. [7, 365.25]; the adjusted series by `trend_forecaster` (default AutoETS). */
+      model: 'MSTL'
+      season_length: number[]
+      trend_forecaster?: ModelConfig | null
+    }
+  | {
       /** A global gradient-boosted-trees model across all series (lags, rolling means, calendar, regressors). */
       model: 'GBDT'
       season_length?: number

@@ -258,3 +258,13 @@ test('GBDT learns promotions across series and explains the uplift', async () =>
   assert.ok(fc.importance.GBDT.promo > 0.05 && 'dayofweek' in fc.importance.GBDT)
   await assert.rejects(replenish.forecast(data, 14, [{ ...model, num_leaves: 1 }], { X_df: X }), (e) => e.code === 'CONFIG' && /num_leaves/.test(e.message))
 })
+
+test('MSTL forecasts two seasonal cycles', async () => {
+  const n = 24 * 7 * 6
+  const f = (t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 24) + 5 * Math.cos((2 * Math.PI * t) / 168) + 0.01 * t
+  const y = Float64Array.from({ length: n }, (_, t) => f(t))
+  const fc = await replenish.forecast({ unique_id: Array.from(y, () => 'h'), y }, 48, [{ model: 'MSTL', season_length: [24, 168] }])
+  let mae = 0
+  for (let k = 0; k < 48; k++) mae += Math.abs(fc.MSTL[k] - f(n + k)) / 48
+  assert.ok(mae < 1, `mae ${mae}`)
+})

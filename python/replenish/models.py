@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence, Union
 
 
 class _Model:
@@ -263,6 +263,25 @@ class GBDT(_Model):
         return {"model": "GBDT", **params}
 
 
+@dataclass(frozen=True)
+class MSTL(_Model):
+    """Several seasonal periods by MSTL, e.g. ``MSTL(season_length=[7, 365.25])``;
+    the seasonally adjusted series is forecast by ``trend_forecaster`` (default
+    AutoETS without a season; ``AutoARIMA()`` uses the frame's regressors) and each
+    seasonal component by its last cycle."""
+
+    season_length: Union[float, Sequence[float]] = 1
+    trend_forecaster: Optional[_Model] = None
+
+    def config(self) -> Dict[str, Any]:
+        periods = [self.season_length] if isinstance(self.season_length, (int, float)) else list(self.season_length)
+        return {
+            "model": "MSTL",
+            "season_length": [float(p) for p in periods],
+            "trend_forecaster": None if self.trend_forecaster is None else self.trend_forecaster.config(),
+        }
+
+
 ALL = (
     Naive,
     SeasonalNaive,
@@ -292,4 +311,5 @@ ALL = (
     HoltWinters,
     ARIMA,
     GBDT,
+    MSTL,
 )

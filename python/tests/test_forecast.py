@@ -346,3 +346,25 @@ def test_gbdt_learns_promotions_across_series_and_explains_the_uplift():
     assert GBDT(lags=(1, 7)).config()["lags"] == [1, 7]
     with pytest.raises(replenish.ConfigError, match="learning_rate"):
         replenish.forecast(train, h=14, models=[GBDT(learning_rate=0)], X_df=future[["unique_id", "ds", "promo"]])
+
+
+def test_mstl_with_two_seasons_and_a_regressor_aware_trend():
+    from replenish.models import MSTL, AutoARIMA
+
+    t = np.arange(24 * 7 * 6 + 48)
+    y = 100 + 10 * np.sin(2 * np.pi * t / 24) + 5 * np.cos(2 * np.pi * t / 168) + 0.01 * t
+    df = pd.DataFrame({"unique_id": "h", "ds": t[:-48], "y": y[:-48]})
+    fc = replenish.forecast(df, h=48, models=[MSTL(season_length=[24, 168])], level=[90])
+    assert float(np.mean(np.abs(fc["MSTL"].to_numpy() - y[-48:]))) < 1.0
+    assert (fc["MSTL-lo-90"] <= fc["MSTL"]).all()
+    # With AutoARIMA as the trend forecaster, the frame's regressors are used.
+    promo = (t % 5 == 0).astype(float)
+    dfx = df.assign(y=df["y"] + 8 * promo[:-48], promo=promo[:-48])
+    X_df = pd.DataFrame({"unique_id": "h", "ds": t[-48:], "promo": promo[-48:]})
+    actual = y[-48:] + 8 * promo[-48:]
+    fx = replenish.forecast(dfx, h=48, models=[MSTL(season_length=[24, 168], trend_forecaster=AutoARIMA())], X_df=X_df)
+    plain = replenish.forecast(dfx, h=48, models=[MSTL(season_length=[24, 168])], X_df=X_df)
+    err = lambda f: float(np.mean(np.abs(f["MSTL"].to_numpy() - actual)))  # noqa: E731
+    assert err(fx) < 0.7 * err(plain), (err(fx), err(plain))
+    with pytest.raises(replenish.ConfigError, match="season_length"):
+        replenish.forecast(df, h=2, models=[MSTL(season_length=[])])

@@ -27,6 +27,7 @@ pub mod exog;
 pub mod gbdt;
 pub mod intermittent;
 mod linalg;
+pub mod mstl;
 mod optim;
 pub mod seasonal;
 pub mod stl;
@@ -299,10 +300,20 @@ pub enum ModelConfig {
         #[serde(default)]
         combine: Combine,
     },
+    /// Several seasonal periods by MSTL with a trend forecaster; see [`mstl`].
+    #[serde(rename = "MSTL")]
+    Mstl {
+        /// Seasonal periods, e.g. `[7, 365.25]` for daily data.
+        season_length: Vec<f64>,
+        /// Forecaster of the seasonally adjusted series (default AutoETS without a
+        /// season; give AutoARIMA to use regressors).
+        #[serde(default)]
+        trend_forecaster: Option<Box<ModelConfig>>,
+    },
 }
 
 /// Every model name [`ModelConfig::from_name`] knows.
-pub const MODEL_NAMES: [&str; 26] = [
+pub const MODEL_NAMES: [&str; 27] = [
     "Naive",
     "SeasonalNaive",
     "HistoricAverage",
@@ -329,6 +340,7 @@ pub const MODEL_NAMES: [&str; 26] = [
     "HoltWinters",
     "AutoARIMA",
     "GBDT",
+    "MSTL",
 ];
 
 impl ModelConfig {
@@ -366,6 +378,7 @@ impl ModelConfig {
                 ModelConfig::AutoSelect { season_length: m, candidates: None, holdout: None, windows: None }
             }
             "Ensemble" => ModelConfig::Ensemble { models: default_ensemble(m), combine: Combine::Mean },
+            "MSTL" => ModelConfig::Mstl { season_length: vec![m as f64], trend_forecaster: None },
             other => {
                 return Err(Error::InvalidInput(format!(
                     "unknown model `{other}`; known models: {}",
@@ -484,6 +497,22 @@ impl ModelConfig {
             }
             ModelConfig::AutoArima { season_length } => {
                 Box::new(AutoArima::new(positive("season_length", season_length)?))
+            }
+            ModelConfig::Mstl { ref season_length, ref trend_forecaster } => {
+                if season_length.is_empty() || season_length.iter().any(|p| !(p.is_finite() && *p >= 1.0)) {
+                    return Err(Error::config("season_length", "MSTL needs one or more periods, each at least 1"));
+                }
+                let trend = match trend_forecaster {
+                    Some(t) => t.build()?,
+                    None => ModelConfig::AutoEts { season_length: 1 }.build()?,
+                };
+                if trend.as_global().is_some() {
+                    return Err(Error::config(
+                        "trend_forecaster",
+                        "a global model (GBDT) cannot be MSTL's trend forecaster",
+                    ));
+                }
+                Box::new(mstl::Mstl { periods: season_length.clone(), trend })
             }
             ModelConfig::Gbdt(ref cfg) => {
                 cfg.validate()?;
