@@ -10,6 +10,7 @@ export type TableName =
   | 'open_orders'
   | 'stockouts'
   | 'stock_history'
+  | 'promotions'
 
 export type ProblemKind =
   | 'missing_file' | 'empty_file' | 'invalid_encoding' | 'missing_column' | 'duplicate_column'
@@ -184,6 +185,14 @@ export interface PlanLine {
   expected_delivery: string | null
   po_number: string | null
   explanation: string
+  /** Planned promotion days within the protection days. */
+  promotion_days: number
+  /** Demand multiplier on those days, learnt from past promotions. */
+  promotion_uplift: number | null
+  /** `sku` or `category:<name>`. */
+  promotion_uplift_source: string
+  /** Expected extra demand from the planned promotion days. */
+  promotion_extra_demand: number
 }
 
 export interface PoLine {

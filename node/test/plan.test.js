@@ -31,7 +31,7 @@ test('tables as CSV text and as plain objects give the same plan as the folder',
   const cfg = smallConfig().plan
   const fromFolder = await replenish.plan(small, cfg)
   const text = {}
-  for (const t of replenish.TABLES) text[t] = fs.readFileSync(path.join(small, `${t}.csv`), 'utf8')
+  for (const t of replenish.TABLES) if (fs.existsSync(path.join(small, `${t}.csv`))) text[t] = fs.readFileSync(path.join(small, `${t}.csv`), 'utf8')
   assert.deepEqual(await replenish.plan(text, cfg), fromFolder)
   // records: parse the CSV naively (the fixture has no quoted commas)
   const records = {}
@@ -55,7 +55,7 @@ test('dataset exposes report and long demand', async () => {
 test('days closing without stock are censored like the stock-out log', async () => {
   const cfg = smallConfig().plan
   const text = {}
-  for (const t of replenish.TABLES) text[t] = fs.readFileSync(path.join(small, `${t}.csv`), 'utf8')
+  for (const t of replenish.TABLES) if (fs.existsSync(path.join(small, `${t}.csv`))) text[t] = fs.readFileSync(path.join(small, `${t}.csv`), 'utf8')
   const { stockouts, stock_history: history, ...rest } = text
   assert.ok(stockouts)
   assert.equal((await replenish.plan(rest, cfg)).lines[0].mean_daily_demand, 9)
@@ -89,4 +89,16 @@ test('planning does not block the event loop', async () => {
   await replenish.plan(tables)
   clearInterval(timer)
   assert.ok(ticks > 0, 'a timer fired while planning ran')
+})
+
+test('the demo plan orders ahead of planned promotions', async () => {
+  const tables = await replenish.demoData({ skus: 40 })
+  assert.ok('promotions' in tables)
+  const p = await replenish.plan(tables)
+  const promo = p.lines.filter((l) => l.promotion_days > 0)
+  assert.ok(promo.length >= 3)
+  for (const l of promo) {
+    assert.ok(l.promotion_uplift > 1.2 && l.promotion_uplift < 2.6, String(l.promotion_uplift))
+    assert.ok(l.promotion_extra_demand > 0 && /Includes a promotion from/.test(l.explanation))
+  }
 })

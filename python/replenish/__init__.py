@@ -51,7 +51,7 @@ __all__ = [
 ] + _forecasting.__all__
 
 #: Table names the core reads, in report order.
-TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history")
+TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history", "promotions")
 
 Frame = Any  # a pandas or polars DataFrame
 Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
@@ -198,8 +198,8 @@ class Plan:
 
 def read_folder(path: Union[str, "os.PathLike[str]"], ingest: Optional[Mapping[str, Any]] = None, *, polars: bool = False) -> Dataset:
     """Reads and validates ``items.csv``, ``suppliers.csv``, ``sales.csv``,
-    ``inventory.csv``, ``open_orders.csv`` (and optional ``stockouts.csv`` and
-    ``stock_history.csv``) from a folder.
+    ``inventory.csv``, ``open_orders.csv`` (and optional ``stockouts.csv``,
+    ``stock_history.csv`` and ``promotions.csv``) from a folder.
 
     ``ingest`` holds column mappings and the returns policy (docs/configuration.md).
     Raises :class:`ValidationError` listing every problem with file, row and column.
@@ -215,6 +215,7 @@ def read_tables(
     open_orders: Any = None,
     stockouts: Any = None,
     stock_history: Any = None,
+    promotions: Any = None,
     *,
     ingest: Optional[Mapping[str, Any]] = None,
 ) -> Dataset:
@@ -225,7 +226,7 @@ def read_tables(
     also given as ``problem["index"]``.
     """
     given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders,
-                 stockouts=stockouts, stock_history=stock_history)
+                 stockouts=stockouts, stock_history=stock_history, promotions=promotions)
     polars = any(_is_polars(v) for v in given.values() if v is not None)
     tables = {}
     for name, df in given.items():
@@ -341,6 +342,7 @@ _PANDAS_TEXT: Dict[str, Dict[str, Any]] = {
     "open_orders": {"po_number": str, "supplier_id": str, "sku": str, "location": str, "order_date": str, "expected_date": str},
     "stockouts": {"sku": str, "location": str, "date": str},
     "stock_history": {"sku": str, "location": str, "date": str},
+    "promotions": {"sku": str, "location": str, "start": str, "end": str},
 }
 
 

@@ -28,7 +28,7 @@ def test_bad_fixtures_raise_validation_error_with_location(name):
 
 
 def test_dataframe_problems_give_the_frame_index(small_dir):
-    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES}
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES if (small_dir / f"{n}.csv").exists()}
     frames["sales"].loc[3, "quantity"] = "seven"
     with pytest.raises(replenish.ValidationError) as info:
         replenish.plan(frames)
@@ -38,7 +38,7 @@ def test_dataframe_problems_give_the_frame_index(small_dir):
 
 
 def test_every_problem_is_reported_not_only_the_first(small_dir):
-    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES}
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES if (small_dir / f"{n}.csv").exists()}
     frames["sales"].loc[0, "quantity"] = "x"
     frames["sales"].loc[1, "sku"] = "NOPE"
     frames["suppliers"].loc[0, "moq"] = "-3"
@@ -69,7 +69,7 @@ def test_input_errors(small_dir):
 
 def test_column_mapping_from_python(small_dir):
     sales = pd.read_csv(small_dir / "sales.csv", dtype=str, keep_default_na=False).rename(columns={"quantity": "Qty", "date": "Day"})
-    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES}
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES if (small_dir / f"{n}.csv").exists()}
     frames["sales"] = sales
     with pytest.raises(replenish.ValidationError) as info:
         replenish.plan(frames)

@@ -38,6 +38,7 @@ def test_pandas_frames_give_the_same_plan_as_the_folder(small_dir, small_config)
     frames = {
         name: pd.read_csv(small_dir / f"{name}.csv", dtype=str, keep_default_na=False)
         for name in replenish.TABLES
+        if (small_dir / f"{name}.csv").exists()
     }
     from_frames = replenish.plan(frames, small_config["plan"])
     from_folder = replenish.plan(small_dir, small_config["plan"])
@@ -46,7 +47,7 @@ def test_pandas_frames_give_the_same_plan_as_the_folder(small_dir, small_config)
 
 def test_polars_frames_in_polars_frames_out(small_dir, small_config):
     pl = pytest.importorskip("polars")
-    frames = {name: pl.read_csv(small_dir / f"{name}.csv", infer_schema_length=0) for name in replenish.TABLES}
+    frames = {name: pl.read_csv(small_dir / f"{name}.csv", infer_schema_length=0) for name in replenish.TABLES if (small_dir / f"{name}.csv").exists()}
     p = replenish.plan(frames, small_config["plan"])
     assert isinstance(p.lines, pl.DataFrame)
     assert p.lines.filter(pl.col("sku") == "A")["order_quantity"].to_list() == [96.0]
@@ -67,7 +68,7 @@ def test_demand_is_long_format(small_dir):
 
 
 def test_days_closing_without_stock_are_censored_like_the_stockout_log(small_dir, small_config):
-    frames = {name: pd.read_csv(small_dir / f"{name}.csv", dtype=str, keep_default_na=False) for name in replenish.TABLES}
+    frames = {name: pd.read_csv(small_dir / f"{name}.csv", dtype=str, keep_default_na=False) for name in replenish.TABLES if (small_dir / f"{name}.csv").exists()}
     history = frames.pop("stock_history")
     frames.pop("stockouts")
     unflagged = replenish.plan(replenish.read_tables(**frames), small_config["plan"])
@@ -118,3 +119,23 @@ def test_config_override_by_category(small_dir):
     row = p.lines[p.lines["sku"] == "A"].iloc[0]
     assert row["service_level"] == 0.99
     assert row["service_level_source"] == "category:Beverages"
+
+
+def test_demo_plan_orders_ahead_of_planned_promotions():
+    tables = replenish.demo_data(skus=40)
+    assert "promotions" in tables
+    p = replenish.plan(tables)
+    promo = p.lines[p.lines["promotion_days"] > 0]
+    assert len(promo) >= 3
+    assert promo["promotion_uplift"].between(1.2, 2.6).all()
+    assert (promo["promotion_extra_demand"] > 0).all()
+    assert promo["explanation"].str.contains("Includes a promotion from").all()
+
+
+def test_promotion_calendar_problems_name_row_and_column(small_dir):
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str) for n in ("items", "suppliers", "sales", "inventory")}
+    bad = pd.DataFrame({"sku": ["A", "Z"], "location": ["L1", ""], "start": ["2025-03-10", "2025-03-10"], "end": ["2025-03-05", "2025-03-12"]})
+    with pytest.raises(replenish.ValidationError) as e:
+        replenish.read_tables(**frames, promotions=bad)
+    found = [(p["row"], p["column"]) for p in e.value.problems if p["file"].startswith("promotions")]
+    assert found == [(2, "end"), (3, "sku")]

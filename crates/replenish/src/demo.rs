@@ -155,7 +155,7 @@ enum Pattern {
     Lumpy,
 }
 
-/// Generates the six input tables (the stock-out log included).
+/// Generates the input tables (the stock-out log and the promotion calendar included).
 pub fn generate(cfg: &DemoConfig) -> Inputs {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let start = cfg.end_date - Duration::days(cfg.days as i64 - 1);
@@ -172,6 +172,11 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         "po_number,line,supplier_id,sku,location,status,quantity_ordered,quantity_received,order_date,expected_date\n",
     );
     let mut stockouts = String::from("date,sku,location\n");
+    // The promotion calendar: every past window, and planned ones for about one
+    // regular seller in four, starting 2-10 days after the last sales day. A separate
+    // stream, so the sales are the same with or without it.
+    let mut promotions = String::from("sku,location,start,end,discount\n");
+    let mut plan_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5052_4f4d_4f53);
     let cost_dist = LogNormal::new(1.3, 0.8).ok();
     let mut po_seq = 0;
 
@@ -258,6 +263,22 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             }
             let uplift = rng.random_range(1.4..2.2);
             let discount = rng.random_range(0.15..0.3);
+            let mut d = 0;
+            while d < cfg.days {
+                if promo[d] {
+                    let e = d + promo[d..].iter().take_while(|p| **p).count();
+                    let (a, b) = (start + Duration::days(d as i64), start + Duration::days(e as i64 - 1));
+                    let _ = writeln!(promotions, "{sku},{loc},{a},{b},{discount:.2}");
+                    d = e;
+                } else {
+                    d += 1;
+                }
+            }
+            if regular && plan_rng.random_bool(0.25) {
+                let a = cfg.end_date + Duration::days(plan_rng.random_range(2..=10));
+                let b = a + Duration::days(plan_rng.random_range(6..=13));
+                let _ = writeln!(promotions, "{sku},{loc},{a},{b},{discount:.2}");
+            }
             // A stock-out spell for about one SKU-location in eight.
             let spell = rng.random_bool(0.125).then(|| {
                 let len = rng.random_range(7..=28);
@@ -345,6 +366,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         open_orders: Some(TableInput::new("demo/open_orders.csv", open_orders)),
         stockouts: Some(TableInput::new("demo/stockouts.csv", stockouts)),
         stock_history: None,
+        promotions: Some(TableInput::new("demo/promotions.csv", promotions)),
     }
 }
 

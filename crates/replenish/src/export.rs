@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanLine};
 use serde::Serialize;
 
 /// Column order of `plan.csv`.
-pub const PLAN_COLUMNS: [&str; 45] = [
+pub const PLAN_COLUMNS: [&str; 48] = [
     "sku",
     "location",
     "item_name",
@@ -52,6 +52,9 @@ pub const PLAN_COLUMNS: [&str; 45] = [
     "order_date",
     "expected_delivery",
     "po_number",
+    "promotion_days",
+    "promotion_uplift",
+    "promotion_extra_demand",
     "explanation",
 ];
 
@@ -120,6 +123,9 @@ fn line_record(l: &PlanLine) -> Vec<String> {
         opt(&l.order_date),
         opt(&l.expected_delivery),
         opt(&l.po_number),
+        l.promotion_days.to_string(),
+        l.promotion_uplift.map(num).unwrap_or_default(),
+        num(l.promotion_extra_demand),
         l.explanation.clone(),
     ]
 }

@@ -340,6 +340,33 @@ pub struct Dataset {
     pub inventory: Vec<InventoryRecord>,
     pub open_orders: Vec<OpenOrderLine>,
     pub demand: DemandHistory,
+    /// The promotion calendar (`promotions.csv`), when given: past and planned
+    /// promotions. With a calendar, the plan estimates demand without promotion
+    /// days and adds each SKU's promotion uplift on the planned days.
+    #[serde(default)]
+    pub promotions: Option<Vec<Promotion>>,
+}
+
+/// A promotion of a SKU, at one location or (no location) at all of them, over the
+/// days `start..=end`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Promotion {
+    pub sku: String,
+    pub location: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Price reduction as a share (0.2 = 20% off), when known.
+    pub discount: Option<f64>,
+}
+
+impl Promotion {
+    /// Whether it covers `date` for the SKU at `location`.
+    pub fn covers(&self, sku: &str, location: &str, date: NaiveDate) -> bool {
+        self.sku == sku
+            && self.location.as_deref().is_none_or(|l| l == location)
+            && self.start <= date
+            && date <= self.end
+    }
 }
 
 /// Inventory position of one SKU-location and its parts.

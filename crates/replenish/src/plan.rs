@@ -204,6 +204,19 @@ pub struct PlanLine {
     pub po_number: Option<String>,
     /// One sentence a buyer can read.
     pub explanation: String,
+    /// Planned promotion days within the protection interval (lead time + review).
+    #[serde(default)]
+    pub promotion_days: usize,
+    /// Demand multiplier on promotion days, learnt from past promotions.
+    #[serde(default)]
+    pub promotion_uplift: Option<f64>,
+    /// Where the uplift comes from: `sku` (this SKU-location's past promotions) or
+    /// `category:<name>` (its category's, when it has too few of its own).
+    #[serde(default)]
+    pub promotion_uplift_source: String,
+    /// Expected extra demand from the planned promotion days.
+    #[serde(default)]
+    pub promotion_extra_demand: f64,
 }
 
 /// The result of planning.
@@ -253,7 +266,9 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         }
     }
 
+    let uplifts = promotion_uplifts(data, &items, as_of);
     let ctx = LineCtx {
+        uplifts: &uplifts,
         data,
         config,
         forecaster: forecaster.as_ref(),
@@ -275,6 +290,7 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 }
 
 struct LineCtx<'a> {
+    uplifts: &'a Uplifts,
     data: &'a Dataset,
     config: &'a PlanConfig,
     forecaster: &'a dyn ModelSpec,
@@ -283,6 +299,64 @@ struct LineCtx<'a> {
     inventory: &'a HashMap<(&'a str, &'a str), &'a InventoryRecord>,
     on_order: &'a HashMap<(&'a str, &'a str), f64>,
     as_of: NaiveDate,
+}
+
+/// Promotion uplifts learnt from history: per series index (SKU-location), and the
+/// median per category.
+#[derive(Debug, Default)]
+struct Uplifts {
+    series: HashMap<usize, (f64, usize)>,
+    category: HashMap<String, f64>,
+}
+
+/// Fewest past promotion days (not censored) for a SKU-location's own uplift.
+const MIN_PROMOTION_DAYS: usize = 3;
+
+/// Whether day `d` of series `i` was a promotion day: flagged on the sales lines or
+/// covered by the calendar.
+fn promoted(data: &Dataset, i: usize, d: usize) -> bool {
+    let s = data.demand.series(i);
+    s.promotion[d]
+        || data.promotions.as_ref().is_some_and(|cal| {
+            let date = s.start + Duration::days(d as i64);
+            cal.iter().any(|p| p.covers(&s.key.sku, &s.key.location, date))
+        })
+}
+
+/// With a promotion calendar: each SKU-location's uplift, the mean demand on past
+/// promotion days over the mean on other days (stock-out days left out), when it has
+/// at least three promotion days and two weeks of others; and each category's median.
+fn promotion_uplifts(data: &Dataset, items: &HashMap<&str, &Item>, as_of: NaiveDate) -> Uplifts {
+    let mut out = Uplifts::default();
+    if data.promotions.is_none() {
+        return out;
+    }
+    let mut by_category: HashMap<String, Vec<f64>> = HashMap::new();
+    for i in 0..data.demand.len() {
+        let s = data.demand.series(i);
+        let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+        let (mut on, mut off) = ((0.0, 0usize), (0.0, 0usize));
+        for d in 0..days {
+            if s.stockout[d] {
+                continue;
+            }
+            let acc = if promoted(data, i, d) { &mut on } else { &mut off };
+            acc.0 += s.quantity[d];
+            acc.1 += 1;
+        }
+        if on.1 >= MIN_PROMOTION_DAYS && off.1 >= 14 && off.0 > 0.0 {
+            let uplift = (on.0 / on.1 as f64) / (off.0 / off.1 as f64);
+            out.series.insert(i, (uplift, on.1));
+            if let Some(item) = items.get(s.key.sku.as_str()) {
+                by_category.entry(item.category.clone()).or_default().push(uplift);
+            }
+        }
+    }
+    for (cat, mut v) in by_category {
+        v.sort_unstable_by(f64::total_cmp);
+        out.category.insert(cat, crate::forecast::sorted_quantile(&v, 0.5));
+    }
+    out
 }
 
 /// Chooses the supply terms for a SKU-location: location-specific terms before
@@ -316,21 +390,49 @@ impl LineCtx<'_> {
         let horizon = (lead + review).ceil() as usize;
 
         let lead_std = terms.map_or(0.0, |t| t.lead_time_std_days);
-        let protection = (self.config.safety_stock == SafetyStockMethod::Distribution).then_some(Protection {
+        // Planned promotions in the protection interval (long enough for the slowest
+        // simulated lead times) and the uplift to apply on their days.
+        let series_index = self.data.demand.find(sku, location);
+        let reach = (lead + 4.0 * lead_std + review).ceil() as usize + 1;
+        let planned: Vec<bool> = (1..=reach as i64)
+            .map(|d| {
+                let date = self.as_of + Duration::days(d);
+                self.data.promotions.as_ref().is_some_and(|cal| cal.iter().any(|p| p.covers(sku, location, date)))
+            })
+            .collect();
+        let (uplift, uplift_source, uplift_days) = match series_index.and_then(|i| self.uplifts.series.get(&i)) {
+            Some(&(u, n)) => (Some(u), "sku".to_string(), n),
+            None => match self.uplifts.category.get(&category) {
+                Some(&u) => (Some(u), format!("category:{category}"), 0),
+                None => (None, String::new(), 0),
+            },
+        };
+        let factor = uplift.unwrap_or(1.0);
+        let day_factors: Vec<f64> = planned.iter().map(|&p| if p { factor } else { 1.0 }).collect();
+        let protection = (self.config.safety_stock == SafetyStockMethod::Distribution).then(|| Protection {
             lead_time_days: lead,
             lead_time_std_days: lead_std,
             review_period_days: review,
             quantile: service_level,
+            day_factors: day_factors.clone(),
         });
         // History up to the planning date only; stock-out days are missing (NaN).
-        let (forecast, history_days) = match self.data.demand.find(sku, location) {
+        let calendar = self.data.promotions.is_some();
+        let (forecast, history_days) = match series_index {
             Some(i) => {
                 let s = self.data.demand.series(i);
                 let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-                let y: Vec<f64> = s.quantity[..days]
-                    .iter()
-                    .zip(&s.stockout[..days])
-                    .map(|(q, so)| if *so { f64::NAN } else { *q })
+                // With a promotion calendar the model learns the baseline: promotion
+                // days are left out like stock-out days, and the uplift comes back on
+                // the planned days.
+                let y: Vec<f64> = (0..days)
+                    .map(|d| {
+                        if s.stockout[d] || (calendar && promoted(self.data, i, d)) {
+                            f64::NAN
+                        } else {
+                            s.quantity[d]
+                        }
+                    })
                     .collect();
                 let opts = FitOptions {
                     non_negative: true,
@@ -360,12 +462,28 @@ impl LineCtx<'_> {
             ordering_cost: self.config.ordering_cost,
             holding_rate: self.config.holding_rate,
         };
+        // Expected extra demand on planned promotion days within the protection days.
+        let whole = (lead + review).floor() as usize;
+        let frac = lead + review - whole as f64;
+        let promotion_days = planned.iter().take(whole + usize::from(frac > 0.0)).filter(|p| **p).count();
+        let extra: f64 = day_factors
+            .iter()
+            .take(whole + usize::from(frac > 0.0))
+            .enumerate()
+            .map(|(d, f)| (f - 1.0) * mean * if d == whole { frac } else { 1.0 })
+            .sum();
         let (levels, ss_method) = match forecast.protection {
             Some(p) => (
                 policy::levels_from_distribution(&input, p.mean, p.quantile),
                 format!("distribution ({}% quantile of {} simulated paths)", service_level * 100.0, p.paths),
             ),
-            None => (policy::levels(&input), "normal".to_string()),
+            None => {
+                let mut l = policy::levels(&input);
+                l.demand_over_protection += extra;
+                l.reorder_point += extra;
+                l.order_up_to += extra;
+                (l, "normal".to_string())
+            }
         };
         let pos = InventoryPosition {
             on_hand: inv.map_or(0.0, |r| r.on_hand),
@@ -398,12 +516,39 @@ impl LineCtx<'_> {
                 fmt_qty(ip), fmt_qty(pos.on_hand), fmt_qty(pos.on_order), fmt_qty(pos.backorders), fmt_qty(pos.reserved), fmt_qty(levels.reorder_point)
             ),
             LineAction::Order => format!(
-                "position {} ≤ reorder point {} (demand {:.2}/day × {} days + safety stock {} at {}% service): order up to {}, need {}, order {}",
-                fmt_qty(ip), fmt_qty(levels.reorder_point), mean, fmt_qty(levels.protection_days), fmt_qty(levels.safety_stock),
+                "position {} ≤ reorder point {} (demand {:.2}/day × {} days{} + safety stock {} at {}% service): order up to {}, need {}, order {}",
+                fmt_qty(ip), fmt_qty(levels.reorder_point), mean, fmt_qty(levels.protection_days),
+                if extra > 0.0 { format!(" + promotion {}", fmt_qty(extra)) } else { String::new() }, fmt_qty(levels.safety_stock),
                 service_level * 100.0, fmt_qty(levels.order_up_to), fmt_qty(net), fmt_qty(rounded.quantity)
             ),
         };
+        let explanation = match (promotion_days, uplift) {
+            (0, _) => explanation,
+            (n, None) => format!(
+                "{explanation}. {n} planned promotion day(s) in the protection days, but no past promotions to learn an uplift from: demand not raised"
+            ),
+            (n, Some(u)) => {
+                let cal = self.data.promotions.as_deref().unwrap_or_default();
+                let first = (1..=reach as i64).map(|d| self.as_of + Duration::days(d)).find(|date| {
+                    cal.iter().any(|p| p.covers(sku, location, *date))
+                });
+                let from = if uplift_source == "sku" {
+                    format!("{uplift_days} past promotion days of this SKU here")
+                } else {
+                    format!("past promotions in category {category}")
+                };
+                format!(
+                    "{explanation}. Includes a promotion from {}: {n} promotion day(s) in the protection days at ×{u:.2} demand (from {from}), +{} units",
+                    first.map(|d| d.to_string()).unwrap_or_default(),
+                    fmt_qty(extra)
+                )
+            }
+        };
         Ok(PlanLine {
+            promotion_days,
+            promotion_uplift: if promotion_days > 0 { uplift } else { None },
+            promotion_uplift_source: if promotion_days > 0 { uplift_source } else { String::new() },
+            promotion_extra_demand: extra,
             sku: sku.to_string(),
             location: location.to_string(),
             item_name: item.map(|i| i.name.clone()).unwrap_or_default(),

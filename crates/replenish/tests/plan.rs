@@ -255,3 +255,56 @@ fn distribution_safety_stock_agrees_with_the_formula_for_normal_demand() {
     let other = plan(&data.dataset, &PlanConfig { seed: 1, ..plan_cfg }).unwrap();
     assert_ne!(other.lines[0].safety_stock, a.safety_stock);
 }
+
+/// The demo calendar plans promotions just after the planning date: those lines
+/// raise their reorder point and order-up-to level by the learnt uplift, and say so.
+#[test]
+fn the_demo_plan_orders_ahead_of_planned_promotions() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 60, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let as_of = data.inventory[0].as_of;
+    let with = plan(&data, &PlanConfig::default()).unwrap();
+    // The same calendar without its future rows: only the planned promotions differ.
+    let mut past = data.clone();
+    past.promotions = past.promotions.map(|v| v.into_iter().filter(|p| p.start <= as_of).collect());
+    let without = plan(&past, &PlanConfig::default()).unwrap();
+    let promoted: Vec<_> = with.lines.iter().zip(&without.lines).filter(|(l, _)| l.promotion_days > 0).collect();
+    assert!(promoted.len() >= 5, "{} lines with planned promotions", promoted.len());
+    for (l, base) in &promoted {
+        let u = l.promotion_uplift.unwrap();
+        assert!(u > 1.2 && u < 2.6, "{} {}: uplift {u}", l.sku, l.location);
+        assert!(l.promotion_extra_demand > 0.0);
+        assert!(l.order_up_to > base.order_up_to, "{} {}", l.sku, l.location);
+        assert!(l.explanation.contains("Includes a promotion from"), "{}", l.explanation);
+        assert_eq!(l.mean_daily_demand, base.mean_daily_demand);
+    }
+    assert!(promoted.iter().any(|(l, b)| l.order_quantity > b.order_quantity));
+    // Lines of SKU-locations without planned promotions are unchanged.
+    let planned = |l: &replenish::plan::PlanLine| {
+        data.promotions
+            .iter()
+            .flatten()
+            .any(|p| p.start > as_of && p.sku == l.sku && p.location.as_deref().is_none_or(|x| x == l.location))
+    };
+    for (l, b) in with.lines.iter().zip(&without.lines).filter(|(l, _)| !planned(l)) {
+        assert_eq!(l.order_up_to, b.order_up_to);
+    }
+}
+
+#[test]
+fn promotion_calendar_rows_are_validated() {
+    let mut inputs = ingest::read_inputs(fixture("small")).unwrap();
+    inputs.promotions = Some(ingest::TableInput::new(
+        "promotions.csv",
+        "sku,location,start,end,discount\nA,L1,2025-03-10,2025-03-05,0.2\nZ,,2025-03-10,2025-03-12,\nA,,2025-03-10,2025-03-12,1.5\nA,L1,2025-03-20,2025-03-26,0.25\n"
+            .to_string(),
+    ));
+    let e = ingest::parse(&inputs, &Default::default()).unwrap_err();
+    let replenish::Error::Validation { problems, .. } = e else { panic!("{e:?}") };
+    let found: Vec<(u64, &str)> = problems
+        .iter()
+        .filter(|p| p.file == "promotions.csv")
+        .map(|p| (p.row.unwrap_or(0), p.column.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(found, vec![(2, "end"), (3, "sku"), (4, "discount")], "{problems:?}");
+}

@@ -1294,13 +1294,16 @@ pub struct DailyDemand {
 }
 
 /// The protection interval whose demand distribution the planner needs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Protection {
     pub lead_time_days: f64,
     pub lead_time_std_days: f64,
     pub review_period_days: f64,
     /// The quantile wanted (the cycle service level).
     pub quantile: f64,
+    /// Demand multiplier per future day (index 0 = the first day after the
+    /// history), e.g. a promotion's uplift on its planned days; 1 beyond the end.
+    pub day_factors: Vec<f64>,
 }
 
 /// Demand over the protection interval from simulated paths.
@@ -1323,9 +1326,10 @@ pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mu
         let whole = days.floor() as usize;
         let frac = days - whole as f64;
         let path = fitted.simulate(whole + usize::from(frac > 0.0), rng);
-        let mut total: f64 = path[..whole].iter().map(|v| v.max(0.0)).sum();
+        let factor = |d: usize| p.day_factors.get(d).copied().unwrap_or(1.0);
+        let mut total: f64 = path[..whole].iter().enumerate().map(|(d, v)| v.max(0.0) * factor(d)).sum();
         if frac > 0.0 {
-            total += frac * path[whole].max(0.0);
+            total += frac * path[whole].max(0.0) * factor(whole);
         }
         totals.push(total);
     }

@@ -75,10 +75,13 @@ pub struct Inputs {
     /// Daily closing stock per SKU-location (WMS history): days closing at zero or
     /// below are stock-out days, like the rows of `stockouts`.
     pub stock_history: Option<TableInput>,
+    /// The promotion calendar: sku, optional location (blank = every location),
+    /// start, end, optional discount.
+    pub promotions: Option<TableInput>,
 }
 
 /// The file names [`read_folder`] looks for, in the order tables are reported.
-pub const TABLE_FILES: [&str; 7] = [
+pub const TABLE_FILES: [&str; 8] = [
     "items.csv",
     "suppliers.csv",
     "sales.csv",
@@ -86,6 +89,7 @@ pub const TABLE_FILES: [&str; 7] = [
     "open_orders.csv",
     "stockouts.csv",
     "stock_history.csv",
+    "promotions.csv",
 ];
 
 /// What was read from one file.
@@ -153,6 +157,7 @@ pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
         open_orders: read(TABLE_FILES[4])?,
         stockouts: read(TABLE_FILES[5])?,
         stock_history: read(TABLE_FILES[6])?,
+        promotions: read(TABLE_FILES[7])?,
     })
 }
 
@@ -174,9 +179,10 @@ impl Inputs {
             "open_orders" => &mut self.open_orders,
             "stockouts" => &mut self.stockouts,
             "stock_history" => &mut self.stock_history,
+            "promotions" => &mut self.promotions,
             other => {
                 return Err(Error::InvalidInput(format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts or stock_history"
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts, stock_history or promotions"
                 )))
             }
         };
@@ -194,6 +200,7 @@ impl Inputs {
             &self.open_orders,
             &self.stockouts,
             &self.stock_history,
+            &self.promotions,
         ];
         TABLE_FILES.iter().zip(t).filter_map(|(n, t)| t.as_ref().map(|t| (*n, t))).collect()
     }
@@ -676,6 +683,40 @@ fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>)
     out
 }
 
+fn parse_promotions(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Promotion)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    if t.require(&["sku", "start", "end"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let sku = r.req_str("sku");
+            let location = r.opt_str("location").filter(|l| !l.trim().is_empty());
+            let start = r.req_date("start");
+            let end = r.req_date("end");
+            let discount = r.opt_f64("discount");
+            if let Some(d) = discount {
+                if !(0.0..1.0).contains(&d) {
+                    r.problem(
+                        "discount",
+                        ProblemKind::OutOfRange,
+                        format!("discount {d} must be a share in [0, 1), e.g. 0.2 for 20% off"),
+                    );
+                }
+            }
+            if let (Some(a), Some(b)) = (start, end) {
+                if b < a {
+                    r.problem("end", ProblemKind::Inconsistent, format!("end {b} is before start {a}"));
+                }
+            }
+            if let (true, Some(start), Some(end)) = (r.ok, start, end) {
+                out.push((*line, Promotion { sku, location, start, end, discount }));
+            }
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
 /// Validates and converts the input tables. Pure: no file system access.
 ///
 /// Every problem in every table is collected; if there is any, the result is
@@ -689,6 +730,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let t_po = open(&mut ctx, &inputs.open_orders, "open_orders.csv", options, "open_orders", false);
     let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false);
     let t_sh = open(&mut ctx, &inputs.stock_history, "stock_history.csv", options, "stock_history", false);
+    let t_pr = open(&mut ctx, &inputs.promotions, "promotions.csv", options, "promotions", false);
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
@@ -698,6 +740,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
     let mut stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
     let stock_days = t_sh.as_ref().map(|t| parse_stock_history(&mut ctx, t, &mut series)).unwrap_or_default();
+    let promotions = t_pr.as_ref().map(|t| parse_promotions(&mut ctx, t));
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
     let (f_items, f_sup, f_sales, f_inv, f_po, f_so, f_sh) = (
@@ -709,6 +752,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         name(&t_so, "stockouts.csv"),
         name(&t_sh, "stock_history.csv"),
     );
+    let f_pr = name(&t_pr, "promotions.csv");
 
     // Cross-references. Only checked against tables that were read, so that a
     // missing items.csv does not turn every sales row into a problem.
@@ -735,6 +779,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
     for (line, o) in &open_orders {
         refs.push((f_po.clone(), *line, Some(&o.sku), Some(&o.location), Some(&o.supplier_id)));
+    }
+    for (line, p) in promotions.iter().flatten() {
+        refs.push((f_pr.clone(), *line, Some(&p.sku), p.location.as_ref(), None));
     }
     for (file, line, sku, loc, sup) in refs {
         if let (true, Some(sku)) = (check_items, sku) {
@@ -947,6 +994,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             inventory,
             open_orders: open_orders.into_iter().map(|(_, o)| o).collect(),
             demand,
+            promotions: promotions.map(|v| v.into_iter().map(|(_, p)| p).collect()),
         },
         report,
     })
