@@ -137,6 +137,20 @@ export declare function samplePaths(
   model: ModelArg,
   options?: ForecastOptions,
 ): Promise<{ unique_id: string[]; path: number[]; ds: Array<number | Date>; y: Float64Array }>
+/** Occurrences of holidays and events: `date` and `name`, optional `location` and days `before`/`after`. */
+export interface EventTable {
+  date: ArrayLike<Date | string>
+  name: ArrayLike<string>
+  location?: ArrayLike<string | null>
+  before?: ArrayLike<number>
+  after?: ArrayLike<number>
+}
+/** Adds one 0/1 column (Float64Array) per event name to long columns with Date `ds` (the history or `X_df`). */
+export declare function eventFeatures<T extends { ds?: ArrayLike<number | Date> }>(
+  data: T,
+  events: EventTable,
+  options?: { locationCol?: string },
+): T & { [event: string]: Float64Array }
 /** Syntetos–Boylan demand class per series. */
 export declare function classify(data: LongData): Array<{ unique_id: string; adi: number; cv2: number; demand_class: 'smooth' | 'intermittent' | 'erratic' | 'lumpy' | 'no_demand' }>
 

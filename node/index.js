@@ -303,6 +303,55 @@ function forecast(data, h, models, options = {}) {
   })
 }
 
+const DAY_MS = 86400000
+
+/** Days since 1970-01-01 of a Date or an ISO date string; NaN otherwise. */
+function dayOf(v) {
+  const t = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN
+  return Math.floor(t / DAY_MS)
+}
+
+/**
+ * Adds one 0/1 column per event name to long columns (the history or `X_df`): 1 on
+ * the days from `date - before` to `date + after` of an occurrence, at its location
+ * (or everywhere). `events`: `{ date, name, location?, before?, after? }` columns.
+ */
+function eventFeatures(data, events, options = {}) {
+  return callSync(() => {
+    if (!events || !events.date || !events.name) {
+      throw new ReplenishError('INVALID_INPUT', 'events need `date` and `name` columns')
+    }
+    const n = events.date.length
+    const rows = []
+    for (let k = 0; k < n; k++) {
+      const day = dayOf(events.date[k])
+      if (!Number.isFinite(day)) throw new ReplenishError('INVALID_INPUT', `events row ${k}: \`date\` ${events.date[k]} is not a date`)
+      const before = events.before ? Number(events.before[k] ?? 0) : 0
+      const after = events.after ? Number(events.after[k] ?? 0) : 0
+      if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+        throw new ReplenishError('INVALID_INPUT', `events row ${k}: \`before\` and \`after\` must be whole numbers of days ≥ 0`)
+      }
+      const loc = events.location ? events.location[k] : null
+      const date = new Date(day * DAY_MS).toISOString().slice(0, 10)
+      rows.push({ date, name: String(events.name[k]), location: loc == null || loc === '' ? null : String(loc), before, after })
+    }
+    if (!data || !data.ds) throw new ReplenishError('INVALID_INPUT', 'event features need a `ds` column of dates')
+    const days = Array.from(data.ds, (v, i) => {
+      const d = dayOf(v)
+      if (!Number.isFinite(d)) throw new ReplenishError('INVALID_INPUT', `ds[${i}] is not a date`)
+      return d
+    })
+    const locations = options.locationCol ? Array.from(data[options.locationCol], String) : undefined
+    const cols = native.eventColumns(days, JSON.stringify(rows), locations)
+    const out = { ...data }
+    for (const c of cols) {
+      if (c.name in data) throw new ReplenishError('INVALID_INPUT', `event name \`${c.name}\` is already a column`)
+      out[c.name] = c.values
+    }
+    return out
+  })
+}
+
 /** Distribution of total demand over the next `h` periods per series, from sample paths. */
 function leadTimeDemand(data, h, model, options = {}) {
   return call(async () => {
@@ -444,6 +493,7 @@ const NAMES = native.names()
 module.exports = {
   forecast,
   samplePaths,
+  eventFeatures,
   crossValidation,
   evaluate,
   leadTimeDemand,

@@ -77,6 +77,12 @@ export interface EvalGroups {
 /** Scores forecast columns grouped by (series, window). */
 export declare function evaluate(groups: EvalGroups, metrics: Array<string>, m?: number | undefined | null): Array<Score>
 
+/**
+ * Event columns (one 0/1 column per event name) for rows at `days` (days since
+ * 1970-01-01) with optional locations; events as JSON `[{date, name, location, before, after}]`.
+ */
+export declare function eventColumns(days: Array<number>, eventsJson: string, locations?: Array<string> | undefined | null): Array<Column>
+
 /** A model that could not fit a series and what was used instead. */
 export interface Fallback {
   id: string

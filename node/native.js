@@ -842,6 +842,7 @@ module.exports.configFromToml = nativeBinding.configFromToml
 module.exports.crossValidation = nativeBinding.crossValidation
 module.exports.demoTables = nativeBinding.demoTables
 module.exports.evaluate = nativeBinding.evaluate
+module.exports.eventColumns = nativeBinding.eventColumns
 module.exports.forecast = nativeBinding.forecast
 module.exports.metric = nativeBinding.metric
 module.exports.names = nativeBinding.names

@@ -268,3 +268,13 @@ test('MSTL forecasts two seasonal cycles', async () => {
   for (let k = 0; k < 48; k++) mae += Math.abs(fc.MSTL[k] - f(n + k)) / 48
   assert.ok(mae < 1, `mae ${mae}`)
 })
+
+test('event tables become regressor columns', () => {
+  const ds = Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2024, 11, 20 + i)))
+  const data = { unique_id: ds.map(() => 'a'), ds, y: ds.map(() => 1), loc: ds.map((_, i) => (i < 5 ? 'L1' : 'L2')) }
+  const events = { date: ['2024-12-25', '2024-12-27'], name: ['christmas', 'fair'], location: [null, 'L1'], before: [2, 0], after: [1, 0] }
+  const out = replenish.eventFeatures(data, events, { locationCol: 'loc' })
+  assert.deepEqual(Array.from(out.christmas), [0, 0, 0, 1, 1, 1, 1, 0, 0, 0])
+  assert.deepEqual(Array.from(out.fair), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) // the 27th is at L2
+  assert.throws(() => replenish.eventFeatures(data, { date: ['nope'], name: ['x'] }), /is not a date/)
+})

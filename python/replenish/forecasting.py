@@ -268,6 +268,48 @@ def feature_importance(df: Any, h: int, model: Any, season_length: int = 1, *, X
     return _frame({"feature": [r[0] for r in rows], "importance": [r[1] for r in rows]}, _is_polars(df))
 
 
+def event_features(df: Any, events: Any, *, time_col: str = "ds", location_col: Optional[str] = None) -> Any:
+    """Adds one 0/1 column per event name to ``df`` (the history, or ``X_df``): 1 on
+    the days from ``date - before`` to ``date + after`` of an occurrence, at its
+    ``location`` (or everywhere when it has none; rows' locations come from
+    ``location_col``). ``events`` has ``date`` and ``name`` and optionally
+    ``location``, ``before`` and ``after`` (days, default 0). Use it on ``df`` and on
+    ``X_df`` alike, so models that use regressors learn and forecast the events."""
+    for col in ("date", "name"):
+        if col not in events.columns:
+            raise InputError(f"events need a `{col}` column; they have {list(events.columns)}")
+    ev_dates = pd.to_datetime(pd.Series(_column(events, "date")), errors="coerce")
+    if ev_dates.isna().any():
+        row = int(np.flatnonzero(ev_dates.isna().to_numpy())[0])
+        raise InputError(f"events row {row}: `date` {_column(events, 'date')[row]!r} is not a date")
+    n = len(ev_dates)
+    get = lambda c, d: _column(events, c) if c in events.columns else np.full(n, d, dtype=object)  # noqa: E731
+    names, locs, before, after = get("name", None), get("location", None), get("before", 0), get("after", 0)
+    rows = []
+    for k in range(n):
+        loc = locs[k]
+        loc = None if loc is None or (isinstance(loc, float) and np.isnan(loc)) or str(loc) == "" else str(loc)
+        try:
+            b, a = int(before[k] if before[k] == before[k] else 0), int(after[k] if after[k] == after[k] else 0)
+        except (TypeError, ValueError):
+            raise InputError(f"events row {k}: `before` and `after` must be whole numbers of days") from None
+        if b < 0 or a < 0:
+            raise InputError(f"events row {k}: `before` and `after` must not be negative")
+        rows.append({"date": ev_dates.iloc[k].strftime("%Y-%m-%d"), "name": str(names[k]), "location": loc, "before": b, "after": a})
+    days = pd.to_datetime(pd.Series(_column(df, time_col))).to_numpy().astype("datetime64[D]").astype("int64")
+    locations = None if location_col is None else [str(v) for v in _column(df, location_col)]
+    cols = _replenish.event_columns(days.tobytes(), json.dumps(rows), locations)
+    added = {name: np.frombuffer(raw, dtype="<f8") for name, raw in cols}
+    clash = [c for c in added if c in df.columns]
+    if clash:
+        raise InputError(f"event names {clash} are already columns of the frame")
+    if _is_polars(df):
+        import polars as pl
+
+        return df.with_columns([pl.Series(k, v) for k, v in added.items()])
+    return df.assign(**added)
+
+
 def lead_time_demand(
     df: Any,
     h: int,
@@ -411,6 +453,7 @@ METRICS: Tuple[str, ...] = tuple(_replenish.names()[1])
 __all__ = [
     "cross_validation",
     "evaluate",
+    "event_features",
     "feature_importance",
     "MODEL_NAMES",
     "METRICS",

@@ -368,3 +368,26 @@ def test_mstl_with_two_seasons_and_a_regressor_aware_trend():
     assert err(fx) < 0.7 * err(plain), (err(fx), err(plain))
     with pytest.raises(replenish.ConfigError, match="season_length"):
         replenish.forecast(df, h=2, models=[MSTL(season_length=[])])
+
+
+def test_event_tables_become_regressor_columns():
+    days = pd.date_range("2024-01-01", periods=400, freq="D")
+    events = pd.DataFrame({
+        "date": ["2024-03-15", "2024-07-15", "2024-11-15", "2025-01-25", "2024-06-01"],
+        "name": ["sale", "sale", "sale", "sale", "fair"],
+        "location": [None, None, None, None, "L2"],
+        "before": [1, 1, 1, 1, 0],
+        "after": [1, 1, 1, 1, 0],
+    })
+    df = pd.DataFrame({"unique_id": "a", "ds": days[:380], "y": 20.0, "loc": "L1"})
+    with_events = replenish.event_features(df, events, location_col="loc")
+    assert list(with_events.columns) == ["unique_id", "ds", "y", "loc", "fair", "sale"]
+    assert with_events["sale"].sum() == 9 and with_events["fair"].sum() == 0  # the fair is at L2
+    # Sales triple around the event; AutoARIMA learns it from the columns.
+    hist = with_events.assign(y=20.0 + 40.0 * with_events["sale"] + np.sin(np.arange(380))).drop(columns=["loc", "fair"])
+    X_df = replenish.event_features(pd.DataFrame({"unique_id": "a", "ds": days[380:]}), events)[["unique_id", "ds", "sale"]]
+    fc = replenish.forecast(hist, h=20, models=["AutoARIMA"], X_df=X_df)
+    on = fc.merge(X_df, on=["unique_id", "ds"])
+    assert on.loc[on["sale"] == 1, "AutoARIMA"].min() > 50 and on.loc[on["sale"] == 0, "AutoARIMA"].max() < 30
+    with pytest.raises(replenish.InputError, match="is not a date"):
+        replenish.event_features(df, events.assign(date=["x"] * 5))

@@ -353,6 +353,19 @@ impl PanelJob {
     }
 }
 
+/// Event columns (one 0/1 column per event name) for rows at `days` (days since
+/// 1970-01-01) with optional locations; events as JSON `[{date, name, location, before, after}]`.
+#[napi]
+pub fn event_columns(days: Vec<i64>, events_json: String, locations: Option<Vec<String>>) -> Result<Vec<Column>> {
+    let cols = guarded(|| {
+        let dates = replenish::forecast::dates_from_days(&days)?;
+        let events: Vec<replenish::forecast::Event> =
+            serde_json::from_str(&events_json).map_err(|e| CoreError::InvalidInput(format!("events: {e}")))?;
+        replenish::forecast::event_columns(&dates, locations.as_deref(), &events)
+    })?;
+    Ok(cols.into_iter().map(|(name, v)| Column { name, values: Float64Array::new(v) }).collect())
+}
+
 /// Future-regressor rows (`X_df`) laid out per series and forecast step. `expected`
 /// holds each series' `h` future times; `unit` is `index` or `milliseconds`.
 #[napi]

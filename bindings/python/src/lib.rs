@@ -232,11 +232,11 @@ fn config_from_toml(py: Python<'_>, text: String) -> PyResult<String> {
     })
 }
 
-/// Little-endian f64 bytes (numpy's `tobytes()` of a float64 array) to values.
-fn floats(name: &str, bytes: &[u8]) -> Result<Vec<f64>, Error> {
+/// Little-endian 8-byte words (numpy's `tobytes()` of a float64 or int64 array) to values.
+fn words<T>(name: &str, what: &str, bytes: &[u8], from: fn([u8; 8]) -> T) -> Result<Vec<T>, Error> {
     if !bytes.len().is_multiple_of(8) {
         return Err(Error::InvalidInput(format!(
-            "{name}: {} bytes is not a whole number of float64 values",
+            "{name}: {} bytes is not a whole number of {what} values",
             bytes.len()
         )));
     }
@@ -245,9 +245,13 @@ fn floats(name: &str, bytes: &[u8]) -> Result<Vec<f64>, Error> {
         .map(|c| {
             let mut b = [0u8; 8];
             b.copy_from_slice(c);
-            f64::from_le_bytes(b)
+            from(b)
         })
         .collect())
+}
+
+fn floats(name: &str, bytes: &[u8]) -> Result<Vec<f64>, Error> {
+    words(name, "float64", bytes, f64::from_le_bytes)
 }
 
 fn to_bytes(py: Python<'_>, v: &[f64]) -> Py<PyBytes> {
@@ -334,22 +338,29 @@ fn align_future(
     Ok(out.iter().map(|c| to_bytes(py, c)).collect())
 }
 
-/// Little-endian i64 bytes (numpy's `tobytes()` of an int64 array) to values.
+/// Event columns (one 0/1 column per event name) for rows given as days since
+/// 1970-01-01 (int64 bytes) and optional locations; events as JSON
+/// `[{date, name, location, before, after}]`.
+#[pyfunction]
+#[pyo3(signature = (days, events_json, locations=None))]
+fn event_columns(
+    py: Python<'_>,
+    days: &[u8],
+    events_json: String,
+    locations: Option<Vec<String>>,
+) -> PyResult<Columns> {
+    let days = days.to_vec();
+    let cols = run(py, move || {
+        let dates = replenish::forecast::dates_from_days(&ints("days", &days)?)?;
+        let events: Vec<replenish::forecast::Event> =
+            serde_json::from_str(&events_json).map_err(|e| Error::InvalidInput(format!("events: {e}")))?;
+        replenish::forecast::event_columns(&dates, locations.as_deref(), &events)
+    })?;
+    Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
+}
+
 fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(Error::InvalidInput(format!(
-            "{name}: {} bytes is not a whole number of int64 values",
-            bytes.len()
-        )));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            i64::from_le_bytes(b)
-        })
-        .collect())
+    words(name, "int64", bytes, i64::from_le_bytes)
 }
 /// (series id, model, why) of every fallback.
 type Fallbacks = Vec<(String, String, String)>;
@@ -528,6 +539,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cross_validation, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(align_future, m)?)?;
+    m.add_function(wrap_pyfunction!(event_columns, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

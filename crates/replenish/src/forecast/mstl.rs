@@ -2,7 +2,8 @@
 //! Bergmeir 2021), as statsforecast's `MSTL`. Periods are taken shortest first; each
 //! STL pass re-estimates one seasonal component on the series less the others (two
 //! passes over all periods; one for a single period), with seasonal windows
-//! 7 + 4·i. Periods of at least half the series length are left out. A fractional
+//! 7 + 4·i and locally constant cycle-subseries smoothing (degree 0, R's and
+//! statsforecast's default). Periods of at least half the series length are left out. A fractional
 //! period (365.25) is rounded for the decomposition.
 //!
 //! The forecast is the trend forecaster's forecast of the seasonally adjusted series
@@ -51,7 +52,7 @@ pub fn mstl(y: &[f64], periods: &[f64]) -> Decomposition {
             for (d, s) in deseas.iter_mut().zip(&seasonals[i]) {
                 *d += s;
             }
-            let fit = stl(&deseas, p, 7 + 4 * (i + 1), 1);
+            let fit = stl(&deseas, p, 7 + 4 * (i + 1), 0);
             for (d, s) in deseas.iter_mut().zip(&fit.seasonal) {
                 *d -= s;
             }
