@@ -266,9 +266,11 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         }
     }
 
-    let uplifts = promotion_uplifts(data, &items, as_of);
+    let promo_days = if data.promotions.is_some() { promotion_days(data) } else { Vec::new() };
+    let uplifts = promotion_uplifts(data, &items, as_of, &promo_days);
     let ctx = LineCtx {
         uplifts: &uplifts,
+        promo_days: &promo_days,
         data,
         config,
         forecaster: forecaster.as_ref(),
@@ -291,6 +293,8 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 
 struct LineCtx<'a> {
     uplifts: &'a Uplifts,
+    /// Per demand series, its promotion days (empty without a calendar).
+    promo_days: &'a [Vec<bool>],
     data: &'a Dataset,
     config: &'a PlanConfig,
     forecaster: &'a dyn ModelSpec,
@@ -312,36 +316,49 @@ struct Uplifts {
 /// Fewest past promotion days (not censored) for a SKU-location's own uplift.
 const MIN_PROMOTION_DAYS: usize = 3;
 
-/// Whether day `d` of series `i` was a promotion day: flagged on the sales lines or
-/// covered by the calendar.
-fn promoted(data: &Dataset, i: usize, d: usize) -> bool {
-    let s = data.demand.series(i);
-    s.promotion[d]
-        || data.promotions.as_ref().is_some_and(|cal| {
-            let date = s.start + Duration::days(d as i64);
-            cal.iter().any(|p| p.covers(&s.key.sku, &s.key.location, date))
+/// Per demand series, its promotion days: flagged on the sales lines or covered by
+/// the calendar (one pass over the calendar, not one per day).
+fn promotion_days(data: &Dataset) -> Vec<Vec<bool>> {
+    let mut by_sku: HashMap<&str, Vec<&crate::model::Promotion>> = HashMap::new();
+    for p in data.promotions.iter().flatten() {
+        by_sku.entry(p.sku.as_str()).or_default().push(p);
+    }
+    (0..data.demand.len())
+        .map(|i| {
+            let s = data.demand.series(i);
+            let mut days = s.promotion.to_vec();
+            for p in by_sku.get(s.key.sku.as_str()).into_iter().flatten() {
+                if p.location.as_deref().is_some_and(|l| l != s.key.location) {
+                    continue;
+                }
+                let from = (p.start - s.start).num_days().max(0) as usize;
+                let to = ((p.end - s.start).num_days() + 1).clamp(0, days.len() as i64) as usize;
+                days.iter_mut().take(to).skip(from).for_each(|d| *d = true);
+            }
+            days
         })
+        .collect()
 }
 
 /// With a promotion calendar: each SKU-location's uplift, the mean demand on past
 /// promotion days over the mean on other days (stock-out days left out), when it has
 /// at least three promotion days and two weeks of others; and each category's median.
-fn promotion_uplifts(data: &Dataset, items: &HashMap<&str, &Item>, as_of: NaiveDate) -> Uplifts {
+fn promotion_uplifts(data: &Dataset, items: &HashMap<&str, &Item>, as_of: NaiveDate, promo: &[Vec<bool>]) -> Uplifts {
     let mut out = Uplifts::default();
     if data.promotions.is_none() {
         return out;
     }
     let mut by_category: HashMap<String, Vec<f64>> = HashMap::new();
-    for i in 0..data.demand.len() {
+    for (i, flags) in promo.iter().enumerate() {
         let s = data.demand.series(i);
         let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
         let (mut on, mut off) = ((0.0, 0usize), (0.0, 0usize));
-        for d in 0..days {
-            if s.stockout[d] {
+        for ((q, out), p) in s.quantity.iter().zip(s.stockout).zip(flags).take(days) {
+            if *out {
                 continue;
             }
-            let acc = if promoted(data, i, d) { &mut on } else { &mut off };
-            acc.0 += s.quantity[d];
+            let acc = if *p { &mut on } else { &mut off };
+            acc.0 += q;
             acc.1 += 1;
         }
         if on.1 >= MIN_PROMOTION_DAYS && off.1 >= 14 && off.0 > 0.0 {
@@ -425,15 +442,16 @@ impl LineCtx<'_> {
                 // With a promotion calendar the model learns the baseline: promotion
                 // days are left out like stock-out days, and the uplift comes back on
                 // the planned days.
-                let y: Vec<f64> = (0..days)
-                    .map(|d| {
-                        if s.stockout[d] || (calendar && promoted(self.data, i, d)) {
-                            f64::NAN
-                        } else {
-                            s.quantity[d]
-                        }
-                    })
-                    .collect();
+                let y: Vec<f64> =
+                    (0..days)
+                        .map(|d| {
+                            if s.stockout[d] || (calendar && self.promo_days[i][d]) {
+                                f64::NAN
+                            } else {
+                                s.quantity[d]
+                            }
+                        })
+                        .collect();
                 let opts = FitOptions {
                     non_negative: true,
                     n_paths: self.config.n_paths,
