@@ -226,7 +226,7 @@ function timesOf(values) {
 }
 
 /** The panel's times (and the next `h` per series) for calendar features. */
-function timesOf2(p, h) {
+function panelTimes(p, h) {
   if (!p.hasDs) return undefined
   const hist = timesOf(p.sortedDs)
   const future = h > 0 ? timesOf(p.last.flatMap((l, s) => futureDs(l, p.step[s], h))).times : []
@@ -292,7 +292,7 @@ function forecast(data, h, models, options = {}) {
   return call(async () => {
     const p = toPanel(data)
     const regs = regressorsOf(p, h, options.X_df)
-    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs, timesOf2(p, h))
+    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs, panelTimes(p, h))
     const frame = { unique_id: p.ids.flatMap((id) => Array(h).fill(id)), ds: p.last.flatMap((l, s) => futureDs(l, p.step[s], h)) }
     for (const c of out.columns) frame[c.name] = c.values
     Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
@@ -415,7 +415,7 @@ function crossValidation(data, h, models, options = {}) {
       step_size: options.stepSize ?? null,
       refit: options.refit ?? true,
     })
-    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null), timesOf2(p, 0))
+    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null), panelTimes(p, 0))
     const at = (s, pos) => p.sortedDs[p.offsets[s] + pos]
     const frame = {
       unique_id: out.series.map((s) => p.ids[s]),

@@ -104,11 +104,7 @@ impl ModelSpec for AutoSelect {
                         continue;
                     }
                     // The window's regressors: its training part, then its test part as future.
-                    let xw = x.map(|x| SeriesRegressors {
-                        names: x.names.clone(),
-                        history: x.history.iter().map(|c| c[..end].to_vec()).collect(),
-                        future: x.history.iter().map(|c| c[end..end + h].to_vec()).collect(),
-                    });
+                    let xw = x.map(|x| x.window(end, h));
                     if let Ok(f) = c.fit_with(train, xw.as_ref(), o) {
                         let err = metrics::mae(test, &f.mean(h));
                         if err.is_finite() {

@@ -490,11 +490,7 @@ fn held_out_errors(
         .filter(|(_, s)| s.y.len() > warm + h + 1)
         .map(|(i, s)| {
             let n = s.y.len() - h;
-            let x = s.x.as_ref().map(|x| SeriesRegressors {
-                names: x.names.clone(),
-                history: x.history.iter().map(|c| c[..n].to_vec()).collect(),
-                future: x.history.iter().map(|c| c[n..].to_vec()).collect(),
-            });
+            let x = s.x.as_ref().map(|x| x.window(n, h));
             let times = s.times.as_ref().map(|t| t[..n].to_vec());
             let future_times = s.times.as_ref().map(|t| t[n..].to_vec());
             (i, SeriesInput { y: s.y[..n].to_vec(), times, future_times, x })

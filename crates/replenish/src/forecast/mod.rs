@@ -162,6 +162,16 @@ impl SeriesRegressors {
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+
+    /// The history cut at `end`, with the next `h` actual values as its future (a
+    /// backtest window).
+    pub(crate) fn window(&self, end: usize, h: usize) -> SeriesRegressors {
+        SeriesRegressors {
+            names: self.names.clone(),
+            history: self.history.iter().map(|c| c[..end].to_vec()).collect(),
+            future: self.history.iter().map(|c| c[end..(end + h).min(c.len())].to_vec()).collect(),
+        }
+    }
 }
 
 /// A fitted model.
