@@ -75,6 +75,19 @@ def _times(ds: np.ndarray) -> Tuple[np.ndarray, str]:
     return pd.to_datetime(ds).to_numpy().astype("datetime64[ns]").astype("int64"), "nanoseconds"
 
 
+def _exogenous(df: Any, h: int, freq: Optional[str], X_df: Any, ids: List[str], offsets: List[int], ds: np.ndarray,
+               order: np.ndarray, id_col: str, time_col: str, target_col: str) -> Tuple[Any, Any, Any]:
+    """The horizon's times, the regressors (names, history, future) for the core or
+    None, and the times for calendar features."""
+    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
+    future = _future_ds(last, h, freq, ds, offsets) if ids else ds[:0]
+    names, history = _regressors(df, order, id_col, time_col, target_col)
+    regs = None
+    if names or X_df is not None:
+        regs = (names, history, [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col))
+    return future, regs, _time_bytes(ds, future if ids else None)
+
+
 def _time_bytes(ds: np.ndarray, future: Optional[np.ndarray]) -> Optional[Tuple[str, bytes, bytes]]:
     """The values' times and the horizon's as int64 bytes, with their unit; None when
     ``ds`` is neither integers nor dates."""
@@ -226,14 +239,7 @@ def forecast(
     """
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
-    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
-    future = _future_ds(last, h, freq, ds, offsets) if ids else ds[:0]
-    names, history = _regressors(df, order, id_col, time_col, target_col)
-    regs = None
-    if names or X_df is not None:
-        fut = [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col)
-        regs = (names, history, fut)
-    times = _time_bytes(ds, future if ids else None)
+    future, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
     cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
@@ -254,14 +260,8 @@ def feature_importance(df: Any, h: int, model: Any, season_length: int = 1, *, X
     gain: a frame with ``feature`` and ``importance``, largest first."""
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, None, "error", False, "Naive", 1000, 0)
-    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
-    future = _future_ds(last, h, freq, ds, offsets) if ids else ds[:0]
-    names, history = _regressors(df, order, id_col, time_col, target_col)
-    regs = None
-    if names or X_df is not None:
-        regs = (names, history, [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col))
-    _, _, _, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs,
-                                                 _time_bytes(ds, future if ids else None))
+    _, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
+    _, _, _, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
     if not importance:
         raise InputError("feature importance comes from a global model such as GBDT")
     rows = importance[0][1]
