@@ -93,6 +93,8 @@ export type ModelConfig =
       lambda?: number
       subsample?: number
       colsample?: number
+      /** Most histogram bins per feature (default 255, as LightGBM). */
+      max_bin?: number
       seed?: number
     }
 

@@ -253,6 +253,7 @@ class GBDT(_Model):
     reg_lambda: float = 0.0
     subsample: float = 1.0
     colsample: float = 1.0
+    max_bin: int = 255
     seed: int = 0
 
     def config(self) -> Dict[str, Any]:

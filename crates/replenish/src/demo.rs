@@ -1,14 +1,16 @@
 //! A seeded generator of a realistic retail company: items in several categories,
 //! suppliers with different lead times, MOQs, packs and order days, two years of
 //! daily POS sales at several locations with weekly and yearly seasonality, trends,
-//! promotions, intermittent and lumpy items, returns, stock-out spells, an
-//! inventory snapshot and open purchase orders.
+//! promotions, holidays (Black Friday, Christmas, a local festival), price changes,
+//! weather that moves drinks and frozen food, intermittent and lumpy items, returns,
+//! stock-out spells, an inventory snapshot and open purchase orders.
 //!
 //! The output is the same CSV text a user would put in a folder ([`Inputs`]), so
 //! the demo runs through the real ingestion. Same seed and config, same bytes: the
 //! generator uses ChaCha8 (portable) and fixed dates, never the clock.
 
 use crate::ingest::{Inputs, TableInput};
+use crate::model::Event;
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -155,12 +157,91 @@ enum Pattern {
     Lumpy,
 }
 
-/// Generates the input tables (the stock-out log and the promotion calendar included).
+/// Days of weather forecast after the last sales day.
+const WEATHER_AHEAD: usize = 14;
+
+/// The fourth Friday of November of `year` (Black Friday).
+fn black_friday(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_weekday_of_month_opt(year, 11, chrono::Weekday::Fri, 4)
+}
+
+/// A demo event and the demand multiplier the generator applies on its days.
+struct DemoEvent {
+    event: Event,
+    factor: f64,
+}
+
+/// The demo's holidays and events from the first year of history to the year after
+/// the last day.
+fn demo_events(start: NaiveDate, end: NaiveDate, locations: &[String]) -> Vec<DemoEvent> {
+    let ev = |date, name: &str, location, before, after, factor| DemoEvent {
+        event: Event { date, name: name.to_string(), location, before, after },
+        factor,
+    };
+    let mut out = Vec::new();
+    for year in start.year()..=end.year() + 1 {
+        if let Some(d) = black_friday(year) {
+            out.push(ev(d, "black_friday", None, 0, 3, 1.6));
+        }
+        if let Some(d) = NaiveDate::from_ymd_opt(year, 12, 24) {
+            out.push(ev(d, "christmas", None, 6, 0, 1.4));
+        }
+        if let (Some(d), Some(loc)) = (NaiveDate::from_ymd_opt(year, 8, 15), locations.get(1)) {
+            out.push(ev(d, "harbour_festival", Some(loc.clone()), 1, 1, 1.3));
+        }
+    }
+    out
+}
+
+/// Generates the input tables (the stock-out log, the promotion calendar, events,
+/// planned prices and weather included).
 pub fn generate(cfg: &DemoConfig) -> Inputs {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let start = cfg.end_date - Duration::days(cfg.days as i64 - 1);
     let locations: Vec<String> = (1..=cfg.locations).map(|i| format!("L{i:02}")).collect();
     let loc_scale: Vec<f64> = (0..cfg.locations).map(|i| 1.0 / (1.0 + 0.6 * i as f64)).collect();
+
+    // Events: the table, and each location's demand multiplier per history day.
+    let event_list = demo_events(start, cfg.end_date, &locations);
+    let mut events = String::from("date,name,location,before,after\n");
+    for DemoEvent { event: e, .. } in &event_list {
+        let loc = e.location.as_deref().unwrap_or("");
+        let _ = writeln!(events, "{},{},{loc},{},{}", e.date, e.name, e.before, e.after);
+    }
+    let event_factor: Vec<Vec<f64>> = locations
+        .iter()
+        .map(|loc| {
+            (0..cfg.days)
+                .map(|d| {
+                    let date = start + Duration::days(d as i64);
+                    event_list.iter().filter(|e| e.event.covers(loc, date)).map(|e| e.factor).product()
+                })
+                .collect()
+        })
+        .collect();
+    // Weather per location: observed for the history, forecast for two weeks after.
+    // A separate stream, so the sales draws do not depend on it.
+    let mut weather_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x0057_4541_5448_4552);
+    let mut weather = String::from("location,date,temperature,precipitation\n");
+    let noise = rand_distr::Normal::new(0.0, 2.5).ok();
+    let temperature: Vec<Vec<f64>> = locations
+        .iter()
+        .enumerate()
+        .map(|(li, loc)| {
+            (0..cfg.days + WEATHER_AHEAD)
+                .map(|d| {
+                    let date = start + Duration::days(d as i64);
+                    let season = ((date.ordinal() as f64 - 105.0) / 365.25 * std::f64::consts::TAU).sin();
+                    let t = 11.0 - li as f64 + 9.0 * season + noise.map_or(0.0, |n| n.sample(&mut weather_rng));
+                    let t = (t * 10.0).round() / 10.0;
+                    let rain = if weather_rng.random_bool(0.3) { weather_rng.random_range(0.2..12.0) } else { 0.0 };
+                    let _ = writeln!(weather, "{loc},{date},{t:.1},{rain:.1}");
+                    t
+                })
+                .collect()
+        })
+        .collect();
+    let mut prices = String::from("sku,location,start,end,price\n");
 
     let mut items = String::from("sku,name,category,unit_cost,sell_price,brand\n");
     let mut suppliers = String::from(
@@ -200,6 +281,21 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             s + 1
         );
         let _ = writeln!(items, "{sku},{name},{},{unit_cost},{price},Brand {}", CATEGORIES[cat], (s % 17) + 1);
+        // Planned prices: the list price, a past increase for one SKU in twenty (demand
+        // answers with elasticity −1.5) and a planned cut for another one in twenty.
+        let change = start + Duration::days(cfg.days as i64 * 5 / 6);
+        let price_after = (price * 1.15 * 100.0).round() / 100.0;
+        if s % 20 == 3 {
+            let _ = writeln!(prices, "{sku},,{start},{},{price}", change - Duration::days(1));
+            let _ = writeln!(prices, "{sku},,{change},,{price_after}");
+        } else if s % 20 == 13 {
+            let cut = cfg.end_date + Duration::days(7);
+            let _ = writeln!(prices, "{sku},,{start},{},{price}", cut - Duration::days(1));
+            let _ = writeln!(prices, "{sku},,{cut},,{:.2}", price * 0.9);
+        } else {
+            let _ = writeln!(prices, "{sku},,{start},,{price}");
+        }
+        let weather_sensitive = matches!(CATEGORIES[cat], "Beverages" | "Frozen");
 
         // Supply terms: the category's supplier; cheap items come in bigger packs.
         let sup = &SUPPLIERS[cat];
@@ -296,6 +392,13 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                     }
                     _ => 1.0,
                 };
+                let shelf_price = if s % 20 == 3 && date >= change { price_after } else { price };
+                let price_effect = (shelf_price / price).powf(-1.5);
+                let weather_effect = if weather_sensitive {
+                    (1.0 + 0.03 * (temperature[li][d] - 12.0)).clamp(0.6, 1.6)
+                } else {
+                    1.0
+                };
                 let level = base * scale * (1.0 + trend * t).max(0.05) * yearly;
                 let out = spell.is_some_and(|(a, b)| d >= a && d < b);
                 let qty: f64 = match pattern {
@@ -312,7 +415,12 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                         }
                     }
                     _ => {
-                        let lambda = level * weekly * if on_promo { uplift } else { 1.0 };
+                        let lambda = level
+                            * weekly
+                            * if on_promo { uplift } else { 1.0 }
+                            * event_factor[li][d]
+                            * price_effect
+                            * weather_effect;
                         Poisson::new(lambda.max(1e-6)).map_or(0.0, |p| p.sample(&mut rng))
                     }
                 };
@@ -324,7 +432,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                     recent += qty;
                 }
                 if qty > 0.0 {
-                    let p = if on_promo { price * (1.0 - discount) } else { price };
+                    let p = if on_promo { shelf_price * (1.0 - discount) } else { shelf_price };
                     let _ = writeln!(sales, "{date},{sku},{loc},{qty},{:.2},{}", p, u8::from(on_promo));
                     if rng.random_bool(0.004) {
                         let _ = writeln!(sales, "{date},{sku},{loc},-1,{price:.2},0");
@@ -367,6 +475,9 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         stockouts: Some(TableInput::new("demo/stockouts.csv", stockouts)),
         stock_history: None,
         promotions: Some(TableInput::new("demo/promotions.csv", promotions)),
+        events: Some(TableInput::new("demo/events.csv", events)),
+        prices: Some(TableInput::new("demo/prices.csv", prices)),
+        weather: Some(TableInput::new("demo/weather.csv", weather)),
     }
 }
 

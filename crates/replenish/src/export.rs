@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanLine};
 use serde::Serialize;
 
 /// Column order of `plan.csv`.
-pub const PLAN_COLUMNS: [&str; 48] = [
+pub const PLAN_COLUMNS: [&str; 51] = [
     "sku",
     "location",
     "item_name",
@@ -55,6 +55,9 @@ pub const PLAN_COLUMNS: [&str; 48] = [
     "promotion_days",
     "promotion_uplift",
     "promotion_extra_demand",
+    "event_days",
+    "events",
+    "event_extra_demand",
     "explanation",
 ];
 
@@ -126,6 +129,16 @@ fn line_record(l: &PlanLine) -> Vec<String> {
         l.promotion_days.to_string(),
         l.promotion_uplift.map(num).unwrap_or_default(),
         num(l.promotion_extra_demand),
+        l.event_days.to_string(),
+        l.events
+            .iter()
+            .map(|e| match e.uplift {
+                Some(u) => format!("{} x{}", e.name, num(u)),
+                None => e.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        num(l.event_extra_demand),
         l.explanation.clone(),
     ]
 }

@@ -27,6 +27,7 @@
 //! - [`demo`]: a seeded generator of a realistic company's data.
 
 pub mod demo;
+pub mod drivers;
 pub mod error;
 pub mod export;
 pub mod forecast;

@@ -345,6 +345,58 @@ pub struct Dataset {
     /// days and adds each SKU's promotion uplift on the planned days.
     #[serde(default)]
     pub promotions: Option<Vec<Promotion>>,
+    /// Holidays and events (`events.csv`), when given. With events, the plan
+    /// estimates demand without event days and adds each event's uplift, learnt from
+    /// its past occurrences, on its planned days.
+    #[serde(default)]
+    pub events: Option<Vec<Event>>,
+    /// Planned selling prices (`prices.csv`), when given: a regressor for the
+    /// forecasting models ([`crate::drivers`]).
+    #[serde(default)]
+    pub prices: Option<Vec<PlannedPrice>>,
+    /// Weather per location and day (`weather.csv`), when given: observed for the
+    /// history, forecast for the days ahead; regressors for the forecasting models.
+    #[serde(default)]
+    pub weather: Option<Weather>,
+}
+
+pub use crate::forecast::events::Event;
+
+/// A selling price of a SKU, at one location or (no location) at all of them, from
+/// `start` to `end` (open-ended without one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedPrice {
+    pub sku: String,
+    pub location: Option<String>,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub price: f64,
+}
+
+impl PlannedPrice {
+    /// Whether it applies to the SKU at `location` on `date`.
+    pub fn covers(&self, sku: &str, location: &str, date: NaiveDate) -> bool {
+        self.sku == sku
+            && self.location.as_deref().is_none_or(|l| l == location)
+            && self.start <= date
+            && self.end.is_none_or(|e| date <= e)
+    }
+}
+
+/// Weather observations (and forecasts) per location and day: one value per
+/// variable (`temperature`, `precipitation`, ...), in `variables` order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Weather {
+    pub variables: Vec<String>,
+    pub days: Vec<WeatherDay>,
+}
+
+/// The weather of one location on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeatherDay {
+    pub location: String,
+    pub date: NaiveDate,
+    pub values: Vec<f64>,
 }
 
 /// A promotion of a SKU, at one location or (no location) at all of them, over the

@@ -658,3 +658,43 @@ fn gbdt_learns_the_promotion_across_series_and_explains_it() {
     let wape = cv.y.iter().zip(&cv.models[0].mean).map(|(a, b)| (a - b).abs()).sum::<f64>() / cv.y.iter().sum::<f64>();
     assert!(wape < 0.1, "{wape}");
 }
+
+/// The demo dataset's drivers as a panel: promotion calendar, discount, planned
+/// prices, events and weather, aligned with the history and the next days; a GBDT
+/// on it forecasts planned promotion days above the others.
+#[test]
+fn dataset_drivers_become_a_regressor_panel() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 20, days: 400, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let h = 14;
+    let p = replenish::drivers::driver_panel(&data, h).unwrap();
+    let r = p.regressors.as_ref().unwrap();
+    assert_eq!(
+        r.names,
+        ["promotion", "discount", "price", "black_friday", "christmas", "harbour_festival", "temperature", "precipitation"]
+    );
+    assert_eq!(p.len(), data.demand.len());
+    assert!(p.values.iter().any(|v| v.is_nan()), "stock-out days are missing values");
+    // SKU-0014 has a price cut planned 7 days after the history: 10% below.
+    let i = p.ids.iter().position(|id| id == "SKU-0014/L01").unwrap();
+    let price = &r.future[2][i * h..(i + 1) * h];
+    assert!((price[5] * 0.9 - price[6]).abs() < 0.006, "{price:?}");
+    // Weather is known only two weeks ahead: a longer horizon is a clear error.
+    let e = replenish::drivers::driver_panel(&data, 20).unwrap_err().to_string();
+    assert!(e.contains("weather.csv has no row for location `L01` on 2026-11-15"), "{e}");
+    // A GBDT with the drivers puts the planned promotion days above the other days.
+    let cfg = GbdtConfig { season_length: 7, n_estimators: 150, ..Default::default() };
+    let req = ForecastRequest {
+        h,
+        models: vec![ModelConfig::Gbdt(cfg)],
+        options: FitOptions { missing: MissingPolicy::Interpolate, ..Default::default() },
+        ..Default::default()
+    };
+    let out = forecast_batch(&p, &req).unwrap();
+    let (mean, promo) = (&out.models[0].mean, &r.future[0]);
+    let effect = &out.models[0].effects.iter().find(|e| e.0 == "promotion").unwrap().1;
+    let on: Vec<f64> = (0..mean.len()).filter(|&k| promo[k] == 1.0).map(|k| effect[k] / (mean[k] - effect[k])).collect();
+    assert!(on.len() >= 20, "{} promoted series-days", on.len());
+    let avg = on.iter().sum::<f64>() / on.len() as f64;
+    assert!(avg > 0.2, "mean relative promotion effect {avg}");
+}

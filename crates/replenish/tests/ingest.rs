@@ -311,3 +311,85 @@ fn demand_history_round_trips_through_long_records() {
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&rebuilt.price), bits(&h.price));
 }
+
+fn located(inputs: &replenish::Inputs, file: &str) -> Vec<(u64, String, ProblemKind)> {
+    problems(inputs, &IngestOptions::default())
+        .into_iter()
+        .filter(|p| p.file == file)
+        .map(|p| (p.row.unwrap_or(0), p.column.unwrap_or_default(), p.kind))
+        .collect()
+}
+
+#[test]
+fn event_rows_are_validated() {
+    let inputs = small_with(
+        "events",
+        "date,name,location,before,after\n2025-12-24,christmas,,6,0\n2025-13-01,bad date,,,\n2025-12-24,christmas,,1,1\n2025-11-28,black_friday,L9,0,3\n2025-06-01,fair,,2.5,\n2025-06-02,,L1,,400\n",
+    );
+    let found = located(&inputs, "events.csv");
+    assert_eq!(
+        found,
+        vec![
+            (3, "date".into(), ProblemKind::InvalidDate),
+            (4, "date".into(), ProblemKind::DuplicateKey),
+            (5, "location".into(), ProblemKind::UnknownReference),
+            (6, "before".into(), ProblemKind::OutOfRange),
+            (7, "name".into(), ProblemKind::MissingValue),
+            (7, "after".into(), ProblemKind::OutOfRange),
+        ],
+        "{found:?}"
+    );
+    let ok = small_with("events", "date,name,location,before,after\n2025-12-24,christmas,,6,0\n2025-08-15,fair,L1,1,1\n");
+    let data = parse(&ok, &IngestOptions::default()).unwrap().dataset;
+    let events = data.events.unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!((events[0].before, events[1].location.as_deref()), (6, Some("L1")));
+}
+
+#[test]
+fn planned_price_rows_are_validated_and_periods_may_not_overlap() {
+    let inputs = small_with(
+        "prices",
+        "sku,location,start,end,price\nA,,2025-01-01,2025-03-31,4.5\nA,,2025-03-15,,4.9\nZ,,2025-01-01,,1\nB,L1,2025-02-01,2025-01-01,2\nB,,2025-01-01,,-3\n",
+    );
+    let found = located(&inputs, "prices.csv");
+    assert_eq!(
+        found,
+        vec![
+            (3, "start".into(), ProblemKind::Inconsistent),
+            (4, "sku".into(), ProblemKind::UnknownReference),
+            (5, "end".into(), ProblemKind::Inconsistent),
+            (6, "price".into(), ProblemKind::OutOfRange),
+        ],
+        "{found:?}"
+    );
+    let ok = small_with("prices", "sku,location,start,end,price\nA,,2025-01-01,2025-03-14,4.5\nA,,2025-03-15,,4.9\n");
+    let prices = parse(&ok, &IngestOptions::default()).unwrap().dataset.prices.unwrap();
+    assert!(prices[1].covers("A", "L1", chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()));
+    assert!(!prices[0].covers("A", "L1", chrono::NaiveDate::from_ymd_opt(2025, 3, 15).unwrap()));
+}
+
+#[test]
+fn weather_rows_are_validated() {
+    let inputs = small_with(
+        "weather",
+        "location,date,temperature,rain\nL1,2025-03-01,8.5,0\nL1,2025-03-01,9,1\nL1,2025-03-02,,0\nL1,2025-03-03,3,x\nL7,2025-03-03,3,1\n",
+    );
+    let found = located(&inputs, "weather.csv");
+    assert_eq!(
+        found,
+        vec![
+            (3, "date".into(), ProblemKind::DuplicateKey),
+            (4, "temperature".into(), ProblemKind::MissingValue),
+            (5, "rain".into(), ProblemKind::InvalidNumber),
+            (6, "location".into(), ProblemKind::UnknownReference),
+        ],
+        "{found:?}"
+    );
+    let none = small_with("weather", "location,date\nL1,2025-03-01\n");
+    let p = problems(&none, &IngestOptions::default());
+    assert!(p.iter().any(|p| p.file == "weather.csv" && p.message.contains("no weather variable")), "{p:?}");
+    let ok = small_with("weather", "location,date,temperature\nL1,2025-03-01,8.5\nL1,2025-03-02,9\n");
+    let w = parse(&ok, &IngestOptions::default()).unwrap().dataset.weather.unwrap();
+    assert_eq!((w.variables.clone(), w.days.len(), w.days[1].values[0]), (vec!["temperature".to_string()], 2, 9.0));
+}

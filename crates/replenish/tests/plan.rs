@@ -308,3 +308,42 @@ fn promotion_calendar_rows_are_validated() {
         .collect();
     assert_eq!(found, vec![(2, "end"), (3, "sku"), (4, "discount")], "{problems:?}");
 }
+
+/// The demo's events: Black Friday (×1.6 in the generator) and Christmas (×1.4) fall
+/// in the protection days of the slow suppliers. Their lines learn the uplifts from
+/// the past two years, raise the order-up-to level against the same data without the
+/// future events, and say so; the baseline demand leaves event days out.
+#[test]
+fn the_demo_plan_orders_ahead_of_holidays() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 60, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let as_of = data.inventory[0].as_of;
+    let with = plan(&data, &PlanConfig::default()).unwrap();
+    let mut past = data.clone();
+    past.events = past.events.map(|v| v.into_iter().filter(|e| e.span().1 <= as_of).collect());
+    let without = plan(&past, &PlanConfig::default()).unwrap();
+    let lines: Vec<_> = with.lines.iter().zip(&without.lines).filter(|(l, _)| l.event_days > 0).collect();
+    assert!(lines.len() >= 10, "{} lines with planned events", lines.len());
+    let mut uplifts: Vec<f64> = lines
+        .iter()
+        .flat_map(|(l, _)| &l.events)
+        .filter(|e| e.name == "black_friday")
+        .filter_map(|e| e.uplift)
+        .collect();
+    uplifts.sort_by(f64::total_cmp);
+    let median = uplifts[uplifts.len() / 2];
+    assert!((median - 1.6).abs() < 0.15, "median Black Friday uplift {median}");
+    let raised = lines.iter().filter(|(l, b)| l.order_up_to > b.order_up_to).count();
+    assert!(raised * 10 >= lines.len() * 8, "{raised} of {} lines raised", lines.len());
+    for (l, b) in &lines {
+        assert!(l.explanation.contains("Events in the protection days: "), "{}", l.explanation);
+        assert_eq!(l.mean_daily_demand, b.mean_daily_demand);
+        assert!(l.events.iter().all(|e| e.days > 0 && e.first_day > as_of));
+    }
+    // Lines without events in reach are unchanged.
+    for (l, b) in with.lines.iter().zip(&without.lines).filter(|(l, _)| l.event_days == 0) {
+        if l.lead_time_days + l.review_period_days < 20.0 {
+            assert_eq!(l.order_up_to, b.order_up_to, "{} {}", l.sku, l.location);
+        }
+    }
+}

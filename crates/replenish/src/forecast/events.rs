@@ -26,6 +26,20 @@ pub struct Event {
     pub after: u32,
 }
 
+impl Event {
+    /// The first and last day it covers.
+    pub fn span(&self) -> (NaiveDate, NaiveDate) {
+        (self.date - Duration::days(i64::from(self.before)), self.date + Duration::days(i64::from(self.after)))
+    }
+
+    /// Whether it covers `date` at `location` (an event without a location is
+    /// everywhere).
+    pub fn covers(&self, location: &str, date: NaiveDate) -> bool {
+        let (from, to) = self.span();
+        self.location.as_deref().is_none_or(|l| l == location) && from <= date && date <= to
+    }
+}
+
 /// Dates from days since 1970-01-01 (as the bindings pass them).
 pub fn dates_from_days(days: &[i64]) -> Result<Vec<NaiveDate>> {
     days.iter()
@@ -39,7 +53,7 @@ pub fn dates_from_days(days: &[i64]) -> Result<Vec<NaiveDate>> {
 }
 
 /// Most days an event may reach before or after its date.
-const MAX_WINDOW: u32 = 366;
+pub const MAX_WINDOW: u32 = 366;
 
 /// The event columns for rows at `dates` (with their `locations`, when rows belong to
 /// locations): one column per event name, in name order, named `name`. A row is 1 in
@@ -81,8 +95,7 @@ pub fn event_columns(
                 .map(|(r, d)| {
                     let here = locations.map(|l| l[r].as_str());
                     let hit = occ.iter().any(|e| {
-                        let from = e.date - Duration::days(i64::from(e.before));
-                        let to = e.date + Duration::days(i64::from(e.after));
+                        let (from, to) = e.span();
                         let place = match (&e.location, here) {
                             (None, _) => true,
                             (Some(l), Some(h)) => l == h,

@@ -73,6 +73,8 @@ pub struct GbdtConfig {
     pub subsample: f64,
     /// Share of features sampled per tree (1 = all).
     pub colsample: f64,
+    /// Most histogram bins per feature (split thresholds come from quantiles).
+    pub max_bin: usize,
     pub seed: u64,
 }
 
@@ -92,6 +94,7 @@ impl Default for GbdtConfig {
             lambda: 0.0,
             subsample: 1.0,
             colsample: 1.0,
+            max_bin: 255,
             seed: 0,
         }
     }
@@ -124,6 +127,9 @@ impl GbdtConfig {
         }
         if !(self.subsample > 0.0 && self.subsample <= 1.0 && self.colsample > 0.0 && self.colsample <= 1.0) {
             return bad("subsample", "subsample and colsample must be in (0, 1]");
+        }
+        if !(2..=65_535).contains(&self.max_bin) {
+            return bad("max_bin", "must be between 2 and 65535");
         }
         Ok(())
     }
@@ -346,6 +352,7 @@ fn fit_global(
     params.lambda = cfg.lambda;
     params.subsample = cfg.subsample;
     params.colsample_bytree = cfg.colsample;
+    params.max_bin = cfg.max_bin;
     params.seed = cfg.seed;
     let model = train(&params, &data, cfg.n_estimators).map_err(gbdt_err)?;
     Ok(Trained { model, layout, scales })

@@ -36,7 +36,8 @@ pub enum ReturnsPolicy {
 #[serde(default, deny_unknown_fields)]
 pub struct IngestOptions {
     /// Per-table column mapping, keyed by table name (`items`, `suppliers`, `sales`,
-    /// `inventory`, `open_orders`, `stockouts`, `stock_history`).
+    /// `inventory`, `open_orders`, `stockouts`, `stock_history`, `promotions`,
+    /// `events`, `prices`, `weather`).
     pub tables: BTreeMap<String, ColumnMapping>,
     pub returns: ReturnsPolicy,
 }
@@ -78,10 +79,17 @@ pub struct Inputs {
     /// The promotion calendar: sku, optional location (blank = every location),
     /// start, end, optional discount.
     pub promotions: Option<TableInput>,
+    /// Holidays and events: date, name, optional location, before, after.
+    pub events: Option<TableInput>,
+    /// Planned selling prices: sku, optional location, start, optional end, price.
+    pub prices: Option<TableInput>,
+    /// Weather per location and day: location, date and one numeric column per
+    /// variable.
+    pub weather: Option<TableInput>,
 }
 
 /// The file names [`read_folder`] looks for, in the order tables are reported.
-pub const TABLE_FILES: [&str; 8] = [
+pub const TABLE_FILES: [&str; 11] = [
     "items.csv",
     "suppliers.csv",
     "sales.csv",
@@ -90,6 +98,9 @@ pub const TABLE_FILES: [&str; 8] = [
     "stockouts.csv",
     "stock_history.csv",
     "promotions.csv",
+    "events.csv",
+    "prices.csv",
+    "weather.csv",
 ];
 
 /// What was read from one file.
@@ -158,6 +169,9 @@ pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
         stockouts: read(TABLE_FILES[5])?,
         stock_history: read(TABLE_FILES[6])?,
         promotions: read(TABLE_FILES[7])?,
+        events: read(TABLE_FILES[8])?,
+        prices: read(TABLE_FILES[9])?,
+        weather: read(TABLE_FILES[10])?,
     })
 }
 
@@ -168,7 +182,8 @@ pub fn read_folder(dir: impl AsRef<Path>, options: &IngestOptions) -> Result<Ing
 
 impl Inputs {
     /// Sets a table by its name (`items`, `suppliers`, `sales`, `inventory`,
-    /// `open_orders`, `stockouts`, `stock_history`); an unknown name is
+    /// `open_orders`, `stockouts`, `stock_history`, `promotions`, `events`, `prices`,
+    /// `weather`); an unknown name is
     /// [`Error::InvalidInput`].
     pub fn set(&mut self, table: &str, input: TableInput) -> Result<()> {
         let slot = match table {
@@ -180,9 +195,12 @@ impl Inputs {
             "stockouts" => &mut self.stockouts,
             "stock_history" => &mut self.stock_history,
             "promotions" => &mut self.promotions,
+            "events" => &mut self.events,
+            "prices" => &mut self.prices,
+            "weather" => &mut self.weather,
             other => {
                 return Err(Error::InvalidInput(format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts, stock_history or promotions"
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts, stock_history, promotions, events, prices or weather"
                 )))
             }
         };
@@ -201,6 +219,9 @@ impl Inputs {
             &self.stockouts,
             &self.stock_history,
             &self.promotions,
+            &self.events,
+            &self.prices,
+            &self.weather,
         ];
         TABLE_FILES.iter().zip(t).filter_map(|(n, t)| t.as_ref().map(|t| (*n, t))).collect()
     }
@@ -717,6 +738,128 @@ fn parse_promotions(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Promotion)> {
     out
 }
 
+fn parse_events(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Event)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    let mut seen: HashMap<(String, Option<String>, chrono::NaiveDate), u64> = HashMap::new();
+    if t.require(&["date", "name"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let date = r.req_date("date");
+            let name = r.req_str("name");
+            let location = r.opt_str("location");
+            let days = |r: &mut Row, col: &str| match r.opt_f64(col) {
+                None => 0,
+                Some(v) if v.fract() == 0.0 && (0.0..=f64::from(crate::forecast::events::MAX_WINDOW)).contains(&v) => {
+                    v as u32
+                }
+                Some(v) => {
+                    r.problem(
+                        col,
+                        ProblemKind::OutOfRange,
+                        format!(
+                            "{v} must be a whole number of days from 0 to {}",
+                            crate::forecast::events::MAX_WINDOW
+                        ),
+                    );
+                    0
+                }
+            };
+            let (b, a) = (days(&mut r, "before"), days(&mut r, "after"));
+            let (true, Some(date)) = (r.ok, date) else { continue };
+            if let Some(first) = seen.insert((name.clone(), location.clone(), date), *line) {
+                let at = location.as_deref().map(|l| format!(" at `{l}`")).unwrap_or_default();
+                ctx.duplicate(&t.file, *line, "date", format!("event `{name}`{at} on {date}"), first);
+                continue;
+            }
+            out.push((*line, Event { date, name, location, before: b, after: a }));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+fn parse_prices(ctx: &mut Ctx, t: &Table) -> Vec<(u64, PlannedPrice)> {
+    let before = ctx.problems.len();
+    let mut out: Vec<(u64, PlannedPrice)> = Vec::new();
+    if t.require(&["sku", "start", "price"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let sku = r.req_str("sku");
+            let location = r.opt_str("location");
+            let start = r.req_date("start");
+            let end = r.opt_date("end");
+            let price = r.req_f64("price");
+            r.non_negative("price", price, false);
+            if let (Some(a), Some(b)) = (start, end) {
+                if b < a {
+                    r.problem("end", ProblemKind::Inconsistent, format!("end {b} is before start {a}"));
+                }
+            }
+            if let (true, Some(start)) = (r.ok, start) {
+                out.push((*line, PlannedPrice { sku, location, start, end, price }));
+            }
+        }
+    }
+    // Two prices for the same SKU and location on the same day contradict each other.
+    let mut sorted: Vec<&(u64, PlannedPrice)> = out.iter().collect();
+    sorted.sort_by(|(_, a), (_, b)| (&a.sku, &a.location, a.start).cmp(&(&b.sku, &b.location, b.start)));
+    let mut overlaps = Vec::new();
+    for w in sorted.windows(2) {
+        let ((l0, a), (l1, b)) = (w[0], w[1]);
+        if (&a.sku, &a.location) == (&b.sku, &b.location) && a.end.is_none_or(|e| e >= b.start) {
+            overlaps.push((*l1, *l0, b.start, a.sku.clone()));
+        }
+    }
+    for (line, first, start, sku) in &overlaps {
+        ctx.problems.push(Problem {
+            file: t.file.clone(),
+            row: Some(*line),
+            column: Some("start".into()),
+            kind: ProblemKind::Inconsistent,
+            message: format!(
+                "the price of `{sku}` from {start} overlaps the period on row {first}: give the earlier period an end before {start}"
+            ),
+        });
+    }
+    let bad: HashSet<u64> = overlaps.iter().map(|o| o.0).collect();
+    out.retain(|(l, _)| !bad.contains(l));
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
+fn parse_weather(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<(u64, WeatherDay)>) {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    let variables = t.extra_columns(&["location", "date"]);
+    if variables.is_empty() && t.index.contains_key("location") && t.index.contains_key("date") {
+        ctx.problems.push(Problem {
+            file: t.file.clone(),
+            row: Some(1),
+            column: None,
+            kind: ProblemKind::MissingColumn,
+            message: "no weather variable: give one numeric column per variable besides `location` and `date`, e.g. `temperature`".into(),
+        });
+    }
+    let mut seen: HashMap<(String, chrono::NaiveDate), u64> = HashMap::new();
+    if t.require(&["location", "date"], &mut ctx.problems) && !variables.is_empty() {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let location = r.req_str("location");
+            let date = r.req_date("date");
+            let values: Vec<f64> = variables.iter().map(|(v, _)| r.req_f64(v)).collect();
+            let (true, Some(date)) = (r.ok, date) else { continue };
+            if let Some(first) = seen.insert((location.clone(), date), *line) {
+                ctx.duplicate(&t.file, *line, "date", format!("location `{location}`, date {date}"), first);
+                continue;
+            }
+            out.push((*line, WeatherDay { location, date, values }));
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    (variables.into_iter().map(|(v, _)| v).collect(), out)
+}
+
 /// Validates and converts the input tables. Pure: no file system access.
 ///
 /// Every problem in every table is collected; if there is any, the result is
@@ -731,6 +874,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false);
     let t_sh = open(&mut ctx, &inputs.stock_history, "stock_history.csv", options, "stock_history", false);
     let t_pr = open(&mut ctx, &inputs.promotions, "promotions.csv", options, "promotions", false);
+    let t_ev = open(&mut ctx, &inputs.events, "events.csv", options, "events", false);
+    let t_pp = open(&mut ctx, &inputs.prices, "prices.csv", options, "prices", false);
+    let t_we = open(&mut ctx, &inputs.weather, "weather.csv", options, "weather", false);
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
@@ -741,6 +887,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let mut stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
     let stock_days = t_sh.as_ref().map(|t| parse_stock_history(&mut ctx, t, &mut series)).unwrap_or_default();
     let promotions = t_pr.as_ref().map(|t| parse_promotions(&mut ctx, t));
+    let events = t_ev.as_ref().map(|t| parse_events(&mut ctx, t));
+    let prices = t_pp.as_ref().map(|t| parse_prices(&mut ctx, t));
+    let weather = t_we.as_ref().map(|t| parse_weather(&mut ctx, t));
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
     let (f_items, f_sup, f_sales, f_inv, f_po, f_so, f_sh) = (
@@ -753,6 +902,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         name(&t_sh, "stock_history.csv"),
     );
     let f_pr = name(&t_pr, "promotions.csv");
+    let (f_ev, f_pp, f_we) = (name(&t_ev, "events.csv"), name(&t_pp, "prices.csv"), name(&t_we, "weather.csv"));
 
     // Cross-references. Only checked against tables that were read, so that a
     // missing items.csv does not turn every sales row into a problem.
@@ -782,6 +932,15 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
     for (line, p) in promotions.iter().flatten() {
         refs.push((f_pr.clone(), *line, Some(&p.sku), p.location.as_ref(), None));
+    }
+    for (line, e) in events.iter().flatten() {
+        refs.push((f_ev.clone(), *line, None, e.location.as_ref(), None));
+    }
+    for (line, p) in prices.iter().flatten() {
+        refs.push((f_pp.clone(), *line, Some(&p.sku), p.location.as_ref(), None));
+    }
+    for (line, w) in weather.iter().flat_map(|w| &w.1) {
+        refs.push((f_we.clone(), *line, None, Some(&w.location), None));
     }
     for (file, line, sku, loc, sup) in refs {
         if let (true, Some(sku)) = (check_items, sku) {
@@ -995,6 +1154,12 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             open_orders: open_orders.into_iter().map(|(_, o)| o).collect(),
             demand,
             promotions: promotions.map(|v| v.into_iter().map(|(_, p)| p).collect()),
+            events: events.map(|v| v.into_iter().map(|(_, e)| e).collect()),
+            prices: prices.map(|v| v.into_iter().map(|(_, p)| p).collect()),
+            weather: weather.map(|(variables, days)| Weather {
+                variables,
+                days: days.into_iter().map(|(_, d)| d).collect(),
+            }),
         },
         report,
     })

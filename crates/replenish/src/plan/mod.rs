@@ -12,6 +12,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod uplift;
+use uplift::{event_days, event_uplifts, promotion_days, promotion_uplifts, EventDays, EventUplifts, Uplifts};
+
 /// Planning parameters. Every field has a default; a TOML or JSON file with any
 /// subset of them is a valid configuration (`docs/configuration.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,6 +220,31 @@ pub struct PlanLine {
     /// Expected extra demand from the planned promotion days.
     #[serde(default)]
     pub promotion_extra_demand: f64,
+    /// Planned event days (holidays, events) within the protection interval.
+    #[serde(default)]
+    pub event_days: usize,
+    /// The events in the protection interval and the uplift applied for each.
+    #[serde(default)]
+    pub events: Vec<EventUplift>,
+    /// Expected extra demand from the planned event days.
+    #[serde(default)]
+    pub event_extra_demand: f64,
+}
+
+/// A planned event in a plan line's protection interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventUplift {
+    pub name: String,
+    /// Its first day in the protection interval.
+    pub first_day: NaiveDate,
+    /// Its days in the protection interval.
+    pub days: usize,
+    /// Demand multiplier on its days, learnt from its past occurrences (`None`: no
+    /// past occurrence to learn from, demand not raised).
+    pub uplift: Option<f64>,
+    /// `sku` (this SKU-location's past days of the event), `category:<name>` (the
+    /// category's median) or `all` (every series' median).
+    pub source: String,
 }
 
 /// The result of planning.
@@ -267,9 +295,13 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
     }
 
     let promo_days = if data.promotions.is_some() { promotion_days(data) } else { Vec::new() };
-    let uplifts = promotion_uplifts(data, &items, as_of, &promo_days);
+    let ev_days = event_days(data);
+    let uplifts = promotion_uplifts(data, &items, as_of, &promo_days, &ev_days);
+    let ev_uplifts = event_uplifts(data, &items, as_of, &ev_days, &promo_days);
     let ctx = LineCtx {
         uplifts: &uplifts,
+        ev_days: &ev_days,
+        ev_uplifts: &ev_uplifts,
         promo_days: &promo_days,
         data,
         config,
@@ -293,6 +325,8 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 
 struct LineCtx<'a> {
     uplifts: &'a Uplifts,
+    ev_days: &'a EventDays,
+    ev_uplifts: &'a EventUplifts,
     /// Per demand series, its promotion days (empty without a calendar).
     promo_days: &'a [Vec<bool>],
     data: &'a Dataset,
@@ -305,75 +339,16 @@ struct LineCtx<'a> {
     as_of: NaiveDate,
 }
 
-/// Promotion uplifts learnt from history: per series index (SKU-location), and the
-/// median per category.
-#[derive(Debug, Default)]
-struct Uplifts {
-    series: HashMap<usize, (f64, usize)>,
-    category: HashMap<String, f64>,
-}
-
-/// Fewest past promotion days (not censored) for a SKU-location's own uplift.
-const MIN_PROMOTION_DAYS: usize = 3;
-
-/// Per demand series, its promotion days: flagged on the sales lines or covered by
-/// the calendar (one pass over the calendar, not one per day).
-fn promotion_days(data: &Dataset) -> Vec<Vec<bool>> {
-    let mut by_sku: HashMap<&str, Vec<&crate::model::Promotion>> = HashMap::new();
-    for p in data.promotions.iter().flatten() {
-        by_sku.entry(p.sku.as_str()).or_default().push(p);
+/// The " + promotion N + events M" part of an order explanation.
+fn extras(promotion: f64, events: f64) -> String {
+    let mut s = String::new();
+    if promotion > 0.0 {
+        s += &format!(" + promotion {}", fmt_qty(promotion));
     }
-    (0..data.demand.len())
-        .map(|i| {
-            let s = data.demand.series(i);
-            let mut days = s.promotion.to_vec();
-            for p in by_sku.get(s.key.sku.as_str()).into_iter().flatten() {
-                if p.location.as_deref().is_some_and(|l| l != s.key.location) {
-                    continue;
-                }
-                let from = (p.start - s.start).num_days().max(0) as usize;
-                let to = ((p.end - s.start).num_days() + 1).clamp(0, days.len() as i64) as usize;
-                days.iter_mut().take(to).skip(from).for_each(|d| *d = true);
-            }
-            days
-        })
-        .collect()
-}
-
-/// With a promotion calendar: each SKU-location's uplift, the mean demand on past
-/// promotion days over the mean on other days (stock-out days left out), when it has
-/// at least three promotion days and two weeks of others; and each category's median.
-fn promotion_uplifts(data: &Dataset, items: &HashMap<&str, &Item>, as_of: NaiveDate, promo: &[Vec<bool>]) -> Uplifts {
-    let mut out = Uplifts::default();
-    if data.promotions.is_none() {
-        return out;
+    if events != 0.0 {
+        s += &format!(" {} events {}", if events > 0.0 { '+' } else { '−' }, fmt_qty(events.abs()));
     }
-    let mut by_category: HashMap<String, Vec<f64>> = HashMap::new();
-    for (i, flags) in promo.iter().enumerate() {
-        let s = data.demand.series(i);
-        let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-        let (mut on, mut off) = ((0.0, 0usize), (0.0, 0usize));
-        for ((q, out), p) in s.quantity.iter().zip(s.stockout).zip(flags).take(days) {
-            if *out {
-                continue;
-            }
-            let acc = if *p { &mut on } else { &mut off };
-            acc.0 += q;
-            acc.1 += 1;
-        }
-        if on.1 >= MIN_PROMOTION_DAYS && off.1 >= 14 && off.0 > 0.0 {
-            let uplift = (on.0 / on.1 as f64) / (off.0 / off.1 as f64);
-            out.series.insert(i, (uplift, on.1));
-            if let Some(item) = items.get(s.key.sku.as_str()) {
-                by_category.entry(item.category.clone()).or_default().push(uplift);
-            }
-        }
-    }
-    for (cat, mut v) in by_category {
-        v.sort_unstable_by(f64::total_cmp);
-        out.category.insert(cat, crate::forecast::sorted_quantile(&v, 0.5));
-    }
-    out
+    s
 }
 
 /// Chooses the supply terms for a SKU-location: location-specific terms before
@@ -425,7 +400,41 @@ impl LineCtx<'_> {
             },
         };
         let factor = uplift.unwrap_or(1.0);
-        let day_factors: Vec<f64> = planned.iter().map(|&p| if p { factor } else { 1.0 }).collect();
+        let promo_factors: Vec<f64> = planned.iter().map(|&p| if p { factor } else { 1.0 }).collect();
+        // Planned events: per day the product of the uplifts of the events covering it.
+        let whole = (lead + review).floor() as usize;
+        let frac = lead + review - whole as f64;
+        let in_protection = whole + usize::from(frac > 0.0);
+        let event_list = self.data.events.as_deref().unwrap_or_default();
+        let mut events: Vec<EventUplift> = Vec::new();
+        let mut event_factors = vec![1.0; reach];
+        for (d, f) in event_factors.iter_mut().enumerate() {
+            let date = self.as_of + Duration::days(d as i64 + 1);
+            for e in event_list.iter().filter(|e| e.covers(location, date)) {
+                let k = self.ev_days.names.iter().position(|n| *n == e.name).unwrap_or(0);
+                let (u, source) = match series_index.and_then(|i| self.ev_uplifts.series.get(&(i, k))) {
+                    Some(&(u, _)) => (Some(u), "sku".to_string()),
+                    None => match self.ev_uplifts.category.get(&(category.clone(), k)) {
+                        Some(&u) => (Some(u), format!("category:{category}")),
+                        None => (self.ev_uplifts.all.get(&k).copied(), "all".to_string()),
+                    },
+                };
+                *f *= u.unwrap_or(1.0);
+                if d < in_protection {
+                    match events.iter_mut().find(|x| x.name == e.name) {
+                        Some(x) => x.days += 1,
+                        None => events.push(EventUplift {
+                            name: e.name.clone(),
+                            first_day: date,
+                            days: 1,
+                            uplift: u,
+                            source: if u.is_some() { source } else { String::new() },
+                        }),
+                    }
+                }
+            }
+        }
+        let day_factors: Vec<f64> = promo_factors.iter().zip(&event_factors).map(|(p, e)| p * e).collect();
         let protection = (self.config.safety_stock == SafetyStockMethod::Distribution).then(|| Protection {
             lead_time_days: lead,
             lead_time_std_days: lead_std,
@@ -435,17 +444,22 @@ impl LineCtx<'_> {
         });
         // History up to the planning date only; stock-out days are missing (NaN).
         let calendar = self.data.promotions.is_some();
+        let with_events = self.data.events.is_some();
         let (forecast, history_days) = match series_index {
             Some(i) => {
                 let s = self.data.demand.series(i);
                 let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-                // With a promotion calendar the model learns the baseline: promotion
-                // days are left out like stock-out days, and the uplift comes back on
-                // the planned days.
+                // With a promotion calendar (or events) the model learns the baseline:
+                // promotion and event days are left out like stock-out days, and the
+                // uplifts come back on the planned days.
+                let event_mask = if with_events { self.ev_days.mask(i, days) } else { Vec::new() };
                 let y: Vec<f64> =
                     (0..days)
                         .map(|d| {
-                            if s.stockout[d] || (calendar && self.promo_days[i][d]) {
+                            if s.stockout[d]
+                                || (calendar && self.promo_days[i][d])
+                                || (with_events && event_mask[d])
+                            {
                                 f64::NAN
                             } else {
                                 s.quantity[d]
@@ -480,16 +494,29 @@ impl LineCtx<'_> {
             ordering_cost: self.config.ordering_cost,
             holding_rate: self.config.holding_rate,
         };
-        // Expected extra demand on planned promotion days within the protection days.
-        let whole = (lead + review).floor() as usize;
-        let frac = lead + review - whole as f64;
-        let promotion_days = planned.iter().take(whole + usize::from(frac > 0.0)).filter(|p| **p).count();
-        let extra: f64 = day_factors
+        // Expected extra demand on planned promotion and event days within the
+        // protection days (an event on a promotion day raises the promoted demand).
+        let promotion_days = planned.iter().take(in_protection).filter(|p| **p).count();
+        let weight = |d: usize| if d == whole { frac } else { 1.0 };
+        let promo_extra: f64 =
+            promo_factors.iter().take(in_protection).enumerate().map(|(d, f)| (f - 1.0) * mean * weight(d)).sum();
+        let event_extra: f64 = promo_factors
             .iter()
-            .take(whole + usize::from(frac > 0.0))
+            .zip(&event_factors)
+            .take(in_protection)
             .enumerate()
-            .map(|(d, f)| (f - 1.0) * mean * if d == whole { frac } else { 1.0 })
+            .map(|(d, (p, e))| p * (e - 1.0) * mean * weight(d))
             .sum();
+        let event_day_count = event_factors
+            .iter()
+            .take(in_protection)
+            .enumerate()
+            .filter(|(d, _)| {
+                let date = self.as_of + Duration::days(*d as i64 + 1);
+                event_list.iter().any(|e| e.covers(location, date))
+            })
+            .count();
+        let extra = promo_extra + event_extra;
         let (levels, ss_method) = match forecast.protection {
             Some(p) => (
                 policy::levels_from_distribution(&input, p.mean, p.quantile),
@@ -536,7 +563,7 @@ impl LineCtx<'_> {
             LineAction::Order => format!(
                 "position {} ≤ reorder point {} (demand {:.2}/day × {} days{} + safety stock {} at {}% service): order up to {}, need {}, order {}",
                 fmt_qty(ip), fmt_qty(levels.reorder_point), mean, fmt_qty(levels.protection_days),
-                if extra > 0.0 { format!(" + promotion {}", fmt_qty(extra)) } else { String::new() }, fmt_qty(levels.safety_stock),
+                extras(promo_extra, event_extra), fmt_qty(levels.safety_stock),
                 service_level * 100.0, fmt_qty(levels.order_up_to), fmt_qty(net), fmt_qty(rounded.quantity)
             ),
         };
@@ -558,15 +585,42 @@ impl LineCtx<'_> {
                 format!(
                     "{explanation}. Includes a promotion from {}: {n} promotion day(s) in the protection days at ×{u:.2} demand (from {from}), +{} units",
                     first.map(|d| d.to_string()).unwrap_or_default(),
-                    fmt_qty(extra)
+                    fmt_qty(promo_extra)
                 )
             }
+        };
+        let explanation = if events.is_empty() {
+            explanation
+        } else {
+            let parts: Vec<String> = events
+                .iter()
+                .map(|e| {
+                    let how = match (e.uplift, e.source.as_str()) {
+                        (None, _) => "no past occurrence to learn from, demand not raised".to_string(),
+                        (Some(u), "sku") => format!("×{u:.2} demand, from its past days for this SKU here"),
+                        (Some(u), "all") => format!("×{u:.2} demand, from its past days over every SKU"),
+                        (Some(u), src) => {
+                            format!("×{u:.2} demand, from its past days in {}", src.replace("category:", "category "))
+                        }
+                    };
+                    format!("{} from {} ({} day(s), {how})", e.name, e.first_day, e.days)
+                })
+                .collect();
+            let sign = if event_extra < 0.0 { '−' } else { '+' };
+            format!(
+                "{explanation}. Events in the protection days: {}; {sign}{} units",
+                parts.join("; "),
+                fmt_qty(event_extra.abs())
+            )
         };
         Ok(PlanLine {
             promotion_days,
             promotion_uplift: if promotion_days > 0 { uplift } else { None },
             promotion_uplift_source: if promotion_days > 0 { uplift_source } else { String::new() },
-            promotion_extra_demand: extra,
+            promotion_extra_demand: promo_extra,
+            event_days: event_day_count,
+            events,
+            event_extra_demand: event_extra,
             sku: sku.to_string(),
             location: location.to_string(),
             item_name: item.map(|i| i.name.clone()).unwrap_or_default(),
