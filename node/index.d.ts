@@ -42,6 +42,13 @@ export declare const TABLES: readonly TableName[]
 export declare function readFolder(path: string, options?: ReadOptions): Promise<Dataset>
 /** Validates tables given as CSV text, Buffers or arrays of plain objects. */
 export declare function readTables(tables: Tables, options?: ReadOptions): Promise<Dataset>
+/**
+ * A dataset's demand history with its drivers (`promotion`, `discount`, `price`, one
+ * column per event name and per weather variable) for `forecast`: `data` in long
+ * columns (stock-out days have `y` null: pass `missing: 'interpolate'`) and `X_df`
+ * with the drivers of the next `h` days. A missing future value is an error naming it.
+ */
+export declare function drivers(dataset: Dataset, h: number): Promise<{ data: LongData; X_df: FutureRegressors }>
 /** Plans replenishment for a folder path, a Dataset or an object of tables. */
 export declare function plan(data: string | Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions): Promise<Plan>
 /** The built-in demo company's input tables as CSV text by table name. */

@@ -6,7 +6,7 @@
 const fs = require('node:fs')
 const native = require('./native.js')
 
-const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts', 'stock_history', 'promotions']
+const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts', 'stock_history', 'promotions', 'events', 'prices', 'weather']
 // camelCase spellings accepted for the two-word table names
 const TABLE_ALIASES = new Map([
   ['openOrders', 'open_orders'],
@@ -252,6 +252,37 @@ function regressorsOf(p, h, X) {
     p.ids, expected.times, h, p.names, Array.from(X.unique_id, String), given.times, xNames, cols, expected.unit
   )
   return { names: p.names, history: p.history, future }
+}
+
+/**
+ * A dataset's demand history and drivers for `forecast`: `{ data, X_df }` in long
+ * columns (ids `sku/location`, Date `ds`, `y` with stock-out days null, one column
+ * per driver), `X_df` for the next `h` days.
+ */
+async function drivers(dataset, h) {
+  if (!(dataset instanceof native.Dataset)) throw new ReplenishError('INVALID_INPUT', 'drivers needs a Dataset (readFolder / readTables)')
+  const p = await call(() => dataset.drivers(h))
+  const n = p.values.length
+  const data = { unique_id: new Array(n), ds: new Array(n), y: p.values.map((v) => (v === null ? null : v)) }
+  const X_df = { unique_id: new Array(p.ids.length * h), ds: new Array(p.ids.length * h) }
+  p.ids.forEach((id, s) => {
+    for (let k = p.offsets[s]; k < p.offsets[s + 1]; k++) {
+      data.unique_id[k] = id
+      data.ds[k] = new Date(p.times.history[k])
+    }
+    for (let k = s * h; k < (s + 1) * h; k++) {
+      X_df.unique_id[k] = id
+      X_df.ds[k] = new Date(p.times.future[k])
+    }
+  })
+  const r = p.regressors
+  if (r) {
+    r.names.forEach((name, j) => {
+      data[name] = Float64Array.from(r.history[j])
+      X_df[name] = Float64Array.from(r.future[j])
+    })
+  }
+  return { data, X_df }
 }
 
 function futureDs(last, step, h) {
@@ -519,6 +550,7 @@ module.exports = {
   TABLES,
   readFolder,
   readTables,
+  drivers,
   plan,
   demoData,
   loadConfig,

@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -16,6 +16,12 @@ export declare class Dataset {
    * `suppliers`, `supply_terms`, `inventory`, `open_orders` or `demand` (long records).
    */
   table(name: string): Array<Record<string, unknown>>
+  /**
+   * The demand history with its drivers as regressors for `h` days ahead, as a
+   * panel (ids, offsets, values with stock-out days as null, times in
+   * milliseconds, regressor names, history and horizon columns).
+   */
+  drivers(h: number): Promise<DriverPanel>
 }
 
 /**

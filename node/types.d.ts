@@ -11,6 +11,9 @@ export type TableName =
   | 'stockouts'
   | 'stock_history'
   | 'promotions'
+  | 'events'
+  | 'prices'
+  | 'weather'
 
 export type ProblemKind =
   | 'missing_file' | 'empty_file' | 'invalid_encoding' | 'missing_column' | 'duplicate_column'
@@ -195,6 +198,33 @@ export interface PlanLine {
   promotion_uplift_source: string
   /** Expected extra demand from the planned promotion days. */
   promotion_extra_demand: number
+  /** Planned event days (holidays, events) within the protection days. */
+  event_days: number
+  /** The events in the protection days and the uplift applied for each. */
+  events: EventUplift[]
+  /** Expected extra demand from the planned event days. */
+  event_extra_demand: number
+}
+
+export interface EventUplift {
+  name: string
+  /** Its first day in the protection days, `YYYY-MM-DD`. */
+  first_day: string
+  days: number
+  /** Demand multiplier learnt from its past days; null: none to learn from. */
+  uplift: number | null
+  /** `sku`, `category:<name>` or `all`. */
+  source: string
+}
+
+/** A dataset's demand history and drivers as a forecasting panel (`Dataset.drivers`). */
+export interface DriverPanel {
+  ids: string[]
+  offsets: number[]
+  /** Daily demand; stock-out days are null. */
+  values: Array<number | null>
+  regressors: { names: string[]; history: number[][]; future: number[][] } | null
+  times: { unit: 'milliseconds'; history: number[]; future: number[] }
 }
 
 export interface PoLine {

@@ -102,3 +102,55 @@ test('the demo plan orders ahead of planned promotions', async () => {
     assert.ok(l.promotion_extra_demand > 0 && /Includes a promotion from/.test(l.explanation))
   }
 })
+
+test('the demo plan orders ahead of holidays', async () => {
+  const tables = await replenish.demoData({ skus: 40 })
+  for (const t of ['events', 'prices', 'weather']) assert.ok(t in tables, t)
+  const p = await replenish.plan(tables)
+  const ev = p.lines.filter((l) => l.event_days > 0)
+  assert.ok(ev.length >= 5)
+  const uplifts = []
+  for (const l of ev) {
+    assert.ok(/Events in the protection days: black_friday from 2026-11-27/.test(l.explanation), l.explanation)
+    for (const e of l.events) if (e.name === 'black_friday' && e.uplift) uplifts.push(e.uplift)
+  }
+  uplifts.sort((a, b) => a - b)
+  const median = uplifts[Math.floor(uplifts.length / 2)]
+  assert.ok(median > 1.4 && median < 1.8, String(median))
+})
+
+test('event, price and weather problems name row and column', async () => {
+  const tables = await replenish.demoData({ skus: 4, days: 60 })
+  tables.events = 'date,name,location\n2025-12-24,christmas,\n2025-12-40,x,L9\n'
+  tables.prices = 'sku,start,price\nSKU-0001,2025-01-01,4\nSKU-0001,2025-02-01,5\n'
+  tables.weather = 'location,date,temperature\nL01,2025-03-01,8.5\nL02,2025-03-01,warm\n'
+  await assert.rejects(replenish.readTables(tables), (e) => {
+    assert.ok(e instanceof replenish.ValidationError)
+    const found = e.problems
+      .filter((p) => /^(events|prices|weather)/.test(p.file))
+      .map((p) => [p.file.replace(/\.csv$/, ''), p.row, p.column])
+    assert.deepStrictEqual(found, [['events', 3, 'date'], ['prices', 3, 'start'], ['weather', 3, 'temperature']])
+    return true
+  })
+})
+
+test('dataset drivers feed a GBDT forecast', async () => {
+  const ds = await replenish.readTables(await replenish.demoData({ skus: 20, days: 400 }))
+  const { data, X_df } = await replenish.drivers(ds, 14)
+  const names = ['promotion', 'discount', 'price', 'black_friday', 'christmas', 'harbour_festival', 'temperature', 'precipitation']
+  assert.deepStrictEqual(Object.keys(data), ['unique_id', 'ds', 'y', ...names])
+  assert.deepStrictEqual(Object.keys(X_df), ['unique_id', 'ds', ...names])
+  assert.ok(data.y.some((v) => v === null), 'stock-out days are missing')
+  assert.ok(X_df.ds[0] instanceof Date)
+  const fc = await replenish.forecast(data, 14, [{ model: 'GBDT', season_length: 7, n_estimators: 150 }], { X_df, missing: 'interpolate' })
+  let sum = 0
+  let n = 0
+  for (let k = 0; k < X_df.unique_id.length; k++) {
+    if (X_df.promotion[k] !== 1) continue
+    const e = fc['GBDT-effect-promotion'][k]
+    sum += e / (fc.GBDT[k] - e)
+    n++
+  }
+  assert.ok(n >= 20 && sum / n > 0.2, `${n} promoted days, mean effect ${sum / n}`)
+  await assert.rejects(replenish.drivers(ds, 20), /weather.csv has no row for location `L01` on 2026-11-15/)
+})

@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
+import numpy as np
 import pandas as pd
 
 from . import _replenish, models
@@ -51,7 +52,8 @@ __all__ = [
 ] + _forecasting.__all__
 
 #: Table names the core reads, in report order.
-TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history", "promotions")
+TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history", "promotions",
+          "events", "prices", "weather")
 
 Frame = Any  # a pandas or polars DataFrame
 Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
@@ -115,9 +117,45 @@ class Dataset:
 
     def table(self, name: str) -> Frame:
         """One part of the canonical model as a data frame: ``items``, ``locations``,
-        ``suppliers``, ``supply_terms``, ``inventory``, ``open_orders``."""
-        df = _frame(json.loads(self._inner.table_json(name)), None, self._polars)
-        return _dates(df, ["as_of", "order_date", "expected_date"], self._polars)
+        ``suppliers``, ``supply_terms``, ``inventory``, ``open_orders``,
+        ``promotions``, ``events``, ``prices``, ``weather`` (empty when not given)."""
+        records = json.loads(self._inner.table_json(name))
+        if name == "weather":
+            names = records.get("variables", [])
+            records = [{"location": d["location"], "date": d["date"], **dict(zip(names, d["values"]))}
+                       for d in records.get("days", [])]
+        df = _frame(records, None, self._polars)
+        return _dates(df, ["as_of", "order_date", "expected_date", "start", "end", "date"], self._polars)
+
+    def drivers(self, h: int) -> Tuple[Frame, Frame]:
+        """The demand history and its drivers for :func:`replenish.forecast`:
+        ``(df, X_df)`` in long format. ``df`` has ``unique_id`` (``sku/location``),
+        ``ds``, ``y`` (stock-out days are missing: pass ``missing="interpolate"`` or
+        ``"drop"``) and one column per driver the dataset has: ``promotion``,
+        ``discount``, ``price``, one per event name and one per weather variable.
+        ``X_df`` holds the same drivers for the next ``h`` days (promotion calendar,
+        planned prices, events, weather forecast). A missing future value (e.g. no
+        weather row for a horizon day) raises :class:`InputError` naming it."""
+        ids, offsets, values, t_hist, t_fut, names, hist, fut = self._inner.drivers(int(h))
+        counts = np.diff(np.asarray(offsets))
+        ms = np.dtype("datetime64[ms]")
+        df_cols: Dict[str, Any] = {
+            "unique_id": np.repeat(np.asarray(ids, dtype=object), counts),
+            "ds": np.frombuffer(t_hist, dtype="<i8").astype(ms).astype("datetime64[ns]"),
+            "y": np.frombuffer(values, dtype="<f8"),
+        }
+        x_cols: Dict[str, Any] = {
+            "unique_id": np.repeat(np.asarray(ids, dtype=object), h),
+            "ds": np.frombuffer(t_fut, dtype="<i8").astype(ms).astype("datetime64[ns]"),
+        }
+        for name, a, b in zip(names, hist, fut):
+            df_cols[name] = np.frombuffer(a, dtype="<f8")
+            x_cols[name] = np.frombuffer(b, dtype="<f8")
+        if self._polars:
+            import polars as pl
+
+            return pl.DataFrame(df_cols), pl.DataFrame(x_cols)
+        return pd.DataFrame(df_cols), pd.DataFrame(x_cols)
 
     @property
     def demand(self) -> Frame:
@@ -216,6 +254,9 @@ def read_tables(
     stockouts: Any = None,
     stock_history: Any = None,
     promotions: Any = None,
+    events: Any = None,
+    prices: Any = None,
+    weather: Any = None,
     *,
     ingest: Optional[Mapping[str, Any]] = None,
 ) -> Dataset:
@@ -226,7 +267,8 @@ def read_tables(
     also given as ``problem["index"]``.
     """
     given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders,
-                 stockouts=stockouts, stock_history=stock_history, promotions=promotions)
+                 stockouts=stockouts, stock_history=stock_history, promotions=promotions, events=events,
+                 prices=prices, weather=weather)
     polars = any(_is_polars(v) for v in given.values() if v is not None)
     tables = {}
     for name, df in given.items():
@@ -318,7 +360,8 @@ def demo_data(
 ) -> Dict[str, Frame]:
     """The built-in demo company's input tables as data frames (the same data the
     CLI's ``replenish demo`` plans): ``items``, ``suppliers``, ``sales``,
-    ``inventory``, ``open_orders``, ``stockouts``. Same seed, same data everywhere."""
+    ``inventory``, ``open_orders``, ``stockouts``, ``promotions``, ``events``,
+    ``prices`` and ``weather``. Same seed, same data everywhere."""
     cfg = json.dumps({"seed": seed, "skus": skus, "locations": locations, "days": days})
     out: Dict[str, Frame] = {}
     import io
@@ -343,6 +386,9 @@ _PANDAS_TEXT: Dict[str, Dict[str, Any]] = {
     "stockouts": {"sku": str, "location": str, "date": str},
     "stock_history": {"sku": str, "location": str, "date": str},
     "promotions": {"sku": str, "location": str, "start": str, "end": str},
+    "events": {"date": str, "name": str, "location": str},
+    "prices": {"sku": str, "location": str, "start": str, "end": str},
+    "weather": {"location": str, "date": str},
 }
 
 

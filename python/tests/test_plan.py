@@ -3,10 +3,12 @@
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import replenish
+from replenish.models import GBDT
 from conftest import FIXTURES, GOLDEN
 
 
@@ -139,3 +141,46 @@ def test_promotion_calendar_problems_name_row_and_column(small_dir):
         replenish.read_tables(**frames, promotions=bad)
     found = [(p["row"], p["column"]) for p in e.value.problems if p["file"].startswith("promotions")]
     assert found == [(2, "end"), (3, "sku")]
+
+
+def test_demo_plan_orders_ahead_of_holidays():
+    tables = replenish.demo_data(skus=40)
+    assert {"events", "prices", "weather"} <= set(tables)
+    p = replenish.plan(tables)
+    ev = p.lines[p.lines["event_days"] > 0]
+    assert len(ev) >= 5
+    assert ev["explanation"].str.contains("Events in the protection days: black_friday from 2026-11-27").all()
+    uplifts = [e["uplift"] for evs in ev["events"] for e in evs if e["name"] == "black_friday" and e["uplift"]]
+    assert 1.4 < float(np.median(uplifts)) < 1.8  # the generator's ×1.6
+
+
+def test_event_price_and_weather_problems_name_row_and_column(small_dir):
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str) for n in ("items", "suppliers", "sales", "inventory")}
+    events = pd.DataFrame({"date": ["2025-12-24", "2025-12-40"], "name": ["christmas", "x"], "location": ["", "L9"]})
+    prices = pd.DataFrame({"sku": ["A", "A"], "start": ["2025-01-01", "2025-02-01"], "price": ["4", "5"]})
+    weather = pd.DataFrame({"location": ["L1", "L2"], "date": ["2025-03-01", "2025-03-01"], "temperature": ["8.5", "warm"]})
+    with pytest.raises(replenish.ValidationError) as e:
+        replenish.read_tables(**frames, events=events, prices=prices, weather=weather)
+    found = [(p["file"].split(" ")[0], p["row"], p["column"]) for p in e.value.problems
+             if p["file"].split(" ")[0] in ("events", "prices", "weather")]
+    assert found == [("events", 3, "date"), ("prices", 3, "start"), ("weather", 3, "temperature")], found
+
+
+def test_dataset_drivers_feed_a_gbdt_forecast():
+    ds = replenish.read_tables(**replenish.demo_data(skus=20, days=400))
+    df, X_df = ds.drivers(14)
+    assert list(df.columns) == ["unique_id", "ds", "y", "promotion", "discount", "price", "black_friday", "christmas",
+                                "harbour_festival", "temperature", "precipitation"]
+    assert list(X_df.columns) == ["unique_id", "ds"] + list(df.columns[3:])
+    assert len(X_df) == 14 * df["unique_id"].nunique()
+    assert df["y"].isna().any()  # stock-out days are missing, not zero
+    assert ds.table("weather").columns.tolist() == ["location", "date", "temperature", "precipitation"]
+    fc = replenish.forecast(df, h=14, models=[GBDT(season_length=7, n_estimators=150)], X_df=X_df, missing="interpolate")
+    on = fc.merge(X_df, on=["unique_id", "ds"])
+    on = on[on["promotion"] == 1]
+    assert len(on) >= 20
+    rel = on["GBDT-effect-promotion"] / (on["GBDT"] - on["GBDT-effect-promotion"])
+    assert rel.mean() > 0.2
+    # Weather is known two weeks ahead only.
+    with pytest.raises(replenish.InputError, match="weather.csv has no row for location `L01` on 2026-11-15"):
+        ds.drivers(20)

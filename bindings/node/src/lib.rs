@@ -76,8 +76,43 @@ impl Dataset {
             "inventory" => to_value(&d.inventory),
             "open_orders" => to_value(&d.open_orders),
             "demand" => to_value(&d.demand.to_records()),
+            "promotions" => to_value(&d.promotions.as_deref().unwrap_or_default()),
+            "events" => to_value(&d.events.as_deref().unwrap_or_default()),
+            "prices" => to_value(&d.prices.as_deref().unwrap_or_default()),
+            "weather" => to_value(&d.weather.clone().unwrap_or_default()),
             other => Err(to_napi("INVALID_INPUT", format!("no table `{other}` in a dataset"), &[], None)),
         }
+    }
+
+    /// The demand history with its drivers as regressors for `h` days ahead, as a
+    /// panel (ids, offsets, values with stock-out days as null, times in
+    /// milliseconds, regressor names, history and horizon columns).
+    #[napi(ts_return_type = "Promise<DriverPanel>")]
+    pub fn drivers(&self, h: u32) -> AsyncTask<DriversTask> {
+        AsyncTask::new(DriversTask { data: Arc::clone(&self.inner), h: h as usize })
+    }
+}
+
+#[derive(Debug)]
+pub struct DriversTask {
+    data: Arc<Ingested>,
+    h: usize,
+}
+
+impl Task for DriversTask {
+    type Output = JsonObject;
+    type JsValue = JsonObject;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let panel = guarded(|| replenish::drivers::driver_panel(&self.data.dataset, self.h))?;
+        match to_value(&panel)? {
+            serde_json::Value::Object(m) => Ok(m.into_iter().collect()),
+            _ => Err(to_napi("INTERNAL", "a panel serialises to an object".into(), &[], None)),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
     }
 }
 

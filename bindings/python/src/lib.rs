@@ -113,10 +113,34 @@ impl Dataset {
                 "inventory" => serde_json::to_string(&d.inventory),
                 "open_orders" => serde_json::to_string(&d.open_orders),
                 "demand" => serde_json::to_string(&d.demand.to_records()),
+                "promotions" => serde_json::to_string(&d.promotions.as_deref().unwrap_or_default()),
+                "events" => serde_json::to_string(&d.events.as_deref().unwrap_or_default()),
+                "prices" => serde_json::to_string(&d.prices.as_deref().unwrap_or_default()),
+                "weather" => serde_json::to_string(&d.weather.clone().unwrap_or_default()),
                 other => return Err(Error::InvalidInput(format!("no table `{other}` in a dataset"))),
             };
             s.map_err(|e| Error::InvalidInput(e.to_string()))
         })
+    }
+
+    /// The demand history with its drivers as regressors for `h` days ahead
+    /// (`replenish::drivers::driver_panel`): ids, offsets, values, history and
+    /// horizon times (int64 milliseconds), regressor names, and their history and
+    /// horizon columns (float64 bytes).
+    fn drivers(&self, py: Python<'_>, h: usize) -> PyResult<Drivers> {
+        let p = run(py, || replenish::drivers::driver_panel(&self.inner.dataset, h))?;
+        let ints = |v: &[i64]| PyBytes::new(py, &v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()).unbind();
+        let (hist_t, fut_t) =
+            p.times.as_ref().map(|t| (ints(&t.history), ints(&t.future))).unwrap_or_else(|| (ints(&[]), ints(&[])));
+        let (names, hist, fut) = match &p.regressors {
+            Some(r) => (
+                r.names.clone(),
+                r.history.iter().map(|c| to_bytes(py, c)).collect(),
+                r.future.iter().map(|c| to_bytes(py, c)).collect(),
+            ),
+            None => (vec![], vec![], vec![]),
+        };
+        Ok((p.ids.clone(), p.offsets.clone(), to_bytes(py, &p.values), hist_t, fut_t, names, hist, fut))
     }
 
     fn __repr__(&self) -> String {
@@ -260,6 +284,10 @@ fn to_bytes(py: Python<'_>, v: &[f64]) -> Py<PyBytes> {
 }
 
 type Columns = Vec<(String, Py<PyBytes>)>;
+/// A dataset's driver panel: ids, offsets, values, history and horizon times,
+/// regressor names, history columns, horizon columns.
+type Drivers =
+    (Vec<String>, Vec<usize>, Py<PyBytes>, Py<PyBytes>, Py<PyBytes>, Vec<String>, Vec<Py<PyBytes>>, Vec<Py<PyBytes>>);
 /// Regressor names, their history columns and their future columns, as float64 bytes.
 type RegressorBytes = (Vec<String>, Vec<Vec<u8>>, Vec<Vec<u8>>);
 

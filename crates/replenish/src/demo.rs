@@ -394,11 +394,8 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 };
                 let shelf_price = if s % 20 == 3 && date >= change { price_after } else { price };
                 let price_effect = (shelf_price / price).powf(-1.5);
-                let weather_effect = if weather_sensitive {
-                    (1.0 + 0.03 * (temperature[li][d] - 12.0)).clamp(0.6, 1.6)
-                } else {
-                    1.0
-                };
+                let weather_effect =
+                    if weather_sensitive { (1.0 + 0.03 * (temperature[li][d] - 12.0)).clamp(0.6, 1.6) } else { 1.0 };
                 let level = base * scale * (1.0 + trend * t).max(0.05) * yearly;
                 let out = spell.is_some_and(|(a, b)| d >= a && d < b);
                 let qty: f64 = match pattern {

@@ -84,7 +84,13 @@ pub fn driver_panel(data: &Dataset, h: usize) -> Result<Panel> {
     }
     let covering = |i: usize, date: NaiveDate| -> Vec<&Promotion> {
         let k = key(i);
-        by_sku.get(k.sku.as_str()).into_iter().flatten().copied().filter(|p| p.covers(&k.sku, &k.location, date)).collect()
+        by_sku
+            .get(k.sku.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| p.covers(&k.sku, &k.location, date))
+            .collect()
     };
     if data.promotions.is_some() || demand.promotion.iter().any(|p| *p) {
         push("promotion", &|i, date, pos| {
@@ -93,9 +99,7 @@ pub fn driver_panel(data: &Dataset, h: usize) -> Result<Panel> {
         })?;
     }
     if promos.iter().any(|p| p.discount.is_some()) {
-        push("discount", &|i, date, _| {
-            Ok(covering(i, date).iter().filter_map(|p| p.discount).fold(0.0, f64::max))
-        })?;
+        push("discount", &|i, date, _| Ok(covering(i, date).iter().filter_map(|p| p.discount).fold(0.0, f64::max)))?;
     }
 
     if let Some(prices) = &data.prices {

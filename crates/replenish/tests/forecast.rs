@@ -671,7 +671,16 @@ fn dataset_drivers_become_a_regressor_panel() {
     let r = p.regressors.as_ref().unwrap();
     assert_eq!(
         r.names,
-        ["promotion", "discount", "price", "black_friday", "christmas", "harbour_festival", "temperature", "precipitation"]
+        [
+            "promotion",
+            "discount",
+            "price",
+            "black_friday",
+            "christmas",
+            "harbour_festival",
+            "temperature",
+            "precipitation"
+        ]
     );
     assert_eq!(p.len(), data.demand.len());
     assert!(p.values.iter().any(|v| v.is_nan()), "stock-out days are missing values");
@@ -693,7 +702,8 @@ fn dataset_drivers_become_a_regressor_panel() {
     let out = forecast_batch(&p, &req).unwrap();
     let (mean, promo) = (&out.models[0].mean, &r.future[0]);
     let effect = &out.models[0].effects.iter().find(|e| e.0 == "promotion").unwrap().1;
-    let on: Vec<f64> = (0..mean.len()).filter(|&k| promo[k] == 1.0).map(|k| effect[k] / (mean[k] - effect[k])).collect();
+    let on: Vec<f64> =
+        (0..mean.len()).filter(|&k| promo[k] == 1.0).map(|k| effect[k] / (mean[k] - effect[k])).collect();
     assert!(on.len() >= 20, "{} promoted series-days", on.len());
     let avg = on.iter().sum::<f64>() / on.len() as f64;
     assert!(avg > 0.2, "mean relative promotion effect {avg}");

@@ -339,7 +339,8 @@ fn event_rows_are_validated() {
         ],
         "{found:?}"
     );
-    let ok = small_with("events", "date,name,location,before,after\n2025-12-24,christmas,,6,0\n2025-08-15,fair,L1,1,1\n");
+    let ok =
+        small_with("events", "date,name,location,before,after\n2025-12-24,christmas,,6,0\n2025-08-15,fair,L1,1,1\n");
     let data = parse(&ok, &IngestOptions::default()).unwrap().dataset;
     let events = data.events.unwrap();
     assert_eq!(events.len(), 2);

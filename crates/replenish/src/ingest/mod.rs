@@ -757,10 +757,7 @@ fn parse_events(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Event)> {
                     r.problem(
                         col,
                         ProblemKind::OutOfRange,
-                        format!(
-                            "{v} must be a whole number of days from 0 to {}",
-                            crate::forecast::events::MAX_WINDOW
-                        ),
+                        format!("{v} must be a whole number of days from 0 to {}", crate::forecast::events::MAX_WINDOW),
                     );
                     0
                 }
@@ -1156,10 +1153,8 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             promotions: promotions.map(|v| v.into_iter().map(|(_, p)| p).collect()),
             events: events.map(|v| v.into_iter().map(|(_, e)| e).collect()),
             prices: prices.map(|v| v.into_iter().map(|(_, p)| p).collect()),
-            weather: weather.map(|(variables, days)| Weather {
-                variables,
-                days: days.into_iter().map(|(_, d)| d).collect(),
-            }),
+            weather: weather
+                .map(|(variables, days)| Weather { variables, days: days.into_iter().map(|(_, d)| d).collect() }),
         },
         report,
     })

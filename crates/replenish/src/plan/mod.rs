@@ -453,19 +453,15 @@ impl LineCtx<'_> {
                 // promotion and event days are left out like stock-out days, and the
                 // uplifts come back on the planned days.
                 let event_mask = if with_events { self.ev_days.mask(i, days) } else { Vec::new() };
-                let y: Vec<f64> =
-                    (0..days)
-                        .map(|d| {
-                            if s.stockout[d]
-                                || (calendar && self.promo_days[i][d])
-                                || (with_events && event_mask[d])
-                            {
-                                f64::NAN
-                            } else {
-                                s.quantity[d]
-                            }
-                        })
-                        .collect();
+                let y: Vec<f64> = (0..days)
+                    .map(|d| {
+                        if s.stockout[d] || (calendar && self.promo_days[i][d]) || (with_events && event_mask[d]) {
+                            f64::NAN
+                        } else {
+                            s.quantity[d]
+                        }
+                    })
+                    .collect();
                 let opts = FitOptions {
                     non_negative: true,
                     n_paths: self.config.n_paths,

@@ -102,7 +102,9 @@ impl Ordinary {
 /// The ordinary days of series `i` up to `days`: not censored, not on promotion,
 /// not covered by an event.
 fn ordinary_days(s: &crate::model::SeriesView, days: usize, promo: Option<&[bool]>, event: &[bool]) -> Vec<bool> {
-    (0..days).map(|d| !s.stockout[d] && !promo.is_some_and(|p| p[d]) && !event.get(d).copied().unwrap_or(false)).collect()
+    (0..days)
+        .map(|d| !s.stockout[d] && !promo.is_some_and(|p| p[d]) && !event.get(d).copied().unwrap_or(false))
+        .collect()
 }
 
 /// With a promotion calendar: each SKU-location's uplift, demand on its past
