@@ -15,7 +15,12 @@ and mlforecast get a warm-up run on two stores first (numba compilation is not
 counted). Results of the other libraries are cached in target/bench-cache
 (BENCH_RERUN_SF=1 re-measures).
 
-Run: bash benches/rossmann-bench
+With `--seeds N` it also fits both boosters N times with row and feature bagging
+(0.8 each, seeds 0..N-1) and prints the mean and spread of their WAPE: without
+bagging both are deterministic, and one configuration's difference can be smaller
+than what a different seed moves.
+
+Run: bash benches/rossmann-bench [--seeds 5]
 """
 
 import json
@@ -142,6 +147,33 @@ def score(fc):
     return num / den, float(np.mean(mases))
 
 
+def bagged(lib, seed):
+    """WAPE of one bagged fit with regressors (in this process; 2-3 s each)."""
+    train, test = load()
+    X_df = test[["unique_id", "ds"] + REGRESSORS]
+    df = train[["unique_id", "ds", "y"] + REGRESSORS]
+    if lib == "mlforecast":
+        import lightgbm as lgb
+        from mlforecast import MLForecast
+        from mlforecast.lag_transforms import RollingMean
+        from mlforecast.target_transforms import LocalStandardScaler
+
+        model = lgb.LGBMRegressor(**BOOST, subsample=0.8, subsample_freq=1, colsample_bytree=0.8, random_state=seed,
+                                  verbosity=-1, n_jobs=2, deterministic=True)
+        fc = MLForecast(models={"m": model}, freq="D", lags=LAGS,
+                        lag_transforms={1: [RollingMean(window_size=w) for w in WINDOWS]},
+                        date_features=["dayofweek", "day", "month", "dayofyear", "week"],
+                        target_transforms=[LocalStandardScaler()]).fit(df, static_features=[]).predict(H, X_df=X_df)
+    else:
+        import replenish
+        from replenish.models import GBDT
+
+        m = GBDT(season_length=7, lags=LAGS, rolling_means=WINDOWS, subsample=0.8, colsample=0.8, seed=seed, **BOOST)
+        fc = replenish.forecast(df, h=H, models=[m], season_length=7, X_df=X_df).rename(columns={"GBDT": "m"})
+    fc = fc.sort_values(["unique_id", "ds"])
+    return score({u: np.maximum(g["m"].to_numpy(), 0).tolist() for u, g in fc.groupby("unique_id", sort=False)})[0]
+
+
 def main():
     if not (DATA / "train.csv").exists():
         print(f"skipping: Rossmann data not found in {DATA}")
@@ -175,6 +207,12 @@ def main():
     for lib, model, with_x, r in rows:
         regs = ", ".join(REGRESSORS) if with_x else "none"
         print(f"| {lib} | {model} | {regs} | {r['score'][0]:.4f} | {r['score'][1]:.3f} | {r['secs']:.1f} s | {max(r['mem_mb'], 0):.0f} MB |")
+    if "--seeds" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--seeds") + 1])
+        print(f"\nBagged (subsample 0.8, feature share 0.8), seeds 0..{n - 1}, WAPE with regressors:")
+        for lib in ("replenish", "mlforecast"):
+            w = np.array([bagged(lib, k) for k in range(n)])
+            print(f"  {lib:10s} mean {w.mean():.4f}  sd {w.std(ddof=1):.4f}  min {w.min():.4f}  max {w.max():.4f}  ({', '.join(f'{x:.4f}' for x in w)})")
 
 
 if __name__ == "__main__":

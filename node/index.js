@@ -383,13 +383,16 @@ function eventFeatures(data, events, options = {}) {
   })
 }
 
-/** Distribution of total demand over the next `h` periods per series, from sample paths. */
+/**
+ * Distribution of total demand over the next `h` periods per series, from sample
+ * paths. Regressor columns and `options.X_df` work as in `forecast`.
+ */
 function leadTimeDemand(data, h, model, options = {}) {
   return call(async () => {
     const p = toPanel(data)
     const quantiles = options.quantiles ?? [0.5, 0.9, 0.95, 0.99]
     const req = requestJson(h, [model], { ...options, nonNegative: true, nPaths: options.nPaths ?? 2000 }, quantiles)
-    const out = await native.forecast(p.ids, p.offsets, p.values, req)
+    const out = await native.forecast(p.ids, p.offsets, p.values, req, regressorsOf(p, h, options.X_df), panelTimes(p, h))
     const frame = { unique_id: p.ids }
     for (const c of out.totals) frame[c.name.endsWith('-total') ? 'mean' : 'q-' + c.name.split('-q-').pop()] = c.values
     return frame
@@ -398,7 +401,8 @@ function leadTimeDemand(data, h, model, options = {}) {
 
 /**
  * Simulated future paths of one model for every series: columns `unique_id`,
- * `path`, `ds` and `y` (Float64Array), series by series, path by path.
+ * `path`, `ds` and `y` (Float64Array), series by series, path by path. Regressor
+ * columns and `options.X_df` work as in `forecast`.
  */
 function samplePaths(data, h, model, options = {}) {
   return call(async () => {
@@ -406,7 +410,7 @@ function samplePaths(data, h, model, options = {}) {
     const n = options.nPaths ?? 100
     const req = JSON.parse(requestJson(h, [model], { ...options, nPaths: n }))
     req.return_paths = n
-    const out = await native.forecast(p.ids, p.offsets, p.values, JSON.stringify(req))
+    const out = await native.forecast(p.ids, p.offsets, p.values, JSON.stringify(req), regressorsOf(p, h, options.X_df), panelTimes(p, h))
     const frame = { unique_id: [], path: [], ds: [], y: out.paths[0].values }
     p.ids.forEach((id, s) => {
       const future = futureDs(p.last[s], p.step[s], h)

@@ -212,10 +212,28 @@ test('AutoARIMA with a promotion regressor forecasts the uplift', async () => {
   const fc = await replenish.forecast(data, 7, ['AutoARIMA', 'Naive'], { X_df: futurePromo(120) })
   const lift = fc.AutoARIMA[2] - (fc.AutoARIMA[1] + fc.AutoARIMA[3]) / 2
   assert.ok(lift > 4 && lift < 6, `lift ${lift}`)
+  // The effect column explains it: β on the promoted day, 0 on the others.
+  const effect = fc['AutoARIMA-effect-promo']
+  assert.ok(effect[2] > 4 && effect[2] < 6 && effect[1] === 0 && effect[3] === 0, String(effect))
+  assert.ok(!('Naive-effect-promo' in fc))
   const plain = await replenish.forecast({ unique_id: data.unique_id, ds: data.ds, y: data.y }, 7, ['Naive'])
   assert.deepEqual(Array.from(fc.Naive), Array.from(plain.Naive))
   const cv = await replenish.crossValidation(data, 7, ['AutoARIMA'], { nWindows: 2 })
   assert.equal(cv.AutoARIMA.length, 28)
+})
+
+test('lead-time demand takes future regressors', async () => {
+  const data = promoData()
+  const quiet = await replenish.leadTimeDemand(data, 7, 'AutoARIMA', { X_df: futurePromo(120), quantiles: [0.5] })
+  const X = futurePromo(120)
+  X.promo = X.promo.map((_, k) => (k % 7 >= 1 && k % 7 <= 3 ? 1 : 0))
+  const promoted = await replenish.leadTimeDemand(data, 7, 'AutoARIMA', { X_df: X, quantiles: [0.5] })
+  for (let s = 0; s < 2; s++) {
+    const lift = promoted.mean[s] - quiet.mean[s]
+    assert.ok(lift > 7 && lift < 13, `lift ${lift}`) // two more promoted days at about +5
+  }
+  const paths = await replenish.samplePaths(data, 7, 'AutoARIMA', { nPaths: 10, X_df: X })
+  assert.equal(paths.y.length, 2 * 10 * 7)
 })
 
 test('future regressor errors name what is missing', async () => {

@@ -317,6 +317,8 @@ def lead_time_demand(
     quantiles: Sequence[float] = (0.5, 0.9, 0.95, 0.99),
     season_length: int = 1,
     *,
+    X_df: Any = None,
+    freq: Optional[str] = None,
     missing: str = "error",
     n_paths: int = 2000,
     seed: int = 0,
@@ -326,10 +328,13 @@ def lead_time_demand(
 ) -> Any:
     """Distribution of total demand over the next ``h`` periods per series (e.g. the
     lead time), from seeded sample paths of ``model``: ``unique_id``, ``mean`` and
-    ``q-<q>`` columns. Works for every model, intermittent ones included."""
-    ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
+    ``q-<q>`` columns. Works for every model, intermittent ones included. Regressor
+    columns of ``df`` and their future values in ``X_df`` work as in :func:`forecast`
+    (a promotion inside the lead time raises its demand)."""
+    ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, quantiles, missing, True, "Naive", n_paths, seed)
-    _, totals, _, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req)
+    _, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
+    _, totals, _, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
     out: Dict[str, Any] = {id_col: np.asarray(ids, dtype=object)}
     for name, raw in totals:
         key = "mean" if name.endswith("-total") else "q-" + name.rsplit("-q-", 1)[1]
@@ -344,6 +349,7 @@ def sample_paths(
     n_paths: int = 100,
     season_length: int = 1,
     *,
+    X_df: Any = None,
     freq: Optional[str] = None,
     missing: str = "error",
     non_negative: bool = False,
@@ -354,14 +360,15 @@ def sample_paths(
 ) -> Any:
     """Simulated future paths of ``model`` for every series: a long frame with
     ``unique_id``, ``path`` (0..n_paths-1), ``ds`` and ``y``. Seeded: the same seed
-    gives the same paths."""
-    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    gives the same paths. Regressors (``df``'s extra columns, ``X_df``) as in
+    :func:`forecast`."""
+    ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = json.loads(_request(h, [model], season_length, None, None, None, missing, non_negative, "Naive", n_paths, seed))
     req["return_paths"] = int(n_paths)
-    _, _, _, paths, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req))
+    flat, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
+    _, _, _, paths, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req), regs, times)
     values = np.frombuffer(paths[0][1], dtype="<f8")
-    last = ds[np.asarray(offsets[1:]) - 1] if ids else ds[:0]
-    future = _future_ds(last, h, freq, ds, offsets).reshape(len(ids), h) if ids else np.empty((0, h))
+    future = flat.reshape(len(ids), h) if ids else np.empty((0, h))
     n = int(n_paths)
     out = {
         id_col: np.repeat(np.asarray(ids, dtype=object), n * h),

@@ -267,6 +267,10 @@ def test_arima_with_a_promotion_regressor_forecasts_the_uplift():
         # The promoted day stands about 5 above its neighbours.
         lift = a[col].iloc[2] - (a[col].iloc[1] + a[col].iloc[3]) / 2
         assert 4.0 < lift < 6.0, (col, lift)
+        # The effect column explains it: β on the promoted day, 0 on the others.
+        effect = a[f"{col}-effect-promo"].to_numpy()
+        assert 4.0 < effect[2] < 6.0 and np.all(np.delete(effect, 2) == 0.0), (col, effect)
+    assert "Naive-effect-promo" not in fc.columns
     # Models without regressors ignore them: Naive is the same with or without.
     plain = replenish.forecast(df[["unique_id", "ds", "y"]], h=7, models=["Naive"])
     assert fc["Naive"].tolist() == plain["Naive"].tolist()
@@ -391,3 +395,15 @@ def test_event_tables_become_regressor_columns():
     assert on.loc[on["sale"] == 1, "AutoARIMA"].min() > 50 and on.loc[on["sale"] == 0, "AutoARIMA"].max() < 30
     with pytest.raises(replenish.InputError, match="is not a date"):
         replenish.event_features(df, events.assign(date=["x"] * 5))
+
+
+def test_lead_time_demand_and_paths_take_future_regressors():
+    df, last = promo_frame()
+    quiet = replenish.lead_time_demand(df, 7, "AutoARIMA", X_df=future_promo(last, on=()), quantiles=[0.5])
+    promoted = replenish.lead_time_demand(df, 7, "AutoARIMA", X_df=future_promo(last, on=(1, 2, 3)), quantiles=[0.5])
+    lift = promoted["mean"].to_numpy() - quiet["mean"].to_numpy()
+    assert np.all((lift > 12) & (lift < 18)), lift  # three promoted days at about +5
+    paths = replenish.sample_paths(df, 7, "AutoARIMA", n_paths=50, X_df=future_promo(last, on=(1, 2, 3)))
+    assert len(paths) == 2 * 50 * 7 and paths["ds"].iloc[0] == last + pd.Timedelta(days=1)
+    with pytest.raises(replenish.InputError, match="X_df"):
+        replenish.lead_time_demand(df, 7, "AutoARIMA")

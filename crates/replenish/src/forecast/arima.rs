@@ -506,7 +506,23 @@ impl Arima {
             }
             None => self.estimate(&w, &xd, m, o)?,
         };
-        Ok(self.finish(y, delta, w, &xd, xf, coef))
+        let mut fitted = self.finish(y, delta, w, &xd, xf, coef);
+        // β_k·(x_k − usual x_k) over the horizon: integrating the differences of a
+        // change confined to the horizon gives the change itself.
+        if let Some(x) = x {
+            fitted.effects = x
+                .names
+                .iter()
+                .zip(&x.history)
+                .zip(&x.future)
+                .zip(&fitted.coef.beta)
+                .map(|(((name, hist), fut), b)| {
+                    let usual = super::gbdt::usual_value(hist);
+                    (name.clone(), fut.iter().map(|v| b * (v - usual)).collect())
+                })
+                .collect();
+        }
+        Ok(fitted)
     }
 
     fn estimate(&self, w: &[f64], xd: &[Vec<f64>], m: usize, o: &FitOptions) -> Result<ArimaCoefficients> {
@@ -649,6 +665,7 @@ impl Arima {
             sigma2,
             loglik,
             npar,
+            effects: Vec::new(),
         }
     }
 }
@@ -675,6 +692,8 @@ pub(crate) struct FittedArima {
     pub(crate) loglik: f64,
     /// Estimated parameters including σ².
     pub(crate) npar: usize,
+    /// Per regressor: β·(future value − usual value) over the horizon.
+    effects: Vec<(String, Vec<f64>)>,
 }
 
 impl FittedArima {
@@ -786,6 +805,10 @@ impl Fitted for FittedArima {
 
     fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
         Some(Box::new(Arima { fixed: Some(self.coef.clone()), ..self.spec.clone() }))
+    }
+
+    fn effects(&self) -> Vec<(String, Vec<f64>)> {
+        self.effects.clone()
     }
 }
 
@@ -948,6 +971,21 @@ mod tests {
             // price rise on step 3.
             let m = f.mean(3);
             assert!(m[0] - m[1] > 2.0 && m[1] - m[2] > 1.0, "d = {d}: {m:?}");
+            // Effects: β·(x − usual x); promo's usual value is 0, price's the most
+            // frequent value in its history (all distinct here: the smallest).
+            let e = f.effects();
+            assert_eq!((e[0].0.as_str(), e[1].0.as_str()), ("promo", "price"));
+            assert_eq!(e[0].1, vec![b[0], 0.0, 0.0]);
+            let usual = super::super::gbdt::usual_value(&x.history[1]);
+            assert!((e[1].1[2] - b[1] * (5.0 - usual)).abs() < 1e-12);
+            // The effect is exactly the change of the forecast when the regressor
+            // is held at its usual value.
+            let held = SeriesRegressors { future: vec![vec![0.0; 3], x.future[1].clone()], ..x.clone() };
+            let spec = Arima { fixed: Some(f.coef.clone()), ..arima(1, d, 0, d == 0) };
+            let m0 = spec.fit_arima(&y, Some(&held), &FitOptions::default()).unwrap().mean(3);
+            for t in 0..3 {
+                assert!((m[t] - m0[t] - e[0].1[t]).abs() < 1e-9, "d = {d}, step {t}");
+            }
             // CSS-only fits estimate them too.
             let css = Arima { css_only: true, ..arima(1, d, 0, d == 0) };
             let c = css.fit_arima(&y, Some(&x), &FitOptions::default()).unwrap();

@@ -428,7 +428,7 @@ impl Trained {
 }
 
 /// The most frequent value of a column (ties: the smallest).
-fn usual_value(col: &[f64]) -> f64 {
+pub(crate) fn usual_value(col: &[f64]) -> f64 {
     let mut sorted: Vec<f64> = col.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
     let (mut best, mut best_n, mut k) = (0.0, 0, 0);

@@ -188,6 +188,12 @@ pub trait Fitted: Send + Sync + std::fmt::Debug {
     fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
         None
     }
+    /// Per regressor, its effect on the mean forecast over the supplied horizon: the
+    /// forecast less the forecast with that regressor at its usual value (models with
+    /// regressors; empty for the others).
+    fn effects(&self) -> Vec<(String, Vec<f64>)> {
+        Vec::new()
+    }
 }
 
 /// A model choice as data (configuration files, Python, Node). Names follow
@@ -862,6 +868,8 @@ pub(crate) struct One {
     total_mean: f64,
     paths: Vec<f64>,
     fallback: Option<String>,
+    /// Per regressor: its effect on each step's mean (models with regressors).
+    effects: Vec<(String, Vec<f64>)>,
 }
 
 /// Forecasts every series of a panel with every requested model.
@@ -1122,6 +1130,24 @@ pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastReque
         importance: Vec::new(),
         effects: Vec::new(),
     };
+    // Effects of models with regressors: one column per regressor over all series
+    // (zero on series that used the fallback).
+    let names: Vec<String> = results
+        .iter()
+        .find(|r| !r.effects.is_empty())
+        .map(|r| r.effects.iter().map(|e| e.0.clone()).collect())
+        .unwrap_or_default();
+    let mut effects: Vec<(String, Vec<f64>)> =
+        names.into_iter().map(|name| (name, Vec::with_capacity(n * h))).collect();
+    for r in &results {
+        for (k, (name, col)) in effects.iter_mut().enumerate() {
+            match r.effects.get(k).filter(|e| e.0 == *name) {
+                Some(e) => col.extend(&e.1),
+                None => col.extend(std::iter::repeat_n(0.0, h)),
+            }
+        }
+    }
+    mf.effects = effects;
     for (i, r) in results.into_iter().enumerate() {
         mf.mean.extend(r.mean);
         for (k, v) in r.lo.into_iter().enumerate() {
@@ -1248,7 +1274,15 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
             returned.extend(fitted.simulate(h, &mut rng).into_iter().map(clamp));
         }
     }
-    One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, paths: returned, fallback }
+    let effects = fitted
+        .effects()
+        .into_iter()
+        .map(|(name, mut v)| {
+            v.resize(h, 0.0);
+            (name, v)
+        })
+        .collect();
+    One { total_mean: mean.iter().sum(), mean, lo, hi, quantiles, total_quantiles, paths: returned, fallback, effects }
 }
 
 /// Quantile of a sample (linear interpolation between order statistics, as numpy's default).

@@ -87,6 +87,9 @@ impl Fitted for FittedMstl {
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         self.trend.simulate(h, rng).iter().zip(self.seasonal(h)).map(|(a, b)| a + b).collect()
     }
+    fn effects(&self) -> Vec<(String, Vec<f64>)> {
+        self.trend.effects()
+    }
 }
 
 impl ModelSpec for Mstl {
