@@ -137,6 +137,15 @@ export declare function leadTimeDemand(
   model: ModelArg,
   options?: ForecastOptions & { quantiles?: number[] },
 ): Promise<{ unique_id: string[] } & { [column: string]: Float64Array | string[] }>
+/**
+ * MSTL's decomposition per series: `unique_id`, `ds`, `y`, `trend`, `seasonal<p>` per
+ * period (e.g. `seasonal7`) and `remainder` (Float64Array); y = trend + Σ seasonal + remainder.
+ */
+export declare function mstlDecomposition(
+  data: LongData,
+  seasonLength: number | number[],
+  options?: { missing?: 'error' | 'drop' | 'interpolate' | 'zero' },
+): { unique_id: string[]; ds: Array<number | Date>; y: Array<number | null>; trend: Float64Array; remainder: Float64Array } & { [seasonal: string]: Float64Array | unknown[] }
 /** Simulated future paths of one model per series: `unique_id`, `path`, `ds`, `y` (Float64Array). */
 export declare function samplePaths(
   data: LongData,

@@ -426,6 +426,32 @@ function samplePaths(data, h, model, options = {}) {
   })
 }
 
+/**
+ * MSTL's decomposition of every series: columns `unique_id`, `ds`, `y`, `trend`,
+ * `seasonal<p>` per period and `remainder` (y = trend + Σ seasonal + remainder). A
+ * period of at least half a series' length is left out for it (column 0).
+ */
+function mstlDecomposition(data, seasonLength, options = {}) {
+  return callSync(() => {
+    const p = toPanel(data)
+    const periods = Array.isArray(seasonLength) ? seasonLength.map(Number) : [Number(seasonLength)]
+    const missing = options.missing ?? 'error'
+    const cols = native.mstlDecompose(p.ids, p.offsets, p.values, periods, missing)
+    const keep = Array.from(p.values, (v) => missing !== 'drop' || !Number.isNaN(v))
+    const frame = { unique_id: [], ds: [], y: [] }
+    p.ids.forEach((id, s) => {
+      for (let k = p.offsets[s]; k < p.offsets[s + 1]; k++) {
+        if (!keep[k]) continue
+        frame.unique_id.push(id)
+        frame.ds.push(p.hasDs ? p.sortedDs[k] : k - p.offsets[s])
+        frame.y.push(Number.isNaN(p.values[k]) ? null : p.values[k])
+      }
+    })
+    for (const c of cols) frame[c.name] = c.values
+    return frame
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -528,6 +554,7 @@ const NAMES = native.names()
 module.exports = {
   forecast,
   samplePaths,
+  mstlDecomposition,
   eventFeatures,
   crossValidation,
   evaluate,

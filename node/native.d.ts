@@ -125,6 +125,12 @@ export interface ModelImportance {
   shares: Array<number>
 }
 
+/**
+ * MSTL decomposition columns of a panel (`trend`, `seasonal<p>`, `remainder`),
+ * aligned with its values after the missing-value policy.
+ */
+export declare function mstlDecompose(ids: Array<string>, offsets: Array<number>, values: Float64Array, periods: Array<number>, missing: string): Array<Column>
+
 /** Model and metric names known to the engine. */
 export declare function names(): Record<string, Array<string>>
 

@@ -845,6 +845,7 @@ module.exports.evaluate = nativeBinding.evaluate
 module.exports.eventColumns = nativeBinding.eventColumns
 module.exports.forecast = nativeBinding.forecast
 module.exports.metric = nativeBinding.metric
+module.exports.mstlDecompose = nativeBinding.mstlDecompose
 module.exports.names = nativeBinding.names
 module.exports.plan = nativeBinding.plan
 module.exports.planCsv = nativeBinding.planCsv

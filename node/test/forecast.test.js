@@ -236,6 +236,18 @@ test('lead-time demand takes future regressors', async () => {
   assert.equal(paths.y.length, 2 * 10 * 7)
 })
 
+test('MSTL decomposition columns sum to the series', () => {
+  const n = 24 * 7 * 6
+  const y = Array.from({ length: n }, (_, t) => 100 + 0.05 * t + 10 * Math.sin((2 * Math.PI * t) / 24) + 5 * Math.cos((2 * Math.PI * t) / 168))
+  const d = replenish.mstlDecomposition({ unique_id: Array(n).fill('a'), y }, [24, 168])
+  assert.deepStrictEqual(Object.keys(d), ['unique_id', 'ds', 'y', 'trend', 'seasonal24', 'seasonal168', 'remainder'])
+  for (let t = 0; t < n; t++) {
+    const sum = d.trend[t] + d.seasonal24[t] + d.seasonal168[t] + d.remainder[t]
+    assert.ok(Math.abs(sum - y[t]) < 1e-9)
+  }
+  assert.throws(() => replenish.mstlDecomposition({ unique_id: ['a'], y: [1] }, 1), /at least 2/)
+})
+
 test('future regressor errors name what is missing', async () => {
   const data = promoData(60)
   const X = futurePromo(60)

@@ -379,6 +379,33 @@ def sample_paths(
     return _frame(out, _is_polars(df))
 
 
+def mstl_decomposition(
+    df: Any,
+    season_length: Union[float, Sequence[float]],
+    *,
+    missing: str = "error",
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+) -> Any:
+    """MSTL's decomposition of every series: ``unique_id``, ``ds``, ``y``, ``trend``,
+    one ``seasonal<p>`` column per period (``seasonal7``, ``seasonal365.25``) and
+    ``remainder``, with ``y = trend + Σ seasonal + remainder``. A period of at least
+    half a series' length is left out of its decomposition (its column is 0 there).
+    Missing values follow ``missing``: with ``"drop"`` their rows are left out; with
+    ``"interpolate"`` or ``"zero"`` the components sum to the filled series while
+    ``y`` shows the value as given."""
+    ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
+    periods = [float(season_length)] if np.isscalar(season_length) else [float(p) for p in season_length]
+    cols = _replenish.mstl_decompose(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), periods, missing)
+    keep = ~np.isnan(y) if missing == "drop" else np.ones(len(y), dtype=bool)
+    counts = [int(keep[a:b].sum()) for a, b in zip(offsets[:-1], offsets[1:])]
+    out: Dict[str, Any] = {id_col: np.repeat(np.asarray(ids, dtype=object), counts), time_col: ds[keep], target_col: y[keep]}
+    for name, raw in cols:
+        out[name] = np.frombuffer(raw, dtype="<f8")
+    return _frame(out, _is_polars(df))
+
+
 def classify(df: Any, *, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
     """Syntetos–Boylan demand class per series: ``unique_id``, ``adi``, ``cv2`` and
     ``demand_class`` (smooth, intermittent, erratic, lumpy, no_demand)."""
@@ -469,6 +496,7 @@ __all__ = [
     "coverage",
     "forecast",
     "lead_time_demand",
+    "mstl_decomposition",
     "mae",
     "mape",
     "mase",

@@ -407,3 +407,20 @@ def test_lead_time_demand_and_paths_take_future_regressors():
     assert len(paths) == 2 * 50 * 7 and paths["ds"].iloc[0] == last + pd.Timedelta(days=1)
     with pytest.raises(replenish.InputError, match="X_df"):
         replenish.lead_time_demand(df, 7, "AutoARIMA")
+
+
+def test_mstl_decomposition_columns_sum_to_the_series():
+    t = np.arange(24 * 7 * 6)
+    y = 100 + 0.05 * t + 10 * np.sin(2 * np.pi * t / 24) + 5 * np.cos(2 * np.pi * t / 168)
+    ds = pd.date_range("2025-01-01", periods=len(t), freq="h")
+    df = pd.concat([pd.DataFrame({"unique_id": "a", "ds": ds, "y": y}),
+                    pd.DataFrame({"unique_id": "b", "ds": ds[:200], "y": y[:200]})], ignore_index=True)
+    d = replenish.mstl_decomposition(df, season_length=[24, 168])
+    assert list(d.columns) == ["unique_id", "ds", "y", "trend", "seasonal24", "seasonal168", "remainder"]
+    total = d["trend"] + d["seasonal24"] + d["seasonal168"] + d["remainder"]
+    assert np.allclose(total, d["y"])
+    a = d[d["unique_id"] == "a"].iloc[24 * 7: 24 * 7 * 5]
+    assert abs(np.ptp(a["seasonal24"]) - 20) < 2 and abs(np.ptp(a["seasonal168"]) - 10) < 2
+    assert (d.loc[d["unique_id"] == "b", "seasonal168"] == 0).all()  # too short for a weekly cycle
+    with pytest.raises(replenish.ConfigError, match="at least 2"):
+        replenish.mstl_decomposition(df, season_length=1)

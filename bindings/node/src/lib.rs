@@ -503,6 +503,24 @@ pub struct DemandClassification {
     pub demand_class: String,
 }
 
+/// MSTL decomposition columns of a panel (`trend`, `seasonal<p>`, `remainder`),
+/// aligned with its values after the missing-value policy.
+#[napi]
+pub fn mstl_decompose(
+    ids: Vec<String>,
+    offsets: Vec<u32>,
+    values: Float64Array,
+    periods: Vec<f64>,
+    missing: String,
+) -> Result<Vec<Column>> {
+    let cols = guarded(|| {
+        let panel = replenish::forecast::Panel::new(ids, offsets_of(&offsets), values.to_vec())?;
+        let missing: replenish::forecast::MissingPolicy = parse_json(Some(&format!("\"{missing}\"")), "missing")?;
+        replenish::forecast::mstl::decompose_panel(&panel, &periods, missing)
+    })?;
+    Ok(cols.into_iter().map(|(name, v)| Column { name, values: Float64Array::new(v) }).collect())
+}
+
 /// Demand classification per series of a panel.
 #[napi]
 pub fn classify(ids: Vec<String>, offsets: Vec<u32>, values: Float64Array) -> Result<Vec<DemandClassification>> {

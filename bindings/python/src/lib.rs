@@ -387,6 +387,26 @@ fn event_columns(
     Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
 }
 
+/// MSTL decomposition columns of a panel (`trend`, `seasonal<p>`, `remainder`),
+/// aligned with its values after the missing-value policy.
+#[pyfunction]
+fn mstl_decompose(
+    py: Python<'_>,
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: &[u8],
+    periods: Vec<f64>,
+    missing: String,
+) -> PyResult<Columns> {
+    let values = values.to_vec();
+    let cols = run(py, move || {
+        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let missing: replenish::forecast::MissingPolicy = parse_json(Some(&format!("\"{missing}\"")), "missing")?;
+        replenish::forecast::mstl::decompose_panel(&panel, &periods, missing)
+    })?;
+    Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
+}
+
 fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
     words(name, "int64", bytes, i64::from_le_bytes)
 }
@@ -568,6 +588,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(align_future, m)?)?;
     m.add_function(wrap_pyfunction!(event_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(mstl_decompose, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

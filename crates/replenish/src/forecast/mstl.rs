@@ -12,7 +12,7 @@
 //! distribution is the trend model's, shifted by the seasonal forecast.
 
 use super::stl::stl;
-use super::{FitOptions, Fitted, ModelSpec, SeriesRegressors};
+use super::{FitOptions, Fitted, MissingPolicy, ModelSpec, Panel, SeriesRegressors};
 use crate::error::{Error, Result};
 use rand_chacha::ChaCha8Rng;
 
@@ -62,6 +62,51 @@ pub fn mstl(y: &[f64], periods: &[f64]) -> Decomposition {
     }
     let remainder = deseas.iter().zip(&trend).map(|(d, t)| d - t).collect();
     Decomposition { periods: used, trend, seasonals, remainder }
+}
+
+/// Column name of a period's seasonal component: `seasonal7`, `seasonal365.25`.
+fn seasonal_name(p: f64) -> String {
+    format!("seasonal{p}")
+}
+
+/// MSTL decompositions of every series of a panel, as columns aligned with its
+/// values: `trend`, `seasonal<p>` per requested period (in the order given; 0 on a
+/// series too short for that period, which MSTL leaves out) and `remainder`, with
+/// `y = trend + Σ seasonal + remainder`. Missing values are
+/// handled by `missing` first (with `drop`, the columns follow the kept values).
+pub fn decompose_panel(panel: &Panel, periods: &[f64], missing: MissingPolicy) -> Result<Vec<(String, Vec<f64>)>> {
+    use rayon::prelude::*;
+    if periods.is_empty() {
+        return Err(Error::config("season_length", "give at least one seasonal period"));
+    }
+    if let Some(p) = periods.iter().find(|p| !(p.is_finite() && **p >= 2.0)) {
+        return Err(Error::config("season_length", format!("period {p} must be at least 2")));
+    }
+    let parts: Vec<(Decomposition, usize)> = (0..panel.len())
+        .into_par_iter()
+        .map(|i| {
+            let y = super::clean(&panel.ids[i], panel.series(i), missing)?;
+            Ok((mstl(&y, periods), y.len()))
+        })
+        .collect::<Result<_>>()?;
+    let total: usize = parts.iter().map(|p| p.1).sum();
+    let mut trend = Vec::with_capacity(total);
+    let mut remainder = Vec::with_capacity(total);
+    let mut seasonal = vec![Vec::with_capacity(total); periods.len()];
+    for (d, n) in &parts {
+        trend.extend(&d.trend);
+        remainder.extend(&d.remainder);
+        for (k, p) in periods.iter().enumerate() {
+            match d.periods.iter().position(|&u| u == p.round() as usize) {
+                Some(j) => seasonal[k].extend(&d.seasonals[j]),
+                None => seasonal[k].extend(std::iter::repeat_n(0.0, *n)),
+            }
+        }
+    }
+    let mut out = vec![("trend".to_string(), trend)];
+    out.extend(periods.iter().map(|&p| seasonal_name(p)).zip(seasonal));
+    out.push(("remainder".to_string(), remainder));
+    Ok(out)
 }
 
 #[derive(Debug)]
@@ -148,6 +193,27 @@ mod tests {
         let sum: Vec<f64> =
             (0..y.len()).map(|t| d.trend[t] + d.seasonals[0][t] + d.seasonals[1][t] + d.remainder[t]).collect();
         assert!(sum.iter().zip(&y).all(|(a, b)| (a - b).abs() < 1e-9));
+    }
+
+    #[test]
+    fn panels_decompose_into_columns() {
+        let long = two_seasons(24 * 7 * 8);
+        let short = two_seasons(200);
+        let n = long.len();
+        let values: Vec<f64> = long.iter().chain(&short).copied().collect();
+        let panel = Panel::new(vec!["a".into(), "b".into()], vec![0, n, n + 200], values.clone()).unwrap_or_default();
+        let cols = decompose_panel(&panel, &[24.0, 168.0], MissingPolicy::Error).unwrap_or_default();
+        let names: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(names, ["trend", "seasonal24", "seasonal168", "remainder"]);
+        // Series b is too short for the weekly period: its column is 0 there.
+        assert!(cols[2].1[n..].iter().all(|v| *v == 0.0));
+        assert!(cols[1].1[n..].iter().any(|v| *v != 0.0));
+        for (t, v) in values.iter().enumerate() {
+            let sum: f64 = cols.iter().map(|c| c.1[t]).sum();
+            assert!((sum - v).abs() < 1e-9);
+        }
+        assert!(decompose_panel(&panel, &[1.0], MissingPolicy::Error).is_err());
+        assert!(decompose_panel(&panel, &[], MissingPolicy::Error).is_err());
     }
 
     #[test]
