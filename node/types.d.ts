@@ -267,6 +267,12 @@ export interface PlanSummary {
   suppliers_ordered: number
   order_units: number
   order_value: Record<string, number>
+  /** Lines with planned promotion days in their protection interval, and the extra demand. */
+  promotion_lines: number
+  promotion_extra_demand: number
+  /** Lines with planned events (holidays) in their protection interval, and the extra demand. */
+  event_lines: number
+  event_extra_demand: number
 }
 
 export interface Plan {

@@ -27,6 +27,18 @@ pub struct PlanSummary {
     pub order_units: f64,
     /// Order value per currency.
     pub order_value: BTreeMap<String, f64>,
+    /// Plan lines with planned promotion days in their protection interval, and the
+    /// extra demand those days add.
+    #[serde(default)]
+    pub promotion_lines: usize,
+    #[serde(default)]
+    pub promotion_extra_demand: f64,
+    /// Plan lines with planned events (holidays) in their protection interval, and
+    /// the extra demand those days add (negative when events lower demand).
+    #[serde(default)]
+    pub event_lines: usize,
+    #[serde(default)]
+    pub event_extra_demand: f64,
 }
 
 /// Computes the summary of plan lines and their POs.
@@ -47,6 +59,10 @@ pub fn summarize(as_of: NaiveDate, lines: &[PlanLine], orders: &[PurchaseOrder])
         suppliers_ordered: orders.iter().map(|p| p.supplier_id.as_str()).collect::<BTreeSet<_>>().len(),
         order_units: orders.iter().map(|p| p.total_quantity).sum(),
         order_value,
+        promotion_lines: lines.iter().filter(|l| l.promotion_days > 0).count(),
+        promotion_extra_demand: lines.iter().map(|l| l.promotion_extra_demand).sum(),
+        event_lines: lines.iter().filter(|l| l.event_days > 0).count(),
+        event_extra_demand: lines.iter().map(|l| l.event_extra_demand).sum(),
     }
 }
 
@@ -54,7 +70,20 @@ impl PlanSummary {
     /// A few lines of text for a terminal.
     pub fn to_text(&self) -> String {
         let value: Vec<String> = self.order_value.iter().map(|(c, v)| format!("{v:.2} {c}")).collect();
-        format!(
+        let mut drivers = String::new();
+        if self.promotion_lines > 0 {
+            drivers += &format!(
+                "  ahead of promotions   : {} line(s), {:+.0} units of demand\n",
+                self.promotion_lines, self.promotion_extra_demand
+            );
+        }
+        if self.event_lines > 0 {
+            drivers += &format!(
+                "  ahead of events       : {} line(s), {:+.0} units of demand\n",
+                self.event_lines, self.event_extra_demand
+            );
+        }
+        let text = format!(
             "Plan as of {}\n  SKU-locations planned : {} ({} SKUs)\n  below reorder point   : {}\n  out of stock now      : {}\n  without supplier      : {}\n  order lines           : {}\n  purchase orders       : {} to {} supplier(s)\n  units ordered         : {}\n  order value           : {}\n",
             self.as_of,
             self.sku_locations,
@@ -67,6 +96,7 @@ impl PlanSummary {
             self.suppliers_ordered,
             self.order_units,
             if value.is_empty() { "0".to_string() } else { value.join(", ") },
-        )
+        );
+        text + &drivers
     }
 }
