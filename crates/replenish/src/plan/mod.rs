@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod uplift;
-use uplift::{event_days, event_uplifts, promotion_days, promotion_uplifts, EventDays, EventUplifts, Uplifts};
+use uplift::{
+    event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, EventDays, EventUplifts, Uplifts,
+};
 
 /// Planning parameters. Every field has a default; a TOML or JSON file with any
 /// subset of them is a valid configuration (`docs/configuration.md`).
@@ -294,11 +296,13 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         }
     }
 
-    let promo_days = if data.promotions.is_some() { promotion_days(data) } else { Vec::new() };
+    let promos_by_sku = promotions_by_sku(data);
+    let promo_days = if data.promotions.is_some() { promotion_days(data, &promos_by_sku) } else { Vec::new() };
     let ev_days = event_days(data);
     let uplifts = promotion_uplifts(data, &items, as_of, &promo_days, &ev_days);
     let ev_uplifts = event_uplifts(data, &items, as_of, &ev_days, &promo_days);
     let ctx = LineCtx {
+        promos_by_sku: &promos_by_sku,
         uplifts: &uplifts,
         ev_days: &ev_days,
         ev_uplifts: &ev_uplifts,
@@ -324,6 +328,8 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 }
 
 struct LineCtx<'a> {
+    /// The promotion calendar by SKU.
+    promos_by_sku: &'a HashMap<&'a str, Vec<&'a Promotion>>,
     uplifts: &'a Uplifts,
     ev_days: &'a EventDays,
     ev_uplifts: &'a EventUplifts,
@@ -386,10 +392,11 @@ impl LineCtx<'_> {
         // simulated lead times) and the uplift to apply on their days.
         let series_index = self.data.demand.find(sku, location);
         let reach = (lead + 4.0 * lead_std + review).ceil() as usize + 1;
+        let promos = self.promos_by_sku.get(sku).map_or(&[][..], Vec::as_slice);
         let planned: Vec<bool> = (1..=reach as i64)
             .map(|d| {
                 let date = self.as_of + Duration::days(d);
-                self.data.promotions.as_ref().is_some_and(|cal| cal.iter().any(|p| p.covers(sku, location, date)))
+                promos.iter().any(|p| p.covers(sku, location, date))
             })
             .collect();
         let (uplift, uplift_source, uplift_days) = match series_index.and_then(|i| self.uplifts.series.get(&i)) {
@@ -408,9 +415,12 @@ impl LineCtx<'_> {
         let event_list = self.data.events.as_deref().unwrap_or_default();
         let mut events: Vec<EventUplift> = Vec::new();
         let mut event_factors = vec![1.0; reach];
+        let mut event_day_count = 0;
         for (d, f) in event_factors.iter_mut().enumerate() {
             let date = self.as_of + Duration::days(d as i64 + 1);
+            let mut covered = false;
             for e in event_list.iter().filter(|e| e.covers(location, date)) {
+                covered = true;
                 let k = self.ev_days.names.iter().position(|n| *n == e.name).unwrap_or(0);
                 let (u, source) = match series_index.and_then(|i| self.ev_uplifts.series.get(&(i, k))) {
                     Some(&(u, _)) => (Some(u), "sku".to_string()),
@@ -433,6 +443,7 @@ impl LineCtx<'_> {
                     }
                 }
             }
+            event_day_count += usize::from(covered && d < in_protection);
         }
         let day_factors: Vec<f64> = promo_factors.iter().zip(&event_factors).map(|(p, e)| p * e).collect();
         let protection = (self.config.safety_stock == SafetyStockMethod::Distribution).then(|| Protection {
@@ -503,15 +514,6 @@ impl LineCtx<'_> {
             .enumerate()
             .map(|(d, (p, e))| p * (e - 1.0) * mean * weight(d))
             .sum();
-        let event_day_count = event_factors
-            .iter()
-            .take(in_protection)
-            .enumerate()
-            .filter(|(d, _)| {
-                let date = self.as_of + Duration::days(*d as i64 + 1);
-                event_list.iter().any(|e| e.covers(location, date))
-            })
-            .count();
         let extra = promo_extra + event_extra;
         let (levels, ss_method) = match forecast.protection {
             Some(p) => (
@@ -569,10 +571,7 @@ impl LineCtx<'_> {
                 "{explanation}. {n} planned promotion day(s) in the protection days, but no past promotions to learn an uplift from: demand not raised"
             ),
             (n, Some(u)) => {
-                let cal = self.data.promotions.as_deref().unwrap_or_default();
-                let first = (1..=reach as i64).map(|d| self.as_of + Duration::days(d)).find(|date| {
-                    cal.iter().any(|p| p.covers(sku, location, *date))
-                });
+                let first = planned.iter().position(|p| *p).map(|d| self.as_of + Duration::days(d as i64 + 1));
                 let from = if uplift_source == "sku" {
                     format!("{uplift_days} past promotion days of this SKU here")
                 } else {

@@ -17,13 +17,18 @@ pub(super) struct Uplifts {
 /// Fewest past promotion days (not censored) for a SKU-location's own uplift.
 const MIN_PROMOTION_DAYS: usize = 3;
 
-/// Per demand series, its promotion days: flagged on the sales lines or covered by
-/// the calendar (one pass over the calendar, not one per day).
-pub(super) fn promotion_days(data: &Dataset) -> Vec<Vec<bool>> {
-    let mut by_sku: HashMap<&str, Vec<&crate::model::Promotion>> = HashMap::new();
+/// The promotion calendar indexed by SKU.
+pub(super) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>> {
+    let mut by_sku: HashMap<&str, Vec<&Promotion>> = HashMap::new();
     for p in data.promotions.iter().flatten() {
         by_sku.entry(p.sku.as_str()).or_default().push(p);
     }
+    by_sku
+}
+
+/// Per demand series, its promotion days: flagged on the sales lines or covered by
+/// the calendar (one pass over the calendar, not one per day).
+pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<Vec<bool>> {
     (0..data.demand.len())
         .map(|i| {
             let s = data.demand.series(i);
