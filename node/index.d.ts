@@ -146,6 +146,23 @@ export declare function mstlDecomposition(
   seasonLength: number | number[],
   options?: { missing?: 'error' | 'drop' | 'interpolate' | 'zero' },
 ): { unique_id: string[]; ds: Array<number | Date>; y: Array<number | null>; trend: Float64Array; remainder: Float64Array } & { [seasonal: string]: Float64Array | unknown[] }
+/** A closed-form inventory formula and its parameters (docs/policy.md, "Textbook formulas"). */
+export type Formula =
+  | { formula: 'eoq'; fixed_cost: number; holding_cost: number; demand_rate: number }
+  | { formula: 'eoq_backorders'; fixed_cost: number; holding_cost: number; stockout_cost: number; demand_rate: number }
+  | { formula: 'newsvendor_normal'; holding_cost: number; stockout_cost: number; mean: number; sd: number }
+  | { formula: 'newsvendor_poisson'; holding_cost: number; stockout_cost: number; mean: number }
+  | { formula: 'normal_loss'; z: number }
+  | { formula: 'normal_loss_inverse'; loss: number }
+  | { formula: 'sq_fill_rate'; lead_time_mean: number; lead_time_sd: number; order_quantity: number; fill_rate: number }
+  | { formula: 'ss_power_approximation'; holding_cost: number; stockout_cost: number; fixed_cost: number; mean: number; sd: number }
+/**
+ * Evaluates a formula: `eoq` → `{ quantity, cost }`, `eoq_backorders` → `{ quantity,
+ * stockout_fraction, max_backorder, cost }`, newsvendors → `{ quantity, critical_ratio, cost }`,
+ * `normal_loss(_inverse)` → `{ value }`, `sq_fill_rate` → `{ reorder_point, safety_factor,
+ * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`.
+ */
+export declare function formula(request: Formula): Record<string, number>
 /** Simulated future paths of one model per series: `unique_id`, `path`, `ds`, `y` (Float64Array). */
 export declare function samplePaths(
   data: LongData,

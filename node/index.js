@@ -452,6 +452,14 @@ function mstlDecomposition(data, seasonLength, options = {}) {
   })
 }
 
+/**
+ * One closed-form inventory formula: `{ formula: 'eoq', fixed_cost, holding_cost,
+ * demand_rate }` → `{ quantity, cost }` (see docs/policy.md, "Textbook formulas").
+ */
+function formula(request) {
+  return callSync(() => native.formula(JSON.stringify(request)))
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -555,6 +563,7 @@ module.exports = {
   forecast,
   samplePaths,
   mstlDecomposition,
+  formula,
   eventFeatures,
   crossValidation,
   evaluate,

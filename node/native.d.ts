@@ -115,6 +115,9 @@ export interface ForecastOutput {
   importance: Array<ModelImportance>
 }
 
+/** One closed-form inventory formula (`Formula` as JSON, e.g. `{"formula": "eoq", ...}`). */
+export declare function formula(requestJson: string): Record<string, number>
+
 /** One accuracy metric by name. */
 export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
 

@@ -844,6 +844,7 @@ module.exports.demoTables = nativeBinding.demoTables
 module.exports.evaluate = nativeBinding.evaluate
 module.exports.eventColumns = nativeBinding.eventColumns
 module.exports.forecast = nativeBinding.forecast
+module.exports.formula = nativeBinding.formula
 module.exports.metric = nativeBinding.metric
 module.exports.mstlDecompose = nativeBinding.mstlDecompose
 module.exports.names = nativeBinding.names

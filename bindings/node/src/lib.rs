@@ -521,6 +521,17 @@ pub fn mstl_decompose(
     Ok(cols.into_iter().map(|(name, v)| Column { name, values: Float64Array::new(v) }).collect())
 }
 
+/// One closed-form inventory formula (`Formula` as JSON, e.g. `{"formula": "eoq", ...}`).
+#[napi(ts_return_type = "Record<string, number>")]
+pub fn formula(request_json: String) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let f: replenish::policy::formulas::Formula = serde_json::from_str(&request_json)
+            .map_err(|e| CoreError::Config { field: "formula".into(), message: e.to_string() })?;
+        f.evaluate()
+    })?;
+    to_value(&out)
+}
+
 /// Demand classification per series of a panel.
 #[napi]
 pub fn classify(ids: Vec<String>, offsets: Vec<u32>, values: Float64Array) -> Result<Vec<DemandClassification>> {

@@ -407,6 +407,18 @@ fn mstl_decompose(
     Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
 }
 
+/// One closed-form inventory formula (`replenish::policy::formulas::Formula` as
+/// JSON, e.g. `{"formula": "eoq", ...}`); the result as JSON.
+#[pyfunction]
+fn formula(py: Python<'_>, request_json: String) -> PyResult<String> {
+    run(py, move || {
+        let f: replenish::policy::formulas::Formula = serde_json::from_str(&request_json)
+            .map_err(|e| Error::Config { field: "formula".into(), message: e.to_string() })?;
+        let out = f.evaluate()?;
+        serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
     words(name, "int64", bytes, i64::from_le_bytes)
 }
@@ -589,6 +601,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(align_future, m)?)?;
     m.add_function(wrap_pyfunction!(event_columns, m)?)?;
     m.add_function(wrap_pyfunction!(mstl_decompose, m)?)?;
+    m.add_function(wrap_pyfunction!(formula, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Reorder policy: safety stock, reorder point, order-up-to level, and the
 //! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
 
+pub mod formulas;
+
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 

@@ -1,0 +1,357 @@
+//! Closed-form inventory models, as textbooks state them: EOQ (with and without
+//! planned backorders), the newsvendor (normal and Poisson demand), the standard
+//! normal loss function and its inverse, the (s, Q) reorder point for a fill-rate
+//! target, and the power approximation of (s, S). Costs are per unit time for the
+//! EOQ models and per period for the others; parameter names follow Snyder & Shen,
+//! *Fundamentals of Supply Chain Theory* (2nd ed., 2019): `h` holding cost, `p`
+//! stockout (underage) cost, `K` fixed cost per order, `λ` demand rate.
+//!
+//! [`Formula`] is the same set as data (JSON, Python, Node): `{"formula": "eoq",
+//! "fixed_cost": 8, "holding_cost": 0.225, "demand_rate": 1300}`.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{Continuous, ContinuousCDF, Discrete, DiscreteCDF, Normal, Poisson};
+
+fn positive(field: &str, v: f64) -> Result<f64> {
+    if v > 0.0 && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::config(field, format!("{v} must be positive")))
+    }
+}
+
+fn non_negative(field: &str, v: f64) -> Result<f64> {
+    if v >= 0.0 && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::config(field, format!("{v} must be zero or positive")))
+    }
+}
+
+fn std_normal() -> Normal {
+    // Mean 0 and sd 1 are valid parameters; the fallback is never taken.
+    Normal::new(0.0, 1.0).unwrap_or_else(|_| Normal::standard())
+}
+
+/// φ(z) and Φ(z) of the standard normal.
+fn phi(z: f64) -> (f64, f64) {
+    let n = std_normal();
+    (n.pdf(z), n.cdf(z))
+}
+
+/// The standard normal loss function G(z) = E[(Z − z)⁺] = φ(z) − z·(1 − Φ(z)).
+pub fn normal_loss(z: f64) -> f64 {
+    let (pdf, cdf) = phi(z);
+    pdf - z * (1.0 - cdf)
+}
+
+/// The z with G(z) = `g` (G decreases from +∞ to 0), by Newton's method on a
+/// bracket: G'(z) = −(1 − Φ(z)).
+pub fn normal_loss_inverse(g: f64) -> Result<f64> {
+    positive("loss", g)?;
+    let (mut lo, mut hi) = (-g - 10.0, 40.0);
+    let mut z = 0.0_f64.clamp(lo, hi);
+    for _ in 0..200 {
+        let f = normal_loss(z) - g;
+        if f.abs() < 1e-14 * g.max(1e-300) {
+            break;
+        }
+        if f > 0.0 {
+            lo = z;
+        } else {
+            hi = z;
+        }
+        let slope = -(1.0 - phi(z).1);
+        let next = z - f / slope;
+        z = if slope < 0.0 && next > lo && next < hi { next } else { 0.5 * (lo + hi) };
+    }
+    Ok(z)
+}
+
+/// An EOQ solution: the order quantity and the cost per unit time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Eoq {
+    pub quantity: f64,
+    pub cost: f64,
+}
+
+/// EOQ: Q* = √(2Kλ/h), g* = √(2Kλh) (Snyder & Shen eq. 3.4–3.5).
+pub fn eoq(fixed_cost: f64, holding_cost: f64, demand_rate: f64) -> Result<Eoq> {
+    let (k, h, l) = (
+        non_negative("fixed_cost", fixed_cost)?,
+        positive("holding_cost", holding_cost)?,
+        non_negative("demand_rate", demand_rate)?,
+    );
+    let q = (2.0 * k * l / h).sqrt();
+    Ok(Eoq { quantity: q, cost: q * h })
+}
+
+/// EOQ with planned backorders: the order quantity, the share of each cycle out of
+/// stock, and the cost per unit time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EoqBackorders {
+    pub quantity: f64,
+    /// x* = h / (h + p): the share of each cycle spent backordered.
+    pub stockout_fraction: f64,
+    /// The largest backlog, x*·Q*.
+    pub max_backorder: f64,
+    pub cost: f64,
+}
+
+/// EOQ with backorders: Q* = √(2Kλ(h+p)/(hp)), x* = h/(h+p), g* = √(2Kλhp/(h+p))
+/// (Snyder & Shen eq. 3.27–3.29); `stockout_cost` p per unit backordered per unit time.
+pub fn eoq_backorders(
+    fixed_cost: f64,
+    holding_cost: f64,
+    stockout_cost: f64,
+    demand_rate: f64,
+) -> Result<EoqBackorders> {
+    let (k, h, p, l) = (
+        non_negative("fixed_cost", fixed_cost)?,
+        positive("holding_cost", holding_cost)?,
+        positive("stockout_cost", stockout_cost)?,
+        non_negative("demand_rate", demand_rate)?,
+    );
+    let q = (2.0 * k * l * (h + p) / (h * p)).sqrt();
+    let x = h / (h + p);
+    Ok(EoqBackorders { quantity: q, stockout_fraction: x, max_backorder: x * q, cost: q * h * p / (h + p) })
+}
+
+/// A newsvendor solution: the order (base-stock) quantity, the critical ratio
+/// p/(h+p) and the expected cost per period at that quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Newsvendor {
+    pub quantity: f64,
+    pub critical_ratio: f64,
+    pub cost: f64,
+}
+
+/// Newsvendor with normal demand: S* = μ + z·σ with Φ(z) = p/(h+p), expected cost
+/// (h+p)·φ(z)·σ (Snyder & Shen eq. 4.24, 4.26). `holding_cost` h is the overage
+/// cost per unit left over, `stockout_cost` p the underage cost per unit short.
+pub fn newsvendor_normal(holding_cost: f64, stockout_cost: f64, mean: f64, sd: f64) -> Result<Newsvendor> {
+    let (h, p) = (positive("holding_cost", holding_cost)?, positive("stockout_cost", stockout_cost)?);
+    let (mean, sd) = (non_negative("mean", mean)?, non_negative("sd", sd)?);
+    let ratio = p / (h + p);
+    let z = std_normal().inverse_cdf(ratio);
+    Ok(Newsvendor { quantity: mean + z * sd, critical_ratio: ratio, cost: (h + p) * phi(z).0 * sd })
+}
+
+/// Newsvendor with Poisson demand: the smallest S with F(S) ≥ p/(h+p), and its
+/// expected cost h·E[(S − D)⁺] + p·E[(D − S)⁺].
+pub fn newsvendor_poisson(holding_cost: f64, stockout_cost: f64, mean: f64) -> Result<Newsvendor> {
+    let (h, p) = (positive("holding_cost", holding_cost)?, positive("stockout_cost", stockout_cost)?);
+    let mean = positive("mean", mean)?;
+    let dist = Poisson::new(mean).map_err(|e| Error::config("mean", e.to_string()))?;
+    let ratio = p / (h + p);
+    let mut s: u64 = 0;
+    while dist.cdf(s) < ratio {
+        s += 1;
+    }
+    // E[(S − D)⁺] = Σ_{d ≤ S} (S − d)·P(d); E[(D − S)⁺] = E[(S − D)⁺] − (S − λ).
+    let over: f64 = (0..=s).map(|d| (s - d) as f64 * dist.pmf(d)).sum();
+    let under = over - (s as f64 - mean);
+    Ok(Newsvendor { quantity: s as f64, critical_ratio: ratio, cost: h * over + p * under })
+}
+
+/// A reorder point with its safety factor and safety stock.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReorderPoint {
+    pub reorder_point: f64,
+    /// k: the reorder point is k lead-time standard deviations above the mean.
+    pub safety_factor: f64,
+    pub safety_stock: f64,
+}
+
+/// (s, Q) with a fill-rate target β: the expected shortage per cycle σ_L·G(k) may
+/// be (1 − β)·Q, so G(k) = Q(1 − β)/σ_L and s = μ_L + k·σ_L (Silver, Pyke &
+/// Peterson, *Inventory Management and Production Planning and Scheduling*, 3rd ed.,
+/// §7.7.5, normal lead-time demand).
+pub fn sq_fill_rate(
+    lead_time_mean: f64,
+    lead_time_sd: f64,
+    order_quantity: f64,
+    fill_rate: f64,
+) -> Result<ReorderPoint> {
+    let (mu, sd, q) = (
+        non_negative("lead_time_mean", lead_time_mean)?,
+        positive("lead_time_sd", lead_time_sd)?,
+        positive("order_quantity", order_quantity)?,
+    );
+    if !(fill_rate > 0.0 && fill_rate < 1.0) {
+        return Err(Error::config("fill_rate", format!("{fill_rate} is outside (0, 1)")));
+    }
+    let k = normal_loss_inverse(q * (1.0 - fill_rate) / sd)?;
+    Ok(ReorderPoint { reorder_point: mu + k * sd, safety_factor: k, safety_stock: k * sd })
+}
+
+/// (s, S) levels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SsLevels {
+    pub reorder_point: f64,
+    pub order_up_to: f64,
+}
+
+/// The power approximation of the optimal periodic-review (s, S) policy (Ehrhardt &
+/// Mosier 1984, as in Snyder & Shen eq. 4.77–4.80), for normal demand per period
+/// with `mean` μ and `sd` σ: Q = 1.30·μ^0.494·(K/h)^0.506·(1 + σ²/μ²)^0.116,
+/// z = √(Q·h/(σ·p)), s = 0.973·μ + σ·(0.183/z + 1.063 − 2.192·z), S = s + Q.
+pub fn ss_power_approximation(
+    holding_cost: f64,
+    stockout_cost: f64,
+    fixed_cost: f64,
+    mean: f64,
+    sd: f64,
+) -> Result<SsLevels> {
+    let (h, p, k) = (
+        positive("holding_cost", holding_cost)?,
+        positive("stockout_cost", stockout_cost)?,
+        positive("fixed_cost", fixed_cost)?,
+    );
+    let (mu, sigma) = (positive("mean", mean)?, positive("sd", sd)?);
+    let q = 1.30 * mu.powf(0.494) * (k / h).powf(0.506) * (1.0 + (sigma / mu).powi(2)).powf(0.116);
+    let z = (q / sigma * h / p).sqrt();
+    let s = 0.973 * mu + sigma * (0.183 / z + 1.063 - 2.192 * z);
+    Ok(SsLevels { reorder_point: s, order_up_to: s + q })
+}
+
+/// One of the formulas with its parameters, as data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "formula", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Formula {
+    Eoq { fixed_cost: f64, holding_cost: f64, demand_rate: f64 },
+    EoqBackorders { fixed_cost: f64, holding_cost: f64, stockout_cost: f64, demand_rate: f64 },
+    NewsvendorNormal { holding_cost: f64, stockout_cost: f64, mean: f64, sd: f64 },
+    NewsvendorPoisson { holding_cost: f64, stockout_cost: f64, mean: f64 },
+    NormalLoss { z: f64 },
+    NormalLossInverse { loss: f64 },
+    SqFillRate { lead_time_mean: f64, lead_time_sd: f64, order_quantity: f64, fill_rate: f64 },
+    SsPowerApproximation { holding_cost: f64, stockout_cost: f64, fixed_cost: f64, mean: f64, sd: f64 },
+}
+
+/// The result of a [`Formula`], named fields as the functions return them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FormulaResult {
+    Eoq(Eoq),
+    EoqBackorders(EoqBackorders),
+    Newsvendor(Newsvendor),
+    Value { value: f64 },
+    ReorderPoint(ReorderPoint),
+    Ss(SsLevels),
+}
+
+impl Formula {
+    /// Evaluates the formula; bad parameters are [`Error::Config`] naming the field.
+    pub fn evaluate(&self) -> Result<FormulaResult> {
+        use Formula as F;
+        Ok(match *self {
+            F::Eoq { fixed_cost, holding_cost, demand_rate } => {
+                FormulaResult::Eoq(eoq(fixed_cost, holding_cost, demand_rate)?)
+            }
+            F::EoqBackorders { fixed_cost, holding_cost, stockout_cost, demand_rate } => {
+                FormulaResult::EoqBackorders(eoq_backorders(fixed_cost, holding_cost, stockout_cost, demand_rate)?)
+            }
+            F::NewsvendorNormal { holding_cost, stockout_cost, mean, sd } => {
+                FormulaResult::Newsvendor(newsvendor_normal(holding_cost, stockout_cost, mean, sd)?)
+            }
+            F::NewsvendorPoisson { holding_cost, stockout_cost, mean } => {
+                FormulaResult::Newsvendor(newsvendor_poisson(holding_cost, stockout_cost, mean)?)
+            }
+            F::NormalLoss { z } => FormulaResult::Value { value: normal_loss(z) },
+            F::NormalLossInverse { loss } => FormulaResult::Value { value: normal_loss_inverse(loss)? },
+            F::SqFillRate { lead_time_mean, lead_time_sd, order_quantity, fill_rate } => {
+                FormulaResult::ReorderPoint(sq_fill_rate(lead_time_mean, lead_time_sd, order_quantity, fill_rate)?)
+            }
+            F::SsPowerApproximation { holding_cost, stockout_cost, fixed_cost, mean, sd } => {
+                FormulaResult::Ss(ss_power_approximation(holding_cost, stockout_cost, fixed_cost, mean, sd)?)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+
+    /// Snyder & Shen, *Fundamentals of Supply Chain Theory*, 2nd ed., Example 3.1:
+    /// K = 8, h = 0.225, λ = 1300.
+    #[test]
+    fn eoq_example_3_1() {
+        let e = eoq(8.0, 0.225, 1300.0).unwrap_or(Eoq { quantity: 0.0, cost: 0.0 });
+        close(e.quantity, 304.0467800264368);
+        close(e.cost, 68.41052550594829);
+    }
+
+    /// Snyder & Shen Example 3.8: the same with p = 5 per unit backordered.
+    #[test]
+    fn eoq_with_backorders_example_3_8() {
+        let e = eoq_backorders(8.0, 0.225, 5.0, 1300.0).ok();
+        let e = e.as_ref();
+        close(e.map_or(0.0, |e| e.quantity), 310.81255515896464);
+        close(e.map_or(0.0, |e| e.stockout_fraction), 0.0430622009569378);
+        close(e.map_or(0.0, |e| e.cost), 66.92136355097325);
+    }
+
+    /// Snyder & Shen Example 4.3 (h = 0.18, p = 0.70, N(50, 8²)) and its Poisson(50)
+    /// variant.
+    #[test]
+    fn newsvendor_examples() {
+        let n = newsvendor_normal(0.18, 0.70, 50.0, 8.0).ok();
+        close(n.map_or(0.0, |n| n.quantity), 56.60395592743389);
+        close(n.map_or(0.0, |n| n.cost), 1.9976051931766445);
+        let p = newsvendor_poisson(0.18, 0.70, 50.0).ok();
+        close(p.map_or(0.0, |n| n.quantity), 56.0);
+        close(p.map_or(0.0, |n| n.cost), 1.797235211809178);
+    }
+
+    /// Standard normal loss values (Silver, Pyke & Peterson, Table B.1, to 4
+    /// decimals): G(0) = 1/√(2π), G(1) = φ(1) − (1 − Φ(1)); G(−z) = G(z) + z.
+    #[test]
+    fn normal_loss_values_and_inverse() {
+        close(normal_loss(0.0), 0.398_942_280_401_432_7);
+        close(normal_loss(1.0), 0.083_315_470_587_686_3);
+        close(normal_loss(-1.0), 1.083_315_470_587_686_3);
+        close(normal_loss(2.0), 0.008_490_702_616_829_1);
+        for z in [-2.5, -0.3, 0.0, 0.9, 2.7] {
+            close(normal_loss_inverse(normal_loss(z)).unwrap_or(f64::NAN), z);
+        }
+        assert!(normal_loss_inverse(0.0).is_err());
+    }
+
+    /// (s, Q) with a 99% fill rate, μ_L = 100, σ_L = 20, Q = 200: G(k) = 0.1
+    /// (Silver, Pyke & Peterson's tables give k ≈ 0.90).
+    #[test]
+    fn reorder_point_for_a_fill_rate() {
+        let r = sq_fill_rate(100.0, 20.0, 200.0, 0.99).ok();
+        let k = r.map_or(f64::NAN, |r| r.safety_factor);
+        close(normal_loss(k), 0.1);
+        assert!((k - 0.90).abs() < 0.005, "{k}");
+        close(r.map_or(0.0, |r| r.reorder_point), 100.0 + 20.0 * k);
+        assert!(sq_fill_rate(100.0, 20.0, 200.0, 1.0).is_err());
+    }
+
+    /// Snyder & Shen Example 4.7: h = 0.18, p = 0.70, K = 2.5, N(50, 8²).
+    #[test]
+    fn power_approximation_example_4_7() {
+        let s = ss_power_approximation(0.18, 0.70, 2.5, 50.0, 8.0).ok();
+        close(s.map_or(0.0, |s| s.reorder_point), 40.19461695647407);
+        close(s.map_or(0.0, |s| s.order_up_to), 74.29017010980579);
+    }
+
+    #[test]
+    fn formulas_as_data() {
+        let f: Formula =
+            serde_json::from_str(r#"{"formula": "eoq", "fixed_cost": 8, "holding_cost": 0.225, "demand_rate": 1300}"#)
+                .unwrap_or(Formula::NormalLoss { z: 0.0 });
+        let out = serde_json::to_value(f.evaluate().ok()).unwrap_or_default();
+        close(out["quantity"].as_f64().unwrap_or(0.0), 304.0467800264368);
+        let bad = Formula::Eoq { fixed_cost: 8.0, holding_cost: 0.0, demand_rate: 1.0 }.evaluate();
+        assert!(matches!(bad, Err(Error::Config { ref field, .. }) if field == "holding_cost"), "{bad:?}");
+    }
+}

@@ -1,0 +1,36 @@
+// Textbook inventory formulas from Node, against the books' worked examples.
+const test = require('node:test')
+const assert = require('node:assert')
+const replenish = require('..')
+
+const close = (a, b) => assert.ok(Math.abs(a - b) < 1e-6, `${a} vs ${b}`)
+
+test('EOQ, EOQ with backorders, newsvendor (Snyder & Shen Examples 3.1, 3.8, 4.3)', () => {
+  const e = replenish.formula({ formula: 'eoq', fixed_cost: 8, holding_cost: 0.225, demand_rate: 1300 })
+  close(e.quantity, 304.0467800264368)
+  close(e.cost, 68.41052550594829)
+  const b = replenish.formula({ formula: 'eoq_backorders', fixed_cost: 8, holding_cost: 0.225, stockout_cost: 5, demand_rate: 1300 })
+  close(b.quantity, 310.81255515896464)
+  close(b.cost, 66.92136355097325)
+  const n = replenish.formula({ formula: 'newsvendor_normal', holding_cost: 0.18, stockout_cost: 0.7, mean: 50, sd: 8 })
+  close(n.quantity, 56.60395592743389)
+  const p = replenish.formula({ formula: 'newsvendor_poisson', holding_cost: 0.18, stockout_cost: 0.7, mean: 50 })
+  assert.equal(p.quantity, 56)
+  close(p.cost, 1.797235211809178)
+})
+
+test('loss function, fill rate and the (s,S) power approximation (Example 4.7)', () => {
+  close(replenish.formula({ formula: 'normal_loss', z: 1 }).value, 0.0833154705876863)
+  const r = replenish.formula({ formula: 'sq_fill_rate', lead_time_mean: 100, lead_time_sd: 20, order_quantity: 200, fill_rate: 0.99 })
+  close(replenish.formula({ formula: 'normal_loss', z: r.safety_factor }).value, 0.1)
+  const s = replenish.formula({ formula: 'ss_power_approximation', holding_cost: 0.18, stockout_cost: 0.7, fixed_cost: 2.5, mean: 50, sd: 8 })
+  close(s.reorder_point, 40.19461695647407)
+  close(s.order_up_to, 74.29017010980579)
+})
+
+test('bad formula parameters name the field', () => {
+  assert.throws(
+    () => replenish.formula({ formula: 'eoq', fixed_cost: 8, holding_cost: 0, demand_rate: 1300 }),
+    (e) => e instanceof replenish.ConfigError && e.field === 'holding_cost'
+  )
+})

@@ -1,0 +1,47 @@
+"""Textbook inventory formulas from Python, against the books' worked examples."""
+
+import pytest
+
+import replenish
+from replenish import policy
+
+
+def close(a, b):
+    assert abs(a - b) < 1e-6, (a, b)
+
+
+def test_eoq_and_backorders_snyder_shen_examples_3_1_and_3_8():
+    e = policy.eoq(fixed_cost=8, holding_cost=0.225, demand_rate=1300)
+    close(e["quantity"], 304.0467800264368)
+    close(e["cost"], 68.41052550594829)
+    b = policy.eoq_backorders(8, 0.225, 5, 1300)
+    close(b["quantity"], 310.81255515896464)
+    close(b["stockout_fraction"], 0.0430622009569378)
+    close(b["cost"], 66.92136355097325)
+
+
+def test_newsvendor_snyder_shen_example_4_3():
+    n = policy.newsvendor_normal(0.18, 0.70, 50, 8)
+    close(n["quantity"], 56.60395592743389)
+    close(n["cost"], 1.9976051931766445)
+    p = policy.newsvendor_poisson(0.18, 0.70, 50)
+    assert p["quantity"] == 56.0
+    close(p["cost"], 1.797235211809178)
+
+
+def test_loss_function_fill_rate_and_power_approximation():
+    close(policy.normal_loss(1.0), 0.0833154705876863)  # Silver, Pyke & Peterson Table B.1: 0.0833
+    close(policy.normal_loss_inverse(policy.normal_loss(0.9)), 0.9)
+    r = policy.sq_fill_rate(100, 20, 200, 0.99)
+    close(policy.normal_loss(r["safety_factor"]), 0.1)
+    s = policy.ss_power_approximation(0.18, 0.70, 2.5, 50, 8)  # Snyder & Shen Example 4.7
+    close(s["reorder_point"], 40.19461695647407)
+    close(s["order_up_to"], 74.29017010980579)
+
+
+def test_bad_parameters_name_the_field():
+    with pytest.raises(replenish.ConfigError) as e:
+        policy.eoq(fixed_cost=8, holding_cost=0, demand_rate=1300)
+    assert e.value.field == "holding_cost"
+    with pytest.raises(replenish.ConfigError, match="unknown variant|unknown field"):
+        policy.formula("eoq_typo", fixed_cost=1)
