@@ -1,5 +1,6 @@
 import type { Dataset } from './native'
 import type {
+  SimReport,
   DemoOptions,
   IngestOptions,
   ModelConfig,
@@ -163,6 +164,30 @@ export type Formula =
  * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`.
  */
 export declare function formula(request: Formula): Record<string, number>
+/** A reorder rule for `simulate`. */
+export type SimPolicy =
+  | { policy: 's_q'; s: number; q: number }
+  | { policy: 's_s'; s: number; big_s: number }
+  | { policy: 'r_s'; review_days: number; big_s: number }
+  | { policy: 'r_s_s'; review_days: number; s: number; big_s: number }
+export interface SimConfig {
+  lead_time_days?: number
+  lead_time_std_days?: number
+  shortage?: 'backorder' | 'lost_sales'
+  initial_on_hand?: number | null
+  moq?: number
+  pack_size?: number
+  max_order?: number | null
+  /** Positions 0..6 in a week counted from the first day; empty: every day. */
+  order_days?: number[]
+  holding_cost?: number
+  ordering_cost?: number
+  shortage_cost?: number
+  warmup_days?: number
+  seed?: number
+}
+/** Simulates a reorder policy day by day over a demand path (docs/policy.md, "Simulation"). */
+export declare function simulate(demand: ArrayLike<number>, policy: SimPolicy, config?: SimConfig): SimReport
 /** Simulated future paths of one model per series: `unique_id`, `path`, `ds`, `y` (Float64Array). */
 export declare function samplePaths(
   data: LongData,

@@ -460,6 +460,17 @@ function formula(request) {
   return callSync(() => native.formula(JSON.stringify(request)))
 }
 
+/**
+ * Simulates a reorder policy day by day over a demand path: `policy` is
+ * `{ policy: 's_q', s, q }`, `'s_s'` (`s`, `big_s`), `'r_s'` (`review_days`, `big_s`) or
+ * `'r_s_s'`; `config` holds lead time, shortage mode, rounding, costs, seed.
+ */
+function simulate(demand, policy, config) {
+  return callSync(() =>
+    native.simulatePolicy(Float64Array.from(demand), JSON.stringify(policy), config == null ? undefined : JSON.stringify(config))
+  )
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -564,6 +575,7 @@ module.exports = {
   samplePaths,
   mstlDecomposition,
   formula,
+  simulate,
   eventFeatures,
   crossValidation,
   evaluate,

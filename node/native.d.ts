@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -169,6 +169,9 @@ export interface Score {
   model: string
   value: number
 }
+
+/** Simulates a reorder policy (JSON) over a daily demand path with settings (JSON). */
+export declare function simulatePolicy(demand: Float64Array, policyJson: string, configJson?: string | undefined | null): SimReport
 
 /** The CLI's summary text of a plan object. */
 export declare function summaryText(plan: Plan): string

@@ -853,4 +853,5 @@ module.exports.planCsv = nativeBinding.planCsv
 module.exports.purchaseOrdersCsv = nativeBinding.purchaseOrdersCsv
 module.exports.readFolder = nativeBinding.readFolder
 module.exports.readTables = nativeBinding.readTables
+module.exports.simulatePolicy = nativeBinding.simulatePolicy
 module.exports.summaryText = nativeBinding.summaryText

@@ -289,3 +289,22 @@ export interface DemoOptions {
   locations?: number
   days?: number
 }
+
+/** What a policy simulation saw (after the warm-up days). */
+export interface SimReport {
+  days: number
+  demand: number
+  fill_rate: number
+  cycle_service_level: number | null
+  cycles: number
+  stockout_days: number
+  average_on_hand: number
+  peak_on_hand: number
+  orders: number
+  units_ordered: number
+  units_short: number
+  holding_cost: number
+  ordering_cost: number
+  shortage_cost: number
+  total_cost: number
+}

@@ -34,3 +34,13 @@ test('bad formula parameters name the field', () => {
     (e) => e instanceof replenish.ConfigError && e.field === 'holding_cost'
   )
 })
+
+test('simulating a policy reports service and stock', () => {
+  const demand = Array(100).fill(10)
+  const r = replenish.simulate(demand, { policy: 's_q', s: 30, q: 50 }, { lead_time_days: 3 })
+  assert.equal(r.fill_rate, 1)
+  assert.equal(r.cycle_service_level, 1)
+  const tight = replenish.simulate(demand, { policy: 's_q', s: 20, q: 50 }, { lead_time_days: 3 })
+  assert.ok(tight.fill_rate < 1 && tight.stockout_days > 0)
+  assert.throws(() => replenish.simulate(demand, { policy: 'r_s', review_days: 0, big_s: 10 }), (e) => e.field === 'review_days')
+})

@@ -12,7 +12,9 @@ Every function returns a dict of named results; bad parameters raise
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional
+
+import numpy as np
 
 from . import _replenish
 
@@ -26,6 +28,7 @@ __all__ = [
     "normal_loss_inverse",
     "sq_fill_rate",
     "ss_power_approximation",
+    "simulate",
 ]
 
 
@@ -76,3 +79,21 @@ def ss_power_approximation(holding_cost: float, stockout_cost: float, fixed_cost
     """Power approximation of (s, S): ``reorder_point``, ``order_up_to``."""
     return formula("ss_power_approximation", holding_cost=holding_cost, stockout_cost=stockout_cost,
                    fixed_cost=fixed_cost, mean=mean, sd=sd)
+
+
+def simulate(demand: Any, policy: Dict[str, Any], *, lead_time_days: float = 0.0, lead_time_std_days: float = 0.0,
+             shortage: str = "backorder", initial_on_hand: Optional[float] = None, moq: float = 0.0,
+             pack_size: float = 1.0, max_order: Optional[float] = None, order_days: Any = (),
+             holding_cost: float = 0.0, ordering_cost: float = 0.0, shortage_cost: float = 0.0,
+             warmup_days: int = 0, seed: int = 0) -> Dict[str, Any]:
+    """Simulates a reorder policy day by day over a demand path (array-like, one value
+    per day): ``policy`` is ``{"policy": "s_q", "s": ..., "q": ...}``, ``"s_s"`` (``s``,
+    ``big_s``), ``"r_s"`` (``review_days``, ``big_s``) or ``"r_s_s"``. Returns the
+    ``fill_rate``, ``cycle_service_level``, ``stockout_days``, ``average_on_hand``,
+    ``peak_on_hand``, ``orders``, costs and more (``docs/policy.md``, "Simulation")."""
+    config = dict(lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days, shortage=shortage,
+                  initial_on_hand=initial_on_hand, moq=moq, pack_size=pack_size, max_order=max_order,
+                  order_days=list(order_days), holding_cost=holding_cost, ordering_cost=ordering_cost,
+                  shortage_cost=shortage_cost, warmup_days=warmup_days, seed=seed)
+    raw = np.ascontiguousarray(np.asarray(demand, dtype="float64"), dtype="<f8").tobytes()
+    return json.loads(_replenish.simulate_policy(raw, json.dumps(policy), json.dumps(config)))

@@ -45,3 +45,22 @@ def test_bad_parameters_name_the_field():
     assert e.value.field == "holding_cost"
     with pytest.raises(replenish.ConfigError, match="unknown variant|unknown field"):
         policy.formula("eoq_typo", fixed_cost=1)
+
+
+def test_simulation_of_an_order_up_to_policy_hits_its_service_level():
+    import numpy as np
+    from statistics import NormalDist
+
+    rng = np.random.default_rng(3)
+    demand = np.maximum(rng.normal(100, 20, 100_000), 0)
+    target = 0.95
+    big_s = 500 + NormalDist().inv_cdf(target) * 20 * 5 ** 0.5  # L + R = 4 + 1 days
+    r = policy.simulate(demand, {"policy": "r_s", "review_days": 1, "big_s": big_s}, lead_time_days=4, warmup_days=50)
+    assert abs(r["cycle_service_level"] - target) < 0.01, r
+    assert r["fill_rate"] > 0.99 and r["orders"] > 90_000
+    lost = policy.simulate(demand[:200], {"policy": "s_q", "s": 300, "q": 500}, lead_time_days=4, shortage="lost_sales",
+                           initial_on_hand=0)
+    assert lost["units_short"] > 0
+    with pytest.raises(replenish.ConfigError) as e:
+        policy.simulate(demand[:10], {"policy": "s_s", "s": 50, "big_s": 10})
+    assert e.value.field == "big_s"

@@ -532,6 +532,22 @@ pub fn formula(request_json: String) -> Result<serde_json::Value> {
     to_value(&out)
 }
 
+/// Simulates a reorder policy (JSON) over a daily demand path with settings (JSON).
+#[napi(ts_return_type = "SimReport")]
+pub fn simulate_policy(
+    demand: Float64Array,
+    policy_json: String,
+    config_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let report = guarded(|| {
+        let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
+            .map_err(|e| CoreError::Config { field: "policy".into(), message: e.to_string() })?;
+        let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
+        replenish::policy::simulate::simulate(&demand, &policy, &config)
+    })?;
+    to_value(&report)
+}
+
 /// Demand classification per series of a panel.
 #[napi]
 pub fn classify(ids: Vec<String>, offsets: Vec<u32>, values: Float64Array) -> Result<Vec<DemandClassification>> {

@@ -419,6 +419,26 @@ fn formula(py: Python<'_>, request_json: String) -> PyResult<String> {
     })
 }
 
+/// Simulates a reorder policy (JSON) over a daily demand path (float64 bytes) with
+/// settings (JSON); the report as JSON.
+#[pyfunction]
+#[pyo3(signature = (demand, policy_json, config_json=None))]
+fn simulate_policy(
+    py: Python<'_>,
+    demand: &[u8],
+    policy_json: String,
+    config_json: Option<String>,
+) -> PyResult<String> {
+    let demand = demand.to_vec();
+    run(py, move || {
+        let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
+            .map_err(|e| Error::Config { field: "policy".into(), message: e.to_string() })?;
+        let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
+        let report = replenish::policy::simulate::simulate(&floats("demand", &demand)?, &policy, &config)?;
+        serde_json::to_string(&report).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
     words(name, "int64", bytes, i64::from_le_bytes)
 }
@@ -602,6 +622,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(event_columns, m)?)?;
     m.add_function(wrap_pyfunction!(mstl_decompose, m)?)?;
     m.add_function(wrap_pyfunction!(formula, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_policy, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

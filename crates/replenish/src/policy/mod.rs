@@ -2,6 +2,7 @@
 //! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
 
 pub mod formulas;
+pub mod simulate;
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
