@@ -164,6 +164,12 @@ export type Formula =
  * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`.
  */
 export declare function formula(request: Formula): Record<string, number>
+/** ABC (by value) and XYZ (by variability) class per series (docs/policy.md, "ABC/XYZ classes"). */
+export declare function abcXyz(
+  data: LongData,
+  unitValue?: number | Record<string, number>,
+  options?: { a?: number; b?: number; x?: number; y?: number; bucketDays?: number },
+): Array<{ unique_id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>
 /** A reorder rule for `simulate`. */
 export type SimPolicy =
   | { policy: 's_q'; s: number; q: number }

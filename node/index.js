@@ -471,6 +471,23 @@ function simulate(demand, policy, config) {
   )
 }
 
+/**
+ * ABC (by value) and XYZ (by variability) class per series of long columns;
+ * `unitValue` is a number or `{ [id]: value }`. Options: a, b, x, y, bucketDays.
+ */
+function abcXyz(data, unitValue = 1, options = {}) {
+  return callSync(() => {
+    const p = toPanel(data)
+    const units = p.ids.map((id) => {
+      const v = typeof unitValue === 'number' ? unitValue : unitValue[id]
+      if (v === undefined) throw new ReplenishError('INVALID_INPUT', `unitValue has no value for series \`${id}\``)
+      return Number(v)
+    })
+    const t = { a: options.a ?? 0.8, b: options.b ?? 0.95, x: options.x ?? 0.5, y: options.y ?? 1.0, bucket_days: options.bucketDays ?? 7 }
+    return native.abcXyz(p.ids, p.offsets, p.values, units, JSON.stringify(t)).map(({ id, ...rest }) => ({ unique_id: id, ...rest }))
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -576,6 +593,7 @@ module.exports = {
   mstlDecomposition,
   formula,
   simulate,
+  abcXyz,
   eventFeatures,
   crossValidation,
   evaluate,

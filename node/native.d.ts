@@ -24,6 +24,9 @@ export declare class Dataset {
   drivers(h: number): Promise<DriverPanel>
 }
 
+/** ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`). */
+export declare function abcXyz(ids: Array<string>, offsets: Array<number>, values: Float64Array, unitValues: Array<number>, thresholdsJson?: string | undefined | null): Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>
+
 /**
  * Future-regressor rows (`X_df`) laid out per series and forecast step. `expected`
  * holds each series' `h` future times; `unit` is `index` or `milliseconds`.

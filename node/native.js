@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Dataset = nativeBinding.Dataset
+module.exports.abcXyz = nativeBinding.abcXyz
 module.exports.alignFuture = nativeBinding.alignFuture
 module.exports.classify = nativeBinding.classify
 module.exports.configFromToml = nativeBinding.configFromToml

@@ -44,3 +44,14 @@ test('simulating a policy reports service and stock', () => {
   assert.ok(tight.fill_rate < 1 && tight.stockout_days > 0)
   assert.throws(() => replenish.simulate(demand, { policy: 'r_s', review_days: 0, big_s: 10 }), (e) => e.field === 'review_days')
 })
+
+test('ABC/XYZ classes by value and weekly variability', () => {
+  const data = { unique_id: [], y: [] }
+  const lumpy = Array(14).fill(0)
+  lumpy[3] = 140
+  const series = { a: Array(14).fill(10), b: lumpy, c: Array(14).fill(10), d: Array(14).fill(10), e: Array(14).fill(4) }
+  for (const [id, y] of Object.entries(series)) for (const v of y) { data.unique_id.push(id); data.y.push(v) }
+  const c = replenish.abcXyz(data, { a: 500 / 140, b: 300 / 140, c: 100 / 140, d: 60 / 140, e: 40 / 56 })
+  assert.deepStrictEqual(c.map((r) => r.abc + r.xyz), ['AX', 'AZ', 'BX', 'BX', 'CX'])
+  assert.throws(() => replenish.abcXyz(data, { a: 1 }), /no value for series `b`/)
+})

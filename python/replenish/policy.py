@@ -29,6 +29,7 @@ __all__ = [
     "sq_fill_rate",
     "ss_power_approximation",
     "simulate",
+    "abc_xyz",
 ]
 
 
@@ -97,3 +98,34 @@ def simulate(demand: Any, policy: Dict[str, Any], *, lead_time_days: float = 0.0
                   shortage_cost=shortage_cost, warmup_days=warmup_days, seed=seed)
     raw = np.ascontiguousarray(np.asarray(demand, dtype="float64"), dtype="<f8").tobytes()
     return json.loads(_replenish.simulate_policy(raw, json.dumps(policy), json.dumps(config)))
+
+
+def abc_xyz(df: Any, unit_value: Any = 1.0, *, a: float = 0.8, b: float = 0.95, x: float = 0.5, y: float = 1.0,
+            bucket_days: int = 7, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
+    """ABC (by value) and XYZ (by variability) class of every series of a long frame.
+
+    ``unit_value`` is one number for all, or a mapping / pandas Series from id to the
+    unit cost or price. A: the series within the first ``a`` of the cumulative value
+    (ranked by total demand × unit value), B: up to ``b``, C: the rest. X / Y / Z:
+    coefficient of variation of demand summed over ``bucket_days`` at most ``x`` /
+    at most ``y`` / above. Returns ``unique_id``, ``value``, ``share``,
+    ``cumulative_share_before``, ``abc``, ``cv``, ``xyz``."""
+    from .forecasting import _frame, _is_polars, _panel
+
+    ids, offsets, values, _, _ = _panel(df, id_col, time_col, target_col)
+    if np.isscalar(unit_value):
+        units = [float(unit_value)] * len(ids)
+    else:
+        lookup = dict(unit_value.items()) if hasattr(unit_value, "items") else dict(unit_value)
+        missing = [i for i in ids if i not in lookup]
+        if missing:
+            from ._replenish import InputError
+
+            raise InputError(f"unit_value has no value for series `{missing[0]}` (and {len(missing) - 1} more)")
+        units = [float(lookup[i]) for i in ids]
+    thresholds = json.dumps(dict(a=a, b=b, x=x, y=y, bucket_days=bucket_days))
+    rows = json.loads(_replenish.abc_xyz(ids, offsets, np.ascontiguousarray(values, dtype="<f8").tobytes(), units, thresholds))
+    cols: Dict[str, Any] = {id_col: [r["id"] for r in rows]}
+    for k in ("value", "share", "cumulative_share_before", "abc", "cv", "xyz"):
+        cols[k] = [np.nan if r[k] is None else r[k] for r in rows]
+    return _frame(cols, _is_polars(df))

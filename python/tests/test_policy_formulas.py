@@ -64,3 +64,23 @@ def test_simulation_of_an_order_up_to_policy_hits_its_service_level():
     with pytest.raises(replenish.ConfigError) as e:
         policy.simulate(demand[:10], {"policy": "s_s", "s": 50, "big_s": 10})
     assert e.value.field == "big_s"
+
+
+def test_abc_xyz_classes_of_a_long_frame():
+    import pandas as pd
+
+    ds = pd.date_range("2025-01-01", periods=14, freq="D")
+    lumpy = [0.0] * 14
+    lumpy[3] = 140.0
+    frames = [pd.DataFrame({"unique_id": uid, "ds": ds, "y": y}) for uid, y in
+              [("a", [10.0] * 14), ("b", lumpy), ("c", [10.0] * 14), ("d", [10.0] * 14), ("e", [4.0] * 14)]]
+    df = pd.concat(frames, ignore_index=True)
+    unit = {"a": 500 / 140, "b": 300 / 140, "c": 100 / 140, "d": 60 / 140, "e": 40 / 56}
+    c = policy.abc_xyz(df, unit)
+    assert c["abc"].tolist() == ["A", "A", "B", "B", "C"]
+    assert c["xyz"].tolist() == ["X", "Z", "X", "X", "X"]
+    assert abs(c.loc[c.unique_id == "b", "cv"].iloc[0] - 2 ** 0.5) < 1e-9
+    with pytest.raises(replenish.InputError, match="no value for series `a`"):
+        policy.abc_xyz(df, {"b": 1.0})
+    with pytest.raises(replenish.ConfigError):
+        policy.abc_xyz(df, 1.0, a=0.9, b=0.8)

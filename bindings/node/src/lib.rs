@@ -548,6 +548,25 @@ pub fn simulate_policy(
     to_value(&report)
 }
 
+/// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).
+#[napi(
+    ts_return_type = "Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>"
+)]
+pub fn abc_xyz(
+    ids: Vec<String>,
+    offsets: Vec<u32>,
+    values: Float64Array,
+    unit_values: Vec<f64>,
+    thresholds_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let panel = replenish::forecast::Panel::new(ids, offsets_of(&offsets), values.to_vec())?;
+        let t: replenish::policy::classes::ClassThresholds = parse_json(thresholds_json.as_deref(), "thresholds")?;
+        replenish::policy::classes::abc_xyz(&panel, &unit_values, &t)
+    })?;
+    to_value(&out)
+}
+
 /// Demand classification per series of a panel.
 #[napi]
 pub fn classify(ids: Vec<String>, offsets: Vec<u32>, values: Float64Array) -> Result<Vec<DemandClassification>> {

@@ -439,6 +439,26 @@ fn simulate_policy(
     })
 }
 
+/// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
+#[pyfunction]
+#[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
+fn abc_xyz(
+    py: Python<'_>,
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: &[u8],
+    unit_values: Vec<f64>,
+    thresholds_json: Option<String>,
+) -> PyResult<String> {
+    let values = values.to_vec();
+    run(py, move || {
+        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let t: replenish::policy::classes::ClassThresholds = parse_json(thresholds_json.as_deref(), "thresholds")?;
+        let out = replenish::policy::classes::abc_xyz(&panel, &unit_values, &t)?;
+        serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
     words(name, "int64", bytes, i64::from_le_bytes)
 }
@@ -623,6 +643,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mstl_decompose, m)?)?;
     m.add_function(wrap_pyfunction!(formula, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(abc_xyz, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Reorder policy: safety stock, reorder point, order-up-to level, and the
 //! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
 
+pub mod classes;
 pub mod formulas;
 pub mod simulate;
 
