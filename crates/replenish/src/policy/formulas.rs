@@ -29,14 +29,9 @@ fn non_negative(field: &str, v: f64) -> Result<f64> {
     }
 }
 
-fn std_normal() -> Normal {
-    // Mean 0 and sd 1 are valid parameters; the fallback is never taken.
-    Normal::new(0.0, 1.0).unwrap_or_else(|_| Normal::standard())
-}
-
 /// φ(z) and Φ(z) of the standard normal.
 fn phi(z: f64) -> (f64, f64) {
-    let n = std_normal();
+    let n = Normal::standard();
     (n.pdf(z), n.cdf(z))
 }
 
@@ -134,7 +129,7 @@ pub fn newsvendor_normal(holding_cost: f64, stockout_cost: f64, mean: f64, sd: f
     let (h, p) = (positive("holding_cost", holding_cost)?, positive("stockout_cost", stockout_cost)?);
     let (mean, sd) = (non_negative("mean", mean)?, non_negative("sd", sd)?);
     let ratio = p / (h + p);
-    let z = std_normal().inverse_cdf(ratio);
+    let z = super::standard_normal_quantile(ratio);
     Ok(Newsvendor { quantity: mean + z * sd, critical_ratio: ratio, cost: (h + p) * phi(z).0 * sd })
 }
 

@@ -96,12 +96,7 @@ pub fn levels_from_distribution(input: &PolicyInput, mean_over_protection: f64, 
 
 /// Φ⁻¹(p) for 0 < p < 1.
 pub fn standard_normal_quantile(p: f64) -> f64 {
-    // Normal::new(0, 1) cannot fail; fall back to the identity distribution's
-    // parameters rather than unwrap.
-    match Normal::new(0.0, 1.0) {
-        Ok(n) => n.inverse_cdf(p),
-        Err(_) => f64::NAN,
-    }
+    Normal::standard().inverse_cdf(p)
 }
 
 /// Order-quantity constraints from the supply terms.
