@@ -106,6 +106,10 @@ pub enum Error {
     /// A configuration value is invalid.
     #[error("invalid configuration: {field}: {message}")]
     Config { field: String, message: String },
+    /// A rule expression is wrong: unknown attribute, type error or syntax error.
+    /// `position` is the 0-based character offset in `expression`.
+    #[error("rule `{rule}`, `{field}`, column {}: {message}\n  {expression}\n  {}^", .position + 1, " ".repeat(*.position))]
+    Rule { rule: String, field: String, expression: String, position: usize, message: String },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -128,6 +132,7 @@ impl Error {
         match self {
             Error::Validation { .. } => "VALIDATION",
             Error::Config { .. } => "CONFIG",
+            Error::Rule { .. } => "RULE",
             Error::Io { .. } => "IO",
             Error::InvalidInput(_) => "INVALID_INPUT",
             Error::Internal(_) => "INTERNAL",

@@ -38,6 +38,7 @@ pub mod orders;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod rules;
 
 pub use error::{Error, Problem, ProblemKind, Result};
 pub use ingest::{read_folder, IngestOptions, Inputs, QualityReport};

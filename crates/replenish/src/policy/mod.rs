@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod formulas;
+pub mod ltd;
 pub mod simulate;
 
 use serde::{Deserialize, Serialize};

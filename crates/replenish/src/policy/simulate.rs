@@ -6,9 +6,14 @@
 //! then maximum down). Lead times are drawn per order (normal, rounded to whole
 //! days, never negative) from the seeded stream, so the same seed gives the same run.
 //!
-//! Cycle service level is the share of replenishment cycles (from one delivery to
-//! the next) without a shortage; fill rate the share of demand served from stock on
-//! the day it occurred.
+//! Cycle service level is the share of replenishment cycles without a shortage.
+//! For continuous review a cycle runs from one delivery to the next. For periodic
+//! review it runs from the day one review's order arrives to the day the next
+//! review's arrives — a review that orders nothing still draws its lead time and
+//! closes a cycle on the day its order would have arrived — so the simulated level
+//! is the textbook P(demand over L + R ≤ S) of an order-up-to policy, also for
+//! intermittent demand where many reviews order nothing. Fill rate is the share of
+//! demand served from stock on the day it occurred.
 
 use super::{round_order, OrderConstraints};
 use crate::error::{Error, Result};
@@ -163,7 +168,10 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
     let (mut served, mut total, mut short_units) = (0.0, 0.0, 0.0);
     let (mut stockout_days, mut orders, mut ordered) = (0usize, 0usize, 0.0);
     let (mut sum_on_hand, mut peak) = (0.0, 0.0_f64);
-    let (mut cycles, mut good_cycles, mut cycle_short, mut in_cycle) = (0usize, 0usize, false, false);
+    // Cycle boundaries (the days a replenishment arrives) and the days with a shortage.
+    let mut boundaries: Vec<usize> = Vec::new();
+    let mut short_day = vec![false; demand.len()];
+    let periodic = matches!(policy, SimPolicy::RS { .. } | SimPolicy::RsS { .. });
     let counted = |day: usize| day >= cfg.warmup_days;
     for (day, &d) in demand.iter().enumerate() {
         // Deliveries due today: serve backorders first.
@@ -174,13 +182,8 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
             let cleared = backorders.min(on_hand);
             backorders -= cleared;
             on_hand -= cleared;
-            if counted(day) {
-                if in_cycle {
-                    cycles += 1;
-                    good_cycles += usize::from(!cycle_short);
-                }
-                in_cycle = true;
-                cycle_short = false;
+            if !periodic {
+                boundaries.push(day);
             }
         }
         // Demand.
@@ -190,13 +193,13 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
         if cfg.shortage == ShortageMode::Backorder {
             backorders += short;
         }
+        short_day[day] = short > 0.0;
         if counted(day) {
             total += d;
             served += from_stock;
             short_units += short;
             if short > 0.0 {
                 stockout_days += 1;
-                cycle_short = true;
             }
         }
         // Review and order.
@@ -204,7 +207,11 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
         let position = |on_hand: f64, pipeline: &[(usize, f64)], backorders: f64| {
             on_hand + pipeline.iter().map(|o| o.1).sum::<f64>() - backorders
         };
-        if may_order {
+        let review = match *policy {
+            SimPolicy::RS { review_days, .. } | SimPolicy::RsS { review_days, .. } => day % review_days as usize == 0,
+            _ => true,
+        };
+        if may_order && review {
             let ip = position(on_hand, &pipeline, backorders);
             let want = match *policy {
                 SimPolicy::SQ { s, q } if ip <= s => {
@@ -212,19 +219,26 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
                     ((s - ip) / q).floor().max(0.0) * q + q
                 }
                 SimPolicy::SS { s, big_s } if ip <= s => big_s - ip,
-                SimPolicy::RS { review_days, big_s } if day % review_days as usize == 0 => (big_s - ip).max(0.0),
-                SimPolicy::RsS { review_days, s, big_s } if day % review_days as usize == 0 && ip <= s => big_s - ip,
+                SimPolicy::RS { big_s, .. } => (big_s - ip).max(0.0),
+                SimPolicy::RsS { s, big_s, .. } if ip <= s => big_s - ip,
                 _ => 0.0,
             };
             let qty = if want > 0.0 { round_order(want, &constraints).quantity } else { 0.0 };
-            if qty > 0.0 {
-                let l = lead.sample(&mut rng).round().max(0.0) as usize;
+            // A periodic review draws its lead time even when it orders nothing: the
+            // day its order would have arrived still closes a review cycle.
+            let lead_days = (qty > 0.0 || periodic).then(|| lead.sample(&mut rng).round().max(0.0) as usize);
+            if let Some(l) = lead_days {
                 // Placed after today's demand; available on the morning after L
                 // more days, so it covers L days of demand (none when L = 0).
-                pipeline.push((day + 1 + l, qty));
-                if counted(day) {
-                    orders += 1;
-                    ordered += qty;
+                if periodic {
+                    boundaries.push(day + 1 + l);
+                }
+                if qty > 0.0 {
+                    pipeline.push((day + 1 + l, qty));
+                    if counted(day) {
+                        orders += 1;
+                        ordered += qty;
+                    }
                 }
             }
         }
@@ -234,6 +248,17 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
         }
     }
     let days = demand.len().saturating_sub(cfg.warmup_days);
+    // Cycles: from one boundary to the next, both within the counted days.
+    boundaries.sort_unstable();
+    boundaries.dedup();
+    let (mut cycles, mut good_cycles) = (0usize, 0usize);
+    for w in boundaries.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if a >= cfg.warmup_days && b <= demand.len() {
+            cycles += 1;
+            good_cycles += usize::from(!short_day[a..b].iter().any(|x| *x));
+        }
+    }
     let holding = cfg.holding_cost * sum_on_hand;
     let ordering = cfg.ordering_cost * orders as f64;
     let shortage = cfg.shortage_cost * short_units;
