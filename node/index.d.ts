@@ -1,6 +1,11 @@
 import type { Dataset } from './native'
 import type {
   SimReport,
+  RuleSet,
+  LtdSummary,
+  CalibrationRow,
+  Backtest,
+  PolicyKind,
   DemoOptions,
   IngestOptions,
   ModelConfig,
@@ -23,6 +28,17 @@ export declare class ReplenishError extends Error {
 }
 export declare class ValidationError extends ReplenishError {}
 export declare class ConfigError extends ReplenishError {}
+/** A wrong rule expression, located by rule, field and character position. */
+export declare class RuleError extends ConfigError {
+  rule: string
+  expression: string
+  /** 0-based character offset in `expression`. */
+  position: number
+  /** 1-based column, as in the message. */
+  column: number
+  /** The message without the location. */
+  reason: string
+}
 
 /** A table: CSV text, a Buffer of CSV, or an array of plain objects (one per row). */
 export type TableInput = string | Buffer | Array<Record<string, unknown>>
@@ -256,3 +272,45 @@ export declare function evaluate(
   metrics?: string[],
   options?: { seasonLength?: number; agg?: boolean },
 ): Array<{ unique_id: string | null; metric: string } & { [model: string]: number | string | null }>
+
+/** Checks a rule set (TOML text, a `.toml` path or an object); throws `RuleError` on a wrong expression. */
+export declare function rules(spec: string | RuleSet): RuleSet
+/** Shifts a policy's levels by simulation until it reaches the target. */
+export declare function tune(
+  demand: ArrayLike<number>,
+  policy: SimPolicy,
+  target: { cycle_service_level: number } | { fill_rate: number },
+  config?: SimConfig
+): { offset: number; policy: SimPolicy; report: SimReport }
+/** A parametric lead-time demand distribution with random lead times. */
+export declare function leadTimeDemandDistribution(request: {
+  family: 'normal' | 'poisson' | 'negative_binomial' | 'gamma'
+  daily_mean: number
+  daily_sd?: number
+  lead_time_days: number
+  lead_time_std_days?: number
+  review_period_days?: number
+  quantiles?: number[]
+  at?: number[]
+  fill_rate?: number
+}): LtdSummary
+/** The calibration experiment: plan vs classic formula on synthetic demand classes. */
+export declare function calibrate(config?: {
+  classes?: Array<'smooth' | 'intermittent' | 'lumpy'>
+  targets?: number[]
+  series_per_class?: number
+  history_days?: number
+  test_days?: number
+  lead_time_days?: number
+  lead_time_std_days?: number
+  review_days?: number
+  policy?: PolicyKind
+  n_paths?: number
+  seed?: number
+}): Promise<CalibrationRow[]>
+/** Plans as of `days` before the history ends and simulates the plan's policies over the rest. */
+export declare function backtest(
+  dataset: Dataset,
+  days?: number,
+  options?: { lostSales?: boolean; config?: PlanConfig; rules?: string | RuleSet }
+): Promise<Backtest>

@@ -35,7 +35,14 @@ class ConfigError extends ReplenishError {
   }
 }
 
-const CLASSES = { VALIDATION: ValidationError, CONFIG: ConfigError }
+class RuleError extends ConfigError {
+  constructor(...args) {
+    super(...args)
+    this.name = 'RuleError'
+  }
+}
+
+const CLASSES = { VALIDATION: ValidationError, CONFIG: ConfigError, RULE: RuleError }
 
 /** Turns the native error (JSON reason) into a typed ReplenishError. */
 function convert(err) {
@@ -48,7 +55,11 @@ function convert(err) {
   }
   if (!info || typeof info.code !== 'string') return err
   const Cls = CLASSES[info.code] || ReplenishError
-  return new Cls(info.code, info.message, info.problems || [], info.field)
+  const e = new Cls(info.code, info.message, info.problems || [], info.field)
+  if (info.code === 'RULE') {
+    Object.assign(e, { rule: info.rule, expression: info.expression, position: info.position, column: info.column, reason: info.reason })
+  }
+  return e
 }
 
 async function call(promiseFactory) {
@@ -488,6 +499,66 @@ function abcXyz(data, unitValue = 1, options = {}) {
   })
 }
 
+/**
+ * Checks a rule set and returns it as an object (what `plan`'s `config.rules` takes):
+ * TOML text (`[[rules]]`, `[[overrides]]`), a path to a `.toml` file, or an object
+ * `{ rules: [...], overrides: [...] }`. A wrong expression throws a `RuleError` with
+ * `rule`, `field`, `expression`, `position` (0-based) and `column`.
+ */
+function rules(spec) {
+  return callSync(() => {
+    if (typeof spec === 'string' && !spec.includes('\n') && spec.endsWith('.toml')) spec = fs.readFileSync(spec, 'utf8')
+    if (typeof spec === 'string') return native.checkRules(spec, true)
+    return native.checkRules(JSON.stringify(spec), false)
+  })
+}
+
+/**
+ * Shifts a policy's levels by the smallest amount that makes the simulation over
+ * `demand` reach `target` (`{ cycle_service_level: 0.95 }` or `{ fill_rate: 0.98 }`).
+ */
+function tune(demand, policy, target, config) {
+  return callSync(() => {
+    const entries = Object.entries(target || {})
+    if (entries.length !== 1) throw new ReplenishError('CONFIG', 'target: give one of cycle_service_level or fill_rate', [], 'target')
+    const [metric, value] = entries[0]
+    return native.tunePolicy(
+      Float64Array.from(demand),
+      JSON.stringify(policy),
+      JSON.stringify({ metric, value }),
+      config == null ? undefined : JSON.stringify(config)
+    )
+  })
+}
+
+/**
+ * Demand over lead time + review as a distribution (`family`: normal, poisson,
+ * negative_binomial, gamma; random lead time); returns mean, variance, quantiles,
+ * cdf and loss at `at`, and the (R, S) level for a `fill_rate`.
+ */
+function leadTimeDemandDistribution(request) {
+  return callSync(() => native.leadTimeDemandDistribution(JSON.stringify(request)))
+}
+
+/** The calibration experiment (docs/policy.md): resolves to one row per class and target. */
+function calibrate(config = {}) {
+  return call(async () => JSON.parse(await native.calibrate(JSON.stringify(config))))
+}
+
+/**
+ * Plans as of `days` before the history ends and simulates every line's policy over
+ * the days that followed; resolves to `{ as_of, end, days, lines, kpis }`.
+ */
+function backtest(dataset, days = 182, options = {}) {
+  return call(async () => {
+    if (!(dataset instanceof native.Dataset)) throw new ReplenishError('INVALID_INPUT', 'backtest needs a Dataset (readFolder / readTables)')
+    const config = { ...(options.config || {}) }
+    if (options.rules != null) config.rules = rules(options.rules)
+    const cfg = Object.keys(config).length ? JSON.stringify(config) : undefined
+    return JSON.parse(await native.backtest(dataset, days, Boolean(options.lostSales), cfg))
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -593,6 +664,11 @@ module.exports = {
   mstlDecomposition,
   formula,
   simulate,
+  tune,
+  rules,
+  leadTimeDemandDistribution,
+  calibrate,
+  backtest,
   abcXyz,
   eventFeatures,
   crossValidation,
@@ -617,6 +693,7 @@ module.exports = {
   ReplenishError,
   ValidationError,
   ConfigError,
+  RuleError,
   TABLES,
   readFolder,
   readTables,

@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -32,6 +32,15 @@ export declare function abcXyz(ids: Array<string>, offsets: Array<number>, value
  * holds each series' `h` future times; `unit` is `index` or `milliseconds`.
  */
 export declare function alignFuture(ids: Array<string>, expected: Array<number>, h: number, regressors: Array<string>, rowIds: Array<string>, rowTimes: Array<number>, names: Array<string>, columns: Array<Float64Array>, unit: string): Array<Float64Array>
+
+/** Backtest of the plan's policies over the last `days` of history. */
+export declare function backtest(dataset: Dataset, days: number, lostSales: boolean, configJson?: string | undefined | null): Promise<string>
+
+/** The calibration experiment (`policy::calibration`). */
+export declare function calibrate(configJson?: string | undefined | null): Promise<string>
+
+/** Checks a rule set given as TOML (`toml = true`) or JSON text; the rules as an object. */
+export declare function checkRules(text: string, toml: boolean): RuleSet
 
 /** Demand classification per series of a panel. */
 export declare function classify(ids: Array<string>, offsets: Array<number>, values: Float64Array): Array<DemandClassification>
@@ -121,6 +130,9 @@ export interface ForecastOutput {
 /** One closed-form inventory formula (`Formula` as JSON, e.g. `{"formula": "eoq", ...}`). */
 export declare function formula(requestJson: string): Record<string, number>
 
+/** A parametric lead-time demand distribution (`LtdRequest`). */
+export declare function leadTimeDemandDistribution(requestJson: string): LtdSummary
+
 /** One accuracy metric by name. */
 export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
 
@@ -194,3 +206,6 @@ export interface TimeColumns {
   history: Array<number>
   future: Array<number>
 }
+
+/** Tunes a policy's levels by simulation to reach a target. */
+export declare function tunePolicy(demand: Float64Array, policyJson: string, targetJson: string, configJson?: string | undefined | null): { offset: number; policy: Record<string, unknown>; report: SimReport }

@@ -111,10 +111,99 @@ export interface PlanConfig {
   ordering_cost?: number
   holding_rate?: number
   po_prefix?: string
-  /** 'distribution' (default): quantile of simulated demand over the protection interval; 'normal': z·σ formula. */
-  safety_stock?: 'distribution' | 'normal'
+  /** How lead-time demand is modelled (also accepted under the old name `safety_stock`). */
+  lead_time_demand?: LtdMethod
+  safety_stock?: LtdMethod
   n_paths?: number
   seed?: number
+  policy?: PolicyKind
+  target?: TargetKind
+  fill_rate?: number
+  shortage_cost?: number | null
+  lost_sales?: boolean
+  /** Segments and per-SKU overrides (see `rules()` and docs/policy.md). */
+  rules?: RuleSet
+}
+
+export type LtdMethod = 'auto' | 'distribution' | 'bootstrap' | 'normal' | 'poisson' | 'negative_binomial' | 'gamma'
+export type PolicyKind = 'r_s_s' | 'r_s' | 's_q' | 's_s' | 'min_max' | 'base_stock' | 'newsvendor'
+export type TargetKind = 'cycle_service_level' | 'fill_rate' | 'min_cost'
+
+/** What a rule or override may set. */
+export interface RuleSettings {
+  policy?: PolicyKind
+  target?: TargetKind
+  service_level?: number
+  fill_rate?: number
+  shortage_cost?: number
+  lost_sales?: boolean
+  review_period_days?: number
+  forecast?: ModelConfig
+  lead_time_demand?: LtdMethod
+  ordering_cost?: number
+  holding_rate?: number
+  safety_stock_min_units?: number
+  safety_stock_max_units?: number
+  safety_stock_min_days?: number
+  safety_stock_max_days?: number
+  max_stock_units?: number
+  max_stock_days?: number
+  shelf_life_days?: number
+  max_order?: number
+  min_days_of_cover?: number
+  max_days_of_cover?: number
+  /** Trigger expression, e.g. `forecast_over_lead_time > on_hand + on_order`. */
+  order_when?: string
+}
+
+export interface RuleSet {
+  rules?: Array<{ name: string; when?: string | null; priority?: number; set?: RuleSettings }>
+  overrides?: Array<{ sku: string; location?: string | null; reason?: string | null; set?: RuleSettings }>
+}
+
+export interface LtdSummary {
+  mean: number
+  variance: number
+  quantiles: number[]
+  cdf: number[]
+  loss: number[]
+  order_up_to_for_fill_rate: number | null
+}
+
+export interface CalibrationRow {
+  class: 'smooth' | 'intermittent' | 'lumpy'
+  target: number
+  plan_csl: number
+  plan_fill_rate: number
+  plan_average_on_hand: number
+  classic_csl: number
+  classic_fill_rate: number
+  classic_average_on_hand: number
+  classic_tuned_z: number
+  classic_tuned_average_on_hand: number
+  method: string
+  cycles: number
+}
+
+export interface BacktestKpis {
+  group: string
+  lines: number
+  target_service_level: number
+  cycle_service_level: number | null
+  fill_rate: number
+  stockout_day_share: number
+  average_on_hand_units: number
+  average_stock_value: number
+  orders: number
+  total_cost: number
+}
+
+export interface Backtest {
+  as_of: string
+  end: string
+  days: number
+  lines: Array<{ sku: string; location: string; policy: string; demand_class: string; abc: string; target_service_level: number; unit_cost: number; report: SimReport }>
+  kpis: BacktestKpis[]
 }
 
 export interface FileReport {
@@ -190,6 +279,17 @@ export interface PlanLine {
   expected_delivery: string | null
   po_number: string | null
   explanation: string
+  policy: PolicyKind
+  target: TargetKind | 'newsvendor'
+  fill_rate_target: number | null
+  demand_class: string
+  abc: string
+  xyz: string
+  segments: string[]
+  /** Per parameter, what set it: `config`, `category:<name>`, `supplier terms`, `rule:<name>`, `override:<sku>[@<location>]`. */
+  parameter_sources: Record<string, string>
+  trigger: string
+  adjustments: string[]
   /** Planned promotion days within the protection days. */
   promotion_days: number
   /** Demand multiplier on those days, learnt from past promotions. */

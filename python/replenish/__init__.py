@@ -26,6 +26,7 @@ from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__
 from .forecasting import _is_polars
 from ._replenish import (
     ConfigError,
+    RuleError,
     FileError,
     InputError,
     ReplenishError,
@@ -41,6 +42,7 @@ __all__ = [
     "InputError",
     "Plan",
     "ReplenishError",
+    "RuleError",
     "TABLES",
     "ValidationError",
     "demo_data",
@@ -289,6 +291,9 @@ def _lines_frame(plan_dict: Dict[str, Any], polars: bool) -> Frame:
     lines = plan_dict["lines"]
     for ln in lines:
         ln["rounding"] = "; ".join(ln["rounding"])
+        ln["segments"] = "; ".join(ln.get("segments", []))
+        ln["adjustments"] = "; ".join(ln.get("adjustments", []))
+        ln["parameter_sources"] = "; ".join(f"{k}={v}" for k, v in ln.get("parameter_sources", {}).items())
     cols = list(lines[0].keys()) if lines else None
     df = _frame(lines, cols, polars)
     return _dates(df, ["order_date", "expected_delivery"], polars)
@@ -299,6 +304,7 @@ def plan(
     config: Optional[Mapping[str, Any]] = None,
     *,
     ingest: Optional[Mapping[str, Any]] = None,
+    rules: Any = None,
 ) -> Plan:
     """Plans replenishment: forecast, safety stock, reorder point, order-up-to level,
     rounded order quantities and purchase orders grouped per supplier and location.
@@ -311,7 +317,15 @@ def plan(
     ``config`` keys (all optional): ``as_of``, ``service_level``,
     ``category_service_levels``, ``review_period_days``, ``forecast``
     (e.g. ``{"model": "window_average", "window": 56}``), ``ordering_cost``,
-    ``holding_rate``, ``po_prefix``.
+    ``holding_rate``, ``po_prefix``, ``policy`` (``r_s_s``, ``r_s``, ``s_q``, ``s_s``,
+    ``min_max``, ``base_stock``, ``newsvendor``), ``target`` (``cycle_service_level``,
+    ``fill_rate``, ``min_cost``), ``fill_rate``, ``shortage_cost``, ``lost_sales``,
+    ``lead_time_demand`` (``auto``, ``distribution``, ``bootstrap``, ``normal``,
+    ``poisson``, ``negative_binomial``, ``gamma``).
+
+    ``rules``: segments and per-SKU overrides as TOML text, a path, or a dict (see
+    :func:`replenish.policy.rules`); each plan line's ``parameter_sources`` says which
+    rule set each parameter.
     """
     if isinstance(data, Dataset):
         ds = data
@@ -327,7 +341,10 @@ def plan(
         ds = read_tables(**{k: v for k, v in data.items()}, ingest=ingest)
     else:
         raise InputError(f"data must be a Dataset, a folder path or a mapping of DataFrames, not {type(data).__name__}")
-    cfg = None if config is None else json.dumps(dict(config), default=str)
+    merged = dict(config or {})
+    if rules is not None:
+        merged["rules"] = policy.rules(rules)
+    cfg = json.dumps(merged, default=str) if merged else None
     inner = _replenish.plan(ds._inner, cfg)
     d = json.loads(inner.to_json())
     polars = ds._polars

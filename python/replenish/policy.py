@@ -29,7 +29,12 @@ __all__ = [
     "sq_fill_rate",
     "ss_power_approximation",
     "simulate",
+    "tune",
     "abc_xyz",
+    "rules",
+    "lead_time_demand_distribution",
+    "calibrate",
+    "backtest",
 ]
 
 
@@ -129,3 +134,88 @@ def abc_xyz(df: Any, unit_value: Any = 1.0, *, a: float = 0.8, b: float = 0.95, 
     for k in ("value", "share", "cumulative_share_before", "abc", "cv", "xyz"):
         cols[k] = [np.nan if r[k] is None else r[k] for r in rows]
     return _frame(cols, _is_polars(df))
+
+
+def tune(demand: Any, policy: Dict[str, Any], target: Dict[str, float], **config: Any) -> Dict[str, Any]:
+    """Shifts a policy's levels (its safety stock) by the smallest amount that makes the
+    simulation over ``demand`` reach ``target``: ``{"cycle_service_level": 0.95}`` or
+    ``{"fill_rate": 0.98}``. ``config`` takes :func:`simulate`'s keywords. Returns
+    ``offset``, the tuned ``policy`` and its simulation ``report``."""
+    if len(target) != 1:
+        from ._replenish import ConfigError
+
+        raise ConfigError("target: give one of cycle_service_level or fill_rate, e.g. {'fill_rate': 0.98}")
+    ((metric, value),) = target.items()
+    if "order_days" in config:
+        config["order_days"] = list(config["order_days"])
+    raw = np.ascontiguousarray(np.asarray(demand, dtype="float64"), dtype="<f8").tobytes()
+    return json.loads(_replenish.tune_policy(raw, json.dumps(policy), json.dumps({"metric": metric, "value": value}),
+                                             json.dumps(config)))
+
+
+def rules(spec: Any) -> Dict[str, Any]:
+    """Checks a rule set and returns it as a dict (what ``plan(..., rules=...)`` takes).
+
+    ``spec`` is TOML text (``[[rules]]`` and ``[[overrides]]`` tables), a path to such a
+    file, or a dict ``{"rules": [...], "overrides": [...]}``. A wrong expression raises
+    :class:`replenish.RuleError` with ``rule``, ``field``, ``expression``, ``position``
+    (0-based) and ``column``; other mistakes :class:`replenish.ConfigError`."""
+    import os
+
+    if isinstance(spec, os.PathLike) or (isinstance(spec, str) and "\n" not in spec and spec.endswith(".toml")):
+        with open(spec, encoding="utf-8") as f:
+            spec = f.read()
+    if isinstance(spec, str):
+        return json.loads(_replenish.check_rules(spec, True))
+    return json.loads(_replenish.check_rules(json.dumps(spec, default=str), False))
+
+
+def lead_time_demand_distribution(family: str, daily_mean: float, daily_sd: float = 0.0, *,
+                                  lead_time_days: float, lead_time_std_days: float = 0.0,
+                                  review_period_days: float = 0.0, quantiles: Any = (), at: Any = (),
+                                  fill_rate: Optional[float] = None) -> Dict[str, Any]:
+    """Demand over lead time + review period as a distribution: daily demand of
+    ``family`` (``normal``, ``poisson``, ``negative_binomial``, ``gamma``) summed over
+    a random lead time (normal, rounded to whole days). Returns ``mean``,
+    ``variance``, the ``quantiles`` asked for, ``cdf`` and ``loss`` E[(D − x)⁺] at
+    the levels ``at``, and the (R, S) ``order_up_to_for_fill_rate`` when a
+    ``fill_rate`` is given."""
+    req = dict(family=family, daily_mean=daily_mean, daily_sd=daily_sd, lead_time_days=lead_time_days,
+               lead_time_std_days=lead_time_std_days, review_period_days=review_period_days,
+               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
+    return json.loads(_replenish.lead_time_demand_distribution(json.dumps(req)))
+
+
+def calibrate(**config: Any) -> Any:
+    """Runs the calibration experiment (``docs/policy.md``, "Calibration"): plans
+    synthetic smooth, intermittent and lumpy series at 90/95/98% cycle service level,
+    simulates them with random lead times, and compares with the classic formula.
+    Keywords: ``classes``, ``targets``, ``series_per_class``, ``history_days``,
+    ``test_days``, ``lead_time_days``, ``lead_time_std_days``, ``review_days``,
+    ``policy``, ``lead_time_demand``, ``forecast``, ``n_paths``, ``seed``. Returns a
+    pandas DataFrame, one row per class and target."""
+    import pandas as pd
+
+    return pd.DataFrame(json.loads(_replenish.calibrate(json.dumps(config, default=str))))
+
+
+def backtest(data: Any, days: int = 182, *, lost_sales: bool = False, config: Optional[Dict[str, Any]] = None,
+             rules: Any = None) -> Any:
+    """Plans as of ``days`` before the history ends and simulates every line's policy
+    over the days that followed. Returns ``(kpis, lines)``: KPIs per demand class and
+    overall (cycle service level, fill rate, stock-out days, stock, orders, cost), and
+    one row per SKU-location."""
+    import pandas as pd
+
+    from . import Dataset, read_folder
+
+    ds = data if isinstance(data, Dataset) else read_folder(data)
+    cfg = dict(config or {})
+    if rules is not None:
+        cfg["rules"] = globals()["rules"](rules)
+    out = json.loads(_replenish.backtest(ds._inner, int(days), bool(lost_sales),
+                                         json.dumps(cfg, default=str) if cfg else None))
+    kpis = pd.DataFrame(out["kpis"])
+    lines = pd.DataFrame([{**{k: v for k, v in l.items() if k != "report"}, **l["report"]} for l in out["lines"]])
+    kpis.attrs.update(as_of=out["as_of"], end=out["end"], days=out["days"])
+    return kpis, lines

@@ -20,11 +20,48 @@ fn to_napi(code: &str, message: String, problems: &[replenish::Problem], field: 
 }
 
 fn core_err(e: CoreError) -> Error {
+    if let CoreError::Rule { rule, field, expression, position, message } = &e {
+        let reason = serde_json::json!({
+            "code": e.code(), "message": e.to_string(), "problems": [], "field": field,
+            "rule": rule, "expression": expression, "position": position, "column": position + 1, "reason": message,
+        });
+        return Error::new(Status::GenericFailure, reason.to_string());
+    }
     let field = match &e {
         CoreError::Config { field, .. } => Some(field.as_str()),
         _ => None,
     };
     to_napi(e.code(), e.to_string(), e.problems(), field)
+}
+
+/// Work that returns JSON text, run on the libuv thread pool (a Promise in JS; the
+/// JS entry parses the text).
+pub struct JsonTask(Option<Box<dyn FnOnce() -> std::result::Result<String, CoreError> + Send>>);
+
+impl std::fmt::Debug for JsonTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonTask")
+    }
+}
+
+impl Task for JsonTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        match self.0.take() {
+            Some(f) => guarded(f),
+            None => Err(to_napi("INTERNAL", "task ran twice".into(), &[], None)),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+fn json_value<T: serde::Serialize>(v: T) -> std::result::Result<String, CoreError> {
+    serde_json::to_string(&v).map_err(|e| CoreError::Internal(format!("cannot convert result: {e}")))
 }
 
 /// Runs core work, mapping errors and catching panics.
@@ -546,6 +583,76 @@ pub fn simulate_policy(
         replenish::policy::simulate::simulate(&demand, &policy, &config)
     })?;
     to_value(&report)
+}
+
+/// Checks a rule set given as TOML (`toml = true`) or JSON text; the rules as an object.
+#[napi(ts_return_type = "RuleSet")]
+pub fn check_rules(text: String, toml: bool) -> Result<serde_json::Value> {
+    let r = guarded(|| {
+        if toml {
+            replenish::rules::RuleSet::from_toml(&text)
+        } else {
+            replenish::rules::RuleSet::from_json(&text)
+        }
+    })?;
+    to_value(&r)
+}
+
+/// Tunes a policy's levels by simulation to reach a target.
+#[napi(ts_return_type = "{ offset: number; policy: Record<string, unknown>; report: SimReport }")]
+pub fn tune_policy(
+    demand: Float64Array,
+    policy_json: String,
+    target_json: String,
+    config_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
+            .map_err(|e| CoreError::Config { field: "policy".into(), message: e.to_string() })?;
+        let target: replenish::policy::simulate::TuneTarget = serde_json::from_str(&target_json)
+            .map_err(|e| CoreError::Config { field: "target".into(), message: e.to_string() })?;
+        let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
+        replenish::policy::simulate::tune(&demand, &policy, &config, target)
+    })?;
+    to_value(&out)
+}
+
+/// A parametric lead-time demand distribution (`LtdRequest`).
+#[napi(ts_return_type = "LtdSummary")]
+pub fn lead_time_demand_distribution(request_json: String) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let r: replenish::policy::ltd::LtdRequest = serde_json::from_str(&request_json)
+            .map_err(|e| CoreError::Config { field: "request".into(), message: e.to_string() })?;
+        r.evaluate()
+    })?;
+    to_value(&out)
+}
+
+/// The calibration experiment (`policy::calibration`).
+#[napi(ts_return_type = "Promise<string>")]
+pub fn calibrate(config_json: Option<String>) -> AsyncTask<JsonTask> {
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let cfg: replenish::policy::calibration::CalibrationConfig = parse_json(config_json.as_deref(), "calibration")?;
+        json_value(replenish::policy::calibration::calibrate(&cfg)?)
+    }))))
+}
+
+/// Backtest of the plan's policies over the last `days` of history.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn backtest(dataset: &Dataset, days: u32, lost_sales: bool, config_json: Option<String>) -> AsyncTask<JsonTask> {
+    let data = dataset.inner.clone();
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let config = match config_json.as_deref() {
+            None => PlanConfig::default(),
+            Some(t) => PlanConfig::from_json(t)?,
+        };
+        let mode = if lost_sales {
+            replenish::policy::simulate::ShortageMode::LostSales
+        } else {
+            replenish::policy::simulate::ShortageMode::Backorder
+        };
+        json_value(replenish::backtest::backtest(&data.dataset, &config, days as usize, mode)?)
+    }))))
 }
 
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).

@@ -18,6 +18,12 @@ create_exception!(
     "The input data failed validation; `.problems` lists every problem with file, row and column."
 );
 create_exception!(_replenish, ConfigError, ReplenishError, "A configuration value is invalid; `.field` names it.");
+create_exception!(
+    _replenish,
+    RuleError,
+    ConfigError,
+    "A rule expression is wrong; `.rule`, `.field`, `.expression` and `.position` (0-based) locate it."
+);
 create_exception!(_replenish, InputError, ReplenishError, "An argument is outside what the function accepts.");
 create_exception!(_replenish, FileError, ReplenishError, "A file or folder could not be read or written.");
 
@@ -48,6 +54,18 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 let err = ConfigError::new_err(msg.clone());
                 err.value(py).setattr("field", field)?;
                 err.value(py).setattr("code", e.code())?;
+                err
+            }
+            Error::Rule { rule, field, expression, position, message } => {
+                let err = RuleError::new_err(msg.clone());
+                let v = err.value(py);
+                v.setattr("rule", rule)?;
+                v.setattr("field", field)?;
+                v.setattr("expression", expression)?;
+                v.setattr("position", position)?;
+                v.setattr("column", position + 1)?;
+                v.setattr("reason", message)?;
+                v.setattr("code", e.code())?;
                 err
             }
             Error::Io { path, .. } => {
@@ -439,6 +457,87 @@ fn simulate_policy(
     })
 }
 
+/// Checks a rule set given as TOML (`toml=True`) or JSON text; the rules as JSON.
+#[pyfunction]
+fn check_rules(py: Python<'_>, text: String, toml: bool) -> PyResult<String> {
+    run(py, move || {
+        let r = if toml {
+            replenish::rules::RuleSet::from_toml(&text)?
+        } else {
+            replenish::rules::RuleSet::from_json(&text)?
+        };
+        serde_json::to_string(&r).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// Tunes a policy's levels by simulation to reach a target (JSON in and out).
+#[pyfunction]
+#[pyo3(signature = (demand, policy_json, target_json, config_json=None))]
+fn tune_policy(
+    py: Python<'_>,
+    demand: &[u8],
+    policy_json: String,
+    target_json: String,
+    config_json: Option<String>,
+) -> PyResult<String> {
+    let demand = demand.to_vec();
+    run(py, move || {
+        let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
+            .map_err(|e| Error::Config { field: "policy".into(), message: e.to_string() })?;
+        let target: replenish::policy::simulate::TuneTarget = serde_json::from_str(&target_json)
+            .map_err(|e| Error::Config { field: "target".into(), message: e.to_string() })?;
+        let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
+        let out = replenish::policy::simulate::tune(&floats("demand", &demand)?, &policy, &config, target)?;
+        serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// The calibration experiment (`policy::calibration`), rows as JSON.
+#[pyfunction]
+#[pyo3(signature = (config_json=None))]
+fn calibrate(py: Python<'_>, config_json: Option<String>) -> PyResult<String> {
+    run(py, move || {
+        let cfg: replenish::policy::calibration::CalibrationConfig = parse_json(config_json.as_deref(), "calibration")?;
+        let rows = replenish::policy::calibration::calibrate(&cfg)?;
+        serde_json::to_string(&rows).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// A parametric lead-time demand distribution (`policy::ltd::LtdRequest` JSON).
+#[pyfunction]
+fn lead_time_demand_distribution(py: Python<'_>, request_json: String) -> PyResult<String> {
+    run(py, move || {
+        let r: replenish::policy::ltd::LtdRequest = serde_json::from_str(&request_json)
+            .map_err(|e| Error::Config { field: "request".into(), message: e.to_string() })?;
+        serde_json::to_string(&r.evaluate()?).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// Backtest of the plan's policies over the last `days` of history (JSON).
+#[pyfunction]
+#[pyo3(signature = (dataset, days, lost_sales=false, config_json=None))]
+fn backtest(
+    py: Python<'_>,
+    dataset: &Dataset,
+    days: usize,
+    lost_sales: bool,
+    config_json: Option<String>,
+) -> PyResult<String> {
+    run(py, || {
+        let config = match config_json.as_deref() {
+            None => PlanConfig::default(),
+            Some(t) => PlanConfig::from_json(t)?,
+        };
+        let mode = if lost_sales {
+            replenish::policy::simulate::ShortageMode::LostSales
+        } else {
+            replenish::policy::simulate::ShortageMode::Backorder
+        };
+        let out = replenish::backtest::backtest(&dataset.inner.dataset, &config, days, mode)?;
+        serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
 #[pyfunction]
 #[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
@@ -623,6 +722,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ReplenishError", py.get_type::<ReplenishError>())?;
     m.add("ValidationError", py.get_type::<ValidationError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("RuleError", py.get_type::<RuleError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("FileError", py.get_type::<FileError>())?;
     m.add_class::<Dataset>()?;
@@ -644,6 +744,11 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(formula, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_policy, m)?)?;
     m.add_function(wrap_pyfunction!(abc_xyz, m)?)?;
+    m.add_function(wrap_pyfunction!(check_rules, m)?)?;
+    m.add_function(wrap_pyfunction!(tune_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate, m)?)?;
+    m.add_function(wrap_pyfunction!(lead_time_demand_distribution, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use replenish::plan::RunConfig;
+use replenish::rules::RuleSet;
 use replenish::{demo, export, ingest, Error};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +25,56 @@ enum Command {
     Demo(DemoArgs),
     /// Plan a folder of CSV tables (items, suppliers, sales, inventory, open_orders).
     Plan(PlanArgs),
+    /// Plan as of some days before the history ends, then simulate every line's
+    /// policy over the days that followed and print the service and stock KPIs.
+    /// Uses the demo data unless `--data` is given.
+    Simulate(SimulateArgs),
+    /// Check by simulation that the plan delivers the cycle service level it
+    /// targets, on synthetic smooth, intermittent and lumpy demand, against the
+    /// classic z·σ·√P formula; prints the table.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+struct SimulateArgs {
+    /// Folder of CSV tables; default: the built-in demo data.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Days at the end of the history to simulate over (the plan sees the days before).
+    #[arg(long, default_value_t = 182)]
+    days: usize,
+    /// Unmet demand waits for the next delivery (backorder) or is lost (lost-sales).
+    #[arg(long, value_enum, default_value_t = Shortage::Backorder)]
+    shortage: Shortage,
+    /// Run configuration (TOML with [plan] and [ingest] sections).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Demo size, when no --data is given.
+    #[arg(long, default_value_t = 100)]
+    skus: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Shortage {
+    Backorder,
+    LostSales,
+}
+
+#[derive(Debug, Args)]
+struct CalibrateArgs {
+    /// Series per demand class.
+    #[arg(long, default_value_t = 40)]
+    series: usize,
+    /// Simulated days per series.
+    #[arg(long, default_value_t = 5000)]
+    days: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +100,9 @@ struct DemoArgs {
     /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +117,9 @@ struct PlanArgs {
     /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -70,6 +127,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => run_demo(&a),
         Command::Plan(a) => run_plan(&a),
+        Command::Simulate(a) => run_simulate(&a),
+        Command::Calibrate(a) => run_calibrate(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,7 +153,7 @@ fn report_error(e: &Error) -> ExitCode {
             }
             ExitCode::from(2)
         }
-        Error::Config { .. } => {
+        Error::Config { .. } | Error::Rule { .. } => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
@@ -121,6 +180,23 @@ fn load_config(path: Option<&Path>) -> Result<RunConfig, Error> {
     }
 }
 
+/// The run configuration with the rules file, if any, in place of its rules.
+fn load_with_rules(config: Option<&Path>, rules: Option<&Path>) -> Result<RunConfig, Error> {
+    let mut c = load_config(config)?;
+    if let Some(p) = rules {
+        let text = std::fs::read_to_string(p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
+        c.plan.rules = RuleSet::from_toml(&text).map_err(|e| match e {
+            Error::Rule { rule, field, expression, position, message } => {
+                Error::Rule { rule: format!("{}: {rule}", p.display()), field, expression, position, message }
+            }
+            Error::Config { field, message } => Error::Config { field: format!("{}: {field}", p.display()), message },
+            other => other,
+        })?;
+        c.plan.validate()?;
+    }
+    Ok(c)
+}
+
 fn spinner() -> ProgressBar {
     let pb = ProgressBar::new(4);
     pb.set_style(
@@ -141,7 +217,7 @@ fn mkdir(dir: &Path) -> Result<(), Error> {
 }
 
 fn run_demo(a: &DemoArgs) -> Result<(), Error> {
-    let config = load_config(a.config.as_deref())?;
+    let config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
     let pb = spinner();
     pb.set_message("generating demo data");
     let cfg =
@@ -165,7 +241,7 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
 }
 
 fn run_plan(a: &PlanArgs) -> Result<(), Error> {
-    let config = load_config(a.config.as_deref())?;
+    let config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
     let pb = spinner();
     pb.set_message("reading input tables");
     let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
@@ -213,5 +289,58 @@ fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &Pr
         "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json to {}",
         out.display()
     );
+    Ok(())
+}
+
+fn run_simulate(a: &SimulateArgs) -> Result<(), Error> {
+    let mut config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
+    let inputs = match &a.data {
+        Some(dir) => ingest::read_inputs(dir)?,
+        None => {
+            if a.skus == 0 {
+                return Err(Error::InvalidInput("--skus must be at least 1".into()));
+            }
+            demo::generate(&demo::DemoConfig { seed: a.seed, skus: a.skus, ..Default::default() })
+        }
+    };
+    let data = ingest::parse(&inputs, &config.ingest)?.dataset;
+    let shortage = match a.shortage {
+        Shortage::Backorder => replenish::policy::simulate::ShortageMode::Backorder,
+        Shortage::LostSales => replenish::policy::simulate::ShortageMode::LostSales,
+    };
+    config.plan.lost_sales = matches!(a.shortage, Shortage::LostSales);
+    let pb = spinner();
+    pb.set_message("planning and simulating");
+    let out =
+        replenish::backtest::backtest(&data, &config.plan, a.days, shortage).inspect_err(|_| pb.finish_and_clear())?;
+    pb.finish_and_clear();
+    println!(
+        "Planned as of {} and simulated {} day(s) to {} ({} SKU-locations, {} mode):",
+        out.as_of,
+        out.days,
+        out.end,
+        out.lines.len(),
+        if config.plan.lost_sales { "lost-sales" } else { "backorder" }
+    );
+    print!("{}", out.to_text());
+    Ok(())
+}
+
+fn run_calibrate(a: &CalibrateArgs) -> Result<(), Error> {
+    let cfg = replenish::policy::calibration::CalibrationConfig {
+        series_per_class: a.series,
+        test_days: a.days,
+        seed: a.seed,
+        ..Default::default()
+    };
+    let pb = spinner();
+    pb.set_message("planning and simulating synthetic demand");
+    let rows = replenish::policy::calibration::calibrate(&cfg).inspect_err(|_| pb.finish_and_clear())?;
+    pb.finish_and_clear();
+    println!(
+        "Order-up-to (R = {} days), lead time N({}, {}²) days, {} series per class, {} simulated days each:",
+        cfg.review_days, cfg.lead_time_days, cfg.lead_time_std_days, cfg.series_per_class, cfg.test_days
+    );
+    print!("{}", replenish::policy::calibration::to_markdown(&rows));
     Ok(())
 }

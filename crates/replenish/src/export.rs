@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanLine};
 use serde::Serialize;
 
 /// Column order of `plan.csv`.
-pub const PLAN_COLUMNS: [&str; 51] = [
+pub const PLAN_COLUMNS: [&str; 61] = [
     "sku",
     "location",
     "item_name",
@@ -58,6 +58,16 @@ pub const PLAN_COLUMNS: [&str; 51] = [
     "event_days",
     "events",
     "event_extra_demand",
+    "policy",
+    "target",
+    "fill_rate_target",
+    "demand_class",
+    "abc",
+    "xyz",
+    "segments",
+    "trigger",
+    "parameter_sources",
+    "adjustments",
     "explanation",
 ];
 
@@ -139,6 +149,16 @@ fn line_record(l: &PlanLine) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("; "),
         num(l.event_extra_demand),
+        l.policy.clone(),
+        l.target.clone(),
+        l.fill_rate_target.map(num).unwrap_or_default(),
+        l.demand_class.clone(),
+        l.abc.clone(),
+        l.xyz.clone(),
+        l.segments.join("; "),
+        l.trigger.clone(),
+        l.parameter_sources.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "),
+        l.adjustments.join("; "),
         l.explanation.clone(),
     ]
 }

@@ -26,6 +26,7 @@
 //! - [`export`]: CSV and JSON text of plans and orders.
 //! - [`demo`]: a seeded generator of a realistic company's data.
 
+pub mod backtest;
 pub mod demo;
 pub mod drivers;
 pub mod error;

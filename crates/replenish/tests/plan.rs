@@ -125,7 +125,7 @@ fn category_service_level_overrides_default_and_is_traced() {
     let p = plan(&data.dataset, &cfg).unwrap();
     assert_eq!(p.lines[0].service_level, 0.99);
     assert_eq!(p.lines[0].service_level_source, "category:Beverages");
-    assert_eq!(p.lines[1].service_level_source, "default");
+    assert_eq!(p.lines[1].service_level_source, "config");
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn distribution_safety_stock_agrees_with_the_formula_for_normal_demand() {
     let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
     let data = replenish::read_folder(fixture("small"), &cfg.ingest).unwrap();
     let plan_cfg =
-        PlanConfig { safety_stock: replenish::plan::SafetyStockMethod::Distribution, n_paths: 20_000, ..cfg.plan };
+        PlanConfig { lead_time_demand: replenish::rules::LtdMethod::Distribution, n_paths: 20_000, ..cfg.plan };
     let p = plan(&data.dataset, &plan_cfg).unwrap();
     let a = &p.lines[0];
     assert!(a.safety_stock_method.starts_with("distribution"), "{}", a.safety_stock_method);
@@ -345,5 +345,150 @@ fn the_demo_plan_orders_ahead_of_holidays() {
         if l.lead_time_days + l.review_period_days < 20.0 {
             assert_eq!(l.order_up_to, b.order_up_to, "{} {}", l.sku, l.location);
         }
+    }
+}
+
+/// Rules choose each line's policy, target and limits, and every line records
+/// which rule set each parameter.
+#[test]
+fn rules_set_parameters_per_segment_and_every_line_cites_its_sources() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 40, locations: 2, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let rules = replenish::rules::RuleSet::from_toml(
+        r#"
+[[rules]]
+name = "A items"
+when = "abc == 'A'"
+priority = 10
+set = { service_level = 0.99, policy = "r_s", lead_time_demand = "gamma" }
+
+[[rules]]
+name = "slow movers"
+when = "demand_class in ['intermittent', 'lumpy']"
+set = { target = "fill_rate", fill_rate = 0.97, safety_stock_max_days = 30 }
+
+[[rules]]
+name = "frozen capacity"
+when = "category == 'Frozen'"
+set = { max_stock_days = 20, shelf_life_days = 60 }
+
+[[rules]]
+name = "order on forecast"
+when = "category == 'Beverages'"
+priority = 5
+set = { order_when = "forecast_over_lead_time > on_hand + on_order" }
+
+[[overrides]]
+sku = "SKU-0002"
+location = "L01"
+reason = "key account"
+set = { service_level = 0.995, policy = "s_q" }
+"#,
+    )
+    .unwrap();
+    let cfg = PlanConfig { rules, ..Default::default() };
+    let p = plan(&data, &cfg).unwrap();
+    let a: Vec<_> = p.lines.iter().filter(|l| l.abc == "A" && l.sku != "SKU-0002").collect();
+    assert!(!a.is_empty());
+    for l in &a {
+        assert_eq!(l.policy, "r_s");
+        assert_eq!(l.parameter_sources["policy"], "rule:A items");
+        assert!(l.segments.contains(&"A items".to_string()));
+        assert_eq!(l.reorder_point, l.order_up_to);
+        if l.target == "cycle_service_level" {
+            assert_eq!(l.service_level, 0.99);
+            assert_eq!(l.parameter_sources["service_level"], "rule:A items");
+        }
+        assert!(l.safety_stock_method.starts_with("gamma"), "{}", l.safety_stock_method);
+    }
+    let slow: Vec<_> = p.lines.iter().filter(|l| l.segments.contains(&"slow movers".to_string())).collect();
+    assert!(!slow.is_empty());
+    for l in &slow {
+        assert_eq!((l.target.as_str(), l.fill_rate_target), ("fill_rate", Some(0.97)));
+        assert_eq!(l.parameter_sources["fill_rate"], "rule:slow movers");
+        assert!(l.safety_stock <= 30.0 * l.mean_daily_demand + 1e-9);
+    }
+    for l in p.lines.iter().filter(|l| l.category == "Frozen") {
+        assert!(l.order_up_to <= 20.0 * l.mean_daily_demand + 1e-9, "{}", l.explanation);
+        assert_eq!(l.parameter_sources["shelf_life_days"], "rule:frozen capacity");
+    }
+    let bev: Vec<_> = p.lines.iter().filter(|l| l.category == "Beverages").collect();
+    assert!(!bev.is_empty());
+    for l in &bev {
+        assert_eq!(l.trigger, "forecast_over_lead_time > on_hand + on_order");
+        assert_eq!(l.parameter_sources["order_when"], "rule:order on forecast");
+        if l.action == replenish::plan::LineAction::Order {
+            assert!(
+                l.explanation.starts_with("order_when `forecast_over_lead_time > on_hand + on_order` holds"),
+                "{}",
+                l.explanation
+            );
+        }
+    }
+    let o = p.lines.iter().find(|l| l.sku == "SKU-0002" && l.location == "L01").unwrap();
+    assert_eq!((o.policy.as_str(), o.parameter_sources["policy"].as_str()), ("s_q", "override:SKU-0002@L01"));
+    // Lines no rule touches keep the configuration's parameters.
+    let plain = p.lines.iter().find(|l| l.segments.is_empty() && l.sku != "SKU-0002").unwrap();
+    assert_eq!((plain.policy.as_str(), plain.parameter_sources["policy"].as_str()), ("r_s_s", "config"));
+
+    // A bad rule is an error naming the rule, the field and the column.
+    let e =
+        replenish::rules::RuleSet::from_toml("[[rules]]\nname = \"x\"\nwhen = \"abc == 'A' and unit_cost > 'high'\"\n")
+            .unwrap_err();
+    assert_eq!(e.code(), "RULE");
+    assert!(e.to_string().starts_with("rule `x`, `when`, column 26: cannot compare a number with a text"), "{e}");
+}
+
+/// Policy variants and targets give the levels their definitions say.
+#[test]
+fn policies_targets_and_limits() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 20, locations: 1, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let base = plan(&data, &PlanConfig::default()).unwrap();
+    let with = |toml: &str| {
+        let rules = replenish::rules::RuleSet::from_toml(toml).unwrap();
+        plan(&data, &PlanConfig { rules, ..Default::default() }).unwrap()
+    };
+    // Min/max in days of cover.
+    let mm = with(
+        "[[rules]]\nname = \"mm\"\nset = { policy = \"min_max\", min_days_of_cover = 10, max_days_of_cover = 30 }\n",
+    );
+    for l in mm.lines.iter().filter(|l| l.mean_daily_demand > 0.0) {
+        assert!((l.reorder_point - 10.0 * l.mean_daily_demand).abs() < 1e-9);
+        assert!((l.order_up_to - 30.0 * l.mean_daily_demand).abs() < 1e-9);
+    }
+    // Safety-stock floor in units.
+    let floor = with("[[rules]]\nname = \"f\"\nset = { safety_stock_min_units = 500 }\n");
+    for l in &floor.lines {
+        assert!(l.safety_stock >= 500.0 - 1e-9);
+        assert!(l.adjustments.iter().any(|a| a.contains("raised to its floor")) || l.safety_stock >= 500.0);
+    }
+    // Min cost: the higher the shortage cost, the higher the service level.
+    let cheap = with("[[rules]]\nname = \"c\"\nset = { target = \"min_cost\", shortage_cost = 0.5 }\n");
+    let dear = with("[[rules]]\nname = \"c\"\nset = { target = \"min_cost\", shortage_cost = 50 }\n");
+    for (c, d) in cheap.lines.iter().zip(&dear.lines) {
+        assert!(c.service_level <= d.service_level, "{} vs {}", c.service_level, d.service_level);
+        assert_eq!(d.parameter_sources["shortage_cost"], "rule:c");
+    }
+    // Newsvendor uses the price/cost critical fractile where the item has a price.
+    let nv = with("[[rules]]\nname = \"nv\"\nset = { policy = \"newsvendor\" }\n");
+    let items: std::collections::HashMap<_, _> = data.items.iter().map(|i| (i.sku.clone(), i)).collect();
+    for l in &nv.lines {
+        if let Some(p) = items[&l.sku].sell_price.filter(|p| *p > l.unit_cost) {
+            assert!((l.service_level - (p - l.unit_cost) / p).abs() < 1e-9);
+            assert_eq!(l.target, "newsvendor");
+        }
+    }
+    // Shelf capacity caps the order.
+    let cap = with("[[rules]]\nname = \"cap\"\nset = { max_stock_units = 50 }\n");
+    for (l, b) in cap.lines.iter().zip(&base.lines) {
+        assert!(l.order_up_to <= 50.0 + 1e-9);
+        assert!(
+            l.inventory_position + l.order_quantity <= 50.0_f64.max(l.inventory_position) + 1e-9
+                || l.order_quantity == 0.0,
+            "{}",
+            l.explanation
+        );
+        assert!(l.order_quantity <= b.order_quantity.max(50.0));
     }
 }

@@ -1353,34 +1353,52 @@ pub struct Protection {
 }
 
 /// Demand over the protection interval from simulated paths.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectionDemand {
     pub mean: f64,
     /// The requested quantile of total demand over the interval.
     pub quantile: f64,
     pub paths: usize,
+    /// Each path's total over lead time + review period.
+    #[serde(skip)]
+    pub totals: Vec<f64>,
+    /// The same paths' totals over the lead time alone.
+    #[serde(skip)]
+    pub lead_totals: Vec<f64>,
 }
 
 /// Total demand over the protection interval on `n` seeded sample paths: each path
-/// draws its own lead time L ~ N(L̄, σ_L) truncated at 0, covers L + R days (the last
-/// day counted in proportion), and sums the model's simulated demand, floored at 0.
+/// draws its own lead time (N(L̄, σ_L) rounded to whole days and never negative,
+/// as the inventory simulation does; a fixed lead time is kept fractional), covers
+/// L + R days (a fractional last day counted in proportion), and sums the model's
+/// simulated demand, floored at 0 and multiplied by the day factors.
 pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mut ChaCha8Rng) -> ProtectionDemand {
     let mut totals = Vec::with_capacity(n);
-    for _ in 0..n {
-        let lead = (p.lead_time_days + p.lead_time_std_days * normal_draw(rng)).max(0.0);
-        let days = lead + p.review_period_days;
+    let mut lead_totals = Vec::with_capacity(n);
+    let factor = |d: usize| p.day_factors.get(d).copied().unwrap_or(1.0);
+    let sum_to = |path: &[f64], days: f64| {
         let whole = days.floor() as usize;
         let frac = days - whole as f64;
-        let path = fitted.simulate(whole + usize::from(frac > 0.0), rng);
-        let factor = |d: usize| p.day_factors.get(d).copied().unwrap_or(1.0);
         let mut total: f64 = path[..whole].iter().enumerate().map(|(d, v)| v.max(0.0) * factor(d)).sum();
         if frac > 0.0 {
             total += frac * path[whole].max(0.0) * factor(whole);
         }
-        totals.push(total);
+        total
+    };
+    for _ in 0..n {
+        let lead = if p.lead_time_std_days > 0.0 {
+            (p.lead_time_days + p.lead_time_std_days * normal_draw(rng)).round().max(0.0)
+        } else {
+            p.lead_time_days.max(0.0)
+        };
+        let days = lead + p.review_period_days;
+        let path = fitted.simulate(days.ceil() as usize + 1, rng);
+        totals.push(sum_to(&path, days));
+        lead_totals.push(sum_to(&path, lead));
     }
     let mean = totals.iter().sum::<f64>() / n.max(1) as f64;
-    ProtectionDemand { mean, quantile: empirical_quantile(&mut totals, p.quantile), paths: n }
+    let quantile = empirical_quantile(&mut totals.clone(), p.quantile);
+    ProtectionDemand { mean, quantile, paths: n, totals, lead_totals }
 }
 
 /// Forecasts one SKU-location's daily demand for the planner. `y` marks censored
@@ -1399,7 +1417,13 @@ pub fn daily_demand(
     let censored_days = y.iter().filter(|v| v.is_nan()).count();
     let y = clean("", y, MissingPolicy::Drop)?;
     if y.is_empty() {
-        let protection = protection.map(|_| ProtectionDemand { mean: 0.0, quantile: 0.0, paths: 0 });
+        let protection = protection.map(|_| ProtectionDemand {
+            mean: 0.0,
+            quantile: 0.0,
+            paths: 0,
+            totals: vec![0.0],
+            lead_totals: vec![0.0],
+        });
         return Ok(DailyDemand {
             model: spec.name(),
             mean: 0.0,

@@ -217,6 +217,12 @@ impl Ltd {
         Ok(Ltd { parts, sample: Vec::new() })
     }
 
+    /// A normal distribution with this mean and standard deviation (sd 0: a point).
+    pub fn normal(mean: f64, sd: f64) -> Ltd {
+        let c = if sd > 0.0 { Component::Normal { mean, sd } } else { Component::Point(mean) };
+        Ltd { parts: vec![(1.0, c)], sample: Vec::new() }
+    }
+
     /// The empirical distribution of `totals` (finite values; at least one).
     pub fn empirical(mut totals: Vec<f64>) -> Result<Ltd> {
         if totals.is_empty() || totals.iter().any(|t| !t.is_finite()) {
@@ -242,10 +248,13 @@ impl Ltd {
         if self.is_empirical() {
             return self.sample.iter().map(|x| (x - m).powi(2)).sum::<f64>() / self.sample.len() as f64;
         }
-        self.parts.iter().map(|(w, c)| {
-            let (cm, cv) = c.mean_var();
-            w * (cv + (cm - m).powi(2))
-        }).sum()
+        self.parts
+            .iter()
+            .map(|(w, c)| {
+                let (cm, cv) = c.mean_var();
+                w * (cv + (cm - m).powi(2))
+            })
+            .sum()
     }
 
     /// P(D ≤ x).
@@ -291,7 +300,11 @@ impl Ltd {
             hi *= 2.0;
         }
         let discrete = self.discrete();
-        let mut lo = if discrete { -1.0 } else { self.parts.iter().map(|(_, c)| c.mean_var().0).fold(0.0, f64::min) - 10.0 * sd.max(1.0) };
+        let mut lo = if discrete {
+            -1.0
+        } else {
+            self.parts.iter().map(|(_, c)| c.mean_var().0).fold(0.0, f64::min) - 10.0 * sd.max(1.0)
+        };
         if discrete {
             let mut hi = hi.ceil();
             // Smallest integer with cdf ≥ p, between lo (fails) and hi (holds).
@@ -380,6 +393,84 @@ pub fn cost_optimal_service_level(holding_per_cycle: f64, shortage: f64, lost_sa
     (csl > 0.0).then_some(csl.min(0.9999))
 }
 
+/// A lead-time demand distribution and what to read from it (for the bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LtdRequest {
+    pub family: Family,
+    pub daily_mean: f64,
+    #[serde(default)]
+    pub daily_sd: f64,
+    pub lead_time_days: f64,
+    #[serde(default)]
+    pub lead_time_std_days: f64,
+    #[serde(default)]
+    pub review_period_days: f64,
+    /// Probabilities whose quantiles are wanted.
+    #[serde(default)]
+    pub quantiles: Vec<f64>,
+    /// Levels at which the CDF and the loss E[(D − x)⁺] are wanted.
+    #[serde(default)]
+    pub at: Vec<f64>,
+    /// Fill rate whose order-up-to level (R, S) is wanted.
+    #[serde(default)]
+    pub fill_rate: Option<f64>,
+}
+
+/// What [`LtdRequest::evaluate`] returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LtdSummary {
+    pub mean: f64,
+    pub variance: f64,
+    pub quantiles: Vec<f64>,
+    pub cdf: Vec<f64>,
+    pub loss: Vec<f64>,
+    pub order_up_to_for_fill_rate: Option<f64>,
+}
+
+impl LtdRequest {
+    pub fn evaluate(&self) -> Result<LtdSummary> {
+        let w = |n: f64| n;
+        let d = Ltd::parametric(
+            self.family,
+            self.daily_mean,
+            self.daily_sd,
+            self.lead_time_days,
+            self.lead_time_std_days,
+            self.review_period_days,
+            &w,
+        )?;
+        for p in self.quantiles.iter().chain(self.fill_rate.iter()) {
+            if !(*p > 0.0 && *p < 1.0) {
+                return Err(Error::InvalidInput(format!("probability {p} is outside (0, 1)")));
+            }
+        }
+        let fill = match self.fill_rate {
+            Some(b) => {
+                let lead = Ltd::parametric(
+                    self.family,
+                    self.daily_mean,
+                    self.daily_sd,
+                    self.lead_time_days,
+                    self.lead_time_std_days,
+                    0.0,
+                    &w,
+                )?;
+                Some(order_up_to_for_fill_rate(&d, &lead, b))
+            }
+            None => None,
+        };
+        Ok(LtdSummary {
+            mean: d.mean(),
+            variance: d.variance(),
+            quantiles: self.quantiles.iter().map(|p| d.quantile(*p)).collect(),
+            cdf: self.at.iter().map(|x| d.cdf(*x)).collect(),
+            loss: self.at.iter().map(|x| d.loss(*x)).collect(),
+            order_up_to_for_fill_rate: fill,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,10 +530,12 @@ mod tests {
         let g = Ltd::parametric(Family::Gamma, 3.0, 2.0, 1.0, 0.0, 0.0, &linear).unwrap_or_else(|e| panic!("{e}"));
         let dist = Gamma::new(9.0 / 4.0, 3.0 / 4.0).unwrap_or_else(|e| panic!("{e}"));
         let h = 1e-3;
-        let integral: f64 = (0..60_000).map(|i| {
-            let x = 5.0 + (i as f64 + 0.5) * h;
-            (x - 5.0) * dist.pdf(x) * h
-        }).sum();
+        let integral: f64 = (0..60_000)
+            .map(|i| {
+                let x = 5.0 + (i as f64 + 0.5) * h;
+                (x - 5.0) * dist.pdf(x) * h
+            })
+            .sum();
         assert!(close(g.loss(5.0), integral, 1e-6), "{} vs {integral}", g.loss(5.0));
     }
 
@@ -453,9 +546,14 @@ mod tests {
         let d = Ltd::parametric(Family::Normal, 100.0, 20.0, 1.0, 0.0, 0.0, &linear).unwrap_or_else(|e| panic!("{e}"));
         let s = reorder_point_for_fill_rate(&d, 200.0, 0.99);
         let k = (s - 100.0) / 20.0;
-        assert!(close(super::super::formulas::normal_loss(k) - super::super::formulas::normal_loss(k + 10.0), 0.1, 1e-6));
+        assert!(close(
+            super::super::formulas::normal_loss(k) - super::super::formulas::normal_loss(k + 10.0),
+            0.1,
+            1e-6
+        ));
         // (R, S): the shortage per cycle is (1 − β)·μR.
-        let protect = Ltd::parametric(Family::Poisson, 2.0, 0.0, 3.0, 1.0, 7.0, &linear).unwrap_or_else(|e| panic!("{e}"));
+        let protect =
+            Ltd::parametric(Family::Poisson, 2.0, 0.0, 3.0, 1.0, 7.0, &linear).unwrap_or_else(|e| panic!("{e}"));
         let lead = Ltd::parametric(Family::Poisson, 2.0, 0.0, 3.0, 1.0, 0.0, &linear).unwrap_or_else(|e| panic!("{e}"));
         let big_s = order_up_to_for_fill_rate(&protect, &lead, 0.95);
         let short = protect.loss(big_s) - lead.loss(big_s);

@@ -1,6 +1,7 @@
 //! Reorder policy: safety stock, reorder point, order-up-to level, and the
 //! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
 
+pub mod calibration;
 pub mod classes;
 pub mod formulas;
 pub mod ltd;
@@ -124,6 +125,15 @@ pub struct Rounded {
 ///
 /// Ingestion guarantees that the capped quantity is still ≥ MOQ.
 pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
+    let caps: Vec<(f64, String)> = c.max_order.map(|m| (m, "max order".to_string())).into_iter().collect();
+    round_order_capped(net_requirement, c, &caps)
+}
+
+/// [`round_order`] with more caps than the supplier's maximum order (shelf
+/// capacity, shelf life, a rule's maximum), each named for the explanation. The
+/// smallest cap applies in step 4; when it leaves less than the MOQ, nothing is
+/// ordered and the step says why.
+pub fn round_order_capped(net_requirement: f64, c: &OrderConstraints, caps: &[(f64, String)]) -> Rounded {
     let mut steps = Vec::new();
     if net_requirement < 0.5 {
         if net_requirement > 0.0 {
@@ -148,10 +158,22 @@ pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
         ));
     }
     q = rounded;
-    if let Some(max) = c.max_order {
-        if q > max {
-            let capped = (max / c.pack_size + 1e-9).floor() * c.pack_size;
-            steps.push(format!("capped {} at max order {} → {}", fmt_qty(q), fmt_qty(max), fmt_qty(capped)));
+    if let Some((max, why)) = caps.iter().min_by(|a, b| a.0.total_cmp(&b.0)) {
+        if q > *max {
+            let capped = (max.max(0.0) / c.pack_size + 1e-9).floor() * c.pack_size;
+            if capped < c.moq || capped <= 0.0 {
+                steps.push(format!(
+                    "{why} allows {} at most, less than {}: nothing ordered",
+                    fmt_qty(max.max(0.0)),
+                    if c.moq > 0.0 {
+                        format!("the MOQ {}", fmt_qty(c.moq))
+                    } else {
+                        format!("a pack of {}", fmt_qty(c.pack_size))
+                    }
+                ));
+                return Rounded { quantity: 0.0, steps };
+            }
+            steps.push(format!("capped {} at {why} {} → {}", fmt_qty(q), fmt_qty(*max), fmt_qty(capped)));
             q = capped;
         }
     }

@@ -370,7 +370,8 @@ impl Parser<'_> {
     }
     fn compare(&mut self) -> Result<Typed, ExprError> {
         let left = self.sum()?;
-        let negated_in = self.is_word("not") && matches!(self.toks.get(self.at + 1), Some((Tok::Ident(w), _)) if w == "in");
+        let negated_in =
+            self.is_word("not") && matches!(self.toks.get(self.at + 1), Some((Tok::Ident(w), _)) if w == "in");
         if negated_in {
             self.bump();
         }
@@ -390,10 +391,7 @@ impl Parser<'_> {
         let (_, op_pos) = self.bump();
         let right = self.sum()?;
         if left.1 != right.1 {
-            return self.fail(
-                op_pos,
-                format!("cannot compare a {} with a {}", left.1.name(), right.1.name()),
-            );
+            return self.fail(op_pos, format!("cannot compare a {} with a {}", left.1.name(), right.1.name()));
         }
         if !matches!(op, BinOp::Eq | BinOp::Ne) && left.1 != Type::Number {
             return self.fail(op_pos, format!("`<`, `<=`, `>` and `>=` compare numbers, not {}s", left.1.name()));
@@ -411,12 +409,15 @@ impl Parser<'_> {
                 Tok::Ident(w) if w == "true" || w == "false" => (Value::Bool(w == "true"), Type::Bool),
                 Tok::Sym("-") => match self.bump() {
                     (Tok::Num(x), _) => (Value::Number(-x), Type::Number),
-                    (t, p) => return self.fail(p, format!("expected a number after `-`, found {}", Self::describe(&t))),
+                    (t, p) => {
+                        return self.fail(p, format!("expected a number after `-`, found {}", Self::describe(&t)))
+                    }
                 },
                 t => return self.fail(pos, format!("a list holds numbers or texts, found {}", Self::describe(&t))),
             };
             if ty != left.1 {
-                return self.fail(pos, format!("list item is a {}, but the value tested is a {}", ty.name(), left.1.name()));
+                return self
+                    .fail(pos, format!("list item is a {}, but the value tested is a {}", ty.name(), left.1.name()));
             }
             items.push(v);
             if self.is_sym(",") {
@@ -550,7 +551,10 @@ impl Expr {
     pub fn parse(source: &str, schema: &Schema, want: Type) -> Result<Expr, ExprError> {
         let n = source.chars().count();
         if n > MAX_LENGTH {
-            return Err(ExprError { position: MAX_LENGTH, message: format!("expression longer than {MAX_LENGTH} characters") });
+            return Err(ExprError {
+                position: MAX_LENGTH,
+                message: format!("expression longer than {MAX_LENGTH} characters"),
+            });
         }
         let toks = lex(source)?;
         if toks.len() == 1 {

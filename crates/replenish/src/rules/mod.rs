@@ -409,9 +409,9 @@ pub struct Applied<'a> {
 macro_rules! getter {
     ($name:ident, $ty:ty) => {
         pub fn $name(&self) -> Option<Sourced<$ty>> {
-            self.chosen.get(stringify!($name)).and_then(|(s, src)| {
-                s.$name.clone().map(|value| Sourced { value, source: src.clone() })
-            })
+            self.chosen
+                .get(stringify!($name))
+                .and_then(|(s, src)| s.$name.clone().map(|value| Sourced { value, source: src.clone() }))
         }
     };
 }
@@ -527,7 +527,8 @@ impl RuleSet {
             if o.sku.trim().is_empty() {
                 return Err(Error::config(format!("overrides[{i}].sku"), "an override names its SKU"));
             }
-            let who = format!("override {}{}", o.sku, o.location.as_deref().map(|l| format!("@{l}")).unwrap_or_default());
+            let who =
+                format!("override {}{}", o.sku, o.location.as_deref().map(|l| format!("@{l}")).unwrap_or_default());
             let trigger = check_settings(&who, &o.set)?;
             overrides.push((o.clone(), trigger));
         }
@@ -658,8 +659,7 @@ set = { policy = "s_q" }
         assert!(msg.contains("cannot compare"), "{msg}");
         let (_, _, pos, _) = rule_err("[[rules]]\nname = \"x\"\nwhen = \"unit_cost > \"\n");
         assert_eq!(pos, 12);
-        let (_, field, _, msg) =
-            rule_err("[[rules]]\nname = \"x\"\nwhen = \"reorder_point > 3\"\n");
+        let (_, field, _, msg) = rule_err("[[rules]]\nname = \"x\"\nwhen = \"reorder_point > 3\"\n");
         assert_eq!(field, "when");
         assert!(msg.contains("order_when"), "{msg}");
         let (rule, field, pos, _) = rule_err("[[overrides]]\nsku = \"S1\"\nset = { order_when = \"on_hand < = 3\" }\n");

@@ -1,0 +1,85 @@
+// Rules, lead-time demand distributions, tuning, calibration and backtests from Node.
+const test = require('node:test')
+const assert = require('node:assert')
+const replenish = require('..')
+
+const RULES = `
+[[rules]]
+name = "A items"
+when = "abc == 'A'"
+priority = 10
+set = { service_level = 0.99, policy = "r_s" }
+
+[[rules]]
+name = "slow movers"
+when = "demand_class in ['intermittent', 'lumpy']"
+set = { target = "fill_rate", fill_rate = 0.97 }
+
+[[overrides]]
+sku = "SKU-0002"
+location = "L01"
+set = { policy = "s_q" }
+`
+
+test('rules set parameters and every plan line cites them', async () => {
+  const ds = await replenish.readTables(await replenish.demoData({ skus: 30, locations: 2 }))
+  const p = await replenish.plan(ds, { rules: replenish.rules(RULES) })
+  const a = p.lines.filter((l) => l.abc === 'A' && l.sku !== 'SKU-0002')
+  assert.ok(a.length > 0)
+  for (const l of a) {
+    assert.strictEqual(l.policy, 'r_s')
+    assert.strictEqual(l.parameter_sources.policy, 'rule:A items')
+  }
+  const slow = p.lines.filter((l) => l.segments.includes('slow movers'))
+  assert.ok(slow.length > 0 && slow.every((l) => l.target === 'fill_rate' && l.fill_rate_target === 0.97))
+  const o = p.lines.find((l) => l.sku === 'SKU-0002' && l.location === 'L01')
+  assert.deepStrictEqual([o.policy, o.parameter_sources.policy], ['s_q', 'override:SKU-0002@L01'])
+})
+
+for (const [when, column, words] of [
+  ["categroy == 'Frozen'", 1, 'did you mean `category`'],
+  ["unit_cost > 'high'", 11, 'cannot compare a number with a text'],
+  ['unit_cost > (1 +', 17, 'expected a value'],
+]) {
+  test(`a bad rule is located: ${when}`, async () => {
+    const bad = { rules: [{ name: 'r', when }] }
+    assert.throws(
+      () => replenish.rules(bad),
+      (e) =>
+        e instanceof replenish.RuleError &&
+        e instanceof replenish.ConfigError &&
+        e.code === 'RULE' &&
+        e.rule === 'r' &&
+        e.field === 'when' &&
+        e.column === column &&
+        e.position === column - 1 &&
+        e.expression === when &&
+        e.reason.includes(words)
+    )
+    const ds = await replenish.readTables(await replenish.demoData({ skus: 2, locations: 1 }))
+    await assert.rejects(replenish.plan(ds, { rules: bad }), (e) => e instanceof replenish.RuleError && e.column === column)
+  })
+}
+
+test('lead-time demand distribution, tuning, calibration and backtest', async () => {
+  const d = replenish.leadTimeDemandDistribution({ family: 'normal', daily_mean: 10, daily_sd: 3, lead_time_days: 4, review_period_days: 1, quantiles: [0.95], at: [50] })
+  assert.ok(Math.abs(d.mean - 50) < 1e-9 && Math.abs(d.variance - 45) < 1e-9)
+  assert.ok(Math.abs(d.quantiles[0] - (50 + 1.6448536269514722 * Math.sqrt(45))) < 1e-6)
+  assert.ok(Math.abs(d.loss[0] - Math.sqrt(45) * 0.3989422804014327) < 1e-9)
+  let seed = 1
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  const demand = Array.from({ length: 20000 }, () => Math.max(0, 100 + 20 * Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand())))
+  const s = 400 + 1.6448536269514722 * 40
+  const t = replenish.tune(demand, { policy: 's_q', s, q: 700 }, { cycle_service_level: 0.95 }, { lead_time_days: 4, warmup_days: 50 })
+  assert.ok(t.offset > 20 && t.report.cycle_service_level >= 0.95)
+  const rows = await replenish.calibrate({ series_per_class: 15, test_days: 3000, targets: [0.95] })
+  assert.deepStrictEqual(rows.map((r) => r.class), ['smooth', 'intermittent', 'lumpy'])
+  for (const r of rows) {
+    assert.ok(Math.abs(r.plan_csl - 0.95) < 0.03, JSON.stringify(r))
+    assert.ok(r.classic_csl < r.plan_csl)
+  }
+  const ds = await replenish.readTables(await replenish.demoData({ skus: 20 }))
+  const b = await replenish.backtest(ds, 91)
+  assert.strictEqual(b.kpis[b.kpis.length - 1].group, 'all')
+  assert.ok(b.lines.length > 0 && b.lines[0].report.days === 91)
+})

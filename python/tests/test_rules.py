@@ -1,0 +1,106 @@
+"""Rules, lead-time demand distributions, tuning, calibration and backtests from Python."""
+
+import math
+
+import numpy as np
+import pytest
+
+import replenish
+from replenish import policy
+
+RULES = """
+[[rules]]
+name = "A items"
+when = "abc == 'A'"
+priority = 10
+set = { service_level = 0.99, policy = "r_s" }
+
+[[rules]]
+name = "slow movers"
+when = "demand_class in ['intermittent', 'lumpy']"
+set = { target = "fill_rate", fill_rate = 0.97 }
+
+[[overrides]]
+sku = "SKU-0002"
+location = "L01"
+set = { policy = "s_q" }
+"""
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return replenish.read_tables(**replenish.demo_data(skus=30, locations=2))
+
+
+def test_rules_set_parameters_and_lines_cite_them(dataset):
+    p = replenish.plan(dataset, rules=RULES)
+    lines = p.lines
+    a = lines[(lines.abc == "A") & (lines.sku != "SKU-0002")]
+    assert len(a) > 0
+    assert (a.policy == "r_s").all()
+    assert a.parameter_sources.str.contains("policy=rule:A items").all()
+    slow = lines[lines.segments.str.contains("slow movers")]
+    assert len(slow) > 0 and (slow.target == "fill_rate").all() and (slow.fill_rate_target == 0.97).all()
+    o = lines[(lines.sku == "SKU-0002") & (lines.location == "L01")].iloc[0]
+    assert o.policy == "s_q" and "policy=override:SKU-0002@L01" in o.parameter_sources
+    # The same rules as a dict.
+    as_dict = policy.rules(RULES)
+    assert [r["name"] for r in as_dict["rules"]] == ["A items", "slow movers"]
+    assert replenish.plan(dataset, rules=as_dict).lines.policy.tolist() == lines.policy.tolist()
+
+
+@pytest.mark.parametrize(
+    "when, column, words",
+    [
+        ("categroy == 'Frozen'", 1, "did you mean `category`"),
+        ("unit_cost > 'high'", 11, "cannot compare a number with a text"),
+        ("unit_cost > (1 +", 17, "expected a value"),
+        ("reorder_point > 1", 1, "order_when"),
+    ],
+)
+def test_bad_rules_name_their_position(when, column, words):
+    with pytest.raises(replenish.RuleError) as e:
+        policy.rules({"rules": [{"name": "r", "when": when}]})
+    assert e.value.rule == "r" and e.value.field == "when"
+    assert e.value.column == column and e.value.position == column - 1
+    assert words in e.value.reason
+    assert e.value.expression == when
+    assert isinstance(e.value, replenish.ConfigError) and e.value.code == "RULE"
+    with pytest.raises(replenish.RuleError):
+        replenish.plan(replenish.read_tables(**replenish.demo_data(skus=2, locations=1)),
+                       rules={"rules": [{"name": "r", "when": when}]})
+
+
+def test_lead_time_demand_distribution():
+    d = policy.lead_time_demand_distribution("normal", 10, 3, lead_time_days=4, review_period_days=1,
+                                             quantiles=[0.95], at=[50])
+    assert d["mean"] == pytest.approx(50) and d["variance"] == pytest.approx(45)
+    assert d["quantiles"][0] == pytest.approx(50 + 1.6448536269514722 * math.sqrt(45), abs=1e-6)
+    assert d["loss"][0] == pytest.approx(math.sqrt(45) * 0.3989422804014327, abs=1e-9)
+    p = policy.lead_time_demand_distribution("poisson", 2, lead_time_days=3, lead_time_std_days=1,
+                                             review_period_days=7, quantiles=[0.9], fill_rate=0.95)
+    assert float(p["quantiles"][0]).is_integer()
+    assert p["order_up_to_for_fill_rate"] > 0
+    with pytest.raises(replenish.ReplenishError):
+        policy.lead_time_demand_distribution("cauchy", 1, lead_time_days=1)
+
+
+def test_tune_reaches_the_target():
+    rng = np.random.default_rng(3)
+    demand = np.maximum(rng.normal(100, 20, 30_000), 0)
+    s = 400 + 1.6448536269514722 * 40
+    out = policy.tune(demand, {"policy": "s_q", "s": s, "q": 700}, {"cycle_service_level": 0.95},
+                      lead_time_days=4, warmup_days=50)
+    assert out["offset"] > 20
+    assert out["report"]["cycle_service_level"] >= 0.95
+
+
+def test_calibration_and_backtest(dataset):
+    rows = policy.calibrate(series_per_class=15, test_days=3000, targets=[0.95])
+    assert list(rows["class"]) == ["smooth", "intermittent", "lumpy"]
+    assert ((rows.plan_csl - 0.95).abs() < 0.03).all()
+    assert (rows.classic_csl < rows.plan_csl).all()
+    kpis, lines = policy.backtest(dataset, days=91)
+    assert kpis.group.iloc[-1] == "all"
+    assert 0.5 < kpis.fill_rate.iloc[-1] <= 1.0
+    assert len(lines) == kpis.lines.iloc[-1] and "cycle_service_level" in lines
