@@ -167,6 +167,13 @@ export declare function mstlDecomposition(
 export type Formula =
   | { formula: 'eoq'; fixed_cost: number; holding_cost: number; demand_rate: number }
   | { formula: 'eoq_backorders'; fixed_cost: number; holding_cost: number; stockout_cost: number; demand_rate: number }
+  | {
+      formula: 'eoq_quantity_discount'
+      fixed_cost: number
+      holding_rate: number
+      demand_rate: number
+      breaks: Array<{ min_quantity: number; unit_cost: number }>
+    }
   | { formula: 'newsvendor_normal'; holding_cost: number; stockout_cost: number; mean: number; sd: number }
   | { formula: 'newsvendor_poisson'; holding_cost: number; stockout_cost: number; mean: number }
   | { formula: 'normal_loss'; z: number }
@@ -174,7 +181,8 @@ export type Formula =
   | { formula: 'sq_fill_rate'; lead_time_mean: number; lead_time_sd: number; order_quantity: number; fill_rate: number }
   | { formula: 'ss_power_approximation'; holding_cost: number; stockout_cost: number; fixed_cost: number; mean: number; sd: number }
 /**
- * Evaluates a formula: `eoq` → `{ quantity, cost }`, `eoq_backorders` → `{ quantity,
+ * Evaluates a formula: `eoq` → `{ quantity, cost }`, `eoq_quantity_discount` → `{ quantity,
+ * unit_cost, cost }`, `eoq_backorders` → `{ quantity,
  * stockout_fraction, max_backorder, cost }`, newsvendors → `{ quantity, critical_ratio, cost }`,
  * `normal_loss(_inverse)` → `{ value }`, `sq_fill_rate` → `{ reorder_point, safety_factor,
  * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`.

@@ -55,3 +55,20 @@ test('ABC/XYZ classes by value and weekly variability', () => {
   assert.deepStrictEqual(c.map((r) => r.abc + r.xyz), ['AX', 'AZ', 'BX', 'BX', 'CX'])
   assert.throws(() => replenish.abcXyz(data, { a: 1 }), /no value for series `b`/)
 })
+
+test('EOQ with all-units quantity discounts (Nahmias §4.7, trash bags)', () => {
+  const e = replenish.formula({
+    formula: 'eoq_quantity_discount',
+    fixed_cost: 8,
+    holding_rate: 0.2,
+    demand_rate: 600,
+    breaks: [
+      { min_quantity: 0, unit_cost: 0.3 },
+      { min_quantity: 500, unit_cost: 0.29 },
+      { min_quantity: 1000, unit_cost: 0.28 },
+    ],
+  })
+  close(e.quantity, 500)
+  close(e.cost, 198.1)
+  assert.throws(() => replenish.formula({ formula: 'eoq_quantity_discount', fixed_cost: 8, holding_rate: 0.2, demand_rate: 600, breaks: [] }), (err) => err.code === 'CONFIG')
+})

@@ -22,6 +22,7 @@ __all__ = [
     "formula",
     "eoq",
     "eoq_backorders",
+    "eoq_quantity_discount",
     "newsvendor_normal",
     "newsvendor_poisson",
     "normal_loss",
@@ -52,6 +53,17 @@ def eoq_backorders(fixed_cost: float, holding_cost: float, stockout_cost: float,
     """EOQ with planned backorders: ``quantity``, ``stockout_fraction``, ``max_backorder``, ``cost``."""
     return formula("eoq_backorders", fixed_cost=fixed_cost, holding_cost=holding_cost, stockout_cost=stockout_cost,
                    demand_rate=demand_rate)
+
+
+def eoq_quantity_discount(fixed_cost: float, holding_rate: float, demand_rate: float, breaks: Any) -> Dict[str, float]:
+    """EOQ with all-units quantity discounts: ``breaks`` is a list of
+    ``(min_quantity, unit_cost)`` pairs (or dicts); holding cost is ``holding_rate`` ×
+    unit cost. Returns the best ``quantity``, its ``unit_cost`` and the ``cost`` per
+    unit time including purchases."""
+    rows = [b if isinstance(b, dict) else {"min_quantity": b[0], "unit_cost": b[1]} for b in breaks]
+    return json.loads(_replenish.formula(json.dumps({"formula": "eoq_quantity_discount", "fixed_cost": fixed_cost,
+                                                     "holding_rate": holding_rate, "demand_rate": demand_rate,
+                                                     "breaks": rows})))
 
 
 def newsvendor_normal(holding_cost: float, stockout_cost: float, mean: float, sd: float) -> Dict[str, float]:

@@ -84,3 +84,14 @@ def test_abc_xyz_classes_of_a_long_frame():
         policy.abc_xyz(df, {"b": 1.0})
     with pytest.raises(replenish.ConfigError):
         policy.abc_xyz(df, 1.0, a=0.9, b=0.8)
+
+
+def test_eoq_all_units_discount_nahmias_trash_bags():
+    # Nahmias, Production and Operations Analysis, §4.7: λ = 600, K = 8, i = 20%,
+    # 30¢ / 29¢ from 500 / 28¢ from 1,000 → order 500 at 29¢, cost 198.10 a year.
+    e = policy.eoq_quantity_discount(8, 0.2, 600, [(0, 0.30), (500, 0.29), (1000, 0.28)])
+    assert e["quantity"] == pytest.approx(500, abs=1e-6)
+    assert e["unit_cost"] == pytest.approx(0.29, abs=1e-12)
+    assert e["cost"] == pytest.approx(198.10, abs=1e-6)
+    with pytest.raises(replenish.ConfigError):
+        policy.eoq_quantity_discount(8, 0.2, 600, [])

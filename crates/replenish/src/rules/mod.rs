@@ -642,6 +642,17 @@ set = { policy = "s_q" }
         assert_eq!(c.apply("S1", "L1", &attrs("Dairy", "C", 2.0)).policy().map(|p| p.value), Some(PolicyKind::RS));
     }
 
+    /// Triggers see the segment attributes first, in the same order, then the ten
+    /// plan figures [`Attributes::with_plan`] appends.
+    #[test]
+    fn trigger_attributes_extend_segment_attributes() {
+        assert_eq!(&TRIGGER_ATTRIBUTES[..SEGMENT_ATTRIBUTES.len()], SEGMENT_ATTRIBUTES);
+        assert_eq!(TRIGGER_ATTRIBUTES.len(), SEGMENT_ATTRIBUTES.len() + 10);
+        for (name, _) in &TRIGGER_ATTRIBUTES[SEGMENT_ATTRIBUTES.len()..] {
+            assert!(SEGMENT_SCHEMA.elsewhere.iter().any(|(n, _)| n == name), "{name}");
+        }
+    }
+
     fn rule_err(toml: &str) -> (String, String, usize, String) {
         match RuleSet::from_toml(toml) {
             Err(Error::Rule { rule, field, position, message, .. }) => (rule, field, position, message),
