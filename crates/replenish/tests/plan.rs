@@ -492,3 +492,31 @@ fn policies_targets_and_limits() {
         assert!(l.order_quantity <= b.order_quantity.max(50.0));
     }
 }
+
+/// A rule chooses the forecast model and the review period of its segment.
+#[test]
+fn rules_choose_the_forecast_model_and_review_period() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 20, locations: 1, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let rules = replenish::rules::RuleSet::from_toml(
+        "[[rules]]\nname = \"dairy\"\nwhen = \"category == 'Dairy'\"\nset = { forecast = { model = \"WindowAverage\", window = 14 }, review_period_days = 3 }\n",
+    )
+    .unwrap();
+    let p = plan(&data, &PlanConfig { rules, ..Default::default() }).unwrap();
+    let dairy: Vec<_> = p.lines.iter().filter(|l| l.category == "Dairy").collect();
+    assert!(!dairy.is_empty());
+    for l in &dairy {
+        assert_eq!(l.forecast_model, "WindowAverage(window=14)");
+        assert_eq!(l.parameter_sources["forecast"], "rule:dairy");
+        assert_eq!((l.review_period_days, l.parameter_sources["review_period_days"].as_str()), (3.0, "rule:dairy"));
+    }
+    for l in p.lines.iter().filter(|l| l.category != "Dairy") {
+        assert!(l.forecast_model.starts_with("AutoSelect"), "{}", l.forecast_model);
+        assert_eq!(l.parameter_sources["forecast"], "config");
+    }
+    // A rule's invalid model is an error naming the rule's field.
+    let e = replenish::rules::RuleSet::from_toml(
+        "[[rules]]\nname = \"d\"\nset = { forecast = { model = \"WindowAverage\", window = 0 } }\n",
+    );
+    assert!(matches!(e, Err(replenish::Error::Config { ref field, .. }) if field == "d.set.forecast"), "{e:?}");
+}
