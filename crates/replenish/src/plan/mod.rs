@@ -555,7 +555,7 @@ impl LineCtx<'_> {
         let inv = self.inventory.get(&(f.sku, f.location));
         let text = |s: &str| Value::Text(s.to_string());
         let num = Value::Number;
-        Attributes(vec![
+        Attributes::segment(vec![
             text(f.sku),
             text(f.location),
             text(item.map_or("", |i| i.category.as_str())),

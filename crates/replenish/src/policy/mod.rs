@@ -1,5 +1,9 @@
 //! Reorder policy: safety stock, reorder point, order-up-to level, and the
 //! rounding of order quantities. Pure arithmetic, documented in `docs/policy.md`.
+//!
+//! [`levels`] is the textbook normal (R, s, S) computation on its own; the planner
+//! builds its levels from a lead-time demand distribution ([`ltd`]) for the policy
+//! and target each line's rules choose.
 
 pub mod calibration;
 pub mod classes;
@@ -77,22 +81,6 @@ pub fn levels(input: &PolicyInput) -> PolicyLevels {
         eoq,
         cycle_quantity,
         order_up_to: reorder_point + cycle_quantity,
-    }
-}
-
-/// The levels when demand over the protection interval comes from a simulated
-/// distribution: the reorder point is its service-level quantile, the safety stock
-/// what that quantile holds above the mean (never negative), the rest as in [`levels`].
-pub fn levels_from_distribution(input: &PolicyInput, mean_over_protection: f64, quantile: f64) -> PolicyLevels {
-    let normal = levels(input);
-    let safety_stock = (quantile - mean_over_protection).max(0.0);
-    let reorder_point = mean_over_protection + safety_stock;
-    PolicyLevels {
-        demand_over_protection: mean_over_protection,
-        safety_stock,
-        reorder_point,
-        order_up_to: reorder_point + normal.cycle_quantity,
-        ..normal
     }
 }
 

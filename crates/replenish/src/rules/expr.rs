@@ -59,20 +59,29 @@ pub enum Value {
     Bool(bool),
 }
 
-/// The attributes an expression may name, with their types, in a fixed order:
-/// an expression refers to an attribute by its index, and the caller supplies the
-/// values in the same order.
+/// The attributes an expression may name, with their types, in a fixed order: the
+/// parts one after the other. An expression refers to an attribute by its index in
+/// that order, and the caller supplies the values in the same order.
 #[derive(Debug, Clone, Copy)]
 pub struct Schema {
-    pub attributes: &'static [(&'static str, Type)],
+    pub parts: &'static [&'static [(&'static str, Type)]],
     /// Attributes that exist but not in this context, with the reason (e.g. a
     /// forecast figure in a segment filter, which runs before the forecast).
-    pub elsewhere: &'static [(&'static str, &'static str)],
+    pub elsewhere: &'static [(&'static [(&'static str, Type)], &'static str)],
 }
 
 impl Schema {
-    fn find(&self, name: &str) -> Option<usize> {
-        self.attributes.iter().position(|(n, _)| *n == name)
+    /// Every attribute in order.
+    pub fn attributes(&self) -> impl Iterator<Item = &'static (&'static str, Type)> {
+        self.parts.iter().flat_map(|p| p.iter())
+    }
+
+    fn find(&self, name: &str) -> Option<(usize, Type)> {
+        self.attributes().enumerate().find(|(_, (n, _))| *n == name).map(|(i, (_, t))| (i, *t))
+    }
+
+    fn why_not(&self, name: &str) -> Option<&'static str> {
+        self.elsewhere.iter().find(|(attrs, _)| attrs.iter().any(|(n, _)| *n == name)).map(|(_, why)| *why)
     }
 }
 
@@ -486,15 +495,14 @@ impl Parser<'_> {
             }
             Tok::Ident(name) if self.is_sym("(") => self.call(&name, pos),
             Tok::Ident(name) => match self.schema.find(&name) {
-                Some(i) => Ok((Node::Attr(i), self.schema.attributes[i].1, pos)),
+                Some((i, ty)) => Ok((Node::Attr(i), ty, pos)),
                 None => {
-                    if let Some((_, why)) = self.schema.elsewhere.iter().find(|(n, _)| *n == name) {
+                    if let Some(why) = self.schema.why_not(&name) {
                         return self.fail(pos, format!("`{name}` is not available here: {why}"));
                     }
                     let best = self
                         .schema
-                        .attributes
-                        .iter()
+                        .attributes()
                         .map(|(n, _)| (distance(&name, n), *n))
                         .min()
                         .filter(|(d, _)| *d <= 2.max(name.len() / 3));
@@ -692,15 +700,11 @@ mod tests {
     use super::*;
 
     const SCHEMA: Schema = Schema {
-        attributes: &[
-            ("category", Type::Text),
-            ("unit_cost", Type::Number),
-            ("on_hand", Type::Number),
-            ("on_order", Type::Number),
-            ("forecast_over_lead_time", Type::Number),
-            ("promoted", Type::Bool),
+        parts: &[
+            &[("category", Type::Text), ("unit_cost", Type::Number), ("on_hand", Type::Number)],
+            &[("on_order", Type::Number), ("forecast_over_lead_time", Type::Number), ("promoted", Type::Bool)],
         ],
-        elsewhere: &[("reorder_point", "it is computed after the segment is chosen")],
+        elsewhere: &[(&[("reorder_point", Type::Number)], "it is computed after the segment is chosen")],
     };
 
     fn env() -> Vec<Value> {

@@ -231,31 +231,9 @@ pub const SEGMENT_ATTRIBUTES: &[(&str, Type)] = &[
 
 const FORECAST_ONLY: &str = "it is known only after the forecast, so it can be used in `order_when`, not in `when`";
 
-/// Attributes a trigger (`order_when`) can use: the segment's plus the plan's figures.
-pub const TRIGGER_ATTRIBUTES: &[(&str, Type)] = &[
-    ("sku", Type::Text),
-    ("location", Type::Text),
-    ("category", Type::Text),
-    ("supplier", Type::Text),
-    ("item_name", Type::Text),
-    ("abc", Type::Text),
-    ("xyz", Type::Text),
-    ("demand_class", Type::Text),
-    ("unit_cost", Type::Number),
-    ("price", Type::Number),
-    ("lead_time", Type::Number),
-    ("lead_time_std", Type::Number),
-    ("moq", Type::Number),
-    ("pack_size", Type::Number),
-    ("mean_daily_demand", Type::Number),
-    ("demand_cv", Type::Number),
-    ("adi", Type::Number),
-    ("cv2", Type::Number),
-    ("annual_value", Type::Number),
-    ("history_days", Type::Number),
-    ("on_hand", Type::Number),
-    ("on_order", Type::Number),
-    ("has_supplier", Type::Bool),
+/// What a trigger (`order_when`) sees besides [`SEGMENT_ATTRIBUTES`]: the plan's
+/// figures, in the order [`Attributes::with_plan`] appends them.
+pub const PLAN_FIGURES: &[(&str, Type)] = &[
     ("backorders", Type::Number),
     ("reserved", Type::Number),
     ("inventory_position", Type::Number),
@@ -268,39 +246,32 @@ pub const TRIGGER_ATTRIBUTES: &[(&str, Type)] = &[
     ("review_period", Type::Number),
 ];
 
-const SEGMENT_SCHEMA: Schema = Schema {
-    attributes: SEGMENT_ATTRIBUTES,
-    elsewhere: &[
-        ("backorders", FORECAST_ONLY),
-        ("reserved", FORECAST_ONLY),
-        ("inventory_position", FORECAST_ONLY),
-        ("forecast_daily", FORECAST_ONLY),
-        ("forecast_over_lead_time", FORECAST_ONLY),
-        ("forecast_over_protection", FORECAST_ONLY),
-        ("safety_stock", FORECAST_ONLY),
-        ("reorder_point", FORECAST_ONLY),
-        ("order_up_to", FORECAST_ONLY),
-        ("review_period", FORECAST_ONLY),
-    ],
-};
+const SEGMENT_SCHEMA: Schema = Schema { parts: &[SEGMENT_ATTRIBUTES], elsewhere: &[(PLAN_FIGURES, FORECAST_ONLY)] };
 
-const TRIGGER_SCHEMA: Schema = Schema { attributes: TRIGGER_ATTRIBUTES, elsewhere: &[] };
+const TRIGGER_SCHEMA: Schema = Schema { parts: &[SEGMENT_ATTRIBUTES, PLAN_FIGURES], elsewhere: &[] };
 
-/// What the segment filters see of a SKU-location, in [`SEGMENT_ATTRIBUTES`] order.
+/// What the segment filters see of a SKU-location, in [`SEGMENT_ATTRIBUTES`] order
+/// (triggers: then [`PLAN_FIGURES`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attributes(pub Vec<Value>);
 
 impl Attributes {
-    /// Extends segment attributes with the plan's figures, in [`TRIGGER_ATTRIBUTES`] order.
-    pub fn with_plan(&self, figures: [f64; 10]) -> Attributes {
+    /// Extends segment attributes with the plan's figures, in [`PLAN_FIGURES`] order.
+    pub fn with_plan(&self, figures: [f64; PLAN_FIGURES.len()]) -> Attributes {
         let mut v = self.0.clone();
         v.extend(figures.iter().map(|f| Value::Number(*f)));
         Attributes(v)
     }
 
-    /// The value of a named attribute (segment or trigger).
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        TRIGGER_ATTRIBUTES.iter().position(|(n, _)| *n == name).and_then(|i| self.0.get(i))
+    /// Segment attributes from their values in [`SEGMENT_ATTRIBUTES`] order; a value
+    /// of the wrong type or count is a bug in the caller (checked in debug builds).
+    pub fn segment(values: Vec<Value>) -> Attributes {
+        debug_assert_eq!(values.len(), SEGMENT_ATTRIBUTES.len());
+        debug_assert!(values.iter().zip(SEGMENT_ATTRIBUTES).all(|(v, (_, t))| matches!(
+            (v, t),
+            (Value::Number(_), Type::Number) | (Value::Text(_), Type::Text) | (Value::Bool(_), Type::Bool)
+        )));
+        Attributes(values)
     }
 }
 
@@ -640,17 +611,6 @@ set = { policy = "s_q" }
         assert_eq!(o.service_level().map(|s| s.source), Some("override:S1".into()));
         assert_eq!(o.policy(), Some(Sourced { value: PolicyKind::SQ, source: "override:S1@L2".into() }));
         assert_eq!(c.apply("S1", "L1", &attrs("Dairy", "C", 2.0)).policy().map(|p| p.value), Some(PolicyKind::RS));
-    }
-
-    /// Triggers see the segment attributes first, in the same order, then the ten
-    /// plan figures [`Attributes::with_plan`] appends.
-    #[test]
-    fn trigger_attributes_extend_segment_attributes() {
-        assert_eq!(&TRIGGER_ATTRIBUTES[..SEGMENT_ATTRIBUTES.len()], SEGMENT_ATTRIBUTES);
-        assert_eq!(TRIGGER_ATTRIBUTES.len(), SEGMENT_ATTRIBUTES.len() + 10);
-        for (name, _) in &TRIGGER_ATTRIBUTES[SEGMENT_ATTRIBUTES.len()..] {
-            assert!(SEGMENT_SCHEMA.elsewhere.iter().any(|(n, _)| n == name), "{name}");
-        }
     }
 
     fn rule_err(toml: &str) -> (String, String, usize, String) {
