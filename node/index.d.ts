@@ -1,5 +1,10 @@
 import type { Dataset } from './native'
 import type {
+  ApprovalConfig,
+  ApprovalEvent,
+  ApprovalState,
+  AuditRecord,
+  PoFacts,
   SimReport,
   RuleSet,
   LtdSummary,
@@ -28,6 +33,18 @@ export declare class ReplenishError extends Error {
 }
 export declare class ValidationError extends ReplenishError {}
 export declare class ConfigError extends ReplenishError {}
+/** A refused workflow event; `kind` says why. */
+export declare class WorkflowError extends ReplenishError {
+  kind:
+    | 'invalid_transition'
+    | 'unknown_actor'
+    | 'not_authorised'
+    | 'self_approval'
+    | 'duplicate_approver'
+    | 'bad_delegation'
+    | 'not_due'
+    | 'out_of_order'
+}
 /** A wrong rule expression, located by rule, field and character position. */
 export declare class RuleError extends ConfigError {
   rule: string
@@ -322,3 +339,20 @@ export declare function backtest(
   days?: number,
   options?: { lostSales?: boolean; config?: PlanConfig; rules?: string | RuleSet }
 ): Promise<Backtest>
+
+/** Checks an approval configuration (TOML text, a `.toml` path or an object). */
+export declare function approvalConfig(spec: string | ApprovalConfig): ApprovalConfig
+/** What approval rules see of a PO. */
+export declare function poFacts(
+  po: Record<string, unknown>,
+  flags?: { supplierNew?: boolean; supplierOnWatch?: boolean; overBudget?: boolean }
+): PoFacts
+/** A draft approval state for a PO (a `plan().purchase_orders` entry or `PoFacts`). */
+export declare function approvalNew(
+  po: PoFacts | Record<string, unknown>,
+  flags?: { supplierNew?: boolean; supplierOnWatch?: boolean; overBudget?: boolean }
+): ApprovalState
+/** Applies one event; throws `WorkflowError` when it is refused. */
+export declare function approvalApply(config: ApprovalConfig, state: ApprovalState, event: ApprovalEvent): ApprovalState
+/** The first problem of an audit log, or null when it is intact. */
+export declare function verifyAudit(audit: AuditRecord[], head?: string | null): { index: number; message: string } | null

@@ -42,7 +42,14 @@ class RuleError extends ConfigError {
   }
 }
 
-const CLASSES = { VALIDATION: ValidationError, CONFIG: ConfigError, RULE: RuleError }
+class WorkflowError extends ReplenishError {
+  constructor(...args) {
+    super(...args)
+    this.name = 'WorkflowError'
+  }
+}
+
+const CLASSES = { VALIDATION: ValidationError, CONFIG: ConfigError, RULE: RuleError, WORKFLOW: WorkflowError }
 
 /** Turns the native error (JSON reason) into a typed ReplenishError. */
 function convert(err) {
@@ -56,6 +63,7 @@ function convert(err) {
   if (!info || typeof info.code !== 'string') return err
   const Cls = CLASSES[info.code] || ReplenishError
   const e = new Cls(info.code, info.message, info.problems || [], info.field)
+  if (info.code === 'WORKFLOW') e.kind = info.kind
   if (info.code === 'RULE') {
     Object.assign(e, { rule: info.rule, expression: info.expression, position: info.position, column: info.column, reason: info.reason })
   }
@@ -559,6 +567,61 @@ function backtest(dataset, days = 182, options = {}) {
   })
 }
 
+// ---------------------------------------------------------------- approval workflow
+
+/** JSON with Dates as local ISO date-times (what the core's `at` fields read). */
+const wfJson = (v) =>
+  JSON.stringify(v, function (key, value) {
+    const raw = this[key]
+    return raw instanceof Date ? raw.toISOString().slice(0, 23) : value
+  })
+
+/**
+ * Checks an approval configuration (TOML text, a `.toml` path, or an object with
+ * `actors`, `rules`, `auto_approve_when`); throws `RuleError` on a wrong expression.
+ */
+function approvalConfig(spec) {
+  return callSync(() => {
+    if (typeof spec === 'string' && !spec.includes('\n') && spec.endsWith('.toml')) spec = fs.readFileSync(spec, 'utf8')
+    if (typeof spec === 'string') return native.approvalConfigCheck(spec, true)
+    return native.approvalConfigCheck(JSON.stringify(spec), false)
+  })
+}
+
+/** What approval rules see of a PO (a `plan().purchase_orders` entry plus flags). */
+function poFacts(po, flags = {}) {
+  return {
+    po_number: String(po.po_number),
+    supplier: String(po.supplier_id ?? po.supplier),
+    location: String(po.location),
+    currency: String(po.currency),
+    total_value: Number(po.total_value),
+    total_quantity: Number(po.total_quantity ?? 0),
+    lines: Array.isArray(po.lines) ? po.lines.length : Number(po.lines ?? 0),
+    supplier_new: Boolean(flags.supplierNew),
+    supplier_on_watch: Boolean(flags.supplierOnWatch),
+    over_budget: Boolean(flags.overBudget),
+  }
+}
+
+/** A draft approval state for a PO. */
+function approvalNew(po, flags) {
+  return callSync(() => native.approvalNew(JSON.stringify('supplier' in po && !('supplier_id' in po) ? po : poFacts(po, flags))))
+}
+
+/**
+ * Applies one event (`{ event: 'approve', actor, at }`, ...) to a PO's approval
+ * state; returns the new state or throws a `WorkflowError` with a `kind`.
+ */
+function approvalApply(config, state, event) {
+  return callSync(() => native.approvalApply(JSON.stringify(config), wfJson(state), wfJson(event)))
+}
+
+/** Checks an audit log (pass the state's `head_hash` to catch a removed last record). */
+function verifyAudit(audit, head) {
+  return callSync(() => native.auditVerify(wfJson(audit), head ?? undefined))
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -669,6 +732,11 @@ module.exports = {
   leadTimeDemandDistribution,
   calibrate,
   backtest,
+  approvalConfig,
+  poFacts,
+  approvalNew,
+  approvalApply,
+  verifyAudit,
   abcXyz,
   eventFeatures,
   crossValidation,
@@ -694,6 +762,7 @@ module.exports = {
   ValidationError,
   ConfigError,
   RuleError,
+  WorkflowError,
   TABLES,
   readFolder,
   readTables,

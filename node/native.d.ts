@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -32,6 +32,18 @@ export declare function abcXyz(ids: Array<string>, offsets: Array<number>, value
  * holds each series' `h` future times; `unit` is `index` or `milliseconds`.
  */
 export declare function alignFuture(ids: Array<string>, expected: Array<number>, h: number, regressors: Array<string>, rowIds: Array<string>, rowTimes: Array<number>, names: Array<string>, columns: Array<Float64Array>, unit: string): Array<Float64Array>
+
+/** Applies one workflow event to a state under a configuration (all JSON). */
+export declare function approvalApply(configJson: string, stateJson: string, eventJson: string): ApprovalState
+
+/** Checks an approval configuration (TOML or JSON text). */
+export declare function approvalConfigCheck(text: string, toml: boolean): ApprovalConfig
+
+/** A new draft approval state for a PO. */
+export declare function approvalNew(poJson: string): ApprovalState
+
+/** Verifies an audit log: the first problem, or null. */
+export declare function auditVerify(logJson: string, head?: string | undefined | null): { index: number; message: string } | null
 
 /** Backtest of the plan's policies over the last `days` of history. */
 export declare function backtest(dataset: Dataset, days: number, lostSales: boolean, configJson?: string | undefined | null): Promise<string>

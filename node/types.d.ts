@@ -408,3 +408,66 @@ export interface SimReport {
   shortage_cost: number
   total_cost: number
 }
+
+/** The approval configuration (docs/workflow.md). */
+export interface ApprovalConfig {
+  /** Actor → roles. */
+  actors?: Record<string, string[]>
+  rules?: Array<{
+    name: string
+    when?: string | null
+    steps: Array<{ name: string; roles: string[]; min_approvers?: number; deadline_hours?: number | null; escalate_to?: string[] }>
+  }>
+  auto_approve_when?: string | null
+}
+
+export interface PoFacts {
+  po_number: string
+  supplier: string
+  location: string
+  currency: string
+  total_value: number
+  total_quantity: number
+  lines: number
+  supplier_new?: boolean
+  supplier_on_watch?: boolean
+  over_budget?: boolean
+}
+
+export type ApprovalStatus = 'draft' | 'pending_approval' | 'changes_requested' | 'approved' | 'rejected'
+
+/** A workflow event; `at` is a Date or a local ISO date-time and may not go back in time. */
+export type ApprovalEvent =
+  | { event: 'submit'; actor: string; at: Date | string }
+  | { event: 'approve'; actor: string; at: Date | string; comment?: string }
+  | { event: 'reject'; actor: string; at: Date | string; reason: string }
+  | { event: 'request_changes'; actor: string; at: Date | string; note: string }
+  | { event: 'delegate'; actor: string; to: string; at: Date | string }
+  | { event: 'escalate'; at: Date | string }
+
+export interface AuditRecord {
+  seq: number
+  po_number: string
+  event: ApprovalEvent
+  status: ApprovalStatus
+  prev_hash: string
+  hash: string
+}
+
+export interface ApprovalState {
+  po: PoFacts
+  status: ApprovalStatus
+  requester: string | null
+  steps: Array<{
+    spec: { name: string; roles: string[]; min_approvers: number; deadline_hours: number | null; escalate_to: string[] }
+    rule: string
+    started_at: string | null
+    escalated: boolean
+    approvals: Array<{ actor: string; role: string; at: string; on_behalf_of: string | null }>
+    delegations: Array<[string, string]>
+  }>
+  current: number
+  auto_approved_by: string | null
+  audit: AuditRecord[]
+  head_hash: string
+}

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _replenish, models, policy
+from . import _replenish, models, policy, workflow
 from . import forecasting as _forecasting
 from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
@@ -31,6 +31,7 @@ from ._replenish import (
     InputError,
     ReplenishError,
     ValidationError,
+    WorkflowError,
 )
 
 __version__: str = _replenish.__version__
@@ -45,9 +46,11 @@ __all__ = [
     "RuleError",
     "TABLES",
     "ValidationError",
+    "WorkflowError",
     "demo_data",
     "load_config",
     "models",
+    "workflow",
     "plan",
     "read_folder",
     "read_tables",

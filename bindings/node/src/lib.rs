@@ -27,6 +27,11 @@ fn core_err(e: CoreError) -> Error {
         });
         return Error::new(Status::GenericFailure, reason.to_string());
     }
+    if let CoreError::Workflow { kind, .. } = &e {
+        let reason =
+            serde_json::json!({ "code": e.code(), "message": e.to_string(), "problems": [], "kind": kind.as_str() });
+        return Error::new(Status::GenericFailure, reason.to_string());
+    }
     let field = match &e {
         CoreError::Config { field, .. } => Some(field.as_str()),
         _ => None,
@@ -653,6 +658,60 @@ pub fn backtest(dataset: &Dataset, days: u32, lost_sales: bool, config_json: Opt
         };
         json_value(replenish::backtest::backtest(&data.dataset, &config, days as usize, mode)?)
     }))))
+}
+
+fn approval_config(text: &str, toml: bool) -> std::result::Result<replenish::workflow::ApprovalConfig, CoreError> {
+    if toml {
+        replenish::workflow::ApprovalConfig::from_toml(text)
+    } else {
+        let c: replenish::workflow::ApprovalConfig = serde_json::from_str(text)
+            .map_err(|e| CoreError::Config { field: "(approval config)".into(), message: e.to_string() })?;
+        c.compile()?;
+        Ok(c)
+    }
+}
+
+/// Checks an approval configuration (TOML or JSON text).
+#[napi(ts_return_type = "ApprovalConfig")]
+pub fn approval_config_check(text: String, toml: bool) -> Result<serde_json::Value> {
+    let c = guarded(|| approval_config(&text, toml))?;
+    to_value(&c)
+}
+
+/// A new draft approval state for a PO.
+#[napi(ts_return_type = "ApprovalState")]
+pub fn approval_new(po_json: String) -> Result<serde_json::Value> {
+    let s = guarded(|| {
+        let po: replenish::workflow::PoFacts = serde_json::from_str(&po_json)
+            .map_err(|e| CoreError::Config { field: "po".into(), message: e.to_string() })?;
+        Ok(replenish::workflow::PoApproval::new(po))
+    })?;
+    to_value(&s)
+}
+
+/// Applies one workflow event to a state under a configuration (all JSON).
+#[napi(ts_return_type = "ApprovalState")]
+pub fn approval_apply(config_json: String, state_json: String, event_json: String) -> Result<serde_json::Value> {
+    let s = guarded(|| {
+        let w = approval_config(&config_json, false)?.compile()?;
+        let state: replenish::workflow::PoApproval = serde_json::from_str(&state_json)
+            .map_err(|e| CoreError::Config { field: "state".into(), message: e.to_string() })?;
+        let event: replenish::workflow::Event = serde_json::from_str(&event_json)
+            .map_err(|e| CoreError::Config { field: "event".into(), message: e.to_string() })?;
+        w.apply(&state, &event)
+    })?;
+    to_value(&s)
+}
+
+/// Verifies an audit log: the first problem, or null.
+#[napi(ts_return_type = "{ index: number; message: string } | null")]
+pub fn audit_verify(log_json: String, head: Option<String>) -> Result<serde_json::Value> {
+    let p = guarded(|| {
+        let log: Vec<replenish::workflow::AuditRecord> = serde_json::from_str(&log_json)
+            .map_err(|e| CoreError::Config { field: "audit".into(), message: e.to_string() })?;
+        Ok(replenish::workflow::verify(&log, head.as_deref()).err())
+    })?;
+    to_value(&p)
 }
 
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).

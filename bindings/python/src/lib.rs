@@ -24,6 +24,12 @@ create_exception!(
     ConfigError,
     "A rule expression is wrong; `.rule`, `.field`, `.expression` and `.position` (0-based) locate it."
 );
+create_exception!(
+    _replenish,
+    WorkflowError,
+    ReplenishError,
+    "A workflow event was refused; `.kind` says why (not_authorised, self_approval, duplicate_approver, ...)."
+);
 create_exception!(_replenish, InputError, ReplenishError, "An argument is outside what the function accepts.");
 create_exception!(_replenish, FileError, ReplenishError, "A file or folder could not be read or written.");
 
@@ -66,6 +72,12 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 v.setattr("column", position + 1)?;
                 v.setattr("reason", message)?;
                 v.setattr("code", e.code())?;
+                err
+            }
+            Error::Workflow { kind, .. } => {
+                let err = WorkflowError::new_err(msg.clone());
+                err.value(py).setattr("kind", kind.as_str())?;
+                err.value(py).setattr("code", e.code())?;
                 err
             }
             Error::Io { path, .. } => {
@@ -538,6 +550,60 @@ fn backtest(
     })
 }
 
+fn approval_config(text: &str, toml: bool) -> Result<replenish::workflow::ApprovalConfig, Error> {
+    if toml {
+        replenish::workflow::ApprovalConfig::from_toml(text)
+    } else {
+        let c: replenish::workflow::ApprovalConfig = serde_json::from_str(text)
+            .map_err(|e| Error::Config { field: "(approval config)".into(), message: e.to_string() })?;
+        c.compile()?;
+        Ok(c)
+    }
+}
+
+/// Checks an approval configuration (TOML or JSON text); the configuration as JSON.
+#[pyfunction]
+fn approval_config_check(py: Python<'_>, text: String, toml: bool) -> PyResult<String> {
+    run(py, move || {
+        let c = approval_config(&text, toml)?;
+        serde_json::to_string(&c).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// A new draft approval state for a PO (`PoFacts` JSON).
+#[pyfunction]
+fn approval_new(py: Python<'_>, po_json: String) -> PyResult<String> {
+    run(py, move || {
+        let po: replenish::workflow::PoFacts =
+            serde_json::from_str(&po_json).map_err(|e| Error::Config { field: "po".into(), message: e.to_string() })?;
+        serde_json::to_string(&replenish::workflow::PoApproval::new(po)).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// Applies one workflow event (JSON) to a state (JSON) under a configuration (JSON).
+#[pyfunction]
+fn approval_apply(py: Python<'_>, config_json: String, state_json: String, event_json: String) -> PyResult<String> {
+    run(py, move || {
+        let w = approval_config(&config_json, false)?.compile()?;
+        let state: replenish::workflow::PoApproval = serde_json::from_str(&state_json)
+            .map_err(|e| Error::Config { field: "state".into(), message: e.to_string() })?;
+        let event: replenish::workflow::Event = serde_json::from_str(&event_json)
+            .map_err(|e| Error::Config { field: "event".into(), message: e.to_string() })?;
+        serde_json::to_string(&w.apply(&state, &event)?).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
+/// Verifies an audit log (JSON); the first problem as JSON, or None.
+#[pyfunction]
+#[pyo3(signature = (log_json, head=None))]
+fn audit_verify(py: Python<'_>, log_json: String, head: Option<String>) -> PyResult<Option<String>> {
+    run(py, move || {
+        let log: Vec<replenish::workflow::AuditRecord> = serde_json::from_str(&log_json)
+            .map_err(|e| Error::Config { field: "audit".into(), message: e.to_string() })?;
+        Ok(replenish::workflow::verify(&log, head.as_deref()).err().map(|p| serde_json::json!(p).to_string()))
+    })
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
 #[pyfunction]
 #[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
@@ -723,6 +789,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ValidationError", py.get_type::<ValidationError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("RuleError", py.get_type::<RuleError>())?;
+    m.add("WorkflowError", py.get_type::<WorkflowError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("FileError", py.get_type::<FileError>())?;
     m.add_class::<Dataset>()?;
@@ -749,6 +816,10 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(lead_time_demand_distribution, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(approval_config_check, m)?)?;
+    m.add_function(wrap_pyfunction!(approval_new, m)?)?;
+    m.add_function(wrap_pyfunction!(approval_apply, m)?)?;
+    m.add_function(wrap_pyfunction!(audit_verify, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -110,6 +110,9 @@ pub enum Error {
     /// `position` is the 0-based character offset in `expression`.
     #[error("rule `{rule}`, `{field}`, column {}: {message}\n  {expression}\n  {}^", .position + 1, " ".repeat(*.position))]
     Rule { rule: String, field: String, expression: String, position: usize, message: String },
+    /// A workflow event was refused (not authorised, self-approval, wrong state, ...).
+    #[error("{message} ({})", .kind.as_str())]
+    Workflow { kind: crate::workflow::WorkflowErrorKind, message: String },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -133,6 +136,7 @@ impl Error {
             Error::Validation { .. } => "VALIDATION",
             Error::Config { .. } => "CONFIG",
             Error::Rule { .. } => "RULE",
+            Error::Workflow { .. } => "WORKFLOW",
             Error::Io { .. } => "IO",
             Error::InvalidInput(_) => "INVALID_INPUT",
             Error::Internal(_) => "INTERNAL",

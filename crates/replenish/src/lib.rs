@@ -22,6 +22,8 @@
 //! - [`policy`]: safety stock, reorder point, order-up-to level, rounding.
 //! - [`plan`]: `plan(data, config)`, the whole decision per SKU-location.
 //! - [`orders`]: purchase orders grouped per supplier and location.
+//! - [`workflow`]: the PO approval state machine with its hash-chained audit log.
+//! - [`rules`]: segments, overrides and the expression language of both.
 //! - [`report`]: summaries of a plan.
 //! - [`export`]: CSV and JSON text of plans and orders.
 //! - [`demo`]: a seeded generator of a realistic company's data.
@@ -40,6 +42,7 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod workflow;
 
 pub use error::{Error, Problem, ProblemKind, Result};
 pub use ingest::{read_folder, IngestOptions, Inputs, QualityReport};
