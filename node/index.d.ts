@@ -1,5 +1,6 @@
 import type { Dataset } from './native'
 import type {
+  LeadTimeEstimate,
   ApprovalConfig,
   ApprovalEvent,
   ApprovalState,
@@ -356,3 +357,14 @@ export declare function approvalNew(
 export declare function approvalApply(config: ApprovalConfig, state: ApprovalState, event: ApprovalEvent): ApprovalState
 /** The first problem of an audit log, or null when it is intact. */
 export declare function verifyAudit(audit: AuditRecord[], head?: string | null): { index: number; message: string } | null
+/** Each purchase order of a plan as a UBL 2.1 Order XML document, by PO number. */
+export declare function ublOrders(
+  plan: Plan,
+  options?: { buyer_id?: string; buyer_name?: string; customization_id?: string | null; unit_code?: string }
+): Record<string, string>
+/** Lead times learnt from receipts against a dataset's supply terms. */
+export declare function learnLeadTimes(
+  dataset: Dataset,
+  receipts: Array<{ supplier_id: string; sku: string; order_date: Date | string; received_date: Date | string }>,
+  options?: { prior_weight?: number; half_life?: number | null }
+): LeadTimeEstimate[]

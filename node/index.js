@@ -622,6 +622,20 @@ function verifyAudit(audit, head) {
   return callSync(() => native.auditVerify(wfJson(audit), head ?? undefined))
 }
 
+/**
+ * Lead times learnt from receipts (`[{ supplier_id, sku, order_date, received_date }]`,
+ * dates as Date or 'YYYY-MM-DD') against a dataset's supply terms; options
+ * `{ prior_weight, half_life }`.
+ */
+function learnLeadTimes(dataset, receipts, options) {
+  return callSync(() => {
+    if (!(dataset instanceof native.Dataset)) throw new ReplenishError('INVALID_INPUT', 'learnLeadTimes needs a Dataset')
+    const day = (d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d))
+    const rows = receipts.map((r) => ({ supplier_id: r.supplier_id, sku: r.sku, order_date: day(r.order_date), received_date: day(r.received_date) }))
+    return native.learnLeadTimes(dataset, JSON.stringify(rows), options == null ? undefined : JSON.stringify(options))
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -737,6 +751,7 @@ module.exports = {
   approvalNew,
   approvalApply,
   verifyAudit,
+  learnLeadTimes,
   abcXyz,
   eventFeatures,
   crossValidation,
@@ -773,5 +788,6 @@ module.exports = {
   planCsv: (p) => callSync(() => native.planCsv(p)),
   purchaseOrdersCsv: (p) => callSync(() => native.purchaseOrdersCsv(p)),
   summaryText: (p) => callSync(() => native.summaryText(p)),
+  ublOrders: (p, options) => callSync(() => native.ublOrders(p, options == null ? undefined : JSON.stringify(options))),
   toCsv,
 }

@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -145,6 +145,9 @@ export declare function formula(requestJson: string): Record<string, number>
 /** A parametric lead-time demand distribution (`LtdRequest`). */
 export declare function leadTimeDemandDistribution(requestJson: string): LtdSummary
 
+/** Lead times learnt from receipts (JSON) against a dataset's supply terms. */
+export declare function learnLeadTimes(dataset: Dataset, receiptsJson: string, optionsJson?: string | undefined | null): LeadTimeEstimate[]
+
 /** One accuracy metric by name. */
 export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
 
@@ -221,3 +224,6 @@ export interface TimeColumns {
 
 /** Tunes a policy's levels by simulation to reach a target. */
 export declare function tunePolicy(demand: Float64Array, policyJson: string, targetJson: string, configJson?: string | undefined | null): { offset: number; policy: Record<string, unknown>; report: SimReport }
+
+/** Each purchase order of a plan as a UBL 2.1 Order document, by PO number. */
+export declare function ublOrders(plan: Plan, optionsJson?: string | undefined | null): Record<string, string>

@@ -267,6 +267,8 @@ export interface PlanLine {
   below_reorder_point: boolean
   days_of_supply: number | null
   net_requirement: number
+  /** Quantity per PO line (several when above the supplier's maximum per line). */
+  order_lines: number[]
   order_quantity: number
   rounding: string[]
   moq: number
@@ -470,4 +472,15 @@ export interface ApprovalState {
   auto_approved_by: string | null
   audit: AuditRecord[]
   head_hash: string
+}
+
+/** A supplier-item lead time learnt from receipts (docs/purchase-orders.md). */
+export interface LeadTimeEstimate {
+  supplier_id: string
+  sku: string
+  receipts: number
+  stated_mean_days: number | null
+  stated_std_days: number | null
+  mean_days: number
+  std_days: number
 }

@@ -18,13 +18,14 @@ test('small fixture matches hand computation', async () => {
   // SS = z(0.95) * sqrt(5 * 9 + 10^2 * 1^2)
   assert.ok(Math.abs(a.safety_stock - 1.6448536269514722 * Math.sqrt(145)) < 1e-9)
   assert.equal(a.inventory_position, 45)
-  assert.equal(a.order_quantity, 96)
+  assert.equal(a.order_quantity, 636)
+  assert.deepEqual(a.order_lines, [96, 96, 96, 96, 96, 96, 60])
   assert.equal(a.rounding.length, 2)
   assert.equal(a.po_number, 'PO-20250309-0001')
   assert.equal(p.lines.find((l) => l.sku === 'B' && l.location === 'L2').order_quantity, 278)
   assert.equal(p.lines.find((l) => l.sku === 'C').action, 'no_supplier')
-  assert.deepEqual(p.purchase_orders.map((o) => o.total_value), [192, 278])
-  assert.deepEqual(p.summary.order_value, { EUR: 470 })
+  assert.deepEqual(p.purchase_orders.map((o) => o.total_value), [1272, 278])
+  assert.deepEqual(p.summary.order_value, { EUR: 1550 })
 })
 
 test('tables as CSV text and as plain objects give the same plan as the folder', async () => {
@@ -153,4 +154,16 @@ test('dataset drivers feed a GBDT forecast', async () => {
   }
   assert.ok(n >= 20 && sum / n > 0.2, `${n} promoted days, mean effect ${sum / n}`)
   await assert.rejects(replenish.drivers(ds, 20), /weather.csv has no row for location `L01` on 2026-11-15/)
+})
+
+test('purchase orders as UBL 2.1 Order documents', async () => {
+  const p = await replenish.plan(await replenish.demoData({ skus: 20, locations: 1 }))
+  const docs = replenish.ublOrders(p, { buyer_id: 'B1', buyer_name: 'Demo & Co' })
+  assert.deepEqual(Object.keys(docs).sort(), p.purchase_orders.map((o) => o.po_number).sort())
+  const [po] = p.purchase_orders
+  const xml = docs[po.po_number]
+  assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>'))
+  assert.ok(xml.includes('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"'))
+  assert.ok(xml.includes(`<cbc:ID>${po.po_number}</cbc:ID>`) && xml.includes('<cbc:Name>Demo &amp; Co</cbc:Name>'))
+  assert.equal(xml.split('<cac:OrderLine>').length - 1, po.lines.length)
 })

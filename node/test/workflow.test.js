@@ -63,3 +63,18 @@ test('small POs are auto-approved; a bad approval rule is located', () => {
     (e) => e instanceof replenish.RuleError && e.column === 1 && e.reason.includes('did you mean `total_value`')
   )
 })
+
+test('lead times are learnt from receipts', async () => {
+  const ds = await replenish.readTables(await replenish.demoData({ skus: 5, locations: 1 }))
+  const terms = ds.table('supply_terms')[0]
+  let seed = 3
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  const receipts = Array.from({ length: 1500 }, (_, i) => {
+    const order = new Date(Date.UTC(2025, 0, 1) + i * 86400e3)
+    const lead = Math.max(0, Math.round(9 + 2 * Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand())))
+    return { supplier_id: terms.supplier_id, sku: terms.sku, order_date: order, received_date: new Date(order.getTime() + lead * 86400e3) }
+  })
+  const est = replenish.learnLeadTimes(ds, receipts, { half_life: null }).find((e) => e.supplier_id === terms.supplier_id && e.sku === terms.sku)
+  assert.strictEqual(est.receipts, 1500)
+  assert.ok(Math.abs(est.mean_days - 9) < 0.2 && Math.abs(est.std_days - 2.02) < 0.2, JSON.stringify(est))
+})

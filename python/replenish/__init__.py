@@ -216,6 +216,13 @@ class Plan:
         """``purchase_orders.csv`` as written by the CLI."""
         return self._inner.purchase_orders_csv()
 
+    def ubl_orders(self, buyer_id: str = "BUYER", buyer_name: str = "Buyer", *,
+                   customization_id: Optional[str] = None, unit_code: str = "C62") -> Dict[str, str]:
+        """Each purchase order as a UBL 2.1 Order XML document, by PO number
+        (``docs/purchase-orders.md``)."""
+        opts = dict(buyer_id=buyer_id, buyer_name=buyer_name, customization_id=customization_id, unit_code=unit_code)
+        return dict(self._inner.ubl_orders(json.dumps(opts)))
+
     def purchase_orders_json(self) -> str:
         """``purchase_orders.json`` as written by the CLI."""
         return self._inner.purchase_orders_json()

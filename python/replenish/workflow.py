@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import _replenish
 
-__all__ = ["config", "new", "apply", "run", "verify_audit", "po_facts"]
+__all__ = ["config", "new", "apply", "run", "verify_audit", "po_facts", "learn_lead_times"]
 
 
 def _json(v: Any) -> str:
@@ -91,3 +91,28 @@ def verify_audit(audit: List[Dict[str, Any]], head: Optional[str] = None) -> Opt
     ``message``."""
     out = _replenish.audit_verify(_json(audit), head)
     return None if out is None else json.loads(out)
+
+
+def learn_lead_times(dataset: Any, receipts: Any, *, prior_weight: float = 3.0,
+                     half_life: Optional[float] = 20.0) -> Any:
+    """Learns each supplier-item's lead-time mean and spread from goods receipts (a
+    DataFrame or records with ``supplier_id``, ``sku``, ``order_date``,
+    ``received_date``), the dataset's stated terms counting as ``prior_weight``
+    receipts and older receipts fading with ``half_life`` (in receipts; ``None``: no
+    fading). Returns a pandas DataFrame: ``supplier_id``, ``sku``, ``receipts``,
+    ``stated_mean_days``, ``stated_std_days``, ``mean_days``, ``std_days``."""
+    import pandas as pd
+
+    records = receipts.to_dict("records") if hasattr(receipts, "to_dict") else list(receipts)
+    if hasattr(receipts, "to_dicts"):  # polars
+        records = receipts.to_dicts()
+
+    def day(v: Any) -> str:
+        return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)[:10]
+
+    rows = [dict(supplier_id=str(r["supplier_id"]), sku=str(r["sku"]), order_date=day(r["order_date"]),
+                 received_date=day(r["received_date"])) for r in records]
+    ds = getattr(dataset, "_inner", dataset)
+    out = _replenish.learn_lead_times(ds, json.dumps(rows),
+                                      json.dumps(dict(prior_weight=prior_weight, half_life=half_life)))
+    return pd.DataFrame(json.loads(out))

@@ -23,15 +23,17 @@ def test_small_fixture_matches_hand_computation(small_dir, small_config):
     assert math.isclose(a["safety_stock"], 1.6448536269514722 * math.sqrt(145), rel_tol=1e-12)
     assert math.isclose(a["reorder_point"], 50 + a["safety_stock"], rel_tol=1e-12)
     assert a["inventory_position"] == 45.0
-    assert a["order_quantity"] == 96.0  # 628.96 -> 53 packs of 12 -> capped at max 100 -> 96
+    assert a["order_quantity"] == 636.0  # 628.96 -> 53 packs of 12 -> lines of at most 96 (max 100)
+    assert a["order_lines"] == [96.0] * 6 + [60.0]
     assert a["action"] == "order"
-    assert "capped" in a["rounding"]
+    assert "split 636 into 7 lines" in a["rounding"]
     assert lines.loc[("B", "L1")]["action"] == "no_order"
     assert lines.loc[("B", "L2")]["order_quantity"] == 278.0
     assert lines.loc[("C", "L1")]["action"] == "no_supplier"
     assert list(p.purchase_orders["po_number"]) == ["PO-20250309-0001", "PO-20250309-0002"]
-    assert list(p.purchase_orders["total_value"]) == [192.0, 278.0]
-    assert p.summary["order_value"] == {"EUR": 470.0}
+    assert list(p.purchase_orders["total_value"]) == [1272.0, 278.0]
+    assert list(p.purchase_orders["lines"]) == [7, 1]
+    assert p.summary["order_value"] == {"EUR": 1550.0}
     assert any("no supply terms" in w for w in p.warnings)
     assert pd.api.types.is_datetime64_any_dtype(p.lines["order_date"])
 
@@ -52,7 +54,7 @@ def test_polars_frames_in_polars_frames_out(small_dir, small_config):
     frames = {name: pl.read_csv(small_dir / f"{name}.csv", infer_schema_length=0) for name in replenish.TABLES if (small_dir / f"{name}.csv").exists()}
     p = replenish.plan(frames, small_config["plan"])
     assert isinstance(p.lines, pl.DataFrame)
-    assert p.lines.filter(pl.col("sku") == "A")["order_quantity"].to_list() == [96.0]
+    assert p.lines.filter(pl.col("sku") == "A")["order_quantity"].to_list() == [636.0]
     assert p.to_dict() == replenish.plan(small_dir, small_config["plan"]).to_dict()
 
 

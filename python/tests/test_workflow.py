@@ -77,3 +77,21 @@ def test_small_pos_are_auto_approved_and_bad_rules_are_located():
     with pytest.raises(replenish.RuleError) as e:
         workflow.config({"rules": [{"name": "big", "when": "total_vale > 1", "steps": []}]})
     assert e.value.column == 1 and "did you mean `total_value`" in e.value.reason
+
+
+def test_lead_time_learning_from_receipts():
+    import numpy as np
+    import pandas as pd
+
+    ds = replenish.read_tables(**replenish.demo_data(skus=5, locations=1))
+    terms = ds.table("supply_terms").iloc[0]
+    rng = np.random.default_rng(0)
+    orders = pd.date_range("2025-01-01", periods=1500, freq="D")
+    lead = np.maximum(np.round(rng.normal(9, 2, len(orders))), 0)
+    receipts = pd.DataFrame({"supplier_id": terms.supplier_id, "sku": terms.sku, "order_date": orders,
+                             "received_date": orders + pd.to_timedelta(lead, unit="D")})
+    est = workflow.learn_lead_times(ds, receipts, half_life=None).set_index(["supplier_id", "sku"])
+    row = est.loc[(terms.supplier_id, terms.sku)]
+    assert row.receipts == 1500
+    assert abs(row.mean_days - 9) < 0.2 and abs(row.std_days - 2.02) < 0.2
+    assert row.stated_mean_days == terms.lead_time_days

@@ -306,6 +306,26 @@ pub fn purchase_orders_csv(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value
     guarded(|| export::purchase_orders_csv(&p.purchase_orders))
 }
 
+/// Each purchase order of a plan as a UBL 2.1 Order document, by PO number.
+#[napi(ts_return_type = "Record<string, string>")]
+pub fn ubl_orders(
+    #[napi(ts_arg_type = "Plan")] plan: serde_json::Value,
+    options_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    let out = guarded(|| {
+        let opts: replenish::orders::ubl::UblOptions = parse_json(options_json.as_deref(), "ubl")?;
+        p.purchase_orders
+            .iter()
+            .map(|po| {
+                replenish::orders::ubl::order_xml(po, &opts)
+                    .map(|x| (po.po_number.clone(), serde_json::Value::String(x)))
+            })
+            .collect::<std::result::Result<serde_json::Map<String, serde_json::Value>, CoreError>>()
+    })?;
+    Ok(serde_json::Value::Object(out))
+}
+
 /// The CLI's summary text of a plan object.
 #[napi]
 pub fn summary_text(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<String> {
@@ -712,6 +732,22 @@ pub fn audit_verify(log_json: String, head: Option<String>) -> Result<serde_json
         Ok(replenish::workflow::verify(&log, head.as_deref()).err())
     })?;
     to_value(&p)
+}
+
+/// Lead times learnt from receipts (JSON) against a dataset's supply terms.
+#[napi(ts_return_type = "LeadTimeEstimate[]")]
+pub fn learn_lead_times(
+    dataset: &Dataset,
+    receipts_json: String,
+    options_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let receipts: Vec<replenish::orders::leadtime::Receipt> = serde_json::from_str(&receipts_json)
+            .map_err(|e| CoreError::Config { field: "receipts".into(), message: e.to_string() })?;
+        let opts: replenish::orders::leadtime::LeadTimeLearning = parse_json(options_json.as_deref(), "learning")?;
+        replenish::orders::leadtime::learn_lead_times(&dataset.inner.dataset.supply_terms, &receipts, &opts)
+    })?;
+    to_value(&out)
 }
 
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).

@@ -202,6 +202,18 @@ impl Plan {
     fn purchase_orders_csv(&self, py: Python<'_>) -> PyResult<String> {
         run(py, || export::purchase_orders_csv(&self.inner.purchase_orders))
     }
+    /// Each purchase order as a UBL 2.1 Order document: (po_number, xml) pairs.
+    #[pyo3(signature = (options_json=None))]
+    fn ubl_orders(&self, py: Python<'_>, options_json: Option<String>) -> PyResult<Vec<(String, String)>> {
+        run(py, || {
+            let opts: replenish::orders::ubl::UblOptions = parse_json(options_json.as_deref(), "ubl")?;
+            self.inner
+                .purchase_orders
+                .iter()
+                .map(|po| replenish::orders::ubl::order_xml(po, &opts).map(|x| (po.po_number.clone(), x)))
+                .collect()
+        })
+    }
     /// `purchase_orders.json` text.
     fn purchase_orders_json(&self, py: Python<'_>) -> PyResult<String> {
         run(py, || export::to_json(&self.inner.purchase_orders))
@@ -604,6 +616,24 @@ fn audit_verify(py: Python<'_>, log_json: String, head: Option<String>) -> PyRes
     })
 }
 
+/// Lead times learnt from receipts (JSON list) against a dataset's supply terms.
+#[pyfunction]
+#[pyo3(signature = (dataset, receipts_json, options_json=None))]
+fn learn_lead_times(
+    py: Python<'_>,
+    dataset: &Dataset,
+    receipts_json: String,
+    options_json: Option<String>,
+) -> PyResult<String> {
+    run(py, || {
+        let receipts: Vec<replenish::orders::leadtime::Receipt> = serde_json::from_str(&receipts_json)
+            .map_err(|e| Error::Config { field: "receipts".into(), message: e.to_string() })?;
+        let opts: replenish::orders::leadtime::LeadTimeLearning = parse_json(options_json.as_deref(), "learning")?;
+        let out = replenish::orders::leadtime::learn_lead_times(&dataset.inner.dataset.supply_terms, &receipts, &opts)?;
+        serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
 #[pyfunction]
 #[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
@@ -820,6 +850,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(approval_new, m)?)?;
     m.add_function(wrap_pyfunction!(approval_apply, m)?)?;
     m.add_function(wrap_pyfunction!(audit_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(learn_lead_times, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

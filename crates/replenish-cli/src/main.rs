@@ -103,6 +103,12 @@ struct DemoArgs {
     /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Also write each purchase order as a UBL 2.1 Order document to <out>/ubl/<po>.xml,
+    /// with this buyer id (and --buyer-name).
+    #[arg(long, value_name = "BUYER_ID")]
+    ubl: Option<String>,
+    #[arg(long, value_name = "NAME", default_value = "Buyer")]
+    buyer_name: String,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +126,12 @@ struct PlanArgs {
     /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Also write each purchase order as a UBL 2.1 Order document to <out>/ubl/<po>.xml,
+    /// with this buyer id (and --buyer-name).
+    #[arg(long, value_name = "BUYER_ID")]
+    ubl: Option<String>,
+    #[arg(long, value_name = "NAME", default_value = "Buyer")]
+    buyer_name: String,
 }
 
 fn main() -> ExitCode {
@@ -233,7 +245,7 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
         }
     }
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb)?;
+    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.ubl, &a.buyer_name).as_ref())?;
     if let Some(dir) = &a.write_data {
         println!("Demo input tables written to {}", dir.display());
     }
@@ -246,10 +258,24 @@ fn run_plan(a: &PlanArgs) -> Result<(), Error> {
     pb.set_message("reading input tables");
     let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb)
+    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.ubl, &a.buyer_name).as_ref())
 }
 
-fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &ProgressBar) -> Result<(), Error> {
+fn ubl_options(buyer: &Option<String>, name: &str) -> Option<replenish::orders::ubl::UblOptions> {
+    buyer.as_ref().map(|id| replenish::orders::ubl::UblOptions {
+        buyer_id: id.clone(),
+        buyer_name: name.to_string(),
+        ..Default::default()
+    })
+}
+
+fn run_pipeline(
+    inputs: &ingest::Inputs,
+    config: &RunConfig,
+    out: &Path,
+    pb: &ProgressBar,
+    ubl: Option<&replenish::orders::ubl::UblOptions>,
+) -> Result<(), Error> {
     pb.set_message("validating");
     let data = ingest::parse(inputs, &config.ingest).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
@@ -263,6 +289,13 @@ fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &Pr
     write(out, "purchase_orders.json", export::to_json(&plan.purchase_orders)?.as_bytes())?;
     write(out, "summary.json", export::to_json(&plan.summary)?.as_bytes())?;
     write(out, "quality.json", export::to_json(&data.report)?.as_bytes())?;
+    if let Some(opts) = ubl {
+        let dir = out.join("ubl");
+        mkdir(&dir)?;
+        for po in &plan.purchase_orders {
+            write(&dir, &format!("{}.xml", po.po_number), replenish::orders::ubl::order_xml(po, opts)?.as_bytes())?;
+        }
+    }
     pb.inc(1);
     pb.finish_and_clear();
 
@@ -286,7 +319,8 @@ fn run_pipeline(inputs: &ingest::Inputs, config: &RunConfig, out: &Path, pb: &Pr
         println!("  warning: {w}");
     }
     println!(
-        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json to {}",
+        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json{} to {}",
+        if ubl.is_some() { format!(" and {} UBL orders in ubl/", plan.purchase_orders.len()) } else { String::new() },
         out.display()
     );
     Ok(())

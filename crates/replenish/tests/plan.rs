@@ -41,10 +41,12 @@ fn small_fixture_matches_hand_computation() {
     assert_eq!((a.on_hand, a.on_order, a.reserved, a.inventory_position), (40.0, 10.0, 5.0, 45.0));
     assert!(a.below_reorder_point);
     assert!(close(a.net_requirement, 628.959));
-    // MOQ 20 (no change) → 53 packs of 12 = 636 → max order 100 → 8 packs = 96
-    assert_eq!(a.order_quantity, 96.0);
+    // MOQ 20 (no change) → 53 packs of 12 = 636 → lines of at most max order 100,
+    // i.e. 8 packs = 96: six lines of 96 and one of 60
+    assert_eq!(a.order_quantity, 636.0);
+    assert_eq!(a.order_lines, vec![96.0, 96.0, 96.0, 96.0, 96.0, 96.0, 60.0]);
     assert_eq!(a.rounding.len(), 2, "{:?}", a.rounding);
-    assert_eq!(a.order_value, 192.0);
+    assert_eq!(a.order_value, 1272.0);
     assert_eq!(a.action, LineAction::Order);
     assert!(a.explanation.contains("reorder point 69.81"), "{}", a.explanation);
 
@@ -64,9 +66,11 @@ fn small_fixture_matches_hand_computation() {
         (po.po_number.as_str(), po.supplier_id.as_str(), po.location.as_str()),
         ("PO-20250309-0001", "S1", "L1")
     );
-    assert_eq!(po.total_value, 192.0);
+    assert_eq!(po.total_value, 1272.0);
+    assert_eq!(po.lines.len(), 7);
+    assert!(po.lines.iter().all(|l| l.sku == "A" && l.quantity <= 100.0));
     assert_eq!(p.purchase_orders[1].total_value, 278.0);
-    assert_eq!(p.summary.order_value["EUR"], 470.0);
+    assert_eq!(p.summary.order_value["EUR"], 1550.0);
     assert_eq!(p.summary.no_supplier, 1);
     assert_eq!(a.po_number.as_deref(), Some("PO-20250309-0001"));
 }
@@ -519,4 +523,29 @@ fn rules_choose_the_forecast_model_and_review_period() {
         "[[rules]]\nname = \"d\"\nset = { forecast = { model = \"WindowAverage\", window = 0 } }\n",
     );
     assert!(matches!(e, Err(replenish::Error::Config { ref field, .. }) if field == "d.set.forecast"), "{e:?}");
+}
+
+/// Re-running the plan with its own purchase orders loaded as open orders orders
+/// nothing twice: every line's position now covers its reorder point.
+#[test]
+fn replanning_with_its_own_orders_open_orders_nothing_new() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 60, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let first = plan(&data, &PlanConfig::default()).unwrap();
+    assert!(first.summary.order_lines > 50, "{}", first.summary.order_lines);
+    let mut again = data.clone();
+    again.open_orders.extend(replenish::orders::as_open_orders(&first.purchase_orders));
+    let second = plan(&again, &PlanConfig::default()).unwrap();
+    let repeated: Vec<_> = second
+        .lines
+        .iter()
+        .filter(|l| l.order_quantity > 0.0)
+        .map(|l| (&l.sku, &l.location, l.explanation.clone()))
+        .collect();
+    assert!(repeated.is_empty(), "ordered again: {repeated:?}");
+    assert!(second.purchase_orders.is_empty());
+    // Every line that ordered now has that order on order.
+    for (a, b) in first.lines.iter().zip(&second.lines) {
+        assert!((b.on_order - a.on_order - a.order_quantity).abs() < 1e-9);
+    }
 }

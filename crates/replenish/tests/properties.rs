@@ -7,8 +7,8 @@ use replenish::ingest::{parse, IngestOptions, Inputs, TableInput};
 use replenish::policy::{round_order, OrderConstraints};
 
 proptest! {
-    /// An order is 0, or ≥ MOQ, a whole number of packs, ≤ max order, and covers the
-    /// requirement unless the maximum capped it.
+    /// An order is 0, or ≥ MOQ, a whole number of packs, covers the requirement,
+    /// and is split into lines of at most the max order, each ≥ MOQ.
     #[test]
     fn rounding_respects_moq_pack_and_max(
         net in -100.0f64..10_000.0,
@@ -19,20 +19,25 @@ proptest! {
         let moq = moq_packs as f64 * pack;
         let max_order = max_packs.map(|m| m as f64 * pack + pack * 0.3);
         let c = OrderConstraints { moq, pack_size: pack, max_order };
-        let q = round_order(net, &c).quantity;
+        let r = round_order(net, &c);
+        let q = r.quantity;
         if net < 0.5 {
             prop_assert_eq!(q, 0.0);
+            prop_assert!(r.lines.is_empty());
         } else {
             prop_assert!(q >= moq - 1e-9);
-            let packs = q / pack;
-            prop_assert!((packs - packs.round()).abs() < 1e-6, "{} is not a multiple of {}", q, pack);
-            if let Some(m) = max_order {
-                prop_assert!(q <= m + 1e-9);
-                if q < net - 1e-9 { prop_assert!(q + pack > m); }
-            } else {
-                prop_assert!(q >= net - 1e-9);
-                prop_assert!(q < net.max(moq) + pack + 1e-9);
+            prop_assert!((r.lines.iter().sum::<f64>() - q).abs() < 1e-6);
+            for l in &r.lines {
+                let packs = l / pack;
+                prop_assert!((packs - packs.round()).abs() < 1e-6, "{} is not a multiple of {}", l, pack);
+                prop_assert!(*l >= moq - 1e-9);
+                if let Some(m) = max_order {
+                    prop_assert!(*l <= m + 1e-9);
+                }
             }
+            prop_assert!(q >= net - 1e-9);
+            // Over the requirement by less than a pack, plus the MOQ of a last line.
+            prop_assert!(q < net.max(moq) + pack + moq + 1e-9);
         }
     }
 

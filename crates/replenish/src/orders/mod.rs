@@ -1,7 +1,10 @@
 //! Purchase orders: plan lines grouped per supplier, ship-to location, order date
 //! and currency, with deterministic numbering and line order.
 
-use crate::model::{PoStatus, Supplier};
+pub mod leadtime;
+pub mod ubl;
+
+use crate::model::{OpenOrderLine, PoStatus, Supplier};
 use crate::plan::{LineAction, PlanLine};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -61,19 +64,24 @@ pub fn build_purchase_orders(
         idx.sort_by(|&a, &b| lines[a].sku.cmp(&lines[b].sku));
         let po_number = format!("{prefix}-{}-{:04}", as_of.format("%Y%m%d"), seq + 1);
         let mut po_lines = Vec::with_capacity(idx.len());
-        for (n, &i) in idx.iter().enumerate() {
+        for &i in &idx {
             let l = &mut lines[i];
             l.po_number = Some(po_number.clone());
-            po_lines.push(PoLine {
-                line: n as u32 + 1,
-                sku: l.sku.clone(),
-                item_name: l.item_name.clone(),
-                quantity: l.order_quantity,
-                pack_size: l.pack_size,
-                unit_cost: l.unit_cost,
-                line_value: l.order_value,
-                expected_delivery: l.expected_delivery,
-            });
+            // One PO line per order line of the plan line (a quantity above the
+            // supplier's maximum per line was split).
+            let quantities = if l.order_lines.is_empty() { vec![l.order_quantity] } else { l.order_lines.clone() };
+            for q in quantities {
+                po_lines.push(PoLine {
+                    line: po_lines.len() as u32 + 1,
+                    sku: l.sku.clone(),
+                    item_name: l.item_name.clone(),
+                    quantity: q,
+                    pack_size: l.pack_size,
+                    unit_cost: l.unit_cost,
+                    line_value: q * l.unit_cost,
+                    expected_delivery: l.expected_delivery,
+                });
+            }
         }
         let total_quantity = po_lines.iter().map(|l| l.quantity).sum();
         let total_value = po_lines.iter().map(|l| l.line_value).sum();
@@ -92,4 +100,27 @@ pub fn build_purchase_orders(
         });
     }
     orders
+}
+
+/// The open-order lines a host records once it has raised these purchase orders
+/// (status as in each PO, nothing received): loaded as `open_orders` into the next
+/// plan they count as on order, so re-planning orders nothing twice.
+pub fn as_open_orders(orders: &[PurchaseOrder]) -> Vec<OpenOrderLine> {
+    orders
+        .iter()
+        .flat_map(|po| {
+            po.lines.iter().map(move |l| OpenOrderLine {
+                po_number: po.po_number.clone(),
+                line: l.line,
+                supplier_id: po.supplier_id.clone(),
+                sku: l.sku.clone(),
+                location: po.location.clone(),
+                status: po.status,
+                quantity_ordered: l.quantity,
+                quantity_received: 0.0,
+                order_date: po.order_date,
+                expected_date: l.expected_delivery,
+            })
+        })
+        .collect()
 }

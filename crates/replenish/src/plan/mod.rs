@@ -223,6 +223,10 @@ pub struct PlanLine {
     pub days_of_supply: Option<f64>,
     pub net_requirement: f64,
     pub order_quantity: f64,
+    /// The order quantity per PO line: one, or several when it exceeds the
+    /// supplier's maximum per line.
+    #[serde(default)]
+    pub order_lines: Vec<f64>,
     /// The rounding steps from net requirement to order quantity.
     pub rounding: Vec<String>,
     pub moq: f64,
@@ -952,9 +956,6 @@ impl LineCtx<'_> {
             max_order: terms.and_then(|t| t.max_order),
         };
         let mut caps: Vec<(f64, String)> = Vec::new();
-        if let Some(m) = constraints.max_order {
-            caps.push((m, "max order".into()));
-        }
         if let Some(m) = rule_max_order {
             caps.push((m, format!("max order ({})", sources.get("max_order").cloned().unwrap_or_default())));
         }
@@ -967,7 +968,7 @@ impl LineCtx<'_> {
             caps.push(((mean * (lead + life) - ip).max(0.0), format!("shelf life {} days", fmt_qty(life))));
         }
         let (action, rounded) = match terms {
-            None => (LineAction::NoSupplier, policy::Rounded { quantity: 0.0, steps: vec![] }),
+            None => (LineAction::NoSupplier, policy::Rounded { quantity: 0.0, lines: vec![], steps: vec![] }),
             Some(_) => {
                 let r = policy::round_order_capped(net, &constraints, &caps);
                 (if r.quantity > 0.0 { LineAction::Order } else { LineAction::NoOrder }, r)
@@ -1122,6 +1123,7 @@ impl LineCtx<'_> {
             days_of_supply: (mean > 0.0).then(|| ip / mean),
             net_requirement: net,
             order_quantity: rounded.quantity,
+            order_lines: rounded.lines,
             rounding: rounded.steps,
             moq: constraints.moq,
             pack_size: constraints.pack_size,

@@ -101,6 +101,10 @@ pub struct OrderConstraints {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rounded {
     pub quantity: f64,
+    /// The quantity per order line: one line, or several when it exceeds the
+    /// supplier's maximum per line (empty when nothing is ordered).
+    #[serde(default)]
+    pub lines: Vec<f64>,
     pub steps: Vec<String>,
 }
 
@@ -109,25 +113,24 @@ pub struct Rounded {
 ///    a vanishing demand must not trigger a minimum order);
 /// 2. raise to the minimum order quantity;
 /// 3. round **up** to a multiple of the pack size;
-/// 4. cap at the maximum order, rounded **down** to a pack multiple.
-///
-/// Ingestion guarantees that the capped quantity is still ≥ MOQ.
+/// 4. (with [`round_order_capped`]) cap at the smallest named cap, rounded **down**
+///    to a pack multiple;
+/// 5. split into order lines of at most the supplier's maximum per line (rounded
+///    down to a pack multiple): full lines, then the rest (raised to the MOQ).
 pub fn round_order(net_requirement: f64, c: &OrderConstraints) -> Rounded {
-    let caps: Vec<(f64, String)> = c.max_order.map(|m| (m, "max order".to_string())).into_iter().collect();
-    round_order_capped(net_requirement, c, &caps)
+    round_order_capped(net_requirement, c, &[])
 }
 
-/// [`round_order`] with more caps than the supplier's maximum order (shelf
-/// capacity, shelf life, a rule's maximum), each named for the explanation. The
-/// smallest cap applies in step 4; when it leaves less than the MOQ, nothing is
-/// ordered and the step says why.
+/// [`round_order`] with caps on the whole order (shelf capacity, shelf life, a
+/// rule's maximum), each named for the explanation. When the smallest cap leaves
+/// less than the MOQ, nothing is ordered and the step says why.
 pub fn round_order_capped(net_requirement: f64, c: &OrderConstraints, caps: &[(f64, String)]) -> Rounded {
     let mut steps = Vec::new();
     if net_requirement < 0.5 {
         if net_requirement > 0.0 {
             steps.push(format!("requirement {net_requirement:.3} is below half a unit: nothing ordered"));
         }
-        return Rounded { quantity: 0.0, steps };
+        return Rounded { quantity: 0.0, lines: Vec::new(), steps };
     }
     let mut q = net_requirement;
     if q < c.moq {
@@ -159,13 +162,41 @@ pub fn round_order_capped(net_requirement: f64, c: &OrderConstraints, caps: &[(f
                         format!("a pack of {}", fmt_qty(c.pack_size))
                     }
                 ));
-                return Rounded { quantity: 0.0, steps };
+                return Rounded { quantity: 0.0, lines: Vec::new(), steps };
             }
             steps.push(format!("capped {} at {why} {} → {}", fmt_qty(q), fmt_qty(*max), fmt_qty(capped)));
             q = capped;
         }
     }
-    Rounded { quantity: q, steps }
+    let mut lines = vec![q];
+    if let Some(max) = c.max_order {
+        let per_line = (max / c.pack_size + 1e-9).floor() * c.pack_size;
+        if q > per_line + 1e-9 && per_line > 0.0 {
+            let full = ((q - 1e-9) / per_line).floor() as usize;
+            let mut rest = q - full as f64 * per_line;
+            if rest < c.moq {
+                rest = (c.moq / c.pack_size - 1e-9).ceil() * c.pack_size;
+            }
+            lines = vec![per_line; full];
+            if rest > 1e-9 {
+                lines.push(rest);
+            }
+            let total: f64 = lines.iter().sum();
+            steps.push(format!(
+                "split {} into {} lines of at most the max order {}{}",
+                fmt_qty(q),
+                lines.len(),
+                fmt_qty(max),
+                if (total - q).abs() > 1e-9 {
+                    format!(", the last raised to the MOQ: {}", fmt_qty(total))
+                } else {
+                    String::new()
+                }
+            ));
+            q = total;
+        }
+    }
+    Rounded { quantity: q, lines, steps }
 }
 
 /// Formats a quantity for explanations: whole numbers without decimals, others to 2 places.
@@ -222,9 +253,15 @@ mod tests {
         // 36 is already a pack multiple above MOQ
         assert_eq!(round_order(36.0, &c).quantity, 36.0);
         assert!(round_order(36.0, &c).steps.is_empty());
-        // 150 → 156 → capped to 96 (8 packs ≤ 100)
+        // 150 → 156 → split into lines of at most 96 (8 packs ≤ 100): 96 + 60
         let r = round_order(150.0, &c);
-        assert_eq!(r.quantity, 96.0);
+        assert_eq!((r.quantity, r.lines.clone()), (156.0, vec![96.0, 60.0]));
         assert_eq!(r.steps.len(), 2);
+        // 200 → 204 → 96 + 96 + 12, the last raised to the MOQ 20 → 24
+        let r = round_order(200.0, &c);
+        assert_eq!((r.quantity, r.lines.clone()), (216.0, vec![96.0, 96.0, 24.0]));
+        // A cap on the whole order comes before the split.
+        let r = round_order_capped(500.0, &c, &[(150.0, "maximum stock".into())]);
+        assert_eq!((r.quantity, r.lines.clone()), (144.0, vec![96.0, 48.0]));
     }
 }

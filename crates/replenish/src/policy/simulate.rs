@@ -2,8 +2,8 @@
 //! demand path: what would have happened on the shelf. Each day: deliveries due
 //! arrive, demand is served from stock (the rest backordered or lost), then, on an
 //! order day, the policy looks at the inventory position (on hand + on order −
-//! backorders) and may order, rounded by the project's one rule (MOQ, then pack up,
-//! then maximum down). Lead times are drawn per order (normal, rounded to whole
+//! backorders) and may order, rounded by the project's one rule (MOQ, then pack up;
+//! a maximum per line splits, it does not cap). Lead times are drawn per order (normal, rounded to whole
 //! days, never negative) from the seeded stream, so the same seed gives the same run.
 //!
 //! Cycle service level is the share of replenishment cycles without a shortage.
