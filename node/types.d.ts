@@ -123,6 +123,20 @@ export interface PlanConfig {
   lost_sales?: boolean
   /** Segments and per-SKU overrides (see `rules()` and docs/policy.md). */
   rules?: RuleSet
+  /** Spending caps; lines over them are deferred by priority (docs/purchase-orders.md). */
+  budgets?: Array<{ name: string; supplier?: string | null; category?: string | null; currency: string; amount: number }>
+}
+
+/** An order line a budget deferred. */
+export interface Deferral {
+  sku: string
+  location: string
+  budget: string
+  order_quantity: number
+  order_value: number
+  days_of_supply: number | null
+  service_level: number
+  reason: string
 }
 
 export type LtdMethod = 'auto' | 'distribution' | 'bootstrap' | 'normal' | 'poisson' | 'negative_binomial' | 'gamma'
@@ -230,7 +244,7 @@ export interface QualityReport {
   notes: string[]
 }
 
-export type LineAction = 'order' | 'no_order' | 'no_supplier'
+export type LineAction = 'order' | 'no_order' | 'no_supplier' | 'deferred'
 
 /** One SKU-location of the plan with every number behind the decision. */
 export interface PlanLine {
@@ -383,6 +397,8 @@ export interface Plan {
   purchase_orders: PurchaseOrder[]
   summary: PlanSummary
   warnings: string[]
+  /** Order lines a budget deferred. */
+  deferred: Deferral[]
 }
 
 export interface DemoOptions {

@@ -167,3 +167,14 @@ test('purchase orders as UBL 2.1 Order documents', async () => {
   assert.ok(xml.includes(`<cbc:ID>${po.po_number}</cbc:ID>`) && xml.includes('<cbc:Name>Demo &amp; Co</cbc:Name>'))
   assert.equal(xml.split('<cac:OrderLine>').length - 1, po.lines.length)
 })
+
+test('a budget cap defers the least urgent lines and reports them', async () => {
+  const tables = await replenish.demoData({ skus: 30, locations: 1 })
+  const free = await replenish.plan(tables)
+  const total = free.lines.filter((l) => l.action === 'order' && l.currency === 'EUR').reduce((s, l) => s + l.order_value, 0)
+  const p = await replenish.plan(tables, { budgets: [{ name: 'EUR cap', currency: 'EUR', amount: total / 2 }] })
+  assert.ok(p.deferred.length > 0)
+  const kept = p.lines.filter((l) => l.action === 'order' && l.currency === 'EUR').reduce((s, l) => s + l.order_value, 0)
+  assert.ok(kept <= total / 2 + 1e-6)
+  assert.equal(p.lines.filter((l) => l.action === 'deferred').length, p.deferred.length)
+})

@@ -203,6 +203,8 @@ class Plan:
     warnings: List[str]
     as_of: str
     _inner: Any
+    #: Order lines a budget deferred, with why (``config["budgets"]``).
+    deferred: Frame = None
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole plan as plain Python data, exactly as the core produced it."""
@@ -333,6 +335,9 @@ def plan(
     ``lead_time_demand`` (``auto``, ``distribution``, ``bootstrap``, ``normal``,
     ``poisson``, ``negative_binomial``, ``gamma``).
 
+    ``budgets``: spending caps ``[{"name", "currency", "amount", "supplier"?, "category"?}]``;
+    lines over them are deferred by priority and listed in ``Plan.deferred``.
+
     ``rules``: segments and per-SKU overrides as TOML text, a path, or a dict (see
     :func:`replenish.policy.rules`); each plan line's ``parameter_sources`` says which
     rule set each parameter.
@@ -374,6 +379,8 @@ def plan(
         warnings=d["warnings"],
         as_of=d["as_of"],
         _inner=inner,
+        deferred=_frame(d.get("deferred", []), ["sku", "location", "budget", "order_quantity", "order_value",
+                                                  "days_of_supply", "service_level", "reason"], polars),
     )
 
 

@@ -186,3 +186,16 @@ def test_dataset_drivers_feed_a_gbdt_forecast():
     # Weather is known two weeks ahead only.
     with pytest.raises(replenish.InputError, match="weather.csv has no row for location `L01` on 2026-11-15"):
         ds.drivers(20)
+
+
+def test_a_budget_cap_defers_the_least_urgent_lines():
+    ds = replenish.read_tables(**replenish.demo_data(skus=30, locations=1))
+    free = replenish.plan(ds)
+    eur = free.lines[(free.lines.action == "order") & (free.lines.currency == "EUR")]
+    total = eur.order_value.sum()
+    p = replenish.plan(ds, {"budgets": [{"name": "EUR cap", "currency": "EUR", "amount": total / 2}]})
+    assert len(p.deferred) > 0 and set(p.deferred.budget) == {"EUR cap"}
+    kept = p.lines[(p.lines.action == "order") & (p.lines.currency == "EUR")].order_value.sum()
+    assert kept <= total / 2 + 1e-6
+    assert (p.lines.action == "deferred").sum() == len(p.deferred)
+    assert p.deferred.reason.str.contains("deferred by budget `EUR cap`").all()

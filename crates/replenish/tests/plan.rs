@@ -549,3 +549,63 @@ fn replanning_with_its_own_orders_open_orders_nothing_new() {
         assert!((b.on_order - a.on_order - a.order_quantity).abs() < 1e-9);
     }
 }
+
+/// A budget smaller than the plan's orders defers the least urgent lines (most days
+/// of supply) until the rest fits, and reports each with why.
+#[test]
+fn a_budget_cap_defers_the_lowest_priority_lines() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 40, locations: 1, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let free = plan(&data, &PlanConfig::default()).unwrap();
+    let currency = "EUR";
+    let eur: Vec<_> = free.lines.iter().filter(|l| l.action == LineAction::Order && l.currency == currency).collect();
+    let total: f64 = eur.iter().map(|l| l.order_value).sum();
+    assert!(eur.len() > 5, "{} EUR lines", eur.len());
+    let budget = replenish::orders::budget::Budget {
+        name: "EUR month".into(),
+        supplier: None,
+        category: None,
+        currency: currency.into(),
+        amount: total / 2.0,
+    };
+    let capped = plan(&data, &PlanConfig { budgets: vec![budget], ..Default::default() }).unwrap();
+    assert!(!capped.deferred.is_empty());
+    let kept: f64 = capped
+        .lines
+        .iter()
+        .filter(|l| l.action == LineAction::Order && l.currency == currency)
+        .map(|l| l.order_value)
+        .sum();
+    assert!(kept <= total / 2.0 + 1e-6, "{kept} > {}", total / 2.0);
+    let deferred_value: f64 = capped.deferred.iter().map(|d| d.order_value).sum();
+    assert!((kept + deferred_value - total).abs() < 1e-6);
+    // Every deferred line is less urgent than every kept line it could have replaced:
+    // the most urgent deferred line has more days of supply than the most urgent kept.
+    let dos = |d: Option<f64>| d.unwrap_or(f64::INFINITY);
+    let min_deferred = capped.deferred.iter().map(|d| dos(d.days_of_supply)).fold(f64::INFINITY, f64::min);
+    let min_kept = capped
+        .lines
+        .iter()
+        .filter(|l| l.action == LineAction::Order && l.currency == currency)
+        .map(|l| dos(l.days_of_supply))
+        .fold(f64::INFINITY, f64::min);
+    assert!(min_kept <= min_deferred);
+    for d in &capped.deferred {
+        let l = capped.lines.iter().find(|l| l.sku == d.sku && l.location == d.location).unwrap();
+        assert_eq!((l.action, l.order_quantity, l.po_number.as_deref()), (LineAction::Deferred, 0.0, None));
+        assert!(l.explanation.contains("deferred by budget `EUR month`"), "{}", l.explanation);
+    }
+    assert!(capped.warnings.iter().any(|w| w.contains("deferred by budget")));
+    // Other currencies are untouched.
+    let other =
+        |p: &replenish::Plan| p.lines.iter().filter(|l| l.currency != currency).map(|l| l.order_value).sum::<f64>();
+    assert_eq!(other(&free), other(&capped));
+    let bad = replenish::orders::budget::Budget {
+        name: "x".into(),
+        supplier: None,
+        category: None,
+        currency: "EUR".into(),
+        amount: -1.0,
+    };
+    assert!(plan(&data, &PlanConfig { budgets: vec![bad], ..Default::default() }).is_err());
+}

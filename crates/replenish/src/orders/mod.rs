@@ -1,6 +1,7 @@
 //! Purchase orders: plan lines grouped per supplier, ship-to location, order date
 //! and currency, with deterministic numbering and line order.
 
+pub mod budget;
 pub mod leadtime;
 pub mod ubl;
 

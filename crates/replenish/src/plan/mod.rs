@@ -63,6 +63,8 @@ pub struct PlanConfig {
     pub lost_sales: bool,
     /// Segments and per-SKU overrides (`docs/policy.md`).
     pub rules: RuleSet,
+    /// Spending caps: lines over them are deferred by priority (`docs/purchase-orders.md`).
+    pub budgets: Vec<crate::orders::budget::Budget>,
 }
 
 impl Default for PlanConfig {
@@ -85,6 +87,7 @@ impl Default for PlanConfig {
             shortage_cost: None,
             lost_sales: false,
             rules: RuleSet::default(),
+            budgets: Vec::new(),
         }
     }
 }
@@ -129,6 +132,7 @@ impl PlanConfig {
             ));
         }
         self.rules.compile()?;
+        crate::orders::budget::check(&self.budgets)?;
         if self.po_prefix.is_empty()
             || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
@@ -179,6 +183,8 @@ pub enum LineAction {
     NoOrder,
     /// No supply terms for this SKU(-location): cannot be ordered; listed for the buyer.
     NoSupplier,
+    /// An order was due but a budget deferred it (see `Plan::deferred`).
+    Deferred,
 }
 
 /// One SKU-location of the plan with every number that produced the decision.
@@ -320,6 +326,9 @@ pub struct Plan {
     pub summary: PlanSummary,
     /// Conditions the buyer should know about (no supplier, stale history, ...).
     pub warnings: Vec<String>,
+    /// Order lines a budget deferred, least urgent first within each budget.
+    #[serde(default)]
+    pub deferred: Vec<crate::orders::budget::Deferral>,
 }
 
 /// Plans every SKU-location of the dataset: the ones in the inventory snapshot and
@@ -390,9 +399,17 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
     if no_supplier > 0 {
         warnings.push(format!("{no_supplier} SKU-location(s) have no supply terms and cannot be ordered"));
     }
+    let deferred = crate::orders::budget::apply_budgets(&mut lines, &config.budgets);
+    if !deferred.is_empty() {
+        warnings.push(format!(
+            "{} order line(s) deferred by budget: {}",
+            deferred.len(),
+            deferred.iter().map(|d| format!("{}@{}", d.sku, d.location)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let purchase_orders = build_purchase_orders(&mut lines, &data.suppliers, &config.po_prefix, as_of);
     let summary = summarize(as_of, &lines, &purchase_orders);
-    Ok(Plan { as_of, lines, purchase_orders, summary, warnings })
+    Ok(Plan { as_of, lines, purchase_orders, summary, warnings, deferred })
 }
 
 struct LineCtx<'a> {
@@ -1015,7 +1032,7 @@ impl LineCtx<'_> {
                 fmt_qty(ip), fmt_qty(reorder_point),
                 rounded.steps.last().cloned().unwrap_or_else(|| format!("it already reaches the order-up-to level {}", fmt_qty(order_up_to)))
             ),
-            LineAction::Order => {
+            LineAction::Order | LineAction::Deferred => {
                 let when = match applied.order_when() {
                     Some(_) => format!("order_when `{trigger_text}` holds (position {}, {level_name} {}, {why})", fmt_qty(ip), fmt_qty(reorder_point)),
                     None => format!("position {} ≤ {level_name} {} ({why})", fmt_qty(ip), fmt_qty(reorder_point)),
