@@ -684,10 +684,7 @@ fn approval_config(text: &str, toml: bool) -> std::result::Result<replenish::wor
     if toml {
         replenish::workflow::ApprovalConfig::from_toml(text)
     } else {
-        let c: replenish::workflow::ApprovalConfig = serde_json::from_str(text)
-            .map_err(|e| CoreError::Config { field: "(approval config)".into(), message: e.to_string() })?;
-        c.compile()?;
-        Ok(c)
+        replenish::workflow::ApprovalConfig::from_json(text)
     }
 }
 

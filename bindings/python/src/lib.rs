@@ -562,14 +562,11 @@ fn backtest(
     })
 }
 
-fn approval_config(text: &str, toml: bool) -> Result<replenish::workflow::ApprovalConfig, Error> {
+fn approval_config(text: &str, toml: bool) -> std::result::Result<replenish::workflow::ApprovalConfig, Error> {
     if toml {
         replenish::workflow::ApprovalConfig::from_toml(text)
     } else {
-        let c: replenish::workflow::ApprovalConfig = serde_json::from_str(text)
-            .map_err(|e| Error::Config { field: "(approval config)".into(), message: e.to_string() })?;
-        c.compile()?;
-        Ok(c)
+        replenish::workflow::ApprovalConfig::from_json(text)
     }
 }
 

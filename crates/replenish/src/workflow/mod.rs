@@ -403,6 +403,14 @@ impl ApprovalConfig {
         Ok(c)
     }
 
+    /// Parses the configuration from JSON (what the bindings pass) and checks it.
+    pub fn from_json(text: &str) -> Result<ApprovalConfig> {
+        let c: ApprovalConfig =
+            serde_json::from_str(text).map_err(|e| Error::config("(approval config)", e.to_string()))?;
+        c.compile()?;
+        Ok(c)
+    }
+
     /// Checks every rule and parses its expressions.
     pub fn compile(&self) -> Result<Workflow> {
         let parse = |rule: &str, field: &str, src: &str| {
