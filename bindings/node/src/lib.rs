@@ -671,11 +671,7 @@ pub fn backtest(dataset: &Dataset, days: u32, lost_sales: bool, config_json: Opt
             None => PlanConfig::default(),
             Some(t) => PlanConfig::from_json(t)?,
         };
-        let mode = if lost_sales {
-            replenish::policy::simulate::ShortageMode::LostSales
-        } else {
-            replenish::policy::simulate::ShortageMode::Backorder
-        };
+        let mode = replenish::policy::simulate::ShortageMode::from_lost_sales(lost_sales);
         json_value(replenish::backtest::backtest(&data.dataset, &config, days as usize, mode)?)
     }))))
 }

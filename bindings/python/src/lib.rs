@@ -552,11 +552,7 @@ fn backtest(
             None => PlanConfig::default(),
             Some(t) => PlanConfig::from_json(t)?,
         };
-        let mode = if lost_sales {
-            replenish::policy::simulate::ShortageMode::LostSales
-        } else {
-            replenish::policy::simulate::ShortageMode::Backorder
-        };
+        let mode = replenish::policy::simulate::ShortageMode::from_lost_sales(lost_sales);
         let out = replenish::backtest::backtest(&dataset.inner.dataset, &config, days, mode)?;
         serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
     })

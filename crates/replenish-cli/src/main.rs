@@ -97,6 +97,13 @@ struct DemoArgs {
     /// Days of sales history to generate.
     #[arg(long, default_value_t = 730)]
     days: usize,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// What `demo` and `plan` share: configuration, rules and UBL output.
+#[derive(Debug, Args)]
+struct RunArgs {
     /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -120,18 +127,8 @@ struct PlanArgs {
     /// Folder for plan.csv, purchase_orders.csv/.json, summary.json and quality.json.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Run configuration (TOML with [plan] and [ingest] sections, see docs/configuration.md).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
-    #[arg(long, value_name = "FILE")]
-    rules: Option<PathBuf>,
-    /// Also write each purchase order as a UBL 2.1 Order document to <out>/ubl/<po>.xml,
-    /// with this buyer id (and --buyer-name).
-    #[arg(long, value_name = "BUYER_ID")]
-    ubl: Option<String>,
-    #[arg(long, value_name = "NAME", default_value = "Buyer")]
-    buyer_name: String,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 fn main() -> ExitCode {
@@ -229,7 +226,7 @@ fn mkdir(dir: &Path) -> Result<(), Error> {
 }
 
 fn run_demo(a: &DemoArgs) -> Result<(), Error> {
-    let config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
+    let config = load_with_rules(a.run.config.as_deref(), a.run.rules.as_deref())?;
     let pb = spinner();
     pb.set_message("generating demo data");
     let cfg =
@@ -245,7 +242,7 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
         }
     }
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.ubl, &a.buyer_name).as_ref())?;
+    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.run.ubl, &a.run.buyer_name).as_ref())?;
     if let Some(dir) = &a.write_data {
         println!("Demo input tables written to {}", dir.display());
     }
@@ -253,12 +250,12 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
 }
 
 fn run_plan(a: &PlanArgs) -> Result<(), Error> {
-    let config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
+    let config = load_with_rules(a.run.config.as_deref(), a.run.rules.as_deref())?;
     let pb = spinner();
     pb.set_message("reading input tables");
     let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.ubl, &a.buyer_name).as_ref())
+    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.run.ubl, &a.run.buyer_name).as_ref())
 }
 
 fn ubl_options(buyer: &Option<String>, name: &str) -> Option<replenish::orders::ubl::UblOptions> {
@@ -338,11 +335,8 @@ fn run_simulate(a: &SimulateArgs) -> Result<(), Error> {
         }
     };
     let data = ingest::parse(&inputs, &config.ingest)?.dataset;
-    let shortage = match a.shortage {
-        Shortage::Backorder => replenish::policy::simulate::ShortageMode::Backorder,
-        Shortage::LostSales => replenish::policy::simulate::ShortageMode::LostSales,
-    };
     config.plan.lost_sales = matches!(a.shortage, Shortage::LostSales);
+    let shortage = replenish::policy::simulate::ShortageMode::from_lost_sales(config.plan.lost_sales);
     let pb = spinner();
     pb.set_message("planning and simulating");
     let out =

@@ -52,6 +52,17 @@ pub enum ShortageMode {
     LostSales,
 }
 
+impl ShortageMode {
+    /// `LostSales` when `lost` is true, else `Backorder`.
+    pub fn from_lost_sales(lost: bool) -> ShortageMode {
+        if lost {
+            ShortageMode::LostSales
+        } else {
+            ShortageMode::Backorder
+        }
+    }
+}
+
 /// Simulation settings besides the policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
