@@ -355,7 +355,7 @@ export interface PoLine {
 }
 
 export type PoStatus =
-  | 'draft' | 'pending_approval' | 'approved' | 'sent' | 'confirmed' | 'partially_received' | 'received' | 'cancelled'
+  | 'draft' | 'pending_approval' | 'approved' | 'sent' | 'acknowledged' | 'shipped' | 'partially_received' | 'received' | 'closed' | 'cancelled'
 
 export interface PurchaseOrder {
   po_number: string

@@ -89,22 +89,30 @@ pub enum PoStatus {
     PendingApproval,
     Approved,
     Sent,
-    Confirmed,
+    /// The supplier confirmed quantities and dates (`confirmed` is read as this).
+    #[serde(alias = "confirmed")]
+    Acknowledged,
+    /// Goods dispatched (a despatch advice was received).
+    Shipped,
     PartiallyReceived,
     Received,
+    /// Finished: received in full or within tolerance, or closed short by the buyer.
+    Closed,
     Cancelled,
 }
 
 impl PoStatus {
     /// All statuses with their stable names.
-    pub const ALL: [PoStatus; 8] = [
+    pub const ALL: [PoStatus; 10] = [
         PoStatus::Draft,
         PoStatus::PendingApproval,
         PoStatus::Approved,
         PoStatus::Sent,
-        PoStatus::Confirmed,
+        PoStatus::Acknowledged,
+        PoStatus::Shipped,
         PoStatus::PartiallyReceived,
         PoStatus::Received,
+        PoStatus::Closed,
         PoStatus::Cancelled,
     ];
 
@@ -114,21 +122,26 @@ impl PoStatus {
             PoStatus::PendingApproval => "pending_approval",
             PoStatus::Approved => "approved",
             PoStatus::Sent => "sent",
-            PoStatus::Confirmed => "confirmed",
+            PoStatus::Acknowledged => "acknowledged",
+            PoStatus::Shipped => "shipped",
             PoStatus::PartiallyReceived => "partially_received",
             PoStatus::Received => "received",
+            PoStatus::Closed => "closed",
             PoStatus::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<PoStatus> {
         let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        if s == "confirmed" {
+            return Some(PoStatus::Acknowledged);
+        }
         PoStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// Whether goods of a line in this status are still to come (counted as on order).
     pub fn is_open(self) -> bool {
-        !matches!(self, PoStatus::Received | PoStatus::Cancelled)
+        !matches!(self, PoStatus::Received | PoStatus::Closed | PoStatus::Cancelled)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod leadtime;
+pub mod tracking;
 pub mod ubl;
 
 use crate::model::{OpenOrderLine, PoStatus, Supplier};

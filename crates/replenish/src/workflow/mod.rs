@@ -241,6 +241,12 @@ pub enum WorkflowErrorKind {
     NotDue,
     /// The event is dated before the last accepted one.
     OutOfOrder,
+    /// A tracking event names a line the PO does not have, or a document of another PO.
+    UnknownLine,
+    /// A quantity below zero, or confirmed, shipped or received beyond the over-delivery tolerance.
+    BadQuantity,
+    /// A change that would raise an approved PO's value (it needs a new approval).
+    NeedsApproval,
 }
 
 impl WorkflowErrorKind {
@@ -254,11 +260,14 @@ impl WorkflowErrorKind {
             WorkflowErrorKind::BadDelegation => "bad_delegation",
             WorkflowErrorKind::NotDue => "not_due",
             WorkflowErrorKind::OutOfOrder => "out_of_order",
+            WorkflowErrorKind::UnknownLine => "unknown_line",
+            WorkflowErrorKind::BadQuantity => "bad_quantity",
+            WorkflowErrorKind::NeedsApproval => "needs_approval",
         }
     }
 }
 
-fn refuse<T>(kind: WorkflowErrorKind, message: String) -> Result<T> {
+pub(crate) fn refuse<T>(kind: WorkflowErrorKind, message: String) -> Result<T> {
     Err(Error::Workflow { kind, message })
 }
 
@@ -303,13 +312,43 @@ pub struct AuditRecord {
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn record_hash(seq: u64, po_number: &str, event: &Event, status: ApprovalStatus, prev_hash: &str) -> String {
-    let content = serde_json::json!({ "seq": seq, "po_number": po_number, "event": event, "status": status });
+    chain_hash(prev_hash, &serde_json::json!({ "seq": seq, "po_number": po_number, "event": event, "status": status }))
+}
+
+/// Hex SHA-256 of the previous hash, a newline and the record's content as JSON.
+pub(crate) fn chain_hash(prev_hash: &str, content: &serde_json::Value) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     h.update(content.to_string().as_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A record of a hash-chained log ([`AuditRecord`], [`crate::orders::tracking::TrackRecord`]).
+pub trait Chained {
+    fn seq(&self) -> u64;
+    fn prev_hash(&self) -> &str;
+    fn hash(&self) -> &str;
+    /// The hash recomputed from the record's content and `prev_hash`.
+    fn recompute(&self) -> String;
+}
+
+impl Chained for AuditRecord {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn prev_hash(&self) -> &str {
+        &self.prev_hash
+    }
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+    fn recompute(&self) -> String {
+        record_hash(self.seq, &self.po_number, &self.event, self.status, &self.prev_hash)
+    }
+}
+
+pub(crate) const GENESIS_HASH: &str = GENESIS;
 
 /// What is wrong with an audit log, at which record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -322,20 +361,20 @@ pub struct AuditProblem {
 /// equal to the previous record's hash, each hash recomputed from the content, and,
 /// given the head hash kept with the state, that the last record is the head (so a
 /// removed last record is found too).
-pub fn verify(log: &[AuditRecord], head: Option<&str>) -> std::result::Result<(), AuditProblem> {
+pub fn verify<R: Chained>(log: &[R], head: Option<&str>) -> std::result::Result<(), AuditProblem> {
     let mut prev = GENESIS.to_string();
     for (i, r) in log.iter().enumerate() {
         let bad = |message: String| Err(AuditProblem { index: i, message });
-        if r.seq != i as u64 {
-            return bad(format!("record {i} has sequence number {}", r.seq));
+        if r.seq() != i as u64 {
+            return bad(format!("record {i} has sequence number {}", r.seq()));
         }
-        if r.prev_hash != prev {
+        if r.prev_hash() != prev {
             return bad(format!("record {i} does not follow the record before it"));
         }
-        if record_hash(r.seq, &r.po_number, &r.event, r.status, &r.prev_hash) != r.hash {
+        if r.recompute() != r.hash() {
             return bad(format!("record {i} was changed after it was written"));
         }
-        prev = r.hash.clone();
+        prev = r.hash().to_string();
     }
     match head {
         Some(h) if h != prev => Err(AuditProblem {
