@@ -18,6 +18,15 @@ pub struct Item {
     pub unit_cost: f64,
     /// Selling price per unit, if known.
     pub sell_price: Option<f64>,
+    /// Volume of one unit (in the unit the supplier's truck volume uses, e.g. m³).
+    #[serde(default)]
+    pub unit_volume: Option<f64>,
+    /// Weight of one unit (in the unit of the supplier's truck weight, e.g. kg).
+    #[serde(default)]
+    pub unit_weight: Option<f64>,
+    /// Units on one pallet.
+    #[serde(default)]
+    pub units_per_pallet: Option<f64>,
     /// Any further columns of `items.csv`, kept as text.
     pub attributes: BTreeMap<String, String>,
 }
@@ -28,11 +37,44 @@ pub struct Location {
     pub id: String,
 }
 
-/// A supplier, as named in `suppliers.csv`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A supplier, as named in `suppliers.csv`, with its ordering conditions (the
+/// supplier-level columns, the same on every row of the supplier).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Supplier {
     pub id: String,
     pub name: String,
+    /// Where purchase orders go when the supplier has no electronic connection.
+    pub email: Option<String>,
+    /// The supplier's order days, for SKUs whose terms name none; empty = every day.
+    pub order_weekdays: Vec<Weekday>,
+    /// Orders placed after this time of day go out on the next order day.
+    pub order_cutoff: Option<chrono::NaiveTime>,
+    /// Smallest PO value the supplier accepts.
+    pub min_order_value: Option<f64>,
+    /// Smallest PO quantity (units) the supplier accepts.
+    pub min_order_quantity: Option<f64>,
+    /// What to do with a PO below the minimum: top it up or defer it.
+    pub min_order_action: MinOrderAction,
+    /// Capacity of one truck or container by volume, weight and pallets.
+    pub truck_volume: Option<f64>,
+    pub truck_weight: Option<f64>,
+    pub truck_pallets: Option<f64>,
+    /// Fill the last truck with the items that run out soonest.
+    pub fill_trucks: bool,
+    /// A top-up never lifts a line above its order-up-to level plus this many days of demand.
+    pub max_top_up_days: Option<f64>,
+}
+
+/// What happens to a PO below the supplier's minimum order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinOrderAction {
+    /// Add packs to the lines that run out soonest until the minimum is met.
+    #[default]
+    TopUp,
+    /// Order nothing from the supplier this time.
+    Defer,
 }
 
 /// Day of the week on which a supplier accepts orders.

@@ -190,7 +190,7 @@ fn negative_moq_and_inconsistent_max_order() {
 fn invalid_status_and_weekday() {
     let p = one(&small_with(
         "open_orders",
-        "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S1,A,L1,5,2025-03-01,shipped\n",
+        "po_number,supplier_id,sku,location,quantity_ordered,order_date,status\nP1,S1,A,L1,5,2025-03-01,in_transit\n",
     ));
     assert_eq!((p.column.as_deref(), p.kind), (Some("status"), ProblemKind::InvalidValue));
     assert!(p.message.contains("partially_received"));
@@ -393,4 +393,26 @@ fn weather_rows_are_validated() {
     let ok = small_with("weather", "location,date,temperature\nL1,2025-03-01,8.5\nL1,2025-03-02,9\n");
     let w = parse(&ok, &IngestOptions::default()).unwrap().dataset.weather.unwrap();
     assert_eq!((w.variables.clone(), w.days.len(), w.days[1].values[0]), (vec!["temperature".to_string()], 2, 9.0));
+}
+
+#[test]
+fn supplier_level_columns_are_checked_and_must_agree() {
+    let p = one(&small_with("suppliers", "supplier_id,sku,lead_time_days,min_order_value\nS1,A,4,500\nS1,B,4,600\n"));
+    assert_eq!((p.column.as_deref(), p.kind, p.row), (Some("min_order_value"), ProblemKind::Inconsistent, Some(3)));
+    assert!(p.message.contains("line 2"), "{}", p.message);
+    let p = one(&small_with("suppliers", "supplier_id,sku,lead_time_days,order_cutoff\nS1,A,4,25:00\n"));
+    assert_eq!((p.column.as_deref(), p.kind), (Some("order_cutoff"), ProblemKind::OutOfRange));
+    let p = one(&small_with("suppliers", "supplier_id,sku,lead_time_days,min_order_action\nS1,A,4,wait\n"));
+    assert!(p.message.contains("top_up or defer"), "{}", p.message);
+    let ok = small_with(
+        "suppliers",
+        "supplier_id,sku,lead_time_days,min_order_value,min_order_action,order_cutoff,truck_pallets,fill_trucks,supplier_email\n\
+         S1,A,4,500,defer,11:30,33,yes,orders@s1.example\nS1,B,4,,,,,,\n",
+    );
+    let data = replenish::ingest::parse(&ok, &Default::default()).unwrap().dataset;
+    let s = &data.suppliers[0];
+    assert_eq!((s.min_order_value, s.truck_pallets, s.fill_trucks), (Some(500.0), Some(33.0), true));
+    assert_eq!(s.min_order_action, replenish::model::MinOrderAction::Defer);
+    assert_eq!(s.email.as_deref(), Some("orders@s1.example"));
+    assert_eq!(s.order_cutoff, chrono::NaiveTime::from_hms_opt(11, 30, 0));
 }

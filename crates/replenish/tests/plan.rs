@@ -567,6 +567,7 @@ fn a_budget_cap_defers_the_lowest_priority_lines() {
         category: None,
         currency: currency.into(),
         amount: total / 2.0,
+        ..Default::default()
     };
     let capped = plan(&data, &PlanConfig { budgets: vec![budget], ..Default::default() }).unwrap();
     assert!(!capped.deferred.is_empty());
@@ -606,6 +607,7 @@ fn a_budget_cap_defers_the_lowest_priority_lines() {
         category: None,
         currency: "EUR".into(),
         amount: -1.0,
+        ..Default::default()
     };
     assert!(plan(&data, &PlanConfig { budgets: vec![bad], ..Default::default() }).is_err());
 }

@@ -319,7 +319,8 @@ fn require_rows(ctx: &mut Ctx, t: &Table) {
     }
 }
 
-const ITEM_COLS: [&str; 5] = ["sku", "name", "category", "unit_cost", "sell_price"];
+const ITEM_COLS: [&str; 8] =
+    ["sku", "name", "category", "unit_cost", "sell_price", "unit_volume", "unit_weight", "units_per_pallet"];
 
 fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
     let before = ctx.problems.len();
@@ -339,6 +340,16 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
             if let Some(p) = sell_price {
                 r.non_negative("sell_price", p, false);
             }
+            let measure = |r: &mut Row, col: &str| {
+                let v = r.opt_f64(col);
+                if let Some(x) = v {
+                    r.non_negative(col, x, col == "units_per_pallet");
+                }
+                v
+            };
+            let unit_volume = measure(&mut r, "unit_volume");
+            let unit_weight = measure(&mut r, "unit_weight");
+            let units_per_pallet = measure(&mut r, "units_per_pallet");
             let attributes = extra
                 .iter()
                 .filter_map(|(k, i)| {
@@ -352,7 +363,20 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
                     continue;
                 }
                 seen.insert(sku.clone(), *line);
-                out.push((*line, Item { sku, name, category, unit_cost, sell_price, attributes }));
+                out.push((
+                    *line,
+                    Item {
+                        sku,
+                        name,
+                        category,
+                        unit_cost,
+                        sell_price,
+                        unit_volume,
+                        unit_weight,
+                        units_per_pallet,
+                        attributes,
+                    },
+                ));
             }
         }
     }
@@ -381,10 +405,96 @@ fn parse_weekdays(r: &mut Row<'_, '_>, col: &str) -> Vec<Weekday> {
     days.into_iter().filter_map(|n| Weekday::try_from(n as u8).ok()).collect()
 }
 
+/// Columns of `suppliers.csv` that describe the supplier, not one SKU's terms.
+const SUPPLIER_LEVEL_COLS: [&str; 11] = [
+    "supplier_email",
+    "supplier_order_weekdays",
+    "order_cutoff",
+    "min_order_value",
+    "min_order_quantity",
+    "min_order_action",
+    "truck_volume",
+    "truck_weight",
+    "truck_pallets",
+    "fill_trucks",
+    "max_top_up_days",
+];
+
+fn weekdays_of(v: &str) -> Vec<Weekday> {
+    let days: BTreeSet<u32> = v
+        .split(['|', ' ', ';', '/'])
+        .filter_map(|p| p.parse::<Weekday>().ok())
+        .map(|d| d.num_days_from_monday())
+        .collect();
+    days.into_iter().filter_map(|n| Weekday::try_from(n as u8).ok()).collect()
+}
+
+fn parse_time(v: &str) -> Option<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M:%S"))
+        .ok()
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "y" => Some(true),
+        "false" | "no" | "0" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// Checks the supplier-level values of one row (typed problems naming the column).
+fn check_supplier_level(r: &mut Row, level: &[(&'static str, String)]) {
+    for (col, v) in level {
+        let bad = match *col {
+            "supplier_email" => (!v.contains('@')).then(|| format!("`{v}` is not an e-mail address")),
+            "supplier_order_weekdays" => None,
+            "order_cutoff" => parse_time(v).is_none().then(|| format!("`{v}` is not a time of day (HH:MM)")),
+            "min_order_action" => (!matches!(v.trim().to_ascii_lowercase().as_str(), "top_up" | "defer"))
+                .then(|| format!("`{v}` is not allowed: use top_up or defer")),
+            "fill_trucks" => parse_bool(v).is_none().then(|| format!("`{v}` is not true or false")),
+            _ => match v.trim().parse::<f64>() {
+                Ok(x) if x.is_finite() && x > 0.0 => None,
+                _ => Some(format!("`{v}` must be a number > 0")),
+            },
+        };
+        if let Some(message) = bad {
+            r.problem(col, ProblemKind::OutOfRange, message);
+        }
+    }
+    if level.iter().any(|(c, _)| *c == "supplier_order_weekdays") {
+        let _ = parse_weekdays(r, "supplier_order_weekdays");
+    }
+}
+
+fn supplier_of(id: String, name: String, values: &BTreeMap<&str, &str>) -> Supplier {
+    let get = |c: &str| values.get(c).copied();
+    let num = |c: &str| get(c).and_then(|v| v.trim().parse::<f64>().ok());
+    Supplier {
+        id,
+        name,
+        email: get("supplier_email").map(|v| v.trim().to_string()),
+        order_weekdays: get("supplier_order_weekdays").map(weekdays_of).unwrap_or_default(),
+        order_cutoff: get("order_cutoff").and_then(parse_time),
+        min_order_value: num("min_order_value"),
+        min_order_quantity: num("min_order_quantity"),
+        min_order_action: match get("min_order_action").map(|v| v.trim().to_ascii_lowercase()) {
+            Some(v) if v == "defer" => crate::model::MinOrderAction::Defer,
+            _ => crate::model::MinOrderAction::TopUp,
+        },
+        truck_volume: num("truck_volume"),
+        truck_weight: num("truck_weight"),
+        truck_pallets: num("truck_pallets"),
+        fill_trucks: get("fill_trucks").and_then(parse_bool).unwrap_or(false),
+        max_top_up_days: num("max_top_up_days"),
+    }
+}
+
 fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Supplier>) {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut levels: BTreeMap<(String, &'static str), (String, u64)> = BTreeMap::new();
     if t.require(&["supplier_id", "sku", "lead_time_days"], &mut ctx.problems) {
         require_rows(ctx, t);
         let mut seen: HashMap<(String, String, Option<String>), u64> = HashMap::new();
@@ -419,6 +529,14 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
                 r.non_negative("order_cycle_days", c, true);
             }
             let order_weekdays = parse_weekdays(&mut r, "order_weekdays");
+            // Supplier-level columns: checked here, gathered per supplier below.
+            let mut level: Vec<(&'static str, String)> = Vec::new();
+            for col in SUPPLIER_LEVEL_COLS {
+                if let Some(v) = r.opt_str(col) {
+                    level.push((col, v));
+                }
+            }
+            check_supplier_level(&mut r, &level);
             let unit_cost = r.opt_f64("unit_cost");
             if let Some(c) = unit_cost {
                 r.non_negative("unit_cost", c, false);
@@ -456,6 +574,27 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
             if let Some(n) = supplier_name {
                 *entry = n;
             }
+            for (col, value) in level {
+                match levels.entry((supplier_id.clone(), col)) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert((value, *line));
+                    }
+                    std::collections::btree_map::Entry::Occupied(o) if o.get().0 != value => {
+                        ctx.problems.push(Problem {
+                            file: t.file.clone(),
+                            row: Some(*line),
+                            column: Some(col.to_string()),
+                            kind: ProblemKind::Inconsistent,
+                            message: format!(
+                                "`{value}` differs from `{}` on line {} for supplier `{supplier_id}`: a supplier-level column must be the same on every row of the supplier",
+                                o.get().0,
+                                o.get().1
+                            ),
+                        });
+                    }
+                    _ => {}
+                }
+            }
             out.push((
                 *line,
                 SupplyTerms {
@@ -477,7 +616,16 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
         }
     }
     ctx.file_report(t, out.len(), before);
-    let suppliers = names.into_iter().map(|(id, name)| Supplier { id, name }).collect();
+    let suppliers = names
+        .into_iter()
+        .map(|(id, name)| {
+            let mine: BTreeMap<&str, &str> = SUPPLIER_LEVEL_COLS
+                .iter()
+                .filter_map(|&c| levels.get(&(id.clone(), c)).map(|(v, _)| (c, v.as_str())))
+                .collect();
+            supplier_of(id, name, &mine)
+        })
+        .collect();
     (out, suppliers)
 }
 

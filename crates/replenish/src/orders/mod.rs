@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod leadtime;
+pub mod supplier;
 pub mod tracking;
 pub mod ubl;
 
@@ -41,6 +42,9 @@ pub struct PurchaseOrder {
     pub lines: Vec<PoLine>,
     pub total_quantity: f64,
     pub total_value: f64,
+    /// Truck or container load, for suppliers with a capacity.
+    #[serde(default)]
+    pub load: Option<supplier::Load>,
 }
 
 /// Groups the ordering lines into POs and writes each line's PO number back.
@@ -99,6 +103,7 @@ pub fn build_purchase_orders(
             lines: po_lines,
             total_quantity,
             total_value,
+            load: None,
         });
     }
     orders

@@ -835,6 +835,9 @@ fn stockout_day(available: f64, demand: f64, arrivals: &[(i64, f64)]) -> Option<
     Some(t + level.max(0.0) / demand)
 }
 
+/// An open PO line's arrival: day offset from `as_of`, quantity, PO number, line.
+type Arrival = (i64, f64, String, u32);
+
 /// The alerts of tracked POs on `as_of`, the largest projected lost sales first.
 ///
 /// Projection: a SKU's available stock is drawn down at its mean daily demand; the
@@ -845,7 +848,7 @@ pub fn alerts(states: &[PoTracking], stock: &[StockOutlook], as_of: NaiveDate, c
     let outlook: HashMap<(&str, &str), &StockOutlook> =
         stock.iter().map(|s| ((s.sku.as_str(), s.location.as_str()), s)).collect();
     // All open arrivals per (sku, location): (day offset, quantity, po, line).
-    let mut arrivals: BTreeMap<(String, String), Vec<(i64, f64, String, u32)>> = BTreeMap::new();
+    let mut arrivals: BTreeMap<(String, String), Vec<Arrival>> = BTreeMap::new();
     let arrival_day = |l: &TrackedLine| -> i64 { l.expected_date().map_or(1, |d| (d - as_of).num_days().max(1)) };
     let live = |s: &PoTracking| {
         matches!(s.status, PoStatus::Sent | PoStatus::Acknowledged | PoStatus::Shipped | PoStatus::PartiallyReceived)
@@ -1028,6 +1031,7 @@ mod tests {
             lines: vec![line(1, "A", 100.0), line(2, "B", 50.0)],
             total_quantity: 150.0,
             total_value: 300.0,
+            load: None,
         }
     }
 

@@ -562,6 +562,7 @@ mod tests {
             }],
             total_quantity: 24.0,
             total_value: 20.4,
+            load: None,
         };
         let x = order_xml(&po, &UblOptions::default()).unwrap_or_default();
         assert!(x.contains("<cbc:Name>Smith &amp; Sons &lt;Ltd&gt;</cbc:Name>"), "{x}");

@@ -65,6 +65,9 @@ pub struct PlanConfig {
     pub rules: RuleSet,
     /// Spending caps: lines over them are deferred by priority (`docs/purchase-orders.md`).
     pub budgets: Vec<crate::orders::budget::Budget>,
+    /// Time of day the plan's orders go out: after a supplier's `order_cutoff` they
+    /// go on its next order day. None: before every cut-off.
+    pub order_time: Option<chrono::NaiveTime>,
 }
 
 impl Default for PlanConfig {
@@ -88,6 +91,7 @@ impl Default for PlanConfig {
             lost_sales: false,
             rules: RuleSet::default(),
             budgets: Vec::new(),
+            order_time: None,
         }
     }
 }
@@ -174,21 +178,23 @@ impl RunConfig {
 }
 
 /// What the plan decided for a SKU-location.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineAction {
     /// An order is proposed.
     Order,
     /// The inventory position covers the reorder point: nothing to order.
+    #[default]
     NoOrder,
     /// No supply terms for this SKU(-location): cannot be ordered; listed for the buyer.
     NoSupplier,
-    /// An order was due but a budget deferred it (see `Plan::deferred`).
+    /// An order was due but a budget or the supplier's minimum order deferred it
+    /// (see `Plan::deferred`).
     Deferred,
 }
 
 /// One SKU-location of the plan with every number that produced the decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlanLine {
     pub sku: String,
     pub location: String,
@@ -238,6 +244,10 @@ pub struct PlanLine {
     pub moq: f64,
     pub pack_size: f64,
     pub max_order: Option<f64>,
+    /// The most this line may order under its caps (maximum stock, shelf life, a
+    /// rule's maximum order), for top-ups; none when uncapped.
+    #[serde(default)]
+    pub max_quantity: Option<f64>,
     pub unit_cost: f64,
     pub currency: String,
     pub order_value: f64,
@@ -326,9 +336,13 @@ pub struct Plan {
     pub summary: PlanSummary,
     /// Conditions the buyer should know about (no supplier, stale history, ...).
     pub warnings: Vec<String>,
-    /// Order lines a budget deferred, least urgent first within each budget.
+    /// Order lines deferred by a supplier's minimum order or a budget (least urgent
+    /// first within each budget).
     #[serde(default)]
     pub deferred: Vec<crate::orders::budget::Deferral>,
+    /// What supplier minimums and truck fill changed.
+    #[serde(default)]
+    pub supplier_adjustments: Vec<crate::orders::supplier::SupplierAdjustment>,
 }
 
 /// Plans every SKU-location of the dataset: the ones in the inventory snapshot and
@@ -399,17 +413,28 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
     if no_supplier > 0 {
         warnings.push(format!("{no_supplier} SKU-location(s) have no supply terms and cannot be ordered"));
     }
-    let deferred = crate::orders::budget::apply_budgets(&mut lines, &config.budgets);
-    if !deferred.is_empty() {
+    // Supplier minimums and truck fill first (they add or take out whole POs), then
+    // the budgets, which are hard caps.
+    let (supplier_adjustments, mut deferred) =
+        crate::orders::supplier::apply_supplier_conditions(&mut lines, &data.suppliers, &items);
+    for a in &supplier_adjustments {
+        if a.kind == "min_order_unmet" {
+            warnings.push(a.message.clone());
+        }
+    }
+    let by_budget = crate::orders::budget::apply_budgets(&mut lines, &config.budgets, &items);
+    if !by_budget.is_empty() {
         warnings.push(format!(
             "{} order line(s) deferred by budget: {}",
-            deferred.len(),
-            deferred.iter().map(|d| format!("{}@{}", d.sku, d.location)).collect::<Vec<_>>().join(", ")
+            by_budget.len(),
+            by_budget.iter().map(|d| format!("{}@{}", d.sku, d.location)).collect::<Vec<_>>().join(", ")
         ));
     }
-    let purchase_orders = build_purchase_orders(&mut lines, &data.suppliers, &config.po_prefix, as_of);
+    deferred.extend(by_budget);
+    let mut purchase_orders = build_purchase_orders(&mut lines, &data.suppliers, &config.po_prefix, as_of);
+    crate::orders::supplier::attach_loads(&mut purchase_orders, &data.suppliers, &items);
     let summary = summarize(as_of, &lines, &purchase_orders);
-    Ok(Plan { as_of, lines, purchase_orders, summary, warnings, deferred })
+    Ok(Plan { as_of, lines, purchase_orders, summary, warnings, deferred, supplier_adjustments })
 }
 
 struct LineCtx<'a> {
@@ -479,6 +504,23 @@ pub fn next_order_date(from: NaiveDate, weekdays: &[Weekday]) -> NaiveDate {
         return from;
     }
     (0..7).map(|i| from + Duration::days(i)).find(|d| weekdays.contains(&d.weekday())).unwrap_or(from)
+}
+
+/// The day an order goes out: the first of the supplier's order days (the SKU's
+/// terms' days, else the supplier's calendar) from `as_of`, skipping `as_of`
+/// itself when the order time is past the supplier's cut-off.
+pub fn order_day(
+    as_of: NaiveDate,
+    order_time: Option<chrono::NaiveTime>,
+    terms: Option<&SupplyTerms>,
+    supplier: Option<&crate::model::Supplier>,
+) -> NaiveDate {
+    let days = match terms {
+        Some(t) if !t.order_weekdays.is_empty() => &t.order_weekdays[..],
+        _ => supplier.map_or(&[][..], |s| &s.order_weekdays[..]),
+    };
+    let late = matches!((order_time, supplier.and_then(|s| s.order_cutoff)), (Some(t), Some(c)) if t > c);
+    next_order_date(if late { as_of + Duration::days(1) } else { as_of }, days)
 }
 
 /// A parameter's value and the source recorded for it.
@@ -991,8 +1033,10 @@ impl LineCtx<'_> {
                 (if r.quantity > 0.0 { LineAction::Order } else { LineAction::NoOrder }, r)
             }
         };
-        let order_date = (action == LineAction::Order)
-            .then(|| next_order_date(self.as_of, terms.map_or(&[][..], |t| &t.order_weekdays)));
+        let order_date = (action == LineAction::Order).then(|| {
+            let supplier = terms.and_then(|t| self.data.suppliers.iter().find(|s| s.id == t.supplier_id));
+            order_day(self.as_of, self.config.order_time, terms, supplier)
+        });
         let expected_delivery = order_date.map(|d| d + Duration::days(lead.ceil() as i64));
 
         // Expected extra demand on planned promotion and event days within the
@@ -1145,6 +1189,7 @@ impl LineCtx<'_> {
             moq: constraints.moq,
             pack_size: constraints.pack_size,
             max_order: constraints.max_order,
+            max_quantity: caps.iter().map(|c| c.0).min_by(f64::total_cmp),
             unit_cost,
             currency: terms.map(|t| t.currency.clone()).unwrap_or_default(),
             order_value: rounded.quantity * unit_cost,

@@ -193,7 +193,7 @@ pub fn calibrate(cfg: &CalibrationConfig) -> Result<Vec<CalibrationRow>> {
     let mut data = Dataset::default();
     let mut series = Vec::new();
     data.locations.push(Location { id: "L1".into() });
-    data.suppliers.push(Supplier { id: "SUP".into(), name: "Supplier".into() });
+    data.suppliers.push(Supplier { id: "SUP".into(), name: "Supplier".into(), ..Default::default() });
     for (c, class) in cfg.classes.iter().enumerate() {
         for k in 0..cfg.series_per_class {
             let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ ((c as u64) << 32) ^ k as u64);
@@ -207,6 +207,9 @@ pub fn calibrate(cfg: &CalibrationConfig) -> Result<Vec<CalibrationRow>> {
                 category: class.as_str().into(),
                 unit_cost: 1.0,
                 sell_price: None,
+                unit_volume: None,
+                unit_weight: None,
+                units_per_pallet: None,
                 attributes: Default::default(),
             });
             data.supply_terms.push(SupplyTerms {

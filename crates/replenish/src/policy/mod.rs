@@ -200,7 +200,7 @@ pub fn round_order_capped(net_requirement: f64, c: &OrderConstraints, caps: &[(f
 }
 
 /// Formats a quantity for explanations: whole numbers without decimals, others to 2 places.
-pub(crate) fn fmt_qty(v: f64) -> String {
+pub fn fmt_qty(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round())
     } else {
