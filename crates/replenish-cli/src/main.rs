@@ -33,6 +33,46 @@ enum Command {
     /// targets, on synthetic smooth, intermittent and lumpy demand, against the
     /// classic z·σ·√P formula; prints the table.
     Calibrate(CalibrateArgs),
+    /// Apply a file of approval and tracking events (and supplier UBL documents) to
+    /// purchase orders; print each PO's state, refused events and the alerts.
+    Track(TrackArgs),
+}
+
+#[derive(Debug, Args)]
+struct TrackArgs {
+    /// The purchase orders (purchase_orders.json of `plan` or `demo`), starting as drafts.
+    #[arg(long, value_name = "FILE", required_unless_present = "state")]
+    orders: Option<PathBuf>,
+    /// A tracking state written by an earlier `track --out` (tracking.json), to continue from.
+    #[arg(long, value_name = "FILE", conflicts_with = "orders")]
+    state: Option<PathBuf>,
+    /// Events: a JSON array or JSON Lines of {"po_number", "event", "at", ...} (docs/purchase-orders.md).
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Folder of supplier documents (UBL OrderResponse and DespatchAdvice, *.xml).
+    #[arg(long, value_name = "DIR")]
+    documents: Option<PathBuf>,
+    /// Approval rules (TOML, docs/workflow.md).
+    #[arg(long, value_name = "FILE")]
+    approvals: PathBuf,
+    /// Stock outlook per SKU-location (stock.json of `plan` or `demo`), for at-risk alerts and lost sales.
+    #[arg(long, value_name = "FILE")]
+    stock: Option<PathBuf>,
+    /// Date the alerts are for; default: the day of the last event.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<chrono::NaiveDate>,
+    /// Days a sent PO may wait for an acknowledgement.
+    #[arg(long, default_value_t = 2)]
+    ack_days: i64,
+    /// Under- and over-delivery tolerance as a fraction of the ordered quantity.
+    #[arg(long, default_value_t = 0.05)]
+    tolerance: f64,
+    /// Alerts to print.
+    #[arg(long, default_value_t = 25)]
+    show: usize,
+    /// Folder for tracking.json, alerts.json, open_orders.csv and receipts.csv.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +156,10 @@ struct RunArgs {
     ubl: Option<String>,
     #[arg(long, value_name = "NAME", default_value = "Buyer")]
     buyer_name: String,
+    /// Also write each PO as an e-mail message (MIME, text and HTML, the CSV and UBL
+    /// attached) from this address to <out>/email/<po>.eml, for suppliers with an e-mail.
+    #[arg(long, value_name = "ADDRESS")]
+    email_from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +182,7 @@ fn main() -> ExitCode {
         Command::Plan(a) => run_plan(&a),
         Command::Simulate(a) => run_simulate(&a),
         Command::Calibrate(a) => run_calibrate(&a),
+        Command::Track(a) => run_track(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -242,7 +287,9 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
         }
     }
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.run.ubl, &a.run.buyer_name).as_ref())?;
+    let ubl = ubl_options(&a.run.ubl, &a.run.buyer_name);
+    let outputs = Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: true };
+    run_pipeline(&inputs, &config, &a.out, &pb, &outputs)?;
     if let Some(dir) = &a.write_data {
         println!("Demo input tables written to {}", dir.display());
     }
@@ -255,7 +302,9 @@ fn run_plan(a: &PlanArgs) -> Result<(), Error> {
     pb.set_message("reading input tables");
     let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
-    run_pipeline(&inputs, &config, &a.out, &pb, ubl_options(&a.run.ubl, &a.run.buyer_name).as_ref())
+    let ubl = ubl_options(&a.run.ubl, &a.run.buyer_name);
+    let outputs = Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: false };
+    run_pipeline(&inputs, &config, &a.out, &pb, &outputs)
 }
 
 fn ubl_options(buyer: &Option<String>, name: &str) -> Option<replenish::orders::ubl::UblOptions> {
@@ -266,13 +315,24 @@ fn ubl_options(buyer: &Option<String>, name: &str) -> Option<replenish::orders::
     })
 }
 
+/// What the pipeline writes besides the plan.
+struct Outputs<'a> {
+    ubl: Option<&'a replenish::orders::ubl::UblOptions>,
+    /// Sender address: write each PO as an e-mail message.
+    email_from: Option<&'a str>,
+    /// The demo's approval rules and a week of tracking events.
+    demo_extras: bool,
+}
+
 fn run_pipeline(
     inputs: &ingest::Inputs,
     config: &RunConfig,
     out: &Path,
     pb: &ProgressBar,
-    ubl: Option<&replenish::orders::ubl::UblOptions>,
+    outputs: &Outputs,
 ) -> Result<(), Error> {
+    let (ubl, email_from, extras) = (outputs.ubl, outputs.email_from, outputs.demo_extras);
+    let (mut emails, mut no_email) = (0, Vec::<String>::new());
     pb.set_message("validating");
     let data = ingest::parse(inputs, &config.ingest).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
@@ -286,6 +346,42 @@ fn run_pipeline(
     write(out, "purchase_orders.json", export::to_json(&plan.purchase_orders)?.as_bytes())?;
     write(out, "summary.json", export::to_json(&plan.summary)?.as_bytes())?;
     write(out, "quality.json", export::to_json(&data.report)?.as_bytes())?;
+    let stock = replenish::orders::tracking::StockOutlook::from_plan(&plan, &data.dataset.open_orders);
+    write(out, "stock.json", export::to_json(&stock)?.as_bytes())?;
+    if let Some(from) = email_from {
+        let dir = out.join("email");
+        mkdir(&dir)?;
+        let opts = replenish::orders::email::EmailOptions {
+            from: from.to_string(),
+            from_name: None,
+            to: None,
+            cc: Vec::new(),
+            reply_to: None,
+            date: plan.as_of.and_hms_opt(12, 0, 0).unwrap_or_default(),
+            ubl: ubl.cloned().unwrap_or_default(),
+            attach_ubl: true,
+            note: None,
+        };
+        for po in &plan.purchase_orders {
+            let supplier = data.dataset.suppliers.iter().find(|s| s.id == po.supplier_id);
+            match supplier.and_then(|s| s.email.as_deref()) {
+                Some(to) => {
+                    let message = replenish::orders::email::po_email(po, Some(to), &opts)?;
+                    write(&dir, &format!("{}.eml", po.po_number), message.as_bytes())?;
+                    emails += 1;
+                }
+                None => no_email.push(po.po_number.clone()),
+            }
+        }
+    }
+    if extras {
+        write(out, "approvals.toml", demo::DEMO_APPROVALS.as_bytes())?;
+        let events: Vec<String> = demo::tracking_events(&plan)
+            .iter()
+            .map(|e| serde_json::to_string(e).map_err(|e| Error::Internal(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        write(out, "events.jsonl", (events.join("\n") + "\n").as_bytes())?;
+    }
     if let Some(opts) = ubl {
         let dir = out.join("ubl");
         mkdir(&dir)?;
@@ -312,11 +408,39 @@ fn run_pipeline(
         println!("  note: {n}");
     }
     print!("{}", plan.summary.to_text());
+    for po in &plan.purchase_orders {
+        if let Some(l) = &po.load {
+            println!(
+                "  load {} ({} → {}): {} truck(s), {:.0}% full by {}",
+                po.po_number,
+                po.supplier_id,
+                po.location,
+                l.trucks,
+                l.fill * 100.0,
+                l.binding
+            );
+        }
+    }
+    for a in &plan.supplier_adjustments {
+        println!("  supplier: {}", a.message);
+    }
     for w in &plan.warnings {
         println!("  warning: {w}");
     }
+    if email_from.is_some() {
+        println!(
+            "Wrote {emails} PO e-mail(s) to {}{}",
+            out.join("email").display(),
+            if no_email.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} PO(s) to suppliers without an e-mail address: {})", no_email.len(), no_email.join(", "))
+            }
+        );
+    }
     println!(
-        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json{} to {}",
+        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json, stock.json{}{} to {}",
+        if extras { ", approvals.toml, events.jsonl (try `replenish track`)" } else { "" },
         if ubl.is_some() { format!(" and {} UBL orders in ubl/", plan.purchase_orders.len()) } else { String::new() },
         out.display()
     );
@@ -370,5 +494,133 @@ fn run_calibrate(a: &CalibrateArgs) -> Result<(), Error> {
         cfg.review_days, cfg.lead_time_days, cfg.lead_time_std_days, cfg.series_per_class, cfg.test_days
     );
     print!("{}", replenish::policy::calibration::to_markdown(&rows));
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })
+}
+
+fn json_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::InvalidInput(format!("{}: {e}", path.display()))
+}
+
+/// Events from a JSON array or JSON Lines file; errors name the line.
+fn read_events(path: &Path) -> Result<Vec<replenish::orders::tracking::PoEventFor>, Error> {
+    let text = read_text(path)?;
+    if text.trim_start().starts_with('[') {
+        return serde_json::from_str(&text).map_err(|e| json_err(path, e));
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(serde_json::from_str(line).map_err(|e| json_err(path, format!("line {}: {e}", i + 1)))?);
+    }
+    Ok(out)
+}
+
+fn run_track(a: &TrackArgs) -> Result<(), Error> {
+    use replenish::orders::tracking::{self, AlertConfig, PoTracking, StockOutlook, Tolerance};
+    let workflow = replenish::workflow::ApprovalConfig::from_toml(&read_text(&a.approvals)?)?.compile()?;
+    let tolerance = Tolerance { under: a.tolerance, over: a.tolerance };
+    let states: Vec<PoTracking> = match (&a.orders, &a.state) {
+        (_, Some(state)) => serde_json::from_str(&read_text(state)?).map_err(|e| json_err(state, e))?,
+        (Some(orders), None) => {
+            let pos: Vec<replenish::orders::PurchaseOrder> =
+                serde_json::from_str(&read_text(orders)?).map_err(|e| json_err(orders, e))?;
+            pos.iter().map(|po| PoTracking::new(po, tolerance)).collect::<Result<_, _>>()?
+        }
+        (None, None) => return Err(Error::InvalidInput("give --orders or --state".into())),
+    };
+    let mut events = match &a.events {
+        Some(p) => read_events(p)?,
+        None => Vec::new(),
+    };
+    if let Some(dir) = &a.documents {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|source| Error::Io { path: dir.display().to_string(), source })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
+            .collect();
+        files.sort();
+        for f in files {
+            let event = replenish::orders::ubl::import_event(&read_text(&f)?)
+                .map_err(|e| Error::InvalidInput(format!("{}: {e}", f.display())))?;
+            events.push(event);
+        }
+        // Documents join the events in time order (stable: file events first on a tie).
+        events.sort_by_key(|e| e.event.at());
+    }
+    let (states, refused) = tracking::apply_all(&workflow, states, &events);
+    let as_of = a
+        .as_of
+        .or_else(|| events.iter().map(|e| e.event.at().date()).max())
+        .or_else(|| states.iter().map(|s| s.order_date).max())
+        .unwrap_or_default();
+    let stock: Vec<StockOutlook> = match &a.stock {
+        Some(p) => serde_json::from_str(&read_text(p)?).map_err(|e| json_err(p, e))?,
+        None => Vec::new(),
+    };
+    let cfg = AlertConfig { acknowledgement_days: a.ack_days, ..Default::default() };
+    let alerts = tracking::alerts(&states, &stock, as_of, &cfg);
+
+    println!(
+        "{} purchase order(s), {} event(s) applied, {} refused; alerts as of {as_of}:",
+        states.len(),
+        events.len() - refused.len(),
+        refused.len()
+    );
+    println!(
+        "{:<20} {:<8} {:<5} {:<19} {:>12} {:>10} {:>10}",
+        "PO", "supplier", "to", "status", "value", "ordered", "received"
+    );
+    for s in &states {
+        let ordered: f64 = s.lines.iter().map(|l| l.confirmed_quantity.unwrap_or(l.ordered)).sum();
+        let received: f64 = s.lines.iter().map(|l| l.received).sum();
+        println!(
+            "{:<20} {:<8} {:<5} {:<19} {:>12.2} {:>10} {:>10}",
+            s.po_number,
+            s.supplier_id,
+            s.location,
+            s.status.as_str(),
+            s.value(),
+            ordered,
+            received
+        );
+    }
+    for r in &refused {
+        println!("  refused event {} ({} on {}): {} — {}", r.index + 1, r.event, r.po_number, r.kind, r.message);
+    }
+    if alerts.is_empty() {
+        println!("No alerts.");
+    } else {
+        println!("{} alert(s), largest projected lost sales first:", alerts.len());
+        for x in alerts.iter().take(a.show) {
+            println!(
+                "  [{}] {} — stock-out {}, lost sales ≈ {:.0} units",
+                x.kind.as_str(),
+                x.message,
+                x.stockout_date.map_or("not projected".to_string(), |d| d.to_string()),
+                x.projected_lost_sales
+            );
+        }
+        if alerts.len() > a.show {
+            println!("  ... and {} more (all in alerts.json with --out; --show N prints more)", alerts.len() - a.show);
+        }
+    }
+    if let Some(out) = &a.out {
+        mkdir(out)?;
+        write(out, "tracking.json", export::to_json(&states)?.as_bytes())?;
+        write(out, "alerts.json", export::to_json(&alerts)?.as_bytes())?;
+        write(out, "refused.json", export::to_json(&refused)?.as_bytes())?;
+        write(out, "open_orders.csv", export::open_orders_csv(&tracking::open_orders(&states))?.as_bytes())?;
+        write(out, "receipts.csv", export::receipts_csv(&tracking::receipts(&states))?.as_bytes())?;
+        println!(
+            "Wrote tracking.json, alerts.json, refused.json, open_orders.csv (load it with the next plan's data) and receipts.csv to {}",
+            out.display()
+        );
+    }
     Ok(())
 }

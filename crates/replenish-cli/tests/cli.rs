@@ -113,3 +113,86 @@ fn help_explains_every_option() {
         assert!(help.contains(opt), "{help}");
     }
 }
+
+/// `demo` writes approval rules, a week of events, the stock outlook and e-mails;
+/// `track` applies the events and UBL documents and prints states and alerts;
+/// its open orders feed the next plan.
+#[test]
+fn track_applies_events_and_documents_and_prints_alerts() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .args(["demo", "--skus", "40", "--days", "200", "--email-from", "buying@shop.example", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let eml = std::fs::read_dir(out.path().join("email")).unwrap().count();
+    assert!(eml > 0);
+    let pos: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("purchase_orders.json")).unwrap()).unwrap();
+    let last = pos.as_array().unwrap().last().unwrap();
+    let po = last["po_number"].as_str().unwrap();
+    let line = &last["lines"][0];
+    // The last PO is never acknowledged in the demo events: its supplier answers by UBL.
+    let docs = tempfile::tempdir().unwrap();
+    let response = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<OrderResponse xmlns="urn:oasis:names:specification:ubl:schema:xsd:OrderResponse-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+<cbc:ID>R1</cbc:ID><cbc:IssueDate>2026-11-03</cbc:IssueDate><cbc:OrderResponseCode>CA</cbc:OrderResponseCode>
+<cac:OrderReference><cbc:ID>{po}</cbc:ID></cac:OrderReference>
+<cac:SellerSupplierParty/><cac:BuyerCustomerParty/>
+<cac:OrderLine><cac:LineItem><cbc:ID>{}</cbc:ID><cbc:Quantity>0</cbc:Quantity><cac:Item/></cac:LineItem></cac:OrderLine>
+</OrderResponse>"#,
+        line["line"]
+    );
+    std::fs::write(docs.path().join("response.xml"), response).unwrap();
+    let track = tempfile::tempdir().unwrap();
+    let o = bin()
+        .arg("track")
+        .arg("--orders")
+        .arg(out.path().join("purchase_orders.json"))
+        .arg("--events")
+        .arg(out.path().join("events.jsonl"))
+        .arg("--approvals")
+        .arg(out.path().join("approvals.toml"))
+        .arg("--stock")
+        .arg(out.path().join("stock.json"))
+        .arg("--documents")
+        .arg(docs.path())
+        .args(["--show", "1000"])
+        .arg("--out")
+        .arg(track.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("0 refused"), "{stdout}");
+    assert!(stdout.contains("alerts as of 2026-11-03"), "{stdout}");
+    assert!(stdout.contains("received") && stdout.contains("acknowledged"), "{stdout}");
+    assert!(stdout.contains("[short_confirmation]"), "{stdout}");
+    let states: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(track.path().join("tracking.json")).unwrap()).unwrap();
+    let tracked = states.as_array().unwrap().iter().find(|s| s["po_number"] == po).unwrap();
+    assert_eq!(tracked["lines"][0]["status"], "cancelled", "the supplier confirmed 0");
+    let open = std::fs::read_to_string(track.path().join("open_orders.csv")).unwrap();
+    assert!(open.starts_with("po_number,line,supplier_id,sku,location,status,quantity_ordered"));
+    // A bad event file names the line.
+    let bad = docs.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"po_number\":\"X\",\"event\":\"send\",\"at\":\"2026-01-01T00:00:00\"}\n{\"event\":\"fly\"}\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("track")
+        .arg("--orders")
+        .arg(out.path().join("purchase_orders.json"))
+        .arg("--events")
+        .arg(&bad)
+        .arg("--approvals")
+        .arg(out.path().join("approvals.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -62,6 +62,16 @@ const ADJECTIVES: [&str; 10] =
     ["Classic", "Organic", "Family", "Premium", "Light", "Original", "Mini", "Extra", "Fresh", "Value"];
 const WEEKLY: [f64; 7] = [0.85, 0.9, 0.95, 1.0, 1.15, 1.3, 0.85];
 
+/// The supplier-level columns of a demo supplier: e-mail (SUP-04 trades by EDI
+/// only), a 14:00 order cut-off, a minimum order value for SUP-02 and a truck
+/// (volume m³, weight kg) for SUP-01.
+fn supplier_level(id: &str) -> String {
+    let email = if id == "SUP-04" { String::new() } else { format!("orders@{}.example", id.to_ascii_lowercase()) };
+    let min = if id == "SUP-02" { "150" } else { "" };
+    let truck = if id == "SUP-01" { "4,1500" } else { "," };
+    format!("{email},14:00,{min},{truck}")
+}
+
 struct SupplierSpec {
     id: &'static str,
     name: &'static str,
@@ -243,9 +253,9 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         .collect();
     let mut prices = String::from("sku,location,start,end,price\n");
 
-    let mut items = String::from("sku,name,category,unit_cost,sell_price,brand\n");
+    let mut items = String::from("sku,name,category,unit_cost,sell_price,brand,unit_volume,unit_weight\n");
     let mut suppliers = String::from(
-        "supplier_id,supplier_name,sku,location,lead_time_days,lead_time_std_days,moq,pack_size,max_order,order_cycle_days,order_weekdays,unit_cost,currency,rank\n",
+        "supplier_id,supplier_name,sku,location,lead_time_days,lead_time_std_days,moq,pack_size,max_order,order_cycle_days,order_weekdays,unit_cost,currency,rank,supplier_email,order_cutoff,min_order_value,truck_volume,truck_weight\n",
     );
     let mut sales = String::from("date,sku,location,quantity,price,promo\n");
     let mut inventory = String::from("sku,location,on_hand,reserved,backorders,as_of\n");
@@ -280,7 +290,15 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             NOUNS[(s * 7 + cat) % NOUNS.len()],
             s + 1
         );
-        let _ = writeln!(items, "{sku},{name},{},{unit_cost},{price},Brand {}", CATEGORIES[cat], (s % 17) + 1);
+        // Pack volume (m³) and weight (kg) per unit, for truck loads.
+        let volume = 0.0005 + 0.0001 * ((s * 13) % 20) as f64;
+        let _ = writeln!(
+            items,
+            "{sku},{name},{},{unit_cost},{price},Brand {},{volume:.4},{:.3}",
+            CATEGORIES[cat],
+            (s % 17) + 1,
+            volume * 450.0
+        );
         // Planned prices: the list price, a past increase for one SKU in twenty (demand
         // answers with elasticity −1.5) and a planned cut for another one in twenty.
         let change = start + Duration::days(cfg.days as i64 * 5 / 6);
@@ -314,15 +332,21 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         let cost = (unit_cost * 0.98 * 100.0).round() / 100.0;
         let _ = writeln!(
             suppliers,
-            "{},{},{sku},,{},{},{moq},{pack},{max_order},{cycle},{},{cost},{},1",
-            sup.id, sup.name, sup.lead, sup.lead_std, sup.weekdays, sup.currency
+            "{},{},{sku},,{},{},{moq},{pack},{max_order},{cycle},{},{cost},{},1,{}",
+            sup.id,
+            sup.name,
+            sup.lead,
+            sup.lead_std,
+            sup.weekdays,
+            sup.currency,
+            supplier_level(sup.id)
         );
         // Some items have a slower, dearer second source.
         if s % 9 == 0 {
             let alt = &SUPPLIERS[(cat + 3) % SUPPLIERS.len()];
             let _ = writeln!(
                 suppliers,
-                "{},{},{sku},,{},{},{},{pack},,{},{},{},{},2",
+                "{},{},{sku},,{},{},{},{pack},,{},{},{},{},2,{}",
                 alt.id,
                 alt.name,
                 alt.lead + 4.0,
@@ -331,7 +355,8 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 alt.cycle.map(|c| c.to_string()).unwrap_or_default(),
                 alt.weekdays,
                 (unit_cost * 1.05 * 100.0).round() / 100.0,
-                alt.currency
+                alt.currency,
+                supplier_level(alt.id)
             );
         }
 
@@ -476,6 +501,108 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         prices: Some(TableInput::new("demo/prices.csv", prices)),
         weather: Some(TableInput::new("demo/weather.csv", weather)),
     }
+}
+
+/// The demo company's approval rules: a manager approves every PO from 1,000, the
+/// finance director too from 25,000; smaller POs are approved automatically.
+pub const DEMO_APPROVALS: &str = r#"# Who approves purchase orders (docs/workflow.md).
+auto_approve_when = "total_value < 1000"
+
+[actors]
+"anna.buyer" = ["buyer"]
+"max.manager" = ["purchasing_manager"]
+"mia.manager" = ["purchasing_manager"]
+"fred.finance" = ["finance_director"]
+
+[[rules]]
+name = "manager"
+steps = [{ name = "purchasing manager", roles = ["purchasing_manager"], deadline_hours = 24, escalate_to = ["finance_director"] }]
+
+[[rules]]
+name = "large orders"
+when = "total_value >= 25000"
+steps = [{ name = "finance director", roles = ["finance_director"] }]
+"#;
+
+/// A week of events for the demo plan's purchase orders, to try `replenish track`:
+/// every PO submitted, approved by its chain and sent on the plan date; then the
+/// suppliers answer. The first PO is confirmed short, the second later than asked,
+/// the third shipped and partly received, the last two never acknowledged, the
+/// others confirmed as ordered.
+pub fn tracking_events(plan: &crate::Plan) -> Vec<crate::orders::tracking::PoEventFor> {
+    use crate::orders::tracking::{LineQuantity, PoEvent, PoEventFor, TrackEvent};
+    use crate::workflow::Event as A;
+    let at = |day: i64, hour: u32| plan.as_of.and_hms_opt(hour, 0, 0).unwrap_or_default() + Duration::days(day);
+    let mut out = Vec::new();
+    let n = plan.purchase_orders.len();
+    for (k, po) in plan.purchase_orders.iter().enumerate() {
+        let ev = |e: PoEvent| PoEventFor { po_number: po.po_number.clone(), event: e };
+        out.push(ev(PoEvent::Approval(A::Submit { actor: "anna.buyer".into(), at: at(0, 9) })));
+        if po.total_value >= 1000.0 {
+            let manager = if k % 2 == 0 { "max.manager" } else { "mia.manager" };
+            out.push(ev(PoEvent::Approval(A::Approve { actor: manager.into(), at: at(0, 10), comment: None })));
+        }
+        if po.total_value >= 25000.0 {
+            out.push(ev(PoEvent::Approval(A::Approve { actor: "fred.finance".into(), at: at(0, 11), comment: None })));
+        }
+        out.push(ev(PoEvent::Tracking(TrackEvent::Send { at: at(0, 12), actor: Some("anna.buyer".into()) })));
+        let first = &po.lines[0];
+        match k {
+            _ if k + 2 >= n => {} // never acknowledged
+            0 => out.push(ev(PoEvent::Tracking(TrackEvent::Acknowledge {
+                at: at(1, 8),
+                document_id: None,
+                lines: vec![LineQuantity {
+                    line: first.line,
+                    quantity: Some((first.quantity / 2.0).floor()),
+                    date: None,
+                }],
+            }))),
+            1 => out.push(ev(PoEvent::Tracking(TrackEvent::Acknowledge {
+                at: at(1, 8),
+                document_id: None,
+                lines: vec![LineQuantity {
+                    line: first.line,
+                    quantity: None,
+                    date: first.expected_delivery.map(|d| d + Duration::days(4)),
+                }],
+            }))),
+            2 => {
+                out.push(ev(PoEvent::Tracking(TrackEvent::Acknowledge {
+                    at: at(1, 8),
+                    document_id: None,
+                    lines: vec![],
+                })));
+                let all: Vec<LineQuantity> = po
+                    .lines
+                    .iter()
+                    .map(|l| LineQuantity { line: l.line, quantity: Some(l.quantity), date: None })
+                    .collect();
+                out.push(ev(PoEvent::Tracking(TrackEvent::Ship {
+                    at: at(1, 16),
+                    despatch_id: Some(format!("DESADV-{}", po.po_number)),
+                    expected_date: po.expected_delivery,
+                    lines: all.clone(),
+                })));
+                let half: Vec<LineQuantity> = all
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| LineQuantity {
+                        quantity: l.quantity.map(|q| if i % 2 == 0 { q } else { (q / 2.0).floor() }),
+                        ..l
+                    })
+                    .collect();
+                out.push(ev(PoEvent::Tracking(TrackEvent::Receive { at: at(3, 7), lines: half })));
+            }
+            _ => out.push(ev(PoEvent::Tracking(TrackEvent::Acknowledge {
+                at: at(1, 8),
+                document_id: None,
+                lines: vec![],
+            }))),
+        }
+    }
+    out.sort_by_key(|e| e.event.at());
+    out
 }
 
 #[cfg(test)]

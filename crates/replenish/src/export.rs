@@ -222,6 +222,51 @@ pub fn purchase_orders_csv(orders: &[PurchaseOrder]) -> Result<String> {
 }
 
 /// Pretty JSON of any serialisable value (plans, POs, reports).
+/// `open_orders.csv` in the format the ingestion reads (docs/data-formats.md).
+pub fn open_orders_csv(lines: &[crate::model::OpenOrderLine]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "po_number",
+        "line",
+        "supplier_id",
+        "sku",
+        "location",
+        "status",
+        "quantity_ordered",
+        "quantity_received",
+        "order_date",
+        "expected_date",
+    ])
+    .map_err(csv_err)?;
+    for l in lines {
+        w.write_record([
+            l.po_number.clone(),
+            l.line.to_string(),
+            l.supplier_id.clone(),
+            l.sku.clone(),
+            l.location.clone(),
+            l.status.as_str().to_string(),
+            num(l.quantity_ordered),
+            num(l.quantity_received),
+            l.order_date.to_string(),
+            l.expected_date.map(|d| d.to_string()).unwrap_or_default(),
+        ])
+        .map_err(csv_err)?;
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}
+
+/// `receipts.csv`: one row per received PO line, for lead-time learning.
+pub fn receipts_csv(receipts: &[crate::orders::leadtime::Receipt]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["supplier_id", "sku", "order_date", "received_date"]).map_err(csv_err)?;
+    for r in receipts {
+        w.write_record([r.supplier_id.clone(), r.sku.clone(), r.order_date.to_string(), r.received_date.to_string()])
+            .map_err(csv_err)?;
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(format!("cannot write JSON: {e}")))
 }

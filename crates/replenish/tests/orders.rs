@@ -211,7 +211,7 @@ fn purchase_orders_are_tracked_from_approval_to_receipt() {
     assert_eq!(refused.len(), 1, "over-delivery beyond the tolerance is refused: {refused:?}");
     assert_eq!((refused[0].index, refused[0].kind.as_str()), (1, "bad_quantity"));
     // Alerts a week later: the short confirmation, and the other POs not acknowledged.
-    let stock = StockOutlook::from_plan(&p.lines);
+    let stock = StockOutlook::from_plan(&p, &data.open_orders);
     let alerts = tracking::alerts(&states, &stock, p.as_of + Duration::days(7), &AlertConfig::default());
     assert!(alerts.iter().any(|a| a.kind.as_str() == "short_confirmation" && a.po_number == first.po_number));
     let no_ack = alerts.iter().filter(|a| a.kind.as_str() == "no_acknowledgement").count();

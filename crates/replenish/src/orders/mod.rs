@@ -2,6 +2,7 @@
 //! and currency, with deterministic numbering and line order.
 
 pub mod budget;
+pub mod email;
 pub mod leadtime;
 pub mod supplier;
 pub mod tracking;

@@ -17,14 +17,13 @@ use crate::error::{Error, Result};
 use crate::model::{OpenOrderLine, PoStatus};
 use crate::orders::leadtime::Receipt;
 use crate::orders::PurchaseOrder;
-use crate::plan::PlanLine;
 use crate::workflow::{
     chain_hash, refuse, ApprovalStatus, Chained, Event as ApprovalEvent, PoApproval, PoFacts, Workflow,
     WorkflowErrorKind as K, GENESIS_HASH,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// How far deliveries may stray from the ordered quantity, as fractions of it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -726,26 +725,51 @@ pub fn receipts(states: &[PoTracking]) -> Vec<Receipt> {
     out
 }
 
-/// Stock and demand of one SKU at one location, to project stock-outs.
+/// Stock and demand of one SKU at one location on a date, to project stock-outs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StockOutlook {
     pub sku: String,
     pub location: String,
+    /// The date of the stock figure.
+    pub as_of: NaiveDate,
     /// On hand less reserved and backorders.
     pub available: f64,
     pub mean_daily_demand: f64,
+    /// Open orders expected then (the plan's on-order lines); the ones of tracked
+    /// POs are skipped, as tracking knows them better.
+    #[serde(default)]
+    pub arrivals: Vec<ExpectedArrival>,
+}
+
+/// Goods on order for a SKU-location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedArrival {
+    pub po_number: String,
+    /// None: the date is unknown (taken as the day after the outlook).
+    pub date: Option<NaiveDate>,
+    pub quantity: f64,
 }
 
 impl StockOutlook {
-    /// The outlook of each plan line.
-    pub fn from_plan(lines: &[PlanLine]) -> Vec<StockOutlook> {
-        lines
+    /// The outlook of each line of a plan, with the open orders the plan counted.
+    pub fn from_plan(plan: &crate::Plan, open_orders: &[OpenOrderLine]) -> Vec<StockOutlook> {
+        let mut arrivals: HashMap<(&str, &str), Vec<ExpectedArrival>> = HashMap::new();
+        for o in open_orders.iter().filter(|o| o.open_quantity() > 0.0) {
+            arrivals.entry((o.sku.as_str(), o.location.as_str())).or_default().push(ExpectedArrival {
+                po_number: o.po_number.clone(),
+                date: o.expected_date,
+                quantity: o.open_quantity(),
+            });
+        }
+        plan.lines
             .iter()
             .map(|l| StockOutlook {
                 sku: l.sku.clone(),
                 location: l.location.clone(),
+                as_of: plan.as_of,
                 available: l.on_hand - l.reserved - l.backorders,
                 mean_daily_demand: l.mean_daily_demand,
+                arrivals: arrivals.remove(&(l.sku.as_str(), l.location.as_str())).unwrap_or_default(),
             })
             .collect()
     }
@@ -801,23 +825,24 @@ pub struct Alert {
     pub po_number: String,
     pub supplier_id: String,
     pub location: String,
-    /// The PO line, for line alerts.
-    pub line: Option<u32>,
+    /// The PO lines concerned (all of one SKU for line alerts; none for a PO alert).
+    pub lines: Vec<u32>,
     /// The affected SKUs.
     pub skus: Vec<String>,
     pub expected_date: Option<NaiveDate>,
-    /// Days past the expected date (overdue) or the acknowledgement deadline.
+    /// Days past the expected date (overdue), the requested date (late
+    /// confirmation) or the acknowledgement deadline.
     pub days_late: i64,
     /// Projected stock-out of the (first) affected SKU without this delivery.
     pub stockout_date: Option<NaiveDate>,
-    /// Units of demand projected to go unserved before the goods arrive.
+    /// Units of demand projected to go unserved before the goods arrive (plus the
+    /// shortfall, for a short confirmation).
     pub projected_lost_sales: f64,
     pub message: String,
 }
 
-/// Days from `as_of` until stock runs out, given `available` now, daily demand and
-/// the arrivals (day offset, quantity) sorted by day. `None`: not within the arrivals' horizon
-/// nor ever (no demand).
+/// Days from the start until stock runs out, given `available` then, daily demand
+/// and the arrivals (day offset, quantity) sorted by day. `None`: no demand.
 fn stockout_day(available: f64, demand: f64, arrivals: &[(i64, f64)]) -> Option<f64> {
     if demand <= 0.0 {
         return None;
@@ -835,83 +860,129 @@ fn stockout_day(available: f64, demand: f64, arrivals: &[(i64, f64)]) -> Option<
     Some(t + level.max(0.0) / demand)
 }
 
-/// An open PO line's arrival: day offset from `as_of`, quantity, PO number, line.
-type Arrival = (i64, f64, String, u32);
+/// The lines of one SKU in one PO that arrive together.
+struct Group<'a> {
+    sku: &'a str,
+    lines: Vec<&'a TrackedLine>,
+    /// Best-known arrival; an overdue one is taken as tomorrow.
+    arrival: NaiveDate,
+    expected: Option<NaiveDate>,
+    outstanding: f64,
+}
+
+fn groups(s: &PoTracking, as_of: NaiveDate) -> Vec<Group<'_>> {
+    let mut out: Vec<Group> = Vec::new();
+    for l in s.lines.iter().filter(|l| l.outstanding() > 0.0) {
+        let expected = l.expected_date();
+        let arrival = expected.map_or(as_of + chrono::Duration::days(1), |d| d.max(as_of + chrono::Duration::days(1)));
+        match out.iter_mut().find(|g| g.sku == l.sku && g.expected == expected) {
+            Some(g) => {
+                g.lines.push(l);
+                g.outstanding += l.outstanding();
+            }
+            None => out.push(Group { sku: &l.sku, lines: vec![l], arrival, expected, outstanding: l.outstanding() }),
+        }
+    }
+    out
+}
+
+/// Goods arriving for a SKU-location: date, quantity, PO number (empty: received).
+type Supply<'a> = (NaiveDate, f64, &'a str);
 
 /// The alerts of tracked POs on `as_of`, the largest projected lost sales first.
 ///
-/// Projection: a SKU's available stock is drawn down at its mean daily demand; the
-/// other open PO lines for it arrive on their expected dates (overdue ones
-/// tomorrow). A line is at risk when it arrives after the stock-out projected
-/// without it, and its projected lost sales are the demand between the two dates.
+/// Projection: from the outlook's date, a SKU's available stock is drawn down at
+/// its mean daily demand; what tracked POs received since then and their other
+/// open lines arrive on their dates (overdue ones tomorrow), and so do the open
+/// orders of the outlook that are not tracked. Lines of one SKU arriving together
+/// form one alert. A group is at risk when it arrives after the stock-out projected
+/// without it; its projected lost sales are the demand between the two dates.
 pub fn alerts(states: &[PoTracking], stock: &[StockOutlook], as_of: NaiveDate, cfg: &AlertConfig) -> Vec<Alert> {
-    let outlook: HashMap<(&str, &str), &StockOutlook> =
-        stock.iter().map(|s| ((s.sku.as_str(), s.location.as_str()), s)).collect();
-    // All open arrivals per (sku, location): (day offset, quantity, po, line).
-    let mut arrivals: BTreeMap<(String, String), Vec<Arrival>> = BTreeMap::new();
-    let arrival_day = |l: &TrackedLine| -> i64 { l.expected_date().map_or(1, |d| (d - as_of).num_days().max(1)) };
+    let tracked: std::collections::HashSet<&str> = states.iter().map(|s| s.po_number.as_str()).collect();
     let live = |s: &PoTracking| {
         matches!(s.status, PoStatus::Sent | PoStatus::Acknowledged | PoStatus::Shipped | PoStatus::PartiallyReceived)
     };
-    for s in states.iter().filter(|s| live(s)) {
-        for l in s.lines.iter().filter(|l| l.outstanding() > 0.0) {
-            arrivals.entry((l.sku.clone(), s.location.clone())).or_default().push((
-                arrival_day(l),
-                l.outstanding(),
-                s.po_number.clone(),
-                l.line,
-            ));
+    // Supply per (sku, location): (date, quantity, po).
+    let mut supply: HashMap<(&str, &str), Vec<Supply>> = HashMap::new();
+    for s in states {
+        for l in &s.lines {
+            if let Some(d) = l.last_received {
+                if l.received > 0.0 {
+                    supply.entry((l.sku.as_str(), s.location.as_str())).or_default().push((d, l.received, ""));
+                }
+            }
+        }
+        if live(s) {
+            for g in groups(s, as_of) {
+                supply.entry((g.sku, s.location.as_str())).or_default().push((g.arrival, g.outstanding, &s.po_number));
+            }
         }
     }
-    for v in arrivals.values_mut() {
-        v.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
-    }
-    // Stock-out without (po, line) and the demand lost until it arrives.
-    let risk = |sku: &str, loc: &str, po: &str, line: u32, day: i64| -> (Option<NaiveDate>, f64) {
+    let outlook: HashMap<(&str, &str), &StockOutlook> =
+        stock.iter().map(|o| ((o.sku.as_str(), o.location.as_str()), o)).collect();
+    // Stock-out without `po`'s delivery of `sku`, and the demand lost until it arrives.
+    let risk = |sku: &str, loc: &str, po: &str, arrival: NaiveDate| -> (Option<NaiveDate>, f64) {
         let Some(o) = outlook.get(&(sku, loc)) else { return (None, 0.0) };
-        let others: Vec<(i64, f64)> = arrivals
-            .get(&(sku.to_string(), loc.to_string()))
-            .map(|v| v.iter().filter(|a| !(a.2 == po && a.3 == line) && a.0 <= day).map(|a| (a.0, a.1)).collect())
+        let day = |d: NaiveDate| (d - o.as_of).num_days();
+        let mut arrivals: Vec<(i64, f64)> = supply
+            .get(&(sku, loc))
+            .map(|v| {
+                v.iter()
+                    .filter(|(d, _, p)| *p != po && *d >= o.as_of && *d <= arrival)
+                    .map(|(d, q, _)| (day(*d), *q))
+                    .collect()
+            })
             .unwrap_or_default();
-        match stockout_day(o.available, o.mean_daily_demand, &others) {
+        for a in o.arrivals.iter().filter(|a| !tracked.contains(a.po_number.as_str())) {
+            let d = a.date.unwrap_or(o.as_of + chrono::Duration::days(1)).max(o.as_of);
+            if d <= arrival {
+                arrivals.push((day(d), a.quantity));
+            }
+        }
+        arrivals.sort_by_key(|a| a.0);
+        match stockout_day(o.available, o.mean_daily_demand, &arrivals) {
             Some(t) => {
-                let date = as_of + chrono::Duration::days(t.floor() as i64);
-                let lost = (day as f64 - t).max(0.0) * o.mean_daily_demand;
+                let date = o.as_of + chrono::Duration::days(t.floor() as i64);
+                let lost = (day(arrival) as f64 - t).max(0.0) * o.mean_daily_demand;
                 (Some(date), lost)
             }
             None => (None, 0.0),
         }
     };
+    let line_list = |g: &Group| g.lines.iter().map(|l| l.line.to_string()).collect::<Vec<_>>().join(", ");
     let mut out = Vec::new();
     for s in states.iter().filter(|s| live(s)) {
-        let base = |kind: AlertKind, l: Option<&TrackedLine>| Alert {
+        let base = |kind: AlertKind| Alert {
             kind,
             po_number: s.po_number.clone(),
             supplier_id: s.supplier_id.clone(),
             location: s.location.clone(),
-            line: l.map(|l| l.line),
-            skus: l.map_or_else(Vec::new, |l| vec![l.sku.clone()]),
-            expected_date: l.and_then(|l| l.expected_date()),
+            lines: Vec::new(),
+            skus: Vec::new(),
+            expected_date: None,
             days_late: 0,
             stockout_date: None,
             projected_lost_sales: 0.0,
             message: String::new(),
         };
+        let gs = groups(s, as_of);
         if s.status == PoStatus::Sent {
             if let Some(sent) = s.sent_at {
                 let waited = (as_of - sent.date()).num_days();
                 if waited > cfg.acknowledgement_days {
-                    let mut a = base(AlertKind::NoAcknowledgement, None);
-                    a.skus = s.lines.iter().filter(|l| !l.status.done()).map(|l| l.sku.clone()).collect();
-                    a.days_late = waited - cfg.acknowledgement_days;
-                    for l in s.lines.iter().filter(|l| l.outstanding() > 0.0) {
-                        let (date, lost) = risk(&l.sku, &s.location, &s.po_number, l.line, arrival_day(l));
+                    let mut a = base(AlertKind::NoAcknowledgement);
+                    for g in &gs {
+                        if !a.skus.iter().any(|x| x == g.sku) {
+                            a.skus.push(g.sku.to_string());
+                        }
+                        let (date, lost) = risk(g.sku, &s.location, &s.po_number, g.arrival);
                         a.projected_lost_sales += lost;
                         a.stockout_date = match (a.stockout_date, date) {
                             (Some(x), Some(y)) => Some(x.min(y)),
                             (x, y) => x.or(y),
                         };
                     }
+                    a.days_late = waited - cfg.acknowledgement_days;
                     a.message = format!(
                         "PO {} to {} was sent {waited} days ago and not acknowledged (allowed: {} days)",
                         s.po_number, s.supplier_name, cfg.acknowledgement_days
@@ -920,66 +991,76 @@ pub fn alerts(states: &[PoTracking], stock: &[StockOutlook], as_of: NaiveDate, c
                 }
             }
         }
-        for l in s.lines.iter().filter(|l| !l.status.done()) {
-            if let Some(c) = l.confirmed_quantity {
-                if c < l.ordered * (1.0 - s.tolerance.under) - 1e-9 {
-                    let mut a = base(AlertKind::ShortConfirmation, Some(l));
-                    let (date, lost) = risk(&l.sku, &s.location, &s.po_number, l.line, arrival_day(l));
-                    a.stockout_date = date;
+        for g in &gs {
+            let (date, lost) = risk(g.sku, &s.location, &s.po_number, g.arrival);
+            let group_alert = |kind: AlertKind| {
+                let mut a = base(kind);
+                a.lines = g.lines.iter().map(|l| l.line).collect();
+                a.skus = vec![g.sku.to_string()];
+                a.expected_date = g.expected;
+                a.stockout_date = date;
+                a.projected_lost_sales = lost;
+                a
+            };
+            let ordered: f64 = g.lines.iter().map(|l| l.ordered).sum();
+            let confirmed: Option<f64> =
+                g.lines.iter().map(|l| l.confirmed_quantity).try_fold(0.0, |acc, c| c.map(|c| acc + c));
+            if let Some(c) = confirmed {
+                if c < ordered * (1.0 - s.tolerance.under) - 1e-9 {
+                    let mut a = group_alert(AlertKind::ShortConfirmation);
                     // The shortfall is demand the PO no longer covers.
-                    a.projected_lost_sales = lost + (l.ordered - c);
+                    a.projected_lost_sales = lost + (ordered - c);
                     a.message = format!(
-                        "PO {} line {} ({}): {c} confirmed of {} ordered",
-                        s.po_number, l.line, l.sku, l.ordered
+                        "PO {} line {} ({}): {c} confirmed of {ordered} ordered",
+                        s.po_number,
+                        line_list(g),
+                        g.sku
                     );
                     out.push(a);
                 }
             }
-            if let (Some(c), Some(r)) = (l.confirmed_date, l.requested_date) {
-                if c > r && l.shipped == 0.0 {
-                    let mut a = base(AlertKind::LateConfirmation, Some(l));
-                    a.days_late = (c - r).num_days();
-                    let (date, lost) = risk(&l.sku, &s.location, &s.po_number, l.line, arrival_day(l));
-                    a.stockout_date = date;
-                    a.projected_lost_sales = lost;
-                    a.message = format!(
-                        "PO {} line {} ({}): confirmed for {c}, {} days after the requested {r}",
-                        s.po_number, l.line, l.sku, a.days_late
-                    );
-                    out.push(a);
-                }
+            let late_by = g
+                .lines
+                .iter()
+                .filter(|l| l.shipped == 0.0)
+                .filter_map(|l| match (l.confirmed_date, l.requested_date) {
+                    (Some(c), Some(r)) if c > r => Some(((c - r).num_days(), c, r)),
+                    _ => None,
+                })
+                .max();
+            if let Some((days, c, r)) = late_by {
+                let mut a = group_alert(AlertKind::LateConfirmation);
+                a.days_late = days;
+                a.message = format!(
+                    "PO {} line {} ({}): confirmed for {c}, {days} days after the requested {r}",
+                    s.po_number,
+                    line_list(g),
+                    g.sku
+                );
+                out.push(a);
             }
-            if l.outstanding() <= 0.0 {
-                continue;
-            }
-            let day = arrival_day(l);
-            let (date, lost) = risk(&l.sku, &s.location, &s.po_number, l.line, day);
-            match l.expected_date() {
+            match g.expected {
                 Some(exp) if (as_of - exp).num_days() > cfg.grace_days => {
-                    let mut a = base(AlertKind::Overdue, Some(l));
+                    let mut a = group_alert(AlertKind::Overdue);
                     a.days_late = (as_of - exp).num_days();
-                    a.stockout_date = date;
-                    a.projected_lost_sales = lost;
                     a.message = format!(
                         "PO {} line {} ({}): {} units expected {exp} are {} days late",
                         s.po_number,
-                        l.line,
-                        l.sku,
-                        l.outstanding(),
+                        line_list(g),
+                        g.sku,
+                        crate::policy::fmt_qty(g.outstanding),
                         a.days_late
                     );
                     out.push(a);
                 }
                 _ if lost > 0.0 => {
-                    let mut a = base(AlertKind::AtRisk, Some(l));
-                    a.stockout_date = date;
-                    a.projected_lost_sales = lost;
+                    let mut a = group_alert(AlertKind::AtRisk);
                     a.message = format!(
                         "PO {} line {} ({}): arrives {} but stock runs out {}; about {lost:.0} units of demand go unserved",
                         s.po_number,
-                        l.line,
-                        l.sku,
-                        l.expected_date().map_or("(no date)".to_string(), |d| d.to_string()),
+                        line_list(g),
+                        g.sku,
+                        g.arrival,
                         date.map_or("(unknown)".to_string(), |d| d.to_string())
                     );
                     out.push(a);
@@ -993,7 +1074,7 @@ pub fn alerts(states: &[PoTracking], stock: &[StockOutlook], as_of: NaiveDate, c
             .total_cmp(&a.projected_lost_sales)
             .then(a.kind.cmp(&b.kind))
             .then(a.po_number.cmp(&b.po_number))
-            .then(a.line.cmp(&b.line))
+            .then(a.lines.cmp(&b.lines))
     });
     out
 }
@@ -1167,12 +1248,17 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         // A: 10 a day, 30 available: stock-out on day 3; arrives day 8 (Nov 10 from Nov 2).
         // B: 5 a day, 100 available: lasts 20 days, no risk.
-        let stock = vec![
-            StockOutlook { sku: "A".into(), location: "L1".into(), available: 30.0, mean_daily_demand: 10.0 },
-            StockOutlook { sku: "B".into(), location: "L1".into(), available: 100.0, mean_daily_demand: 5.0 },
-        ];
+        let outlook = |sku: &str, available: f64, mean: f64| StockOutlook {
+            sku: sku.into(),
+            location: "L1".into(),
+            as_of: d("2026-11-02"),
+            available,
+            mean_daily_demand: mean,
+            arrivals: vec![],
+        };
+        let stock = vec![outlook("A", 30.0, 10.0), outlook("B", 100.0, 5.0)];
         let a = alerts(std::slice::from_ref(&s), &stock, d("2026-11-02"), &AlertConfig::default());
-        let kinds: Vec<(&str, Option<u32>)> = a.iter().map(|x| (x.kind.as_str(), x.line)).collect();
+        let kinds: Vec<(&str, Option<u32>)> = a.iter().map(|x| (x.kind.as_str(), x.lines.first().copied())).collect();
         // Largest projected lost sales first: the 40 units confirmed short, plus the
         // 5 days × 10 between the stock-out and the arrival.
         assert_eq!(kinds, [("short_confirmation", Some(1)), ("at_risk", Some(1)), ("late_confirmation", Some(2))]);
@@ -1183,7 +1269,22 @@ mod tests {
         let late = alerts(std::slice::from_ref(&s), &stock, d("2026-11-12"), &AlertConfig::default());
         let over: Vec<&Alert> = late.iter().filter(|x| x.kind == AlertKind::Overdue).collect();
         assert_eq!(over.len(), 1);
-        assert_eq!((over[0].line, over[0].days_late), (Some(1), 2));
+        assert_eq!((over[0].lines.as_slice(), over[0].days_late), (&[1][..], 2));
+        // Seen on Nov 12 from the Nov 2 outlook: A ran out on Nov 5; arriving
+        // tomorrow at the earliest, 8 days of 10 are lost.
+        assert_eq!(over[0].stockout_date, Some(d("2026-11-05")));
+        assert!((over[0].projected_lost_sales - 80.0).abs() < 1e-9, "{}", over[0].projected_lost_sales);
+        // An untracked open order arriving on Nov 4 pushes the stock-out back.
+        let mut with_po = stock.clone();
+        with_po[0].arrivals.push(ExpectedArrival {
+            po_number: "OLD".into(),
+            date: Some(d("2026-11-04")),
+            quantity: 40.0,
+        });
+        let a2 = alerts(std::slice::from_ref(&s), &with_po, d("2026-11-02"), &AlertConfig::default());
+        let risk = a2.iter().find(|x| x.kind == AlertKind::AtRisk).unwrap_or_else(|| panic!("{a2:?}"));
+        assert_eq!(risk.stockout_date, Some(d("2026-11-09")));
+        assert!((risk.projected_lost_sales - 10.0).abs() < 1e-9);
         assert_eq!(over[0].skus, ["A"]);
         // Sent and never acknowledged.
         let quiet = run(&[SUBMIT, APPROVE, SEND]).unwrap_or_else(|e| panic!("{e}"));
