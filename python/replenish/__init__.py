@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _replenish, models, policy, workflow
+from . import _replenish, models, orders, policy, workflow
 from . import forecasting as _forecasting
 from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
@@ -50,6 +50,7 @@ __all__ = [
     "demo_data",
     "load_config",
     "models",
+    "orders",
     "workflow",
     "plan",
     "read_folder",
@@ -203,8 +204,12 @@ class Plan:
     warnings: List[str]
     as_of: str
     _inner: Any
-    #: Order lines a budget deferred, with why (``config["budgets"]``).
+    #: Order lines deferred by a budget (``config["budgets"]``) or a supplier's
+    #: minimum order, with ``cause`` and why.
     deferred: Frame = None
+    #: What supplier minimums and truck fill changed (``kind``, ``message``).
+    supplier_adjustments: Frame = None
+    _dataset: Any = None
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole plan as plain Python data, exactly as the core produced it."""
@@ -228,6 +233,39 @@ class Plan:
     def purchase_orders_json(self) -> str:
         """``purchase_orders.json`` as written by the CLI."""
         return self._inner.purchase_orders_json()
+
+    def emails(self, sender: str, date: Any, *, to: Optional[str] = None, cc: Optional[List[str]] = None,
+               reply_to: Optional[str] = None, sender_name: Optional[str] = None, buyer_id: str = "BUYER",
+               buyer_name: str = "Buyer", attach_ubl: bool = True, note: Optional[str] = None,
+               skip_missing: bool = False) -> Dict[str, str]:
+        """Each purchase order as an e-mail message (MIME text: plain-text and HTML
+        body, the PO as CSV and UBL attached), by PO number, for the host to send.
+        The recipient is ``to`` or the supplier's ``supplier_email``; a PO whose
+        supplier has neither raises :class:`ConfigError` unless ``skip_missing``."""
+        when = date.isoformat() if hasattr(date, "isoformat") else str(date)
+        if len(when) == 10:
+            when += "T00:00:00"
+        opts = dict(from_=sender, from_name=sender_name, to=to, cc=list(cc or []), reply_to=reply_to, date=when,
+                    ubl=dict(buyer_id=buyer_id, buyer_name=buyer_name), attach_ubl=attach_ubl, note=note)
+        opts["from"] = opts.pop("from_")
+        out = _replenish.po_emails(self._inner, self._dataset._inner, json.dumps(opts))
+        missing = [po for po, m in out if m is None]
+        if missing and not skip_missing:
+            raise ConfigError(f"no e-mail address for the supplier of {', '.join(missing)}: pass to= or "
+                              "add a supplier_email column (or skip_missing=True)")
+        return {po: m for po, m in out if m is not None}
+
+    def as_open_orders(self) -> Frame:
+        """The plan's purchase orders as ``open_orders`` rows: pass them with the
+        next plan's data so nothing is ordered twice."""
+        rows = json.loads(_replenish.as_open_orders(self._inner))
+        return _dates(_frame(rows, orders.OPEN_ORDER_COLUMNS, self._dataset._polars),
+                      ["order_date", "expected_date"], self._dataset._polars)
+
+    def stock_outlook(self) -> List[Dict[str, Any]]:
+        """Per SKU-location: available stock, mean daily demand and open orders on
+        the plan date, for :func:`replenish.orders.alerts`."""
+        return json.loads(_replenish.stock_outlook(self._inner, self._dataset._inner))
 
     def summary_text(self) -> str:
         """The summary the CLI prints."""
@@ -363,8 +401,14 @@ def plan(
     inner = _replenish.plan(ds._inner, cfg)
     d = json.loads(inner.to_json())
     polars = ds._polars
-    po_cols = ["po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency", "status", "total_quantity", "total_value", "lines"]
-    pos = [{**{k: po[k] for k in po_cols if k != "lines"}, "lines": len(po["lines"])} for po in d["purchase_orders"]]
+    po_cols = ["po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency",
+               "status", "total_quantity", "total_value", "lines", "trucks", "load_fill", "load_binding"]
+
+    def load(po: Dict[str, Any], key: str) -> Any:
+        return (po.get("load") or {}).get(key)
+
+    pos = [{**{k: po[k] for k in po_cols[:10]}, "lines": len(po["lines"]), "trucks": load(po, "trucks"),
+            "load_fill": load(po, "fill"), "load_binding": load(po, "binding")} for po in d["purchase_orders"]]
     po_lines = [
         {"po_number": po["po_number"], "supplier_id": po["supplier_id"], "location": po["location"], **ln}
         for po in d["purchase_orders"]
@@ -379,8 +423,12 @@ def plan(
         warnings=d["warnings"],
         as_of=d["as_of"],
         _inner=inner,
-        deferred=_frame(d.get("deferred", []), ["sku", "location", "budget", "order_quantity", "order_value",
+        deferred=_frame(d.get("deferred", []), ["sku", "location", "cause", "budget", "order_quantity", "order_value",
                                                   "days_of_supply", "service_level", "reason"], polars),
+        supplier_adjustments=_dates(_frame(d.get("supplier_adjustments", []),
+                                           ["supplier_id", "location", "order_date", "kind", "message"], polars),
+                                    ["order_date"], polars),
+        _dataset=ds,
     )
 
 

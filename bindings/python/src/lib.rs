@@ -6,6 +6,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
+use replenish::error::{from_json, to_json};
 use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
 use replenish::{demo, export, Error};
@@ -627,6 +628,132 @@ fn learn_lead_times(
     })
 }
 
+/// Tracking states (JSON) for purchase orders (JSON), as drafts.
+#[pyfunction]
+#[pyo3(signature = (orders_json, tolerance_json=None))]
+fn tracking_new(py: Python<'_>, orders_json: String, tolerance_json: Option<String>) -> PyResult<String> {
+    run(py, move || {
+        let orders: Vec<replenish::orders::PurchaseOrder> = from_json(&orders_json, "orders")?;
+        let tol: replenish::orders::tracking::Tolerance = parse_json(tolerance_json.as_deref(), "tolerance")?;
+        let states = orders
+            .iter()
+            .map(|po| replenish::orders::tracking::PoTracking::new(po, tol))
+            .collect::<Result<Vec<_>, _>>()?;
+        to_json(&states)
+    })
+}
+
+/// Applies events (JSON, each with `po_number`) to tracking states under an
+/// approval configuration: (states, refusals) as JSON.
+#[pyfunction]
+fn tracking_apply(
+    py: Python<'_>,
+    config_json: String,
+    states_json: String,
+    events_json: String,
+) -> PyResult<(String, String)> {
+    run(py, move || {
+        let w = approval_config(&config_json, false)?.compile()?;
+        let states: Vec<replenish::orders::tracking::PoTracking> = from_json(&states_json, "states")?;
+        let events: Vec<replenish::orders::tracking::PoEventFor> = from_json(&events_json, "events")?;
+        let (states, refused) = replenish::orders::tracking::apply_all(&w, states, &events);
+        Ok((to_json(&states)?, to_json(&refused)?))
+    })
+}
+
+/// Alerts (JSON) of tracking states against a stock outlook on a date.
+#[pyfunction]
+#[pyo3(signature = (states_json, stock_json, as_of, config_json=None))]
+fn tracking_alerts(
+    py: Python<'_>,
+    states_json: String,
+    stock_json: String,
+    as_of: String,
+    config_json: Option<String>,
+) -> PyResult<String> {
+    run(py, move || {
+        let states: Vec<replenish::orders::tracking::PoTracking> = from_json(&states_json, "states")?;
+        let stock: Vec<replenish::orders::tracking::StockOutlook> = from_json(&stock_json, "stock")?;
+        let cfg: replenish::orders::tracking::AlertConfig = parse_json(config_json.as_deref(), "alerts")?;
+        let date = from_json(&serde_json::json!(as_of).to_string(), "as_of")?;
+        to_json(&replenish::orders::tracking::alerts(&states, &stock, date, &cfg))
+    })
+}
+
+/// The open-order lines (JSON) of tracking states, for the next plan.
+#[pyfunction]
+fn tracking_open_orders(py: Python<'_>, states_json: String) -> PyResult<String> {
+    run(py, move || {
+        let states: Vec<replenish::orders::tracking::PoTracking> = from_json(&states_json, "states")?;
+        to_json(&replenish::orders::tracking::open_orders(&states))
+    })
+}
+
+/// The goods receipts (JSON) of tracking states, for lead-time learning.
+#[pyfunction]
+fn tracking_receipts(py: Python<'_>, states_json: String) -> PyResult<String> {
+    run(py, move || {
+        let states: Vec<replenish::orders::tracking::PoTracking> = from_json(&states_json, "states")?;
+        to_json(&replenish::orders::tracking::receipts(&states))
+    })
+}
+
+/// Verifies a tracking history (JSON); the first problem as JSON, or None.
+#[pyfunction]
+#[pyo3(signature = (history_json, head=None))]
+fn tracking_verify(py: Python<'_>, history_json: String, head: Option<String>) -> PyResult<Option<String>> {
+    run(py, move || {
+        let log: Vec<replenish::orders::tracking::TrackRecord> = from_json(&history_json, "history")?;
+        Ok(replenish::workflow::verify(&log, head.as_deref()).err().map(|p| serde_json::json!(p).to_string()))
+    })
+}
+
+/// A UBL OrderResponse or DespatchAdvice as the tracking event (JSON) it stands for.
+#[pyfunction]
+fn ubl_import(py: Python<'_>, xml: String) -> PyResult<String> {
+    run(py, move || to_json(&replenish::orders::ubl::import_event(&xml)?))
+}
+
+/// The stock outlook (JSON) of a plan with its dataset's open orders.
+#[pyfunction]
+fn stock_outlook(py: Python<'_>, plan: &Plan, dataset: &Dataset) -> PyResult<String> {
+    run(py, || {
+        to_json(&replenish::orders::tracking::StockOutlook::from_plan(&plan.inner, &dataset.inner.dataset.open_orders))
+    })
+}
+
+/// A plan's purchase orders as open-order lines (JSON).
+#[pyfunction]
+fn as_open_orders(py: Python<'_>, plan: &Plan) -> PyResult<String> {
+    run(py, || to_json(&replenish::orders::as_open_orders(&plan.inner.purchase_orders)))
+}
+
+/// Each PO of a plan as an e-mail message: (po_number, message or None when
+/// neither the options nor the supplier give an address).
+#[pyfunction]
+fn po_emails(
+    py: Python<'_>,
+    plan: &Plan,
+    dataset: &Dataset,
+    options_json: String,
+) -> PyResult<Vec<(String, Option<String>)>> {
+    run(py, || {
+        let opts: replenish::orders::email::EmailOptions = from_json(&options_json, "email")?;
+        let suppliers = &dataset.inner.dataset.suppliers;
+        plan.inner
+            .purchase_orders
+            .iter()
+            .map(|po| {
+                let to = suppliers.iter().find(|s| s.id == po.supplier_id).and_then(|s| s.email.as_deref());
+                if opts.to.is_none() && to.is_none() {
+                    return Ok((po.po_number.clone(), None));
+                }
+                replenish::orders::email::po_email(po, to, &opts).map(|m| (po.po_number.clone(), Some(m)))
+            })
+            .collect()
+    })
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
 #[pyfunction]
 #[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
@@ -844,6 +971,16 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(approval_apply, m)?)?;
     m.add_function(wrap_pyfunction!(audit_verify, m)?)?;
     m.add_function(wrap_pyfunction!(learn_lead_times, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_new, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_apply, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_alerts, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_open_orders, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_receipts, m)?)?;
+    m.add_function(wrap_pyfunction!(tracking_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(ubl_import, m)?)?;
+    m.add_function(wrap_pyfunction!(stock_outlook, m)?)?;
+    m.add_function(wrap_pyfunction!(as_open_orders, m)?)?;
+    m.add_function(wrap_pyfunction!(po_emails, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -9,7 +9,8 @@
 //! anything shipped. A rejected PO is `cancelled`.
 //!
 //! Quantities are checked against a tolerance: a line counts as received in full
-//! once it has `ordered × (1 − under)`; confirming, shipping or receiving more than
+//! once it has `due × (1 − under)`, due being the confirmed quantity (else the
+//! ordered one); confirming, shipping or receiving more than
 //! `ordered × (1 + over)` is refused. Every accepted event, approval events
 //! included, is appended to a hash-chained history that [`verify`](crate::workflow::verify) checks.
 
@@ -577,7 +578,9 @@ pub fn apply(workflow: &Workflow, state: &PoTracking, event: &PoEvent) -> Result
                     l.received += q;
                     l.shipped = l.shipped.max(l.received);
                     l.last_received = Some(at.date());
-                    l.status = if l.received >= l.ordered * (1.0 - tol.under) - 1e-9 {
+                    // Complete at what the supplier confirmed (the rest will not come).
+                    let due = l.confirmed_quantity.unwrap_or(l.ordered);
+                    l.status = if l.received >= due * (1.0 - tol.under) - 1e-9 {
                         LineStatus::Received
                     } else {
                         LineStatus::PartiallyReceived
