@@ -1,6 +1,14 @@
 import type { Dataset } from './native'
 import type {
   LeadTimeEstimate,
+  PoTracking,
+  PoEvent,
+  Refusal,
+  StockOutlook,
+  PoAlert,
+  EmailOptions,
+  OpenOrderLine,
+  PurchaseOrder,
   ApprovalConfig,
   ApprovalEvent,
   ApprovalState,
@@ -362,6 +370,35 @@ export declare function ublOrders(
   plan: Plan,
   options?: { buyer_id?: string; buyer_name?: string; customization_id?: string | null; unit_code?: string }
 ): Record<string, string>
+/** Draft tracking states for a plan's purchase orders; tolerance as fractions of the ordered quantity. */
+export declare function trackOrders(orders: Plan | PurchaseOrder[], tolerance?: { under?: number; over?: number }): PoTracking[]
+/** Applies events to tracking states under an approval configuration; refused events change nothing. */
+export declare function applyEvents(
+  config: string | ApprovalConfig,
+  states: PoTracking[],
+  events: PoEvent[]
+): { states: PoTracking[]; refused: Refusal[] }
+/** Alerts on a date, largest projected lost sales first. */
+export declare function poAlerts(
+  states: PoTracking[],
+  stock: StockOutlook[],
+  asOf: Date | string,
+  options?: { acknowledgement_days?: number; grace_days?: number }
+): PoAlert[]
+/** A supplier's UBL OrderResponse (acknowledge) or DespatchAdvice (ship) as an event. */
+export declare function importUbl(xml: string): PoEvent
+/** The first problem of a tracking state's history, or null when it is intact. */
+export declare function verifyHistory(state: PoTracking): { index: number; message: string } | null
+/** Each PO of a plan as an e-mail message (MIME text) by PO number. */
+export declare function poEmails(plan: Plan, dataset: Dataset, options: EmailOptions): Record<string, string>
+/** The open-order lines of tracking states, for the next plan. */
+export declare function trackedOpenOrders(states: PoTracking[]): OpenOrderLine[]
+/** The goods receipts of tracking states, for `learnLeadTimes`. */
+export declare function trackedReceipts(states: PoTracking[]): Array<{ supplier_id: string; sku: string; order_date: string; received_date: string }>
+/** Stock, demand and open orders per SKU-location on the plan date, for `poAlerts`. */
+export declare function stockOutlook(plan: Plan, dataset: Dataset): StockOutlook[]
+/** A plan's purchase orders as open-order lines (re-planning with them orders nothing twice). */
+export declare function asOpenOrders(plan: Plan): OpenOrderLine[]
 /** Lead times learnt from receipts against a dataset's supply terms. */
 export declare function learnLeadTimes(
   dataset: Dataset,

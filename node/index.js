@@ -636,6 +636,61 @@ function learnLeadTimes(dataset, receipts, options) {
   })
 }
 
+// ---------------------------------------------------------------- tracking
+
+const ordersOf = (orders) => (Array.isArray(orders) ? orders : orders && orders.purchase_orders) || []
+
+/** Draft tracking states for a plan's purchase orders (or the PO objects); tolerance `{ under, over }`. */
+function trackOrders(orders, tolerance) {
+  return callSync(() => native.trackingNew(JSON.stringify(ordersOf(orders)), tolerance == null ? undefined : JSON.stringify(tolerance)))
+}
+
+/**
+ * Applies events (`{ po_number, event, at, ... }`: approval events and `send`,
+ * `acknowledge`, `change`, `ship`, `receive`, `close`, `cancel`) to tracking states
+ * under an approval configuration; a refused event changes nothing and is listed.
+ */
+function applyEvents(config, states, events) {
+  return callSync(() => native.trackingApply(JSON.stringify(approvalConfig(config)), wfJson(states), wfJson(events)))
+}
+
+/** Alerts on `asOf` (Date or 'YYYY-MM-DD'), largest projected lost sales first. */
+function poAlerts(states, stock, asOf, options) {
+  const day = asOf instanceof Date ? asOf.toISOString().slice(0, 10) : String(asOf).slice(0, 10)
+  return callSync(() => native.trackingAlerts(wfJson(states), JSON.stringify(stock), day, options == null ? undefined : JSON.stringify(options)))
+}
+
+/** A supplier's UBL OrderResponse or DespatchAdvice (XML text) as a tracking event. */
+function importUbl(xml) {
+  return callSync(() => native.ublImport(String(xml)))
+}
+
+/** Checks a tracking state's hash-chained history: null when intact. */
+function verifyHistory(state) {
+  return callSync(() => native.trackingVerify(wfJson(state.history), state.head_hash ?? undefined))
+}
+
+/**
+ * Each PO of a plan as an e-mail message (MIME text, by PO number) for the host to
+ * send. Options: `{ from, date, to?, cc?, reply_to?, from_name?, ubl?, attach_ubl?,
+ * note?, skipMissing? }`; a PO whose supplier has no e-mail throws a ConfigError
+ * unless `skipMissing`.
+ */
+function poEmails(p, dataset, options) {
+  return callSync(() => {
+    const { skipMissing, ...opts } = options || {}
+    if (opts.date instanceof Date) opts.date = opts.date.toISOString().slice(0, 19)
+    else if (typeof opts.date === 'string' && opts.date.length === 10) opts.date += 'T00:00:00'
+    const out = native.poEmails(p, dataset, JSON.stringify(opts))
+    const missing = Object.keys(out).filter((k) => out[k] === null)
+    if (missing.length && !skipMissing) {
+      throw new ConfigError('CONFIG', `no e-mail address for the supplier of ${missing.join(', ')}: give to or a supplier_email column (or skipMissing)`, [], 'email.to')
+    }
+    for (const k of missing) delete out[k]
+    return out
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -752,6 +807,16 @@ module.exports = {
   approvalApply,
   verifyAudit,
   learnLeadTimes,
+  trackOrders,
+  applyEvents,
+  poAlerts,
+  importUbl,
+  verifyHistory,
+  poEmails,
+  trackedOpenOrders: (states) => callSync(() => native.trackingOpenOrders(wfJson(states))),
+  trackedReceipts: (states) => callSync(() => native.trackingReceipts(wfJson(states))),
+  stockOutlook: (p, dataset) => callSync(() => native.stockOutlook(p, dataset)),
+  asOpenOrders: (p) => callSync(() => native.asOpenOrders(p)),
   abcXyz,
   eventFeatures,
   crossValidation,

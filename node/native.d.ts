@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate, PoTracking, Refusal, PoAlert, OpenOrderLine, PoEvent, StockOutlook } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -41,6 +41,9 @@ export declare function approvalConfigCheck(text: string, toml: boolean): Approv
 
 /** A new draft approval state for a PO. */
 export declare function approvalNew(poJson: string): ApprovalState
+
+/** A plan object's purchase orders as open-order lines. */
+export declare function asOpenOrders(plan: Plan): OpenOrderLine[]
 
 /** Verifies an audit log: the first problem, or null. */
 export declare function auditVerify(logJson: string, head?: string | undefined | null): { index: number; message: string } | null
@@ -173,6 +176,9 @@ export declare function plan(dataset: Dataset, configJson?: string | undefined |
 /** `plan.csv` text of a plan object (as the CLI writes it). */
 export declare function planCsv(plan: Plan): string
 
+/** Each PO of a plan object as an e-mail message, by PO number (null: no address). */
+export declare function poEmails(plan: Plan, dataset: Dataset, optionsJson: string): Record<string, string | null>
+
 /** `purchase_orders.csv` text of a plan object. */
 export declare function purchaseOrdersCsv(plan: Plan): string
 
@@ -203,6 +209,9 @@ export interface Score {
 /** Simulates a reorder policy (JSON) over a daily demand path with settings (JSON). */
 export declare function simulatePolicy(demand: Float64Array, policyJson: string, configJson?: string | undefined | null): SimReport
 
+/** The stock outlook of a plan object with a dataset's open orders. */
+export declare function stockOutlook(plan: Plan, dataset: Dataset): StockOutlook[]
+
 /** The CLI's summary text of a plan object. */
 export declare function summaryText(plan: Plan): string
 
@@ -222,8 +231,29 @@ export interface TimeColumns {
   future: Array<number>
 }
 
+/** The alerts of tracking states against a stock outlook on a date. */
+export declare function trackingAlerts(statesJson: string, stockJson: string, asOf: string, configJson?: string | undefined | null): PoAlert[]
+
+/** Applies events (each with `po_number`) to tracking states under an approval configuration. */
+export declare function trackingApply(configJson: string, statesJson: string, eventsJson: string): { states: PoTracking[]; refused: Refusal[] }
+
+/** Tracking states for purchase orders (JSON), as drafts. */
+export declare function trackingNew(ordersJson: string, toleranceJson?: string | undefined | null): PoTracking[]
+
+/** The open-order lines of tracking states, for the next plan. */
+export declare function trackingOpenOrders(statesJson: string): OpenOrderLine[]
+
+/** The goods receipts of tracking states, for lead-time learning. */
+export declare function trackingReceipts(statesJson: string): Array<{ supplier_id: string; sku: string; order_date: string; received_date: string }>
+
+/** Verifies a tracking history: the first problem, or null. */
+export declare function trackingVerify(historyJson: string, head?: string | undefined | null): { index: number; message: string } | null
+
 /** Tunes a policy's levels by simulation to reach a target. */
 export declare function tunePolicy(demand: Float64Array, policyJson: string, targetJson: string, configJson?: string | undefined | null): { offset: number; policy: Record<string, unknown>; report: SimReport }
+
+/** A UBL OrderResponse or DespatchAdvice as the tracking event it stands for. */
+export declare function ublImport(xml: string): PoEvent
 
 /** Each purchase order of a plan as a UBL 2.1 Order document, by PO number. */
 export declare function ublOrders(plan: Plan, optionsJson?: string | undefined | null): Record<string, string>

@@ -124,14 +124,32 @@ export interface PlanConfig {
   /** Segments and per-SKU overrides (see `rules()` and docs/policy.md). */
   rules?: RuleSet
   /** Spending caps; lines over them are deferred by priority (docs/purchase-orders.md). */
-  budgets?: Array<{ name: string; supplier?: string | null; category?: string | null; currency: string; amount: number }>
+  budgets?: Budget[]
+  /** Time of day (`HH:MM:SS`) the orders go out: after a supplier's cut-off they go on its next order day. */
+  order_time?: string | null
 }
 
-/** An order line a budget deferred. */
+/** A spending cap: a supplier's, a category's or all lines of one currency, optionally for a period. */
+export interface Budget {
+  name: string
+  supplier?: string | null
+  category?: string | null
+  currency: string
+  amount: number
+  /** First and last order date covered (`YYYY-MM-DD`). */
+  from?: string | null
+  until?: string | null
+  /** Already committed in the period. */
+  spent?: number
+}
+
+/** An order line a budget or a supplier's minimum order deferred. */
 export interface Deferral {
   sku: string
   location: string
+  /** The budget's name (empty for a supplier minimum). */
   budget: string
+  cause: 'budget' | 'minimum_order'
   order_quantity: number
   order_value: number
   days_of_supply: number | null
@@ -288,6 +306,8 @@ export interface PlanLine {
   moq: number
   pack_size: number
   max_order: number | null
+  /** The most this line may order under its caps (maximum stock, shelf life, a rule's maximum). */
+  max_quantity: number | null
   unit_cost: number
   currency: string
   order_value: number
@@ -369,6 +389,29 @@ export interface PurchaseOrder {
   lines: PoLine[]
   total_quantity: number
   total_value: number
+  /** Truck or container load, for suppliers with a capacity. */
+  load: TruckLoad | null
+}
+
+export interface TruckLoad {
+  volume: number | null
+  weight: number | null
+  pallets: number | null
+  trucks: number
+  /** Use of the trucks' capacity in the binding dimension, 0..1. */
+  fill: number
+  binding: 'volume' | 'weight' | 'pallets'
+  /** SKUs without the measure a capacity needs. */
+  unmeasured: string[]
+}
+
+/** What supplier minimums and truck fill changed. */
+export interface SupplierAdjustment {
+  supplier_id: string
+  location: string
+  order_date: string
+  kind: 'min_order_top_up' | 'min_order_deferred' | 'min_order_unmet' | 'truck_top_up'
+  message: string
 }
 
 export interface PlanSummary {
@@ -397,8 +440,9 @@ export interface Plan {
   purchase_orders: PurchaseOrder[]
   summary: PlanSummary
   warnings: string[]
-  /** Order lines a budget deferred. */
+  /** Order lines a budget or a supplier's minimum deferred. */
   deferred: Deferral[]
+  supplier_adjustments: SupplierAdjustment[]
 }
 
 export interface DemoOptions {
@@ -499,4 +543,133 @@ export interface LeadTimeEstimate {
   stated_std_days: number | null
   mean_days: number
   std_days: number
+}
+
+/** An open purchase-order line (the `open_orders` table). */
+export interface OpenOrderLine {
+  po_number: string
+  line: number
+  supplier_id: string
+  sku: string
+  location: string
+  status: PoStatus
+  quantity_ordered: number
+  quantity_received: number
+  order_date: string
+  expected_date: string | null
+}
+
+export interface LineQuantity {
+  line: number
+  quantity?: number | null
+  date?: string | null
+}
+
+/** A tracking event; `at` is a Date or a local ISO date-time. */
+export type TrackEvent =
+  | { event: 'send'; at: Date | string; actor?: string | null }
+  | { event: 'acknowledge'; at: Date | string; document_id?: string | null; lines?: LineQuantity[] }
+  | { event: 'change'; at: Date | string; actor: string; lines: LineQuantity[] }
+  | { event: 'ship'; at: Date | string; despatch_id?: string | null; expected_date?: string | null; lines: LineQuantity[] }
+  | { event: 'receive'; at: Date | string; lines: LineQuantity[] }
+  | { event: 'close'; at: Date | string; actor: string; reason?: string | null }
+  | { event: 'cancel'; at: Date | string; actor: string; reason: string }
+
+/** Any event of a PO, addressed by its number. */
+export type PoEvent = { po_number: string } & (ApprovalEvent | TrackEvent)
+
+export type LineStatus = 'open' | 'acknowledged' | 'shipped' | 'partially_received' | 'received' | 'closed' | 'cancelled'
+
+export interface TrackedLine {
+  line: number
+  sku: string
+  item_name: string
+  ordered: number
+  unit_cost: number
+  requested_date: string | null
+  confirmed_quantity: number | null
+  confirmed_date: string | null
+  shipped: number
+  shipped_date: string | null
+  received: number
+  last_received: string | null
+  status: LineStatus
+}
+
+export interface TrackRecord {
+  seq: number
+  po_number: string
+  event: ApprovalEvent | TrackEvent
+  status: PoStatus
+  prev_hash: string
+  hash: string
+}
+
+/** A PO's tracking state (docs/purchase-orders.md). */
+export interface PoTracking {
+  po_number: string
+  supplier_id: string
+  supplier_name: string
+  location: string
+  currency: string
+  order_date: string
+  status: PoStatus
+  tolerance: { under: number; over: number }
+  lines: TrackedLine[]
+  approval: ApprovalState
+  sent_at: string | null
+  acknowledged_at: string | null
+  reason: string | null
+  history: TrackRecord[]
+  head_hash: string
+}
+
+export interface Refusal {
+  index: number
+  po_number: string
+  event: string
+  kind: string
+  message: string
+}
+
+export interface StockOutlook {
+  sku: string
+  location: string
+  as_of: string
+  available: number
+  mean_daily_demand: number
+  arrivals: Array<{ po_number: string; date: string | null; quantity: number }>
+}
+
+export type AlertKind = 'overdue' | 'at_risk' | 'short_confirmation' | 'late_confirmation' | 'no_acknowledgement'
+
+export interface PoAlert {
+  kind: AlertKind
+  po_number: string
+  supplier_id: string
+  location: string
+  lines: number[]
+  skus: string[]
+  expected_date: string | null
+  days_late: number
+  stockout_date: string | null
+  projected_lost_sales: number
+  message: string
+}
+
+export interface EmailOptions {
+  /** Sender address. */
+  from: string
+  from_name?: string | null
+  /** Recipient; default: the supplier's e-mail. */
+  to?: string | null
+  cc?: string[]
+  reply_to?: string | null
+  /** The message date (Date or `YYYY-MM-DD[THH:MM:SS]`, UTC). */
+  date: Date | string
+  ubl?: { buyer_id?: string; buyer_name?: string; customization_id?: string | null; unit_code?: string }
+  attach_ubl?: boolean
+  note?: string | null
+  /** Leave out POs whose supplier has no e-mail instead of throwing. */
+  skipMissing?: boolean
 }

@@ -743,6 +743,132 @@ pub fn learn_lead_times(
     to_value(&out)
 }
 
+/// Tracking states for purchase orders (JSON), as drafts.
+#[napi(ts_return_type = "PoTracking[]")]
+pub fn tracking_new(orders_json: String, tolerance_json: Option<String>) -> Result<serde_json::Value> {
+    let s = guarded(|| {
+        let orders: Vec<replenish::orders::PurchaseOrder> = replenish::error::from_json(&orders_json, "orders")?;
+        let tol: replenish::orders::tracking::Tolerance = parse_json(tolerance_json.as_deref(), "tolerance")?;
+        orders
+            .iter()
+            .map(|po| replenish::orders::tracking::PoTracking::new(po, tol))
+            .collect::<std::result::Result<Vec<_>, _>>()
+    })?;
+    to_value(&s)
+}
+
+/// Applies events (each with `po_number`) to tracking states under an approval configuration.
+#[napi(ts_return_type = "{ states: PoTracking[]; refused: Refusal[] }")]
+pub fn tracking_apply(config_json: String, states_json: String, events_json: String) -> Result<serde_json::Value> {
+    let (states, refused) = guarded(|| {
+        let w = approval_config(&config_json, false)?.compile()?;
+        let states: Vec<replenish::orders::tracking::PoTracking> = replenish::error::from_json(&states_json, "states")?;
+        let events: Vec<replenish::orders::tracking::PoEventFor> = replenish::error::from_json(&events_json, "events")?;
+        Ok(replenish::orders::tracking::apply_all(&w, states, &events))
+    })?;
+    to_value(&serde_json::json!({ "states": states, "refused": refused }))
+}
+
+/// The alerts of tracking states against a stock outlook on a date.
+#[napi(ts_return_type = "PoAlert[]")]
+pub fn tracking_alerts(
+    states_json: String,
+    stock_json: String,
+    as_of: String,
+    config_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let a = guarded(|| {
+        let states: Vec<replenish::orders::tracking::PoTracking> = replenish::error::from_json(&states_json, "states")?;
+        let stock: Vec<replenish::orders::tracking::StockOutlook> = replenish::error::from_json(&stock_json, "stock")?;
+        let cfg: replenish::orders::tracking::AlertConfig = parse_json(config_json.as_deref(), "alerts")?;
+        let date = replenish::error::from_json(&serde_json::json!(as_of).to_string(), "as_of")?;
+        Ok(replenish::orders::tracking::alerts(&states, &stock, date, &cfg))
+    })?;
+    to_value(&a)
+}
+
+/// The open-order lines of tracking states, for the next plan.
+#[napi(ts_return_type = "OpenOrderLine[]")]
+pub fn tracking_open_orders(states_json: String) -> Result<serde_json::Value> {
+    let o = guarded(|| {
+        let states: Vec<replenish::orders::tracking::PoTracking> = replenish::error::from_json(&states_json, "states")?;
+        Ok(replenish::orders::tracking::open_orders(&states))
+    })?;
+    to_value(&o)
+}
+
+/// The goods receipts of tracking states, for lead-time learning.
+#[napi(ts_return_type = "Array<{ supplier_id: string; sku: string; order_date: string; received_date: string }>")]
+pub fn tracking_receipts(states_json: String) -> Result<serde_json::Value> {
+    let r = guarded(|| {
+        let states: Vec<replenish::orders::tracking::PoTracking> = replenish::error::from_json(&states_json, "states")?;
+        Ok(replenish::orders::tracking::receipts(&states))
+    })?;
+    to_value(&r)
+}
+
+/// Verifies a tracking history: the first problem, or null.
+#[napi(ts_return_type = "{ index: number; message: string } | null")]
+pub fn tracking_verify(history_json: String, head: Option<String>) -> Result<serde_json::Value> {
+    let p = guarded(|| {
+        let log: Vec<replenish::orders::tracking::TrackRecord> = replenish::error::from_json(&history_json, "history")?;
+        Ok(replenish::workflow::verify(&log, head.as_deref()).err())
+    })?;
+    to_value(&p)
+}
+
+/// A UBL OrderResponse or DespatchAdvice as the tracking event it stands for.
+#[napi(ts_return_type = "PoEvent")]
+pub fn ubl_import(xml: String) -> Result<serde_json::Value> {
+    let e = guarded(|| replenish::orders::ubl::import_event(&xml))?;
+    to_value(&e)
+}
+
+/// The stock outlook of a plan object with a dataset's open orders.
+#[napi(ts_return_type = "StockOutlook[]")]
+pub fn stock_outlook(
+    #[napi(ts_arg_type = "Plan")] plan: serde_json::Value,
+    dataset: &Dataset,
+) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    let o =
+        guarded(|| Ok(replenish::orders::tracking::StockOutlook::from_plan(&p, &dataset.inner.dataset.open_orders)))?;
+    to_value(&o)
+}
+
+/// A plan object's purchase orders as open-order lines.
+#[napi(ts_return_type = "OpenOrderLine[]")]
+pub fn as_open_orders(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    to_value(&replenish::orders::as_open_orders(&p.purchase_orders))
+}
+
+/// Each PO of a plan object as an e-mail message, by PO number (null: no address).
+#[napi(ts_return_type = "Record<string, string | null>")]
+pub fn po_emails(
+    #[napi(ts_arg_type = "Plan")] plan: serde_json::Value,
+    dataset: &Dataset,
+    options_json: String,
+) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    let out = guarded(|| {
+        let opts: replenish::orders::email::EmailOptions = replenish::error::from_json(&options_json, "email")?;
+        let suppliers = &dataset.inner.dataset.suppliers;
+        let mut m = serde_json::Map::new();
+        for po in &p.purchase_orders {
+            let to = suppliers.iter().find(|s| s.id == po.supplier_id).and_then(|s| s.email.as_deref());
+            let v = if opts.to.is_none() && to.is_none() {
+                serde_json::Value::Null
+            } else {
+                serde_json::Value::String(replenish::orders::email::po_email(po, to, &opts)?)
+            };
+            m.insert(po.po_number.clone(), v);
+        }
+        Ok(m)
+    })?;
+    Ok(serde_json::Value::Object(out))
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).
 #[napi(
     ts_return_type = "Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>"
