@@ -6,7 +6,7 @@
 const fs = require('node:fs')
 const native = require('./native.js')
 
-const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts', 'stock_history', 'promotions', 'events', 'prices', 'weather']
+const TABLES = ['items', 'suppliers', 'sales', 'inventory', 'open_orders', 'stockouts', 'stock_history', 'promotions', 'events', 'prices', 'weather', 'receipts']
 // camelCase spellings accepted for the two-word table names
 const TABLE_ALIASES = new Map([
   ['openOrders', 'open_orders'],

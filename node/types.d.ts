@@ -14,6 +14,7 @@ export type TableName =
   | 'events'
   | 'prices'
   | 'weather'
+  | 'receipts'
 
 export type ProblemKind =
   | 'missing_file' | 'empty_file' | 'invalid_encoding' | 'missing_column' | 'duplicate_column'

@@ -132,3 +132,21 @@ test('e-mails, open orders of the plan, supplier minimums and truck loads', asyn
   assert.ok(strict.deferred.some((d) => d.cause === 'minimum_order'))
   assert.ok(strict.purchase_orders.every((p) => p.supplier_id !== sid))
 })
+
+test('receipts teach the next plan its lead times', async () => {
+  const tables = await replenish.demoData({ skus: 20, locations: 1, days: 300 })
+  const plan = await replenish.plan(tables)
+  const line = plan.lines.find((l) => l.supplier_id)
+  const day = (n) => new Date(Date.UTC(2026, 0, 5) + n * 86400e3).toISOString().slice(0, 10)
+  const receipts = Array.from({ length: 30 }, (_, k) => ({
+    supplier_id: line.supplier_id, sku: line.sku, order_date: day(7 * k), received_date: day(7 * k + Math.round(line.lead_time_days) + 6),
+  }))
+  const learnt = await replenish.plan({ ...tables, receipts })
+  const again = learnt.lines.find((l) => l.sku === line.sku && l.location === line.location)
+  assert.ok(again.lead_time_days > line.lead_time_days + 4)
+  assert.strictEqual(again.parameter_sources.lead_time, 'learnt from 30 receipt(s)')
+  await assert.rejects(
+    replenish.plan({ ...tables, receipts: [{ ...receipts[0], received_date: '2025-01-01' }] }),
+    (e) => e instanceof replenish.ValidationError && e.problems[0].column === 'received_date'
+  )
+})

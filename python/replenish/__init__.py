@@ -59,7 +59,7 @@ __all__ = [
 
 #: Table names the core reads, in report order.
 TABLES = ("items", "suppliers", "sales", "inventory", "open_orders", "stockouts", "stock_history", "promotions",
-          "events", "prices", "weather")
+          "events", "prices", "weather", "receipts")
 
 Frame = Any  # a pandas or polars DataFrame
 Data = Union["Dataset", str, "os.PathLike[str]", Mapping[str, Any]]
@@ -309,6 +309,7 @@ def read_tables(
     events: Any = None,
     prices: Any = None,
     weather: Any = None,
+    receipts: Any = None,
     *,
     ingest: Optional[Mapping[str, Any]] = None,
 ) -> Dataset:
@@ -320,7 +321,7 @@ def read_tables(
     """
     given = dict(items=items, suppliers=suppliers, sales=sales, inventory=inventory, open_orders=open_orders,
                  stockouts=stockouts, stock_history=stock_history, promotions=promotions, events=events,
-                 prices=prices, weather=weather)
+                 prices=prices, weather=weather, receipts=receipts)
     polars = any(_is_polars(v) for v in given.values() if v is not None)
     tables = {}
     for name, df in given.items():
@@ -471,6 +472,7 @@ _PANDAS_TEXT: Dict[str, Dict[str, Any]] = {
     "events": {"date": str, "name": str, "location": str},
     "prices": {"sku": str, "location": str, "start": str, "end": str},
     "weather": {"location": str, "date": str},
+    "receipts": {"supplier_id": str, "sku": str, "order_date": str, "received_date": str},
 }
 
 

@@ -238,3 +238,20 @@ def test_supplier_minimums_trucks_and_budget_periods_from_data_frames(tables, pl
     # Re-planning with the plan's own POs as open orders orders nothing new.
     again = replenish.plan({**tables, "open_orders": pd.concat([tables["open_orders"], plan.as_open_orders()])})
     assert again.purchase_orders.empty
+
+
+def test_receipts_teach_the_next_plan_its_lead_times(tables, plan):
+    terms = plan.lines.dropna(subset=["supplier_id"]).iloc[0]
+    rows = [dict(supplier_id=terms.supplier_id, sku=terms.sku, order_date=dt.date(2026, 1, 5) + dt.timedelta(days=7 * k),
+                 received_date=dt.date(2026, 1, 5) + dt.timedelta(days=7 * k + int(terms.lead_time_days) + 6))
+            for k in range(30)]
+    p = replenish.plan({**tables, "receipts": pd.DataFrame(rows)})
+    line = p.lines[(p.lines.sku == terms.sku) & (p.lines.location == terms.location)].iloc[0]
+    assert line.lead_time_days > terms.lead_time_days + 4
+    assert "lead_time=learnt from 30 receipt(s)" in line.parameter_sources
+    off = replenish.plan({**tables, "receipts": pd.DataFrame(rows)}, {"learn_lead_times": False})
+    assert off.lines[off.lines.sku == terms.sku].lead_time_days.iloc[0] == terms.lead_time_days
+    bad = pd.DataFrame([{**rows[0], "received_date": dt.date(2025, 1, 1)}])
+    with pytest.raises(replenish.ValidationError) as e:
+        replenish.plan({**tables, "receipts": bad})
+    assert e.value.problems[0]["column"] == "received_date"

@@ -122,6 +122,7 @@ impl Dataset {
             "events" => to_value(&d.events.as_deref().unwrap_or_default()),
             "prices" => to_value(&d.prices.as_deref().unwrap_or_default()),
             "weather" => to_value(&d.weather.clone().unwrap_or_default()),
+            "receipts" => to_value(&d.receipts),
             other => Err(to_napi("INVALID_INPUT", format!("no table `{other}` in a dataset"), &[], None)),
         }
     }

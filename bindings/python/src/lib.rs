@@ -148,6 +148,7 @@ impl Dataset {
                 "events" => serde_json::to_string(&d.events.as_deref().unwrap_or_default()),
                 "prices" => serde_json::to_string(&d.prices.as_deref().unwrap_or_default()),
                 "weather" => serde_json::to_string(&d.weather.clone().unwrap_or_default()),
+                "receipts" => serde_json::to_string(&d.receipts),
                 other => return Err(Error::InvalidInput(format!("no table `{other}` in a dataset"))),
             };
             s.map_err(|e| Error::InvalidInput(e.to_string()))

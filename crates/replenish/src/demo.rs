@@ -500,6 +500,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         events: Some(TableInput::new("demo/events.csv", events)),
         prices: Some(TableInput::new("demo/prices.csv", prices)),
         weather: Some(TableInput::new("demo/weather.csv", weather)),
+        receipts: None,
     }
 }
 

@@ -172,6 +172,16 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Parses JSON given for `field` (what the bindings pass), a config error naming it otherwise.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str, field: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Config { field: field.into(), message: e.to_string() })
+}
+
+/// A value as JSON text (results the bindings hand on).
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise a result: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,14 +198,4 @@ mod tests {
         }
         assert_eq!(guard(|| Ok(3)).ok(), Some(3));
     }
-}
-
-/// Parses JSON given for `field` (what the bindings pass), a config error naming it otherwise.
-pub fn from_json<T: serde::de::DeserializeOwned>(text: &str, field: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Config { field: field.into(), message: e.to_string() })
-}
-
-/// A value as JSON text (results the bindings hand on).
-pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise a result: {e}")))
 }

@@ -413,6 +413,10 @@ pub struct Dataset {
     /// history, forecast for the days ahead; regressors for the forecasting models.
     #[serde(default)]
     pub weather: Option<Weather>,
+    /// Goods receipts of past purchase orders (`receipts.csv`): the plan learns each
+    /// supplier-item's lead time from them.
+    #[serde(default)]
+    pub receipts: Vec<crate::orders::leadtime::Receipt>,
 }
 
 pub use crate::forecast::events::Event;

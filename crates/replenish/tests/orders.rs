@@ -2,7 +2,7 @@
 //! cut-offs, budget periods, and a PO's life from approval to receipt with alerts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use replenish::model::MinOrderAction;
 use replenish::orders::budget::Budget;
 use replenish::orders::tracking::{self, AlertConfig, PoEvent, PoEventFor, PoTracking, StockOutlook, Tolerance};
@@ -231,4 +231,46 @@ fn purchase_orders_are_tracked_from_approval_to_receipt() {
     let second = plan(&again, &PlanConfig::default()).unwrap();
     let new: Vec<_> = second.lines.iter().filter(|l| l.order_quantity > 0.0).map(|l| l.sku.clone()).collect();
     assert!(new.iter().all(|s| *s == l1.sku), "ordered again: {new:?}");
+}
+
+/// Receipts in the dataset: the plan uses the learnt lead time and says so.
+#[test]
+fn the_plan_learns_lead_times_from_receipts() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 30, locations: 1, ..Default::default() });
+    let base = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let t = base.supply_terms.iter().find(|t| t.rank == 1).unwrap().clone();
+    // This supplier really takes its stated lead time + 6 days, ±1.
+    let mut csv = String::from("supplier_id,sku,order_date,received_date\n");
+    let d0 = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    for k in 0..40 {
+        let ordered = d0 + Duration::days(7 * k);
+        let days = (t.lead_time_days + 6.0).round() as i64 + [-1, 0, 1][k as usize % 3];
+        csv.push_str(&format!("{},{},{ordered},{}\n", t.supplier_id, t.sku, ordered + Duration::days(days)));
+    }
+    let mut with = inputs.clone();
+    with.set("receipts", ingest::TableInput::new("receipts.csv", csv.clone().into_bytes())).unwrap();
+    let data = ingest::parse(&with, &Default::default()).unwrap().dataset;
+    assert_eq!(data.receipts.len(), 40);
+    let p = plan(&data, &PlanConfig::default()).unwrap();
+    let line = p.lines.iter().find(|l| l.sku == t.sku && l.supplier_id.as_deref() == Some(&t.supplier_id)).unwrap();
+    assert!(line.lead_time_days > t.lead_time_days + 4.0, "{} vs stated {}", line.lead_time_days, t.lead_time_days);
+    assert_eq!(line.parameter_sources.get("lead_time").map(String::as_str), Some("learnt from 40 receipt(s)"));
+    // Off: the stated terms.
+    let off = plan(&data, &PlanConfig { learn_lead_times: false, ..Default::default() }).unwrap();
+    let line = off.lines.iter().find(|l| l.sku == t.sku).unwrap();
+    assert_eq!(line.lead_time_days, t.lead_time_days);
+    // A receipt before its order date, or of an unknown supplier, is a validation problem.
+    let bad = csv.replacen(&format!("{},{}", t.supplier_id, t.sku), "NOPE,SKU-0001", 1)
+        + &format!("{},{},2026-03-10,2026-03-01\n", t.supplier_id, t.sku);
+    let mut broken = inputs.clone();
+    broken.set("receipts", ingest::TableInput::new("receipts.csv", bad.into_bytes())).unwrap();
+    match ingest::parse(&broken, &Default::default()) {
+        Err(replenish::Error::Validation { problems, .. }) => {
+            let cols: Vec<(Option<u64>, Option<&str>)> =
+                problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+            assert!(cols.contains(&(Some(2), Some("supplier_id"))), "{problems:?}");
+            assert!(cols.contains(&(Some(42), Some("received_date"))), "{problems:?}");
+        }
+        other => panic!("expected a validation error, got {:?}", other.map(|_| ())),
+    }
 }

@@ -86,10 +86,13 @@ pub struct Inputs {
     /// Weather per location and day: location, date and one numeric column per
     /// variable.
     pub weather: Option<TableInput>,
+    /// Goods receipts of past purchase orders: supplier_id, sku, order_date,
+    /// received_date; the plan learns lead times from them.
+    pub receipts: Option<TableInput>,
 }
 
 /// The file names [`read_folder`] looks for, in the order tables are reported.
-pub const TABLE_FILES: [&str; 11] = [
+pub const TABLE_FILES: [&str; 12] = [
     "items.csv",
     "suppliers.csv",
     "sales.csv",
@@ -101,6 +104,7 @@ pub const TABLE_FILES: [&str; 11] = [
     "events.csv",
     "prices.csv",
     "weather.csv",
+    "receipts.csv",
 ];
 
 /// What was read from one file.
@@ -172,6 +176,7 @@ pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
         events: read(TABLE_FILES[8])?,
         prices: read(TABLE_FILES[9])?,
         weather: read(TABLE_FILES[10])?,
+        receipts: read(TABLE_FILES[11])?,
     })
 }
 
@@ -198,9 +203,10 @@ impl Inputs {
             "events" => &mut self.events,
             "prices" => &mut self.prices,
             "weather" => &mut self.weather,
+            "receipts" => &mut self.receipts,
             other => {
                 return Err(Error::InvalidInput(format!(
-                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts, stock_history, promotions, events, prices or weather"
+                    "unknown table `{other}`: expected items, suppliers, sales, inventory, open_orders, stockouts, stock_history, promotions, events, prices, weather or receipts"
                 )))
             }
         };
@@ -222,6 +228,7 @@ impl Inputs {
             &self.events,
             &self.prices,
             &self.weather,
+            &self.receipts,
         ];
         TABLE_FILES.iter().zip(t).filter_map(|(n, t)| t.as_ref().map(|t| (*n, t))).collect()
     }
@@ -801,6 +808,30 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
     out
 }
 
+fn parse_receipts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, crate::orders::leadtime::Receipt)> {
+    let before = ctx.problems.len();
+    let mut out = Vec::new();
+    if t.require(&["supplier_id", "sku", "order_date", "received_date"], &mut ctx.problems) {
+        for (line, fields) in &t.rows {
+            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
+            let supplier_id = r.req_str("supplier_id");
+            let sku = r.req_str("sku");
+            let order_date = r.req_date("order_date");
+            let received_date = r.req_date("received_date");
+            if let (Some(o), Some(d)) = (order_date, received_date) {
+                if d < o {
+                    r.problem("received_date", ProblemKind::Inconsistent, format!("{d} is before the order date {o}"));
+                }
+            }
+            if let (true, Some(order_date), Some(received_date)) = (r.ok, order_date, received_date) {
+                out.push((*line, crate::orders::leadtime::Receipt { supplier_id, sku, order_date, received_date }));
+            }
+        }
+    }
+    ctx.file_report(t, out.len(), before);
+    out
+}
+
 fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<(u64, u32, chrono::NaiveDate)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
@@ -1022,6 +1053,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let t_ev = open(&mut ctx, &inputs.events, "events.csv", options, "events", false);
     let t_pp = open(&mut ctx, &inputs.prices, "prices.csv", options, "prices", false);
     let t_we = open(&mut ctx, &inputs.weather, "weather.csv", options, "weather", false);
+    let t_rc = open(&mut ctx, &inputs.receipts, "receipts.csv", options, "receipts", false);
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
@@ -1035,6 +1067,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let events = t_ev.as_ref().map(|t| parse_events(&mut ctx, t));
     let prices = t_pp.as_ref().map(|t| parse_prices(&mut ctx, t));
     let weather = t_we.as_ref().map(|t| parse_weather(&mut ctx, t));
+    let receipts = t_rc.as_ref().map(|t| parse_receipts(&mut ctx, t)).unwrap_or_default();
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
     let (f_items, f_sup, f_sales, f_inv, f_po, f_so, f_sh) = (
@@ -1048,6 +1081,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     );
     let f_pr = name(&t_pr, "promotions.csv");
     let (f_ev, f_pp, f_we) = (name(&t_ev, "events.csv"), name(&t_pp, "prices.csv"), name(&t_we, "weather.csv"));
+    let f_rc = name(&t_rc, "receipts.csv");
 
     // Cross-references. Only checked against tables that were read, so that a
     // missing items.csv does not turn every sales row into a problem.
@@ -1086,6 +1120,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
     for (line, w) in weather.iter().flat_map(|w| &w.1) {
         refs.push((f_we.clone(), *line, None, Some(&w.location), None));
+    }
+    for (line, r) in &receipts {
+        refs.push((f_rc.clone(), *line, Some(&r.sku), None, Some(&r.supplier_id)));
     }
     for (file, line, sku, loc, sup) in refs {
         if let (true, Some(sku)) = (check_items, sku) {
@@ -1303,6 +1340,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             prices: prices.map(|v| v.into_iter().map(|(_, p)| p).collect()),
             weather: weather
                 .map(|(variables, days)| Weather { variables, days: days.into_iter().map(|(_, d)| d).collect() }),
+            receipts: receipts.into_iter().map(|(_, r)| r).collect(),
         },
         report,
     })

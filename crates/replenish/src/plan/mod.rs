@@ -68,6 +68,11 @@ pub struct PlanConfig {
     /// Time of day the plan's orders go out: after a supplier's `order_cutoff` they
     /// go on its next order day. None: before every cut-off.
     pub order_time: Option<chrono::NaiveTime>,
+    /// Learn each supplier-item's lead time from the dataset's receipts (when it has
+    /// any) and plan with the learnt mean and spread.
+    pub learn_lead_times: bool,
+    /// How receipts are weighed against the stated terms.
+    pub lead_time_learning: crate::orders::leadtime::LeadTimeLearning,
 }
 
 impl Default for PlanConfig {
@@ -92,6 +97,8 @@ impl Default for PlanConfig {
             rules: RuleSet::default(),
             budgets: Vec::new(),
             order_time: None,
+            learn_lead_times: true,
+            lead_time_learning: Default::default(),
         }
     }
 }
@@ -137,6 +144,8 @@ impl PlanConfig {
         }
         self.rules.compile()?;
         crate::orders::budget::check(&self.budgets)?;
+        // The learning options are checked even without receipts.
+        crate::orders::leadtime::learn_lead_times(&[], &[], &self.lead_time_learning)?;
         if self.po_prefix.is_empty()
             || !self.po_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
@@ -355,6 +364,19 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         None => return Err(Error::InvalidInput("no planning date: set `as_of` or give an inventory snapshot".into())),
     };
     let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.sku.as_str(), i)).collect();
+    // Lead times learnt from receipts replace the stated ones (docs/purchase-orders.md).
+    let (terms, learnt) = if config.learn_lead_times && !data.receipts.is_empty() {
+        use crate::orders::leadtime::{apply_lead_times, learn_lead_times};
+        let estimates = learn_lead_times(&data.supply_terms, &data.receipts, &config.lead_time_learning)?;
+        let learnt: HashMap<(String, String), usize> = estimates
+            .iter()
+            .filter(|e| e.receipts > 0)
+            .map(|e| ((e.supplier_id.clone(), e.sku.clone()), e.receipts))
+            .collect();
+        (apply_lead_times(&data.supply_terms, &estimates), learnt)
+    } else {
+        (data.supply_terms.clone(), HashMap::new())
+    };
     let inventory: HashMap<(&str, &str), &InventoryRecord> =
         data.inventory.iter().map(|r| ((r.sku.as_str(), r.location.as_str()), r)).collect();
     let mut on_order: HashMap<(&str, &str), f64> = HashMap::new();
@@ -404,6 +426,8 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         on_order: &on_order,
         as_of,
         classes: HashMap::new(),
+        terms: &terms,
+        learnt: &learnt,
     };
     let facts: Vec<Facts> = keys.par_iter().map(|&(sku, loc)| ctx.facts(sku, loc)).collect();
     ctx.classes = ctx.abc_xyz(&facts)?;
@@ -456,6 +480,10 @@ struct LineCtx<'a> {
     as_of: NaiveDate,
     /// ABC and XYZ class per (sku, location).
     classes: HashMap<(String, String), (char, char)>,
+    /// Supply terms, with lead times learnt from receipts where there are any.
+    terms: &'a [SupplyTerms],
+    /// Receipts behind each learnt (supplier, sku) lead time.
+    learnt: &'a HashMap<(String, String), usize>,
 }
 
 /// What is known of a SKU-location before its segment is chosen.
@@ -589,7 +617,7 @@ impl LineCtx<'_> {
         let n = seen.len() as f64;
         let mean = if n > 0.0 { seen.iter().sum::<f64>() / n } else { 0.0 };
         let sd = if n > 1.0 { (seen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
-        let terms = select_terms(&self.data.supply_terms, sku, location);
+        let terms = select_terms(self.terms, sku, location);
         let unit_cost = terms.and_then(|t| t.unit_cost).or(self.items.get(sku).map(|i| i.unit_cost)).unwrap_or(0.0);
         Facts { sku, location, series, days, y, sales, class: c.class, adi: c.adi, cv2: c.cv2, mean, sd, unit_cost }
     }
@@ -648,7 +676,7 @@ impl LineCtx<'_> {
     fn line(&self, f: &Facts) -> Result<PlanLine> {
         let (sku, location) = (f.sku, f.location);
         let item = self.items.get(sku);
-        let terms = select_terms(&self.data.supply_terms, sku, location);
+        let terms = select_terms(self.terms, sku, location);
         let inv = self.inventory.get(&(sku, location));
         let category = item.map(|i| i.category.clone()).unwrap_or_default();
         let attrs = self.attributes(f, terms);
@@ -657,6 +685,9 @@ impl LineCtx<'_> {
         let mut sources = BTreeMap::new();
         let src = |s: &str| s.to_string();
 
+        if let Some(n) = terms.and_then(|t| self.learnt.get(&(t.supplier_id.clone(), sku.to_string()))) {
+            sources.insert("lead_time".into(), format!("learnt from {n} receipt(s)"));
+        }
         // Parameters: override > rule > supplier terms > configuration.
         let policy = pick(&mut sources, "policy", applied.policy(), (cfg.policy, src("config")));
         let target = pick(&mut sources, "target", applied.target(), (cfg.target, src("config")));
