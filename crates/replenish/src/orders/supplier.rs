@@ -325,25 +325,31 @@ pub fn apply_supplier_conditions(
                 )
             };
             let Some(before) = current(lines) else { continue };
-            let trucks = before.trucks;
+            // Room in the trucks already needed, per dimension; each pack is checked
+            // against the running totals (no recount of the whole PO per step).
+            let caps = capacities(sup);
+            let room: Vec<Option<f64>> = caps.iter().map(|c| c.map(|c| c * f64::from(before.trucks))).collect();
+            let mut totals =
+                [before.volume.unwrap_or(0.0), before.weight.unwrap_or(0.0), before.pallets.unwrap_or(0.0)];
             let mut steps = 0;
             loop {
-                let snapshot: Vec<(String, f64)> = idx
-                    .iter()
-                    .filter(|&&i| lines[i].action == LineAction::Order)
-                    .map(|&i| (lines[i].sku.clone(), lines[i].order_quantity))
-                    .collect();
                 let fits = |l: &PlanLine, q: f64| {
-                    measured(l) && {
-                        let mut with: Vec<(&str, f64)> =
-                            snapshot.iter().filter(|(s, _)| *s != l.sku).map(|(s, x)| (s.as_str(), *x)).collect();
-                        with.push((l.sku.as_str(), q));
-                        load_of(sup, items, with.into_iter()).is_some_and(|x| x.trucks <= trucks)
-                    }
+                    let per = unit_load(items.get(l.sku.as_str()));
+                    let delta = q - l.order_quantity;
+                    measured(l)
+                        && (0..3).all(|d| match (room[d], per[d]) {
+                            (Some(r), Some(u)) => totals[d] + u * delta <= r + 1e-9,
+                            _ => true,
+                        })
                 };
                 let Some((i, q, ls)) = top_up_step(lines, &fits) else { break };
-                let d = lead(&lines[i]);
-                set_quantity(&mut lines[i], q, ls, date, d, "topped up to fill the truck");
+                let per = unit_load(items.get(lines[i].sku.as_str()));
+                let delta = q - lines[i].order_quantity;
+                for d in 0..3 {
+                    totals[d] += per[d].unwrap_or(0.0) * delta;
+                }
+                let lead_days = lead(&lines[i]);
+                set_quantity(&mut lines[i], q, ls, date, lead_days, "topped up to fill the truck");
                 steps += 1;
                 if steps >= 100_000 {
                     break;
