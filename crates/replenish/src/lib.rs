@@ -35,6 +35,7 @@ pub mod error;
 pub mod export;
 pub mod forecast;
 pub mod ingest;
+pub mod kpi;
 pub mod metrics;
 pub mod model;
 pub mod orders;

@@ -417,6 +417,19 @@ pub struct Dataset {
     /// supplier-item's lead time from them.
     #[serde(default)]
     pub receipts: Vec<crate::orders::leadtime::Receipt>,
+    /// Daily closing stock (`stock_history.csv`), when given: average and peak
+    /// inventory for the reports.
+    #[serde(default)]
+    pub stock_levels: Vec<StockLevel>,
+}
+
+/// Closing stock of one SKU at one location on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockLevel {
+    pub sku: String,
+    pub location: String,
+    pub date: NaiveDate,
+    pub on_hand: f64,
 }
 
 pub use crate::forecast::events::Event;

@@ -850,8 +850,9 @@ fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> 
     out
 }
 
-/// One row of the stock history: line, SKU-location, date, closed at zero or below.
-type StockDay = (u64, u32, chrono::NaiveDate, bool);
+/// One row of the stock history: line, SKU-location, date, closed at zero or below,
+/// the closing stock.
+type StockDay = (u64, u32, chrono::NaiveDate, bool, f64);
 
 fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<StockDay> {
     let before = ctx.problems.len();
@@ -876,7 +877,7 @@ fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>)
                 );
                 continue;
             }
-            out.push((*line, key, date, on_hand <= 0.0));
+            out.push((*line, key, date, on_hand <= 0.0, on_hand));
         }
     }
     ctx.file_report(t, out.len(), before);
@@ -1163,7 +1164,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             .iter()
             .map(|s| (&f_sales, s.line, s.series))
             .chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)))
-            .chain(stock_days.iter().map(|(l, k, _, _)| (&f_sh, *l, *k)));
+            .chain(stock_days.iter().map(|(l, k, _, _, _)| (&f_sh, *l, *k)));
         for (file, line, k) in lines {
             let (bad_sku, bad_loc) = key_bad[k as usize];
             let (sku, loc) = series.keys[k as usize];
@@ -1209,7 +1210,14 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
 
     // Days the stock history closes at zero or below are stock-out days too.
     let flagged = stockouts.len();
-    stockouts.extend(stock_days.iter().filter(|d| d.3).map(|&(line, key, date, _)| (line, key, date)));
+    stockouts.extend(stock_days.iter().filter(|d| d.3).map(|&(line, key, date, _, _)| (line, key, date)));
+    let stock_levels: Vec<StockLevel> = stock_days
+        .iter()
+        .map(|&(_, key, date, _, on_hand)| {
+            let (sku, location) = series.keys[key as usize];
+            StockLevel { sku: sku.to_string(), location: location.to_string(), date, on_hand }
+        })
+        .collect();
     if t_sh.is_some() {
         ctx.report.notes.push(format!(
             "{} day(s) closing with no stock in {f_sh} treated as stock-out days (their sales are censored, not demand)",
@@ -1341,6 +1349,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             weather: weather
                 .map(|(variables, days)| Weather { variables, days: days.into_iter().map(|(_, d)| d).collect() }),
             receipts: receipts.into_iter().map(|(_, r)| r).collect(),
+            stock_levels,
         },
         report,
     })

@@ -1,0 +1,76 @@
+//! KPIs on the small fixture, checked against values computed by hand
+//! (docs/reports.md walks through them).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use replenish::kpi::{kpis, KpiConfig, Period};
+use replenish::plan::RunConfig;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn kpis_of_the_small_fixture_match_hand_computation() {
+    let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
+    let data = replenish::read_folder(fixture("small"), &cfg.ingest).unwrap().dataset;
+    let plan = replenish::plan(&data, &cfg.plan).unwrap();
+    // The last 7 days, 2025-03-03 (a Monday) to 2025-03-09: one week.
+    let r = kpis(&data, &plan, &KpiConfig { window_days: 7, dead_stock_days: 7, period: Period::Week }).unwrap();
+    assert_eq!((r.window_start.to_string(), r.window_end.to_string()), ("2025-03-03".into(), "2025-03-09".into()));
+    let line = |sku: &str, loc: &str| r.lines.iter().find(|l| l.sku == sku && l.location == loc).unwrap();
+
+    // A@L1 sold 13, 7, 0 (stock-out on the 5th), 13, 7, 13, 10 = 63; in-stock mean 10.5.
+    let a = line("A", "L1");
+    assert_eq!((a.days, a.stockout_days), (7, 1));
+    assert!(close(a.units_sold, 63.0) && close(a.lost_units, 10.5));
+    assert!(close(a.fill_rate.unwrap(), 63.0 / 73.5));
+    // Review period 1 day: 6 of 7 cycles without a stock-out.
+    assert!(close(a.cycle_service_level.unwrap(), 6.0 / 7.0));
+    // Unit cost 2: COGS 126; closing stock 3, 0, 40 on the 4th to 6th: values 6, 0, 80.
+    assert!(close(a.cogs, 126.0));
+    assert_eq!(a.inventory_source, "stock_history");
+    assert!(close(a.avg_inventory_value, 86.0 / 3.0) && close(a.peak_inventory_value, 80.0));
+    assert!(close(a.turnover.unwrap(), 126.0 * 365.0 / 7.0 / (86.0 / 3.0)));
+    let mean = plan.lines.iter().find(|l| l.sku == "A").unwrap().mean_daily_demand;
+    assert!(close(a.days_of_supply.unwrap(), 40.0 / mean));
+    // Open PO OLD-1: 10 units sent, nothing received (OLD-2 received, OLD-3 cancelled).
+    assert!(close(a.open_po_units, 10.0) && close(a.open_po_value, 20.0));
+    assert!(!a.out_of_stock_now && a.dead_units == 0.0);
+
+    // B@L1: 2 a day (the return on the 3rd is left out of demand), no stock-out;
+    // one closing stock in the window, 12 units at 1.
+    let b = line("B", "L1");
+    assert!(close(b.units_sold, 14.0) && b.stockout_days == 0 && close(b.fill_rate.unwrap(), 1.0));
+    assert!(close(b.avg_inventory_value, 12.0) && close(b.turnover.unwrap(), 14.0 * 365.0 / 7.0 / 12.0));
+    // B@L2: nothing on hand, 2 backordered, demand: out of stock now.
+    assert!(line("B", "L2").out_of_stock_now);
+    // C@L1: 3 candles at 10 and no sale: dead stock, no history, value from the snapshot.
+    let c = line("C", "L1");
+    assert_eq!((c.days, c.inventory_source.as_str()), (0, "snapshot"));
+    assert!(close(c.dead_units, 3.0) && close(c.dead_value, 30.0));
+
+    // Groups are sums and ratios of sums.
+    let total = r.groups.iter().find(|g| g.group_by == "total").unwrap();
+    let b2 = line("B", "L2");
+    assert_eq!(total.sku_locations, 4);
+    assert!(close(total.units_sold, 63.0 + 14.0 + b2.units_sold));
+    assert!(close(total.stockout_rate.unwrap(), 1.0 / (14 + b2.days) as f64));
+    assert!(close(total.dead_value, 30.0) && close(total.open_po_value, 20.0));
+    assert_eq!(total.out_of_stock_now, 1);
+    let bev = r.groups.iter().find(|g| g.group_by == "category" && g.key == "Beverages").unwrap();
+    assert!(close(bev.turnover.unwrap(), a.turnover.unwrap()));
+
+    // One week: 1 stock-out day; closing stock value by day 6, 0 + 12, 80.
+    assert_eq!(r.periods.len(), 1);
+    let w = &r.periods[0];
+    assert_eq!((w.period_start.to_string(), w.sku_locations_with_stockout), ("2025-03-03".into(), 1));
+    assert!(close(w.units_sold, total.units_sold) && close(w.lost_units, 10.5));
+    assert!(close(w.avg_inventory_value.unwrap(), (6.0 + 12.0 + 80.0) / 3.0));
+
+    // The ABC/XYZ matrix covers every SKU-location once.
+    assert_eq!(r.abc_xyz.iter().map(|c| c.sku_locations).sum::<usize>(), 4);
+    assert!(kpis(&data, &plan, &KpiConfig { window_days: 0, ..Default::default() }).is_err());
+}
