@@ -1,6 +1,9 @@
 import type { Dataset } from './native'
 import type {
   LeadTimeEstimate,
+  KpiReport,
+  SupplierKpi,
+  AlertCount,
   PoTracking,
   PoEvent,
   Refusal,
@@ -370,6 +373,20 @@ export declare function ublOrders(
   plan: Plan,
   options?: { buyer_id?: string; buyer_name?: string; customization_id?: string | null; unit_code?: string }
 ): Record<string, string>
+/** The KPI report of a plan and its dataset (docs/reports.md). */
+export declare function kpis(
+  plan: Plan,
+  dataset: Dataset,
+  options?: { window_days?: number; dead_stock_days?: number; period?: 'week' | 'month' }
+): KpiReport
+/** Supplier lead-time reliability (receipts) and on-time-in-full (tracked POs due by `asOf`). */
+export declare function supplierKpis(
+  dataset: Dataset,
+  states: PoTracking[],
+  options: { asOf: Date | string; receipts?: Array<{ supplier_id: string; sku: string; order_date: Date | string; received_date: Date | string }> }
+): SupplierKpi[]
+/** Alerts counted by kind. */
+export declare function alertCounts(alerts: PoAlert[]): AlertCount[]
 /** Draft tracking states for a plan's purchase orders; tolerance as fractions of the ordered quantity. */
 export declare function trackOrders(orders: Plan | PurchaseOrder[], tolerance?: { under?: number; over?: number }): PoTracking[]
 /** Applies events to tracking states under an approval configuration; refused events change nothing. */

@@ -691,6 +691,24 @@ function poEmails(p, dataset, options) {
   })
 }
 
+// ---------------------------------------------------------------- reports
+
+/** The KPI report of a plan and its dataset; options `{ window_days, dead_stock_days, period }`. */
+function kpis(p, dataset, options) {
+  return callSync(() => native.kpis(p, dataset, options == null ? undefined : JSON.stringify(options)))
+}
+
+/** Supplier performance: lead-time reliability from receipts (the dataset's unless given) and OTIF of tracked POs. */
+function supplierKpis(dataset, states = [], options = {}) {
+  return callSync(() => {
+    const day = (d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10))
+    const receipts = options.receipts == null ? undefined
+      : JSON.stringify(options.receipts.map((r) => ({ supplier_id: r.supplier_id, sku: r.sku, order_date: day(r.order_date), received_date: day(r.received_date) })))
+    if (options.asOf == null) throw new ReplenishError('INVALID_INPUT', 'supplierKpis needs options.asOf')
+    return native.supplierKpis(dataset, receipts, wfJson(states), day(options.asOf))
+  })
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -807,6 +825,9 @@ module.exports = {
   approvalApply,
   verifyAudit,
   learnLeadTimes,
+  kpis,
+  supplierKpis,
+  alertCounts: (alerts) => callSync(() => native.alertCounts(JSON.stringify(alerts))),
   trackOrders,
   applyEvents,
   poAlerts,

@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate, PoTracking, Refusal, PoAlert, OpenOrderLine, PoEvent, StockOutlook } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate, PoTracking, Refusal, PoAlert, OpenOrderLine, PoEvent, StockOutlook, KpiReport, SupplierKpi, AlertCount } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -26,6 +26,9 @@ export declare class Dataset {
 
 /** ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`). */
 export declare function abcXyz(ids: Array<string>, offsets: Array<number>, values: Float64Array, unitValues: Array<number>, thresholdsJson?: string | undefined | null): Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>
+
+/** Alerts counted by kind. */
+export declare function alertCounts(alertsJson: string): AlertCount[]
 
 /**
  * Future-regressor rows (`X_df`) laid out per series and forecast step. `expected`
@@ -145,6 +148,9 @@ export interface ForecastOutput {
 /** One closed-form inventory formula (`Formula` as JSON, e.g. `{"formula": "eoq", ...}`). */
 export declare function formula(requestJson: string): Record<string, number>
 
+/** The KPI report of a plan object and its dataset. */
+export declare function kpis(plan: Plan, dataset: Dataset, configJson?: string | undefined | null): KpiReport
+
 /** A parametric lead-time demand distribution (`LtdRequest`). */
 export declare function leadTimeDemandDistribution(requestJson: string): LtdSummary
 
@@ -214,6 +220,9 @@ export declare function stockOutlook(plan: Plan, dataset: Dataset): StockOutlook
 
 /** The CLI's summary text of a plan object. */
 export declare function summaryText(plan: Plan): string
+
+/** Supplier performance from receipts (the dataset's when null) and tracking states. */
+export declare function supplierKpis(dataset: Dataset, receiptsJson: string | undefined | null, statesJson: string, asOf: string): SupplierKpi[]
 
 /** One input table: the name problems are reported under, and its CSV text. */
 export interface TableText {

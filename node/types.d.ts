@@ -674,3 +674,95 @@ export interface EmailOptions {
   /** Leave out POs whose supplier has no e-mail instead of throwing. */
   skipMissing?: boolean
 }
+
+/** KPIs of one SKU-location over the window (docs/reports.md). */
+export interface SkuKpi {
+  sku: string
+  location: string
+  category: string
+  supplier_id: string | null
+  abc: string
+  xyz: string
+  days: number
+  units_sold: number
+  stockout_days: number
+  lost_units: number
+  fill_rate: number | null
+  cycle_service_level: number | null
+  cogs: number
+  unit_cost: number
+  on_hand: number
+  inventory_value: number
+  avg_inventory_value: number
+  peak_inventory_value: number
+  inventory_source: 'stock_history' | 'snapshot'
+  turnover: number | null
+  days_of_supply: number | null
+  excess_units: number
+  excess_value: number
+  dead_units: number
+  dead_value: number
+  open_po_units: number
+  open_po_value: number
+  out_of_stock_now: boolean
+}
+
+export interface GroupKpi {
+  group_by: 'category' | 'location' | 'supplier' | 'abc' | 'total'
+  key: string
+  sku_locations: number
+  units_sold: number
+  cogs: number
+  inventory_value: number
+  avg_inventory_value: number
+  turnover: number | null
+  days_of_supply: number | null
+  stockout_rate: number | null
+  stockout_sku_share: number | null
+  out_of_stock_now: number
+  fill_rate: number | null
+  excess_value: number
+  dead_value: number
+  open_po_value: number
+}
+
+export interface PeriodKpi {
+  period_start: string
+  days: number
+  units_sold: number
+  lost_units: number
+  fill_rate: number | null
+  stockout_rate: number | null
+  sku_locations_with_stockout: number
+  avg_inventory_value: number | null
+}
+
+export interface KpiReport {
+  window_start: string
+  window_end: string
+  lines: SkuKpi[]
+  groups: GroupKpi[]
+  periods: PeriodKpi[]
+  abc_xyz: Array<{ abc: string; xyz: string; sku_locations: number; units_sold: number; cogs: number; inventory_value: number }>
+}
+
+export interface SupplierKpi {
+  supplier_id: string
+  receipts: number
+  stated_lead_time_days: number | null
+  actual_lead_time_days: number | null
+  lead_time_std_days: number | null
+  lead_time_bias_days: number | null
+  on_time_rate: number | null
+  within_one_day_rate: number | null
+  lines_due: number
+  in_full_rate: number | null
+  otif_rate: number | null
+}
+
+export interface AlertCount {
+  kind: AlertKind
+  alerts: number
+  pos: number
+  projected_lost_sales: number
+}

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _replenish, models, orders, policy, workflow
+from . import _replenish, models, orders, policy, reports, workflow
 from . import forecasting as _forecasting
 from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
@@ -51,6 +51,7 @@ __all__ = [
     "load_config",
     "models",
     "orders",
+    "reports",
     "workflow",
     "plan",
     "read_folder",
@@ -261,6 +262,10 @@ class Plan:
         rows = json.loads(_replenish.as_open_orders(self._inner))
         return _dates(_frame(rows, orders.OPEN_ORDER_COLUMNS, self._dataset._polars),
                       ["order_date", "expected_date"], self._dataset._polars)
+
+    def kpis(self, *, window_days: int = 91, dead_stock_days: int = 90, period: str = "week") -> Any:
+        """The KPI tables of this plan and its data (:func:`replenish.reports.kpis`)."""
+        return reports.kpis(self, window_days=window_days, dead_stock_days=dead_stock_days, period=period)
 
     def stock_outlook(self) -> List[Dict[str, Any]]:
         """Per SKU-location: available stock, mean daily demand and open orders on

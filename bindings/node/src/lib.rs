@@ -870,6 +870,52 @@ pub fn po_emails(
     Ok(serde_json::Value::Object(out))
 }
 
+/// The KPI report of a plan object and its dataset.
+#[napi(ts_return_type = "KpiReport")]
+pub fn kpis(
+    #[napi(ts_arg_type = "Plan")] plan: serde_json::Value,
+    dataset: &Dataset,
+    config_json: Option<String>,
+) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    let r = guarded(|| {
+        let cfg: replenish::kpi::KpiConfig = parse_json(config_json.as_deref(), "kpi")?;
+        replenish::kpi::kpis(&dataset.inner.dataset, &p, &cfg)
+    })?;
+    to_value(&r)
+}
+
+/// Supplier performance from receipts (the dataset's when null) and tracking states.
+#[napi(ts_return_type = "SupplierKpi[]")]
+pub fn supplier_kpis(
+    dataset: &Dataset,
+    receipts_json: Option<String>,
+    states_json: String,
+    as_of: String,
+) -> Result<serde_json::Value> {
+    let k = guarded(|| {
+        let d = &dataset.inner.dataset;
+        let receipts: Vec<replenish::orders::leadtime::Receipt> = match &receipts_json {
+            Some(r) => replenish::error::from_json(r, "receipts")?,
+            None => d.receipts.clone(),
+        };
+        let states: Vec<replenish::orders::tracking::PoTracking> = replenish::error::from_json(&states_json, "states")?;
+        let date = replenish::error::from_json(&serde_json::json!(as_of).to_string(), "as_of")?;
+        Ok(replenish::kpi::supplier_kpis(&d.supply_terms, &receipts, &states, date))
+    })?;
+    to_value(&k)
+}
+
+/// Alerts counted by kind.
+#[napi(ts_return_type = "AlertCount[]")]
+pub fn alert_counts(alerts_json: String) -> Result<serde_json::Value> {
+    let c = guarded(|| {
+        let alerts: Vec<replenish::orders::tracking::Alert> = replenish::error::from_json(&alerts_json, "alerts")?;
+        Ok(replenish::kpi::alert_counts(&alerts))
+    })?;
+    to_value(&c)
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`).
 #[napi(
     ts_return_type = "Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>"

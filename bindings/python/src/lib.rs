@@ -755,6 +755,47 @@ fn po_emails(
     })
 }
 
+/// The KPI report (JSON) of a plan and its dataset.
+#[pyfunction]
+#[pyo3(signature = (plan, dataset, config_json=None))]
+fn kpis(py: Python<'_>, plan: &Plan, dataset: &Dataset, config_json: Option<String>) -> PyResult<String> {
+    run(py, || {
+        let cfg: replenish::kpi::KpiConfig = parse_json(config_json.as_deref(), "kpi")?;
+        to_json(&replenish::kpi::kpis(&dataset.inner.dataset, &plan.inner, &cfg)?)
+    })
+}
+
+/// Supplier performance (JSON) from receipts (JSON; the dataset's when None) and tracking states.
+#[pyfunction]
+#[pyo3(signature = (dataset, receipts_json, states_json, as_of))]
+fn supplier_kpis(
+    py: Python<'_>,
+    dataset: &Dataset,
+    receipts_json: Option<String>,
+    states_json: String,
+    as_of: String,
+) -> PyResult<String> {
+    run(py, || {
+        let d = &dataset.inner.dataset;
+        let receipts: Vec<replenish::orders::leadtime::Receipt> = match &receipts_json {
+            Some(r) => from_json(r, "receipts")?,
+            None => d.receipts.clone(),
+        };
+        let states: Vec<replenish::orders::tracking::PoTracking> = from_json(&states_json, "states")?;
+        let date = from_json(&serde_json::json!(as_of).to_string(), "as_of")?;
+        to_json(&replenish::kpi::supplier_kpis(&d.supply_terms, &receipts, &states, date))
+    })
+}
+
+/// Alerts (JSON) counted by kind.
+#[pyfunction]
+fn alert_counts(py: Python<'_>, alerts_json: String) -> PyResult<String> {
+    run(py, move || {
+        let alerts: Vec<replenish::orders::tracking::Alert> = from_json(&alerts_json, "alerts")?;
+        to_json(&replenish::kpi::alert_counts(&alerts))
+    })
+}
+
 /// ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`) as JSON.
 #[pyfunction]
 #[pyo3(signature = (ids, offsets, values, unit_values, thresholds_json=None))]
@@ -982,6 +1023,9 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stock_outlook, m)?)?;
     m.add_function(wrap_pyfunction!(as_open_orders, m)?)?;
     m.add_function(wrap_pyfunction!(po_emails, m)?)?;
+    m.add_function(wrap_pyfunction!(kpis, m)?)?;
+    m.add_function(wrap_pyfunction!(supplier_kpis, m)?)?;
+    m.add_function(wrap_pyfunction!(alert_counts, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

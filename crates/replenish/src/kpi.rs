@@ -371,3 +371,129 @@ fn group(by: &str, key: String, m: &[&SkuKpi], mean_demand: &HashMap<(&str, &str
         open_po_value: sum(|l| l.open_po_value),
     }
 }
+
+/// How a supplier delivers: lead-time reliability from receipts, on-time-in-full
+/// from tracked purchase orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupplierKpi {
+    pub supplier_id: String,
+    pub receipts: usize,
+    /// The lead time the terms state (mean over the receipts' SKUs).
+    pub stated_lead_time_days: Option<f64>,
+    pub actual_lead_time_days: Option<f64>,
+    pub lead_time_std_days: Option<f64>,
+    /// Actual − stated, in days (positive: late).
+    pub lead_time_bias_days: Option<f64>,
+    /// Share of receipts by the order date + the stated lead time (rounded up).
+    pub on_time_rate: Option<f64>,
+    /// Share of receipts within a day of the stated lead time.
+    pub within_one_day_rate: Option<f64>,
+    /// Tracked PO lines due by `as_of` (requested date passed, or finished).
+    pub lines_due: usize,
+    /// Share of due lines received in full (within the under-delivery tolerance of the ordered quantity).
+    pub in_full_rate: Option<f64>,
+    /// Share of due lines received in full by their requested date.
+    pub otif_rate: Option<f64>,
+}
+
+/// Supplier performance from receipts (against the stated terms) and tracked POs on `as_of`.
+pub fn supplier_kpis(
+    terms: &[crate::model::SupplyTerms],
+    receipts: &[crate::orders::leadtime::Receipt],
+    tracked: &[crate::orders::tracking::PoTracking],
+    as_of: NaiveDate,
+) -> Vec<SupplierKpi> {
+    use crate::orders::tracking::LineStatus;
+    // The stated lead time per supplier and SKU: the all-location terms, else any.
+    let mut stated: HashMap<(&str, &str), f64> = HashMap::new();
+    for t in terms {
+        let k = (t.supplier_id.as_str(), t.sku.as_str());
+        if t.location.is_none() {
+            stated.insert(k, t.lead_time_days);
+        } else {
+            stated.entry(k).or_insert(t.lead_time_days);
+        }
+    }
+    // Per supplier: (actual, stated) lead times, and tracked lines (due, in full, on time in full).
+    let mut by: BTreeMap<&str, (Vec<(f64, Option<f64>)>, usize, usize, usize)> = BTreeMap::new();
+    for r in receipts {
+        let actual = (r.received_date - r.order_date).num_days() as f64;
+        let s = stated.get(&(r.supplier_id.as_str(), r.sku.as_str())).copied();
+        by.entry(r.supplier_id.as_str()).or_default().0.push((actual, s));
+    }
+    for po in tracked {
+        for l in &po.lines {
+            if l.status == LineStatus::Cancelled {
+                continue;
+            }
+            let done = matches!(l.status, LineStatus::Received | LineStatus::Closed);
+            let due = done || l.requested_date.is_some_and(|d| d < as_of);
+            if !due {
+                continue;
+            }
+            let in_full = l.received >= l.ordered * (1.0 - po.tolerance.under) - 1e-9;
+            let on_time = match (l.last_received, l.requested_date) {
+                (Some(r), Some(q)) => r <= q,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            let e = by.entry(po.supplier_id.as_str()).or_default();
+            e.1 += 1;
+            e.2 += usize::from(in_full);
+            e.3 += usize::from(in_full && on_time);
+        }
+    }
+    by.into_iter()
+        .map(|(sid, (lt, due, full, otif))| {
+            let n = lt.len() as f64;
+            let mean = (n > 0.0).then(|| lt.iter().map(|x| x.0).sum::<f64>() / n);
+            let sd = mean
+                .filter(|_| n > 1.0)
+                .map(|m| (lt.iter().map(|x| (x.0 - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt());
+            let with_terms: Vec<(f64, f64)> = lt.iter().filter_map(|&(a, s)| s.map(|s| (a, s))).collect();
+            let m = with_terms.len() as f64;
+            let stated_mean = (m > 0.0).then(|| with_terms.iter().map(|x| x.1).sum::<f64>() / m);
+            SupplierKpi {
+                supplier_id: sid.to_string(),
+                receipts: lt.len(),
+                stated_lead_time_days: stated_mean,
+                actual_lead_time_days: mean,
+                lead_time_std_days: sd,
+                lead_time_bias_days: (m > 0.0).then(|| with_terms.iter().map(|x| x.0 - x.1).sum::<f64>() / m),
+                on_time_rate: ratio(with_terms.iter().filter(|x| x.0 <= x.1.ceil()).count() as f64, m),
+                within_one_day_rate: ratio(with_terms.iter().filter(|x| (x.0 - x.1).abs() <= 1.0).count() as f64, m),
+                lines_due: due,
+                in_full_rate: ratio(full as f64, due as f64),
+                otif_rate: ratio(otif as f64, due as f64),
+            }
+        })
+        .collect()
+}
+
+/// Alerts counted by kind, with their projected lost sales.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertCount {
+    pub kind: String,
+    pub alerts: usize,
+    pub pos: usize,
+    pub projected_lost_sales: f64,
+}
+
+/// Alerts by type.
+pub fn alert_counts(alerts: &[crate::orders::tracking::Alert]) -> Vec<AlertCount> {
+    let mut by: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>, f64)> = BTreeMap::new();
+    for a in alerts {
+        let e = by.entry(a.kind.as_str()).or_default();
+        e.0 += 1;
+        e.1.insert(a.po_number.as_str());
+        e.2 += a.projected_lost_sales;
+    }
+    by.into_iter()
+        .map(|(k, (n, pos, lost))| AlertCount {
+            kind: k.to_string(),
+            alerts: n,
+            pos: pos.len(),
+            projected_lost_sales: lost,
+        })
+        .collect()
+}

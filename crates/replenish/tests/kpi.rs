@@ -74,3 +74,59 @@ fn kpis_of_the_small_fixture_match_hand_computation() {
     assert_eq!(r.abc_xyz.iter().map(|c| c.sku_locations).sum::<usize>(), 4);
     assert!(kpis(&data, &plan, &KpiConfig { window_days: 0, ..Default::default() }).is_err());
 }
+
+#[test]
+fn supplier_performance_and_alert_counts_match_hand_computation() {
+    use chrono::NaiveDate;
+    use replenish::orders::leadtime::Receipt;
+    use replenish::orders::tracking::{LineStatus, PoTracking, Tolerance};
+    let cfg = RunConfig::from_toml(&std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()).unwrap();
+    let data = replenish::read_folder(fixture("small"), &cfg.ingest).unwrap().dataset;
+    let plan = replenish::plan(&data, &cfg.plan).unwrap();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // S1 states 4 days for A and B; it took 4, 6, 3 and 5 days.
+    let r = |sku: &str, o: &str, rcv: &str| Receipt {
+        supplier_id: "S1".into(),
+        sku: sku.into(),
+        order_date: d(o),
+        received_date: d(rcv),
+    };
+    let receipts = [
+        r("A", "2025-01-01", "2025-01-05"),
+        r("A", "2025-01-08", "2025-01-14"),
+        r("B", "2025-01-15", "2025-01-18"),
+        r("B", "2025-01-22", "2025-01-27"),
+    ];
+    // Three tracked lines: one in full on time, one in full late, one short; a fourth not yet due.
+    let po = &plan.purchase_orders[0];
+    let mut t = PoTracking::new(po, Tolerance::default()).unwrap();
+    let template = t.lines[0].clone();
+    t.lines = (1..=4)
+        .map(|n| {
+            let mut l = template.clone();
+            l.line = n;
+            l.ordered = 100.0;
+            l.requested_date = Some(d(if n == 4 { "2025-12-31" } else { "2025-03-10" }));
+            (l.received, l.last_received, l.status) = match n {
+                1 => (100.0, Some(d("2025-03-10")), LineStatus::Received),
+                2 => (96.0, Some(d("2025-03-12")), LineStatus::Received),
+                3 => (50.0, Some(d("2025-03-09")), LineStatus::Closed),
+                _ => (0.0, None, LineStatus::Open),
+            };
+            l
+        })
+        .collect();
+    let k = replenish::kpi::supplier_kpis(&data.supply_terms, &receipts, &[t], d("2025-03-20"));
+    assert_eq!(k.len(), 1);
+    let s = &k[0];
+    assert_eq!((s.supplier_id.as_str(), s.receipts, s.lines_due), ("S1", 4, 3));
+    assert!(close(s.actual_lead_time_days.unwrap(), 4.5) && close(s.stated_lead_time_days.unwrap(), 4.0));
+    assert!(close(s.lead_time_bias_days.unwrap(), 0.5));
+    // sd of 4, 6, 3, 5 (n − 1): sqrt(5/3).
+    assert!(close(s.lead_time_std_days.unwrap(), (5.0_f64 / 3.0).sqrt()));
+    // By day 4: 4 and 3 → 2 of 4; within a day of 4: 4, 3, 5 → 3 of 4.
+    assert!(close(s.on_time_rate.unwrap(), 0.5) && close(s.within_one_day_rate.unwrap(), 0.75));
+    // In full: lines 1 and 2 (96 is within 5 %); on time in full: line 1 only.
+    assert!(close(s.in_full_rate.unwrap(), 2.0 / 3.0) && close(s.otif_rate.unwrap(), 1.0 / 3.0));
+    assert!(replenish::kpi::alert_counts(&[]).is_empty());
+}

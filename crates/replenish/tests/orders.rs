@@ -219,6 +219,13 @@ fn purchase_orders_are_tracked_from_approval_to_receipt() {
     for a in &alerts {
         assert!(!a.skus.is_empty() && a.projected_lost_sales >= 0.0 && !a.message.is_empty());
     }
+    // Alerts by type, as the reports count them.
+    let counts = replenish::kpi::alert_counts(&alerts);
+    assert_eq!(counts.iter().map(|c| c.alerts).sum::<usize>(), alerts.len());
+    let no_ack_count = counts.iter().find(|c| c.kind == "no_acknowledgement").unwrap();
+    assert_eq!((no_ack_count.alerts, no_ack_count.pos), (no_ack, no_ack));
+    let lost: f64 = alerts.iter().map(|a| a.projected_lost_sales).sum();
+    assert!((counts.iter().map(|c| c.projected_lost_sales).sum::<f64>() - lost).abs() < 1e-6);
     // Every history verifies, and each PO's approval follows its chain.
     for s in &states {
         assert!(replenish::workflow::verify(&s.history, Some(&s.head_hash)).is_ok());
