@@ -396,6 +396,10 @@ pub struct SupplierKpi {
     pub otif_rate: Option<f64>,
 }
 
+/// Per supplier: (actual, stated) lead times, and tracked lines (due, in full, on
+/// time in full).
+type Tally = (Vec<(f64, Option<f64>)>, usize, usize, usize);
+
 /// Supplier performance from receipts (against the stated terms) and tracked POs on `as_of`.
 pub fn supplier_kpis(
     terms: &[crate::model::SupplyTerms],
@@ -414,8 +418,7 @@ pub fn supplier_kpis(
             stated.entry(k).or_insert(t.lead_time_days);
         }
     }
-    // Per supplier: (actual, stated) lead times, and tracked lines (due, in full, on time in full).
-    let mut by: BTreeMap<&str, (Vec<(f64, Option<f64>)>, usize, usize, usize)> = BTreeMap::new();
+    let mut by: BTreeMap<&str, Tally> = BTreeMap::new();
     for r in receipts {
         let actual = (r.received_date - r.order_date).num_days() as f64;
         let s = stated.get(&(r.supplier_id.as_str(), r.sku.as_str())).copied();
