@@ -500,3 +500,130 @@ pub fn alert_counts(alerts: &[crate::orders::tracking::Alert]) -> Vec<AlertCount
         })
         .collect()
 }
+
+/// How forecast accuracy over time is measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccuracyConfig {
+    /// The model to judge; default: the plan's default (`PlanConfig::forecast`).
+    pub model: Option<crate::forecast::ModelConfig>,
+    /// Forecast origins, one every `h` days, the last `h` days before the history ends.
+    pub windows: usize,
+    /// Days forecast from each origin.
+    pub h: usize,
+    /// Season of the naive forecast that scales MASE.
+    pub season_length: usize,
+}
+
+impl Default for AccuracyConfig {
+    fn default() -> Self {
+        AccuracyConfig { model: None, windows: 8, h: 7, season_length: 7 }
+    }
+}
+
+/// Forecast accuracy of one origin: the days after `cutoff`, over every series long enough.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccuracyPeriod {
+    /// Last day the model saw.
+    pub cutoff: NaiveDate,
+    pub series: usize,
+    pub actual: f64,
+    pub forecast: f64,
+    /// Σ|actual − forecast| / Σ actual.
+    pub wape: Option<f64>,
+    /// Mean over series of MAE / the in-sample seasonal-naive MAE.
+    pub mase: Option<f64>,
+    /// Σ(forecast − actual) / Σ actual: positive is over-forecasting.
+    pub bias: Option<f64>,
+}
+
+/// Per origin: actual, forecast, Σ|error|, Σ error, and per series (Σ|error|, n, scale).
+type OriginTally = (f64, f64, f64, f64, BTreeMap<usize, (f64, usize, f64)>);
+
+/// Forecast accuracy over time: rolling-origin forecasts of the demand history
+/// (stock-out days left out as missing), scored per origin.
+pub fn forecast_accuracy(
+    data: &Dataset,
+    model: &crate::forecast::ModelConfig,
+    cfg: &AccuracyConfig,
+) -> Result<Vec<AccuracyPeriod>> {
+    use crate::forecast::cv::{cross_validation, CvRequest};
+    use crate::forecast::{ForecastRequest, Panel};
+    if cfg.windows == 0 || cfg.h == 0 || cfg.season_length == 0 {
+        return Err(Error::config("accuracy", "windows, h and season_length must be at least 1"));
+    }
+    let demand = &data.demand;
+    // Enough history: the windows, plus four seasons to fit on.
+    let need = cfg.h * cfg.windows + 4 * cfg.season_length;
+    let mut ids = Vec::new();
+    let mut offsets = vec![0];
+    let mut values = Vec::new();
+    let mut starts = Vec::new();
+    for i in 0..demand.len() {
+        let s = demand.series(i);
+        if s.quantity.len() <= need || s.stockout.iter().all(|&x| x) {
+            continue;
+        }
+        ids.push(format!("{}/{}", s.key.sku, s.key.location));
+        values.extend(s.quantity.iter().zip(s.stockout).map(|(&q, &so)| if so { f64::NAN } else { q }));
+        offsets.push(values.len());
+        starts.push(s.start);
+    }
+    if ids.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "no series has more than {need} days of history to measure accuracy on"
+        )));
+    }
+    let panel = Panel::new(ids, offsets.clone(), values.clone())?;
+    let request = CvRequest {
+        forecast: ForecastRequest { h: cfg.h, models: vec![model.clone()], ..Default::default() },
+        n_windows: cfg.windows,
+        step_size: Some(cfg.h),
+        refit: true,
+    };
+    let cv = cross_validation(&panel, &request)?;
+    let mean = &cv.models[0].mean;
+    // Per cutoff date: actual, forecast, |error|, error, and per series (abs error sum, n, scale).
+    let mut by: BTreeMap<NaiveDate, OriginTally> = BTreeMap::new();
+    for (r, (&y, &f)) in cv.y.iter().zip(mean).enumerate() {
+        if !(y.is_finite() && f.is_finite()) {
+            continue;
+        }
+        let s = cv.series[r];
+        let cut = cv.cutoff[r];
+        let e = by.entry(starts[s] + Duration::days(cut as i64)).or_default();
+        e.0 += y;
+        e.1 += f;
+        e.2 += (y - f).abs();
+        e.3 += f - y;
+        let series = &values[offsets[s]..offsets[s + 1]];
+        let entry = e.4.entry(s).or_insert_with(|| {
+            // In-sample seasonal-naive MAE up to the cutoff.
+            let train = &series[..=cut.min(series.len() - 1)];
+            let diffs: Vec<f64> = (cfg.season_length..train.len())
+                .map(|t| (train[t] - train[t - cfg.season_length]).abs())
+                .filter(|d| d.is_finite())
+                .collect();
+            let scale = if diffs.is_empty() { 0.0 } else { diffs.iter().sum::<f64>() / diffs.len() as f64 };
+            (0.0, 0, scale)
+        });
+        entry.0 += (y - f).abs();
+        entry.1 += 1;
+    }
+    Ok(by
+        .into_iter()
+        .map(|(cutoff, (actual, forecast, abs, err, per))| {
+            let scaled: Vec<f64> =
+                per.values().filter(|p| p.1 > 0 && p.2 > 0.0).map(|p| p.0 / p.1 as f64 / p.2).collect();
+            AccuracyPeriod {
+                cutoff,
+                series: per.len(),
+                actual,
+                forecast,
+                wape: ratio(abs, actual),
+                mase: (!scaled.is_empty()).then(|| scaled.iter().sum::<f64>() / scaled.len() as f64),
+                bias: ratio(err, actual),
+            }
+        })
+        .collect())
+}

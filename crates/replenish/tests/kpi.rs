@@ -130,3 +130,40 @@ fn supplier_performance_and_alert_counts_match_hand_computation() {
     assert!(close(s.in_full_rate.unwrap(), 2.0 / 3.0) && close(s.otif_rate.unwrap(), 1.0 / 3.0));
     assert!(replenish::kpi::alert_counts(&[]).is_empty());
 }
+
+/// Forecast accuracy over time with the naive model on a series whose errors are known.
+#[test]
+fn forecast_accuracy_per_origin_matches_hand_computation() {
+    use replenish::forecast::ModelConfig;
+    use replenish::kpi::{forecast_accuracy, AccuracyConfig};
+    // 60 days of sales: 10 on even days, 20 on odd days, starting 2025-01-01.
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let mut sales = String::from("date,sku,location,quantity\n");
+    for d in 0..60 {
+        sales.push_str(&format!("{},A,L1,{}\n", start + chrono::Duration::days(d), if d % 2 == 0 { 10 } else { 20 }));
+    }
+    let inputs = small_with("sales", &sales);
+    let mut inputs = inputs;
+    inputs.stockouts = None;
+    inputs.stock_history = None;
+    let data = replenish::ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let cfg = AccuracyConfig { model: None, windows: 2, h: 4, season_length: 2 };
+    let acc = forecast_accuracy(&data, &ModelConfig::Naive, &cfg).unwrap();
+    assert_eq!(acc.len(), 2);
+    // Origins: day 51 (2025-02-21) and day 55 (2025-02-25), both odd days (last value 20).
+    assert_eq!(acc[0].cutoff, start + chrono::Duration::days(51));
+    assert_eq!(acc[1].cutoff, start + chrono::Duration::days(55));
+    for a in &acc {
+        // Next 4 days: 10, 20, 10, 20 against 20 each: |err| 10 + 0 + 10 + 0 = 20 on 60 sold.
+        assert_eq!(a.series, 1);
+        assert!(close(a.actual, 60.0) && close(a.forecast, 80.0));
+        assert!(close(a.wape.unwrap(), 20.0 / 60.0) && close(a.bias.unwrap(), 20.0 / 60.0));
+        // Seasonal naive (m = 2) is exact in-sample: scale 0, so no MASE.
+        assert!(a.mase.is_none());
+    }
+    let m1 =
+        forecast_accuracy(&data, &ModelConfig::Naive, &AccuracyConfig { season_length: 1, ..cfg.clone() }).unwrap();
+    // Lag-1 in-sample MAE is 10: MASE = (20 / 4) / 10 = 0.5.
+    assert!(close(m1[0].mase.unwrap(), 0.5));
+    assert!(forecast_accuracy(&data, &ModelConfig::Naive, &AccuracyConfig { windows: 0, ..cfg }).is_err());
+}
