@@ -385,6 +385,37 @@ fn quantity(po: &str, l: &LineQuantity) -> Result<f64> {
     }
 }
 
+/// The line a delivery (shipped or received) names and its quantity, checked: the
+/// line exists, is not finished, and `so_far + quantity` stays within the
+/// over-delivery tolerance of the ordered quantity.
+fn delivered<'a>(
+    next: &'a mut PoTracking,
+    po: &str,
+    lq: &LineQuantity,
+    tol: Tolerance,
+    what: &str,
+    so_far: fn(&TrackedLine) -> f64,
+) -> Result<(&'a mut TrackedLine, f64)> {
+    let q = quantity(po, lq)?;
+    let l = next.line_mut(lq.line)?;
+    if l.status.done() {
+        return refuse(K::InvalidTransition, format!("PO {po} line {} is finished", lq.line));
+    }
+    let total = so_far(l) + q;
+    if total > l.ordered * (1.0 + tol.over) + 1e-9 {
+        return refuse(
+            K::BadQuantity,
+            format!(
+                "PO {po} line {}: {total} {what} in all for {} ordered is over the tolerance of {}%",
+                lq.line,
+                l.ordered,
+                tol.over * 100.0
+            ),
+        );
+    }
+    Ok((l, q))
+}
+
 /// Applies one event: the new state, or a typed error ([`Error::Workflow`]) and no change.
 pub fn apply(workflow: &Workflow, state: &PoTracking, event: &PoEvent) -> Result<PoTracking> {
     use PoStatus as S;
@@ -527,22 +558,7 @@ pub fn apply(workflow: &Workflow, state: &PoTracking, event: &PoEvent) -> Result
                     return wrong();
                 }
                 for lq in lines {
-                    let q = quantity(po, lq)?;
-                    let l = next.line_mut(lq.line)?;
-                    if l.status.done() {
-                        return refuse(K::InvalidTransition, format!("PO {po} line {} is finished", lq.line));
-                    }
-                    if l.shipped + q > l.ordered * (1.0 + tol.over) + 1e-9 {
-                        return refuse(
-                            K::BadQuantity,
-                            format!(
-                                "PO {po} line {}: {} shipped in all for {} ordered is over the tolerance",
-                                lq.line,
-                                l.shipped + q,
-                                l.ordered
-                            ),
-                        );
-                    }
+                    let (l, q) = delivered(&mut next, po, lq, tol, "shipped", |l| l.shipped)?;
                     l.shipped += q;
                     if let Some(d) = lq.date.or(*expected_date) {
                         l.shipped_date = Some(d);
@@ -558,23 +574,7 @@ pub fn apply(workflow: &Workflow, state: &PoTracking, event: &PoEvent) -> Result
                     return wrong();
                 }
                 for lq in lines {
-                    let q = quantity(po, lq)?;
-                    let l = next.line_mut(lq.line)?;
-                    if l.status.done() {
-                        return refuse(K::InvalidTransition, format!("PO {po} line {} is finished", lq.line));
-                    }
-                    if l.received + q > l.ordered * (1.0 + tol.over) + 1e-9 {
-                        return refuse(
-                            K::BadQuantity,
-                            format!(
-                                "PO {po} line {}: {} received in all for {} ordered is over the tolerance of {}%",
-                                lq.line,
-                                l.received + q,
-                                l.ordered,
-                                tol.over * 100.0
-                            ),
-                        );
-                    }
+                    let (l, q) = delivered(&mut next, po, lq, tol, "received", |l| l.received)?;
                     l.received += q;
                     l.shipped = l.shipped.max(l.received);
                     l.last_received = Some(at.date());
