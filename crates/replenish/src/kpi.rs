@@ -505,8 +505,6 @@ pub fn alert_counts(alerts: &[crate::orders::tracking::Alert]) -> Vec<AlertCount
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AccuracyConfig {
-    /// The model to judge; default: the plan's default (`PlanConfig::forecast`).
-    pub model: Option<crate::forecast::ModelConfig>,
     /// Forecast origins, one every `h` days, the last `h` days before the history ends.
     pub windows: usize,
     /// Days forecast from each origin.
@@ -517,7 +515,7 @@ pub struct AccuracyConfig {
 
 impl Default for AccuracyConfig {
     fn default() -> Self {
-        AccuracyConfig { model: None, windows: 8, h: 7, season_length: 7 }
+        AccuracyConfig { windows: 8, h: 7, season_length: 7 }
     }
 }
 

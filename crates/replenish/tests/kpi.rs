@@ -147,7 +147,7 @@ fn forecast_accuracy_per_origin_matches_hand_computation() {
     inputs.stockouts = None;
     inputs.stock_history = None;
     let data = replenish::ingest::parse(&inputs, &Default::default()).unwrap().dataset;
-    let cfg = AccuracyConfig { model: None, windows: 2, h: 4, season_length: 2 };
+    let cfg = AccuracyConfig { windows: 2, h: 4, season_length: 2 };
     let acc = forecast_accuracy(&data, &ModelConfig::Naive, &cfg).unwrap();
     assert_eq!(acc.len(), 2);
     // Origins: day 51 (2025-02-21) and day 55 (2025-02-25), both odd days (last value 20).
