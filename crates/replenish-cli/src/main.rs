@@ -36,6 +36,58 @@ enum Command {
     /// Apply a file of approval and tracking events (and supplier UBL documents) to
     /// purchase orders; print each PO's state, refused events and the alerts.
     Track(TrackArgs),
+    /// Write the HTML report (one self-contained file): summary KPIs, forecast vs
+    /// actual, projected stock, service trends, forecast accuracy, turnover by
+    /// category, the ABC/XYZ matrix, supplier performance and the exceptions.
+    /// Uses the demo data (and its tracked POs) unless `--data` is given.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Folder of CSV tables, as for `plan`; default: the built-in demo data.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    out: PathBuf,
+    /// Run configuration (TOML with [plan], [ingest] and [report] sections).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules file (TOML `[[rules]]` and `[[overrides]]`, see docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Tracked purchase orders (tracking.json of `track --out`), for PO alerts and
+    /// supplier on-time-in-full.
+    #[arg(long, value_name = "FILE")]
+    tracking: Option<PathBuf>,
+    /// A SKU-location to chart, as SKU@LOCATION (or SKU for all its locations); repeat
+    /// for more. Default: the lines with the largest order value.
+    #[arg(long, value_name = "SKU[@LOC]")]
+    series: Vec<String>,
+    /// How many lines to chart when no --series is given.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// Period of the service trends.
+    #[arg(long, value_enum)]
+    period: Option<PeriodArg>,
+    /// Days of history the KPIs cover.
+    #[arg(long, value_name = "DAYS")]
+    window_days: Option<usize>,
+    /// Leave out forecast accuracy over time (it refits the model once per origin).
+    #[arg(long)]
+    no_accuracy: bool,
+    /// Date of the PO alerts and supplier OTIF; default: the plan date (demo: the last tracking event).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum PeriodArg {
+    Week,
+    Month,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +223,9 @@ struct PlanArgs {
     /// Folder for plan.csv, purchase_orders.csv/.json, summary.json and quality.json.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Also write the HTML report (report.html; see `replenish report`).
+    #[arg(long)]
+    report: bool,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -183,6 +238,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => run_simulate(&a),
         Command::Calibrate(a) => run_calibrate(&a),
         Command::Track(a) => run_track(&a),
+        Command::Report(a) => run_report(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -288,7 +344,8 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
     }
     pb.inc(1);
     let ubl = ubl_options(&a.run.ubl, &a.run.buyer_name);
-    let outputs = Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: true };
+    let outputs =
+        Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: true, report: true };
     run_pipeline(&inputs, &config, &a.out, &pb, &outputs)?;
     if let Some(dir) = &a.write_data {
         println!("Demo input tables written to {}", dir.display());
@@ -303,7 +360,8 @@ fn run_plan(a: &PlanArgs) -> Result<(), Error> {
     let inputs = ingest::read_inputs(&a.data).inspect_err(|_| pb.finish_and_clear())?;
     pb.inc(1);
     let ubl = ubl_options(&a.run.ubl, &a.run.buyer_name);
-    let outputs = Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: false };
+    let outputs =
+        Outputs { ubl: ubl.as_ref(), email_from: a.run.email_from.as_deref(), demo_extras: false, report: a.report };
     run_pipeline(&inputs, &config, &a.out, &pb, &outputs)
 }
 
@@ -322,6 +380,18 @@ struct Outputs<'a> {
     email_from: Option<&'a str>,
     /// The demo's approval rules and a week of tracking events.
     demo_extras: bool,
+    /// Write report.html (with the demo's tracked POs, for the demo).
+    report: bool,
+}
+
+/// The report configuration of a run: its `[report]` section, with the plan's
+/// forecast model unless the section names one.
+fn report_config(config: &RunConfig) -> replenish::report::ReportConfig {
+    let mut cfg = config.report.clone();
+    if cfg.forecast.is_none() {
+        cfg.forecast = Some(config.plan.forecast.clone());
+    }
+    cfg
 }
 
 fn run_pipeline(
@@ -382,6 +452,21 @@ fn run_pipeline(
             .collect::<Result<_, _>>()?;
         write(out, "events.jsonl", (events.join("\n") + "\n").as_bytes())?;
     }
+    let mut wrote_report = false;
+    if outputs.report {
+        pb.set_message("writing the report");
+        let mut cfg = report_config(config);
+        let tracked = if extras {
+            let (tracked, as_of) = demo::tracked(&plan)?;
+            cfg.as_of = cfg.as_of.or(Some(as_of));
+            tracked
+        } else {
+            Vec::new()
+        };
+        let html = replenish::report::html_report(&data.dataset, &plan, &tracked, &cfg)?;
+        write(out, "report.html", html.as_bytes())?;
+        wrote_report = true;
+    }
     if let Some(opts) = ubl {
         let dir = out.join("ubl");
         mkdir(&dir)?;
@@ -439,8 +524,9 @@ fn run_pipeline(
         );
     }
     println!(
-        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json, stock.json{}{} to {}",
+        "Wrote plan.csv, purchase_orders.csv, purchase_orders.json, summary.json, quality.json, stock.json{}{}{} to {}",
         if extras { ", approvals.toml, events.jsonl (try `replenish track`)" } else { "" },
+        if wrote_report { ", report.html (open it in a browser)" } else { "" },
         if ubl.is_some() { format!(" and {} UBL orders in ubl/", plan.purchase_orders.len()) } else { String::new() },
         out.display()
     );
@@ -622,5 +708,89 @@ fn run_track(a: &TrackArgs) -> Result<(), Error> {
             out.display()
         );
     }
+    Ok(())
+}
+
+fn run_report(a: &ReportArgs) -> Result<(), Error> {
+    let config = load_with_rules(a.config.as_deref(), a.rules.as_deref())?;
+    let pb = spinner();
+    pb.set_message("reading input tables");
+    let inputs = match &a.data {
+        Some(dir) => ingest::read_inputs(dir).inspect_err(|_| pb.finish_and_clear())?,
+        None => demo::generate(&demo::DemoConfig::default()),
+    };
+    pb.inc(1);
+    pb.set_message("validating");
+    let data = ingest::parse(&inputs, &config.ingest).inspect_err(|_| pb.finish_and_clear())?.dataset;
+    pb.inc(1);
+    pb.set_message("forecasting and planning");
+    let plan = replenish::plan(&data, &config.plan).inspect_err(|_| pb.finish_and_clear())?;
+    pb.inc(1);
+    let mut cfg = report_config(&config);
+    let tracked: Vec<replenish::orders::tracking::PoTracking> = match (&a.tracking, &a.data) {
+        (Some(p), _) => serde_json::from_str(&read_text(p)?).map_err(|e| json_err(p, e))?,
+        (None, None) => {
+            let (tracked, as_of) = demo::tracked(&plan)?;
+            cfg.as_of = cfg.as_of.or(Some(as_of));
+            tracked
+        }
+        (None, Some(_)) => Vec::new(),
+    };
+    if !a.series.is_empty() {
+        cfg.series = a.series.clone();
+    }
+    if let Some(n) = a.top {
+        cfg.top_series = n;
+    }
+    if let Some(p) = a.period {
+        cfg.kpi.period = match p {
+            PeriodArg::Week => replenish::kpi::Period::Week,
+            PeriodArg::Month => replenish::kpi::Period::Month,
+        };
+    }
+    if let Some(w) = a.window_days {
+        cfg.kpi.window_days = w;
+    }
+    if a.no_accuracy {
+        cfg.accuracy = None;
+    }
+    if a.as_of.is_some() {
+        cfg.as_of = a.as_of;
+    }
+    if let Some(t) = &a.title {
+        cfg.title = t.clone();
+    }
+    pb.set_message("measuring and drawing");
+    let report = replenish::report::report_data(&data, &plan, &tracked, &cfg).inspect_err(|_| pb.finish_and_clear())?;
+    let html = replenish::report::render_html(&report)?;
+    pb.finish_and_clear();
+    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        mkdir(dir)?;
+    }
+    std::fs::write(&a.out, html.as_bytes())
+        .map_err(|source| Error::Io { path: a.out.display().to_string(), source })?;
+    let total = report.kpis.groups.iter().find(|g| g.group_by == "total");
+    println!(
+        "Report of the plan as of {}: {} SKU-locations, {} charted, {} exception(s), {} forecast origin(s)",
+        report.as_of,
+        report.summary.sku_locations,
+        report.series.len(),
+        report.exception_counts.values().sum::<usize>(),
+        report.accuracy.len()
+    );
+    if let Some(t) = total {
+        let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.1}%", v * 100.0));
+        println!(
+            "  fill rate {}, stock-out rate {}, turnover {}, days of supply {}",
+            pct(t.fill_rate),
+            pct(t.stockout_rate),
+            t.turnover.map_or("–".to_string(), |v| format!("{v:.1}×/yr")),
+            t.days_of_supply.map_or("–".to_string(), |v| format!("{v:.0}"))
+        );
+    }
+    for n in &report.notes {
+        println!("  note: {n}");
+    }
+    println!("Wrote {} ({} KB)", a.out.display(), html.len() / 1024);
     Ok(())
 }

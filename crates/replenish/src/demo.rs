@@ -606,6 +606,28 @@ pub fn tracking_events(plan: &crate::Plan) -> Vec<crate::orders::tracking::PoEve
     out
 }
 
+/// The demo plan's purchase orders after [`tracking_events`] under
+/// [`DEMO_APPROVALS`], and the day of the last event (the date their alerts are for).
+pub fn tracked(plan: &crate::Plan) -> crate::error::Result<(Vec<crate::orders::tracking::PoTracking>, NaiveDate)> {
+    use crate::orders::tracking::{apply_all, PoTracking, Tolerance};
+    let workflow = crate::workflow::ApprovalConfig::from_toml(DEMO_APPROVALS)?.compile()?;
+    let states = plan
+        .purchase_orders
+        .iter()
+        .map(|po| PoTracking::new(po, Tolerance::default()))
+        .collect::<crate::error::Result<Vec<_>>>()?;
+    let events = tracking_events(plan);
+    let (states, refused) = apply_all(&workflow, states, &events);
+    if let Some(r) = refused.first() {
+        return Err(crate::error::Error::Internal(format!(
+            "demo event refused: {} on {}: {}",
+            r.event, r.po_number, r.message
+        )));
+    }
+    let as_of = events.iter().map(|e| e.event.at().date()).max().unwrap_or(plan.as_of);
+    Ok((states, as_of))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -535,93 +535,107 @@ pub struct AccuracyPeriod {
     pub bias: Option<f64>,
 }
 
-/// Per origin: actual, forecast, Σ|error|, Σ error, and per series (Σ|error|, n, scale).
-type OriginTally = (f64, f64, f64, f64, BTreeMap<usize, (f64, usize, f64)>);
-
-/// Forecast accuracy over time: rolling-origin forecasts of the demand history
-/// (stock-out days left out as missing), scored per origin.
+/// Forecast accuracy over time: forecasts from origins every `h` days before the
+/// history ends (the same calendar day for every series), each scored on the `h`
+/// days after it. Models are fitted on the history up to the origin with stock-out
+/// days left out (as the plan does), and stock-out days are not scored: their
+/// sales understate demand.
 pub fn forecast_accuracy(
     data: &Dataset,
     model: &crate::forecast::ModelConfig,
     cfg: &AccuracyConfig,
 ) -> Result<Vec<AccuracyPeriod>> {
-    use crate::forecast::cv::{cross_validation, CvRequest};
-    use crate::forecast::{ForecastRequest, Panel};
+    use crate::forecast::{forecast_batch, FitOptions, ForecastRequest, MissingPolicy, Panel};
     if cfg.windows == 0 || cfg.h == 0 || cfg.season_length == 0 {
         return Err(Error::config("accuracy", "windows, h and season_length must be at least 1"));
     }
     let demand = &data.demand;
-    // Enough history: the windows, plus four seasons to fit on.
-    let need = cfg.h * cfg.windows + 4 * cfg.season_length;
-    let mut ids = Vec::new();
-    let mut offsets = vec![0];
-    let mut values = Vec::new();
-    let mut starts = Vec::new();
-    for i in 0..demand.len() {
-        let s = demand.series(i);
-        if s.quantity.len() <= need || s.stockout.iter().all(|&x| x) {
-            continue;
-        }
-        ids.push(format!("{}/{}", s.key.sku, s.key.location));
-        values.extend(s.quantity.iter().zip(s.stockout).map(|(&q, &so)| if so { f64::NAN } else { q }));
-        offsets.push(values.len());
-        starts.push(s.start);
-    }
-    if ids.is_empty() {
-        return Err(Error::InvalidInput(format!(
-            "no series has more than {need} days of history to measure accuracy on"
-        )));
-    }
-    let panel = Panel::new(ids, offsets.clone(), values.clone())?;
-    let request = CvRequest {
-        forecast: ForecastRequest { h: cfg.h, models: vec![model.clone()], ..Default::default() },
-        n_windows: cfg.windows,
-        step_size: Some(cfg.h),
-        refit: true,
+    let Some(end) = (0..demand.len()).filter_map(|i| demand.series(i).end()).max() else {
+        return Err(Error::InvalidInput("no demand history to measure accuracy on".into()));
     };
-    let cv = cross_validation(&panel, &request)?;
-    let mean = &cv.models[0].mean;
-    // Per cutoff date: actual, forecast, |error|, error, and per series (abs error sum, n, scale).
-    let mut by: BTreeMap<NaiveDate, OriginTally> = BTreeMap::new();
-    for (r, (&y, &f)) in cv.y.iter().zip(mean).enumerate() {
-        if !(y.is_finite() && f.is_finite()) {
-            continue;
-        }
-        let s = cv.series[r];
-        let cut = cv.cutoff[r];
-        let e = by.entry(starts[s] + Duration::days(cut as i64)).or_default();
-        e.0 += y;
-        e.1 += f;
-        e.2 += (y - f).abs();
-        e.3 += f - y;
-        let series = &values[offsets[s]..offsets[s + 1]];
-        let entry = e.4.entry(s).or_insert_with(|| {
-            // In-sample seasonal-naive MAE up to the cutoff.
-            let train = &series[..=cut.min(series.len() - 1)];
+    // Enough to fit on: four seasons of in-stock days before the origin.
+    let min_train = 4 * cfg.season_length;
+    let request = ForecastRequest {
+        h: cfg.h,
+        models: vec![model.clone()],
+        options: FitOptions { missing: MissingPolicy::Drop, non_negative: true, ..Default::default() },
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(cfg.windows);
+    for w in (1..=cfg.windows).rev() {
+        let cutoff = end - Duration::days((cfg.h * w) as i64);
+        let (mut ids, mut offsets, mut values) = (Vec::new(), vec![0], Vec::new());
+        // Per series in the panel: the scored (step, actual) pairs and the MASE scale.
+        let mut scored: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
+        for i in 0..demand.len() {
+            let s = demand.series(i);
+            let n_train = (cutoff - s.start).num_days() + 1;
+            let Ok(n_train) = usize::try_from(n_train) else { continue };
+            if n_train >= s.quantity.len() {
+                continue;
+            }
+            let train: Vec<f64> = s.quantity[..n_train]
+                .iter()
+                .zip(&s.stockout[..n_train])
+                .map(|(&q, &so)| if so { f64::NAN } else { q })
+                .collect();
+            if train.iter().filter(|v| v.is_finite()).count() < min_train {
+                continue;
+            }
+            let test: Vec<(usize, f64)> = (0..cfg.h)
+                .map(|t| (t, n_train + t))
+                .filter(|&(_, d)| d < s.quantity.len() && !s.stockout[d])
+                .map(|(t, d)| (t, s.quantity[d]))
+                .collect();
+            if test.is_empty() {
+                continue;
+            }
+            // In-sample seasonal-naive MAE up to the origin, over in-stock pairs.
             let diffs: Vec<f64> = (cfg.season_length..train.len())
                 .map(|t| (train[t] - train[t - cfg.season_length]).abs())
                 .filter(|d| d.is_finite())
                 .collect();
             let scale = if diffs.is_empty() { 0.0 } else { diffs.iter().sum::<f64>() / diffs.len() as f64 };
-            (0.0, 0, scale)
-        });
-        entry.0 += (y - f).abs();
-        entry.1 += 1;
-    }
-    Ok(by
-        .into_iter()
-        .map(|(cutoff, (actual, forecast, abs, err, per))| {
-            let scaled: Vec<f64> =
-                per.values().filter(|p| p.1 > 0 && p.2 > 0.0).map(|p| p.0 / p.1 as f64 / p.2).collect();
-            AccuracyPeriod {
-                cutoff,
-                series: per.len(),
-                actual,
-                forecast,
-                wape: ratio(abs, actual),
-                mase: (!scaled.is_empty()).then(|| scaled.iter().sum::<f64>() / scaled.len() as f64),
-                bias: ratio(err, actual),
+            ids.push(format!("{}/{}", s.key.sku, s.key.location));
+            values.extend(train);
+            offsets.push(values.len());
+            scored.push((test, scale));
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        let fc = forecast_batch(&Panel::new(ids, offsets, values)?, &request)?;
+        let mean = &fc.models[0].mean;
+        let (mut actual, mut forecast, mut abs, mut err, mut mase) = (0.0, 0.0, 0.0, 0.0, Vec::new());
+        for (k, (test, scale)) in scored.iter().enumerate() {
+            let mut series_abs = 0.0;
+            for &(t, y) in test {
+                let f = mean[k * cfg.h + t];
+                actual += y;
+                forecast += f;
+                abs += (y - f).abs();
+                err += f - y;
+                series_abs += (y - f).abs();
             }
-        })
-        .collect())
+            if *scale > 0.0 {
+                mase.push(series_abs / test.len() as f64 / scale);
+            }
+        }
+        out.push(AccuracyPeriod {
+            cutoff,
+            series: scored.len(),
+            actual,
+            forecast,
+            wape: ratio(abs, actual),
+            mase: (!mase.is_empty()).then(|| mase.iter().sum::<f64>() / mase.len() as f64),
+            bias: ratio(err, actual),
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "no series has {min_train} in-stock days before the first origin ({})",
+            end - Duration::days((cfg.h * cfg.windows) as i64)
+        )));
+    }
+    Ok(out)
 }

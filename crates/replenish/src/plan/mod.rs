@@ -169,12 +169,13 @@ impl PlanConfig {
     }
 }
 
-/// A whole run's configuration, as one file: `[plan]` and `[ingest]` sections.
+/// A whole run's configuration, as one file: `[plan]`, `[ingest]` and `[report]` sections.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
     pub plan: PlanConfig,
     pub ingest: crate::ingest::IngestOptions,
+    pub report: crate::report::ReportConfig,
 }
 
 impl RunConfig {
@@ -182,6 +183,7 @@ impl RunConfig {
     pub fn from_toml(text: &str) -> Result<RunConfig> {
         let c: RunConfig = toml::from_str(text).map_err(|e| Error::config("(file)", e.to_string()))?;
         c.plan.validate()?;
+        c.report.validate()?;
         Ok(c)
     }
 }

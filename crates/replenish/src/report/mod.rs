@@ -1,4 +1,15 @@
-//! Reports over a plan: the summary printed by the CLI and returned to every binding.
+//! Reports over a plan: the summary printed by the CLI and returned to every
+//! binding, and the self-contained HTML report with its SVG charts
+//! ([`html_report`]; the data behind it: [`report_data`]).
+
+pub mod charts;
+mod data;
+mod html;
+
+pub use data::{
+    report_data, Arrival, DayValue, Exception, ForecastBand, ReportConfig, ReportData, SeriesChart, SupplierOrders,
+};
+pub use html::render_html;
 
 use crate::orders::PurchaseOrder;
 use crate::plan::{LineAction, PlanLine};
@@ -99,4 +110,15 @@ impl PlanSummary {
         );
         text + &drivers
     }
+}
+
+/// The HTML report of a plan: [`report_data`] drawn by [`render_html`].
+/// `tracked`: purchase orders under tracking, for alerts and supplier OTIF (may be empty).
+pub fn html_report(
+    data: &crate::model::Dataset,
+    plan: &crate::Plan,
+    tracked: &[crate::orders::tracking::PoTracking],
+    cfg: &ReportConfig,
+) -> crate::error::Result<String> {
+    render_html(&report_data(data, plan, tracked, cfg)?)
 }
