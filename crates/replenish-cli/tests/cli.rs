@@ -28,7 +28,7 @@ fn demo_writes_plan_and_orders_with_a_positive_total() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("purchase orders"), "{stdout}");
-    for f in ["plan.csv", "purchase_orders.csv", "purchase_orders.json", "summary.json", "quality.json"] {
+    for f in ["plan.csv", "purchase_orders.csv", "purchase_orders.json", "summary.json", "quality.json", "report.html"] {
         assert!(out.path().join(f).is_file(), "{f} missing");
     }
     let summary: serde_json::Value =
@@ -195,4 +195,42 @@ fn track_applies_events_and_documents_and_prints_alerts() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn report_writes_one_html_file_and_rejects_unknown_series() {
+    let dir = tempfile::tempdir().unwrap();
+    // The small fixture's configuration with a [report] section short enough for its 9 days.
+    let config = std::fs::read_to_string(fixture("small").join("config.toml")).unwrap()
+        + "\n[report]\ntitle = \"Small & co\"\nbacktest_days = 2\nhorizon_days = 4\nhistory_days = 5\naccuracy = { windows = 1, h = 2, season_length = 1 }\n";
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let out = dir.path().join("nested/report.html");
+    let o = bin()
+        .args(["report", "--series", "A@L1", "--window-days", "7", "--data"])
+        .arg(fixture("small"))
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("1 charted") && stdout.contains("Wrote"), "{stdout}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<title>Small &amp; co</title>"));
+    for chart in ["forecast:A@L1", "projection:A@L1", "accuracy", "abc-xyz"] {
+        assert!(html.contains(&format!("data-chart=\"{chart}\"")), "no {chart} chart");
+    }
+
+    let o = bin()
+        .args(["report", "--series", "Z@L1", "--data"])
+        .arg(fixture("small"))
+        .arg("--out")
+        .arg(dir.path().join("bad.html"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`Z@L1` is not in the plan"));
+    assert!(!dir.path().join("bad.html").exists());
 }

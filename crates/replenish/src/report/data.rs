@@ -323,16 +323,16 @@ fn series_charts(
         })
         .collect();
     let bt = cfg.backtest_days;
-    // Series with enough history for a back-test: at least two weeks to fit on.
+    // Series with enough history for a back-test: at least a week to fit on.
     let mut charted = Vec::new();
     for l in chosen {
         match index.get(&(l.sku.as_str(), l.location.as_str())) {
-            Some(&i) if data.demand.series(i).quantity.len() >= bt + 14 => charted.push((*l, i)),
+            Some(&i) if data.demand.series(i).quantity.len() >= bt + 7 => charted.push((*l, i)),
             _ => notes.push(format!(
                 "{}@{}: too little history for a forecast chart (needs {} days)",
                 l.sku,
                 l.location,
-                bt + 14
+                bt + 7
             )),
         }
     }
