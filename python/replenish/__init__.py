@@ -21,6 +21,14 @@ import numpy as np
 import pandas as pd
 
 from . import _replenish, models, orders, policy, reports, workflow
+from .plotting import (
+    plot_abc_xyz,
+    plot_accuracy,
+    plot_forecast,
+    plot_projection,
+    plot_service_trends,
+    plot_turnover,
+)
 from . import forecasting as _forecasting
 from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
@@ -54,6 +62,12 @@ __all__ = [
     "reports",
     "workflow",
     "plan",
+    "plot_abc_xyz",
+    "plot_accuracy",
+    "plot_forecast",
+    "plot_projection",
+    "plot_service_trends",
+    "plot_turnover",
     "read_folder",
     "read_tables",
 ] + _forecasting.__all__
@@ -211,6 +225,8 @@ class Plan:
     #: What supplier minimums and truck fill changed (``kind``, ``message``).
     supplier_adjustments: Frame = None
     _dataset: Any = None
+    #: The configuration the plan ran with (its ``forecast`` is the report's model).
+    _config: Any = None
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole plan as plain Python data, exactly as the core produced it."""
@@ -262,6 +278,16 @@ class Plan:
         rows = json.loads(_replenish.as_open_orders(self._inner))
         return _dates(_frame(rows, orders.OPEN_ORDER_COLUMNS, self._dataset._polars),
                       ["order_date", "expected_date"], self._dataset._polars)
+
+    def report(self, tracked: Any = (), **options: Any) -> Any:
+        """The report of this plan (:func:`replenish.reports.report`): KPI tables and
+        chart data as DataFrames, ``.to_html()`` for the page."""
+        return reports.report(self, tracked, **options)
+
+    def html_report(self, path: Any = None, tracked: Any = (), **options: Any) -> str:
+        """The self-contained HTML report (:func:`replenish.reports.html_report`),
+        written to ``path`` when given."""
+        return reports.html_report(self, tracked, path=path, **options)
 
     def kpis(self, *, window_days: int = 91, dead_stock_days: int = 90, period: str = "week") -> Any:
         """The KPI tables of this plan and its data (:func:`replenish.reports.kpis`)."""
@@ -435,6 +461,7 @@ def plan(
                                            ["supplier_id", "location", "order_date", "kind", "message"], polars),
                                     ["order_date"], polars),
         _dataset=ds,
+        _config=merged,
     )
 
 

@@ -1,5 +1,9 @@
 import json
+import os
 import pathlib
+
+# Charts are drawn off-screen in tests (the plot_* helpers and the README example).
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
 

@@ -906,6 +906,56 @@ pub fn supplier_kpis(
     to_value(&k)
 }
 
+/// The data behind the HTML report of a plan object and its dataset, with tracked
+/// purchase orders (JSON states) and a report configuration (JSON); resolves to JSON text.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn report_data(
+    #[napi(ts_arg_type = "Plan")] plan: serde_json::Value,
+    dataset: &Dataset,
+    states_json: Option<String>,
+    config_json: Option<String>,
+) -> Result<AsyncTask<JsonTask>> {
+    let p = plan_from(plan)?;
+    let data = dataset.inner.clone();
+    Ok(AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let cfg: replenish::report::ReportConfig = parse_json(config_json.as_deref(), "report")?;
+        let states: Vec<replenish::orders::tracking::PoTracking> = match &states_json {
+            Some(s) => replenish::error::from_json(s, "tracked")?,
+            None => Vec::new(),
+        };
+        json_value(replenish::report::report_data(&data.dataset, &p, &states, &cfg)?)
+    })))))
+}
+
+/// Forecast accuracy over time (rolling origins) of a model on a dataset's demand;
+/// request JSON `{ model, windows, h, season_length }`; resolves to JSON text.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn forecast_accuracy(dataset: &Dataset, request_json: String) -> Result<AsyncTask<JsonTask>> {
+    let data = dataset.inner.clone();
+    Ok(AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let (model, cfg) = replenish::kpi::AccuracyConfig::request_from_json(&request_json)?;
+        json_value(replenish::kpi::forecast_accuracy(&data.dataset, &model, &cfg)?)
+    })))))
+}
+
+/// The HTML report page from report data (JSON text).
+#[napi]
+pub fn render_report(report_json: String) -> Result<String> {
+    guarded(|| {
+        let r: replenish::report::ReportData = replenish::error::from_json(&report_json, "report")?;
+        replenish::report::render_html(&r)
+    })
+}
+
+/// The demo plan's purchase orders after the demo's week of approval and tracking
+/// events, and the date of the last event.
+#[napi(ts_return_type = "{ tracked: PoTracking[]; asOf: string }")]
+pub fn demo_tracked(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<serde_json::Value> {
+    let p = plan_from(plan)?;
+    let (states, as_of) = guarded(|| replenish::demo::tracked(&p))?;
+    Ok(serde_json::json!({ "tracked": to_value(&states)?, "asOf": as_of.to_string() }))
+}
+
 /// Alerts counted by kind.
 #[napi(ts_return_type = "AlertCount[]")]
 pub fn alert_counts(alerts_json: String) -> Result<serde_json::Value> {

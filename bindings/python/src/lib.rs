@@ -787,6 +787,56 @@ fn supplier_kpis(
     })
 }
 
+/// The data behind the HTML report (JSON) of a plan and its dataset, with tracked
+/// purchase orders (JSON states) and a report configuration (JSON).
+#[pyfunction]
+#[pyo3(signature = (plan, dataset, states_json=None, config_json=None))]
+fn report_data(
+    py: Python<'_>,
+    plan: &Plan,
+    dataset: &Dataset,
+    states_json: Option<String>,
+    config_json: Option<String>,
+) -> PyResult<String> {
+    run(py, || {
+        let cfg: replenish::report::ReportConfig = parse_json(config_json.as_deref(), "report")?;
+        let states: Vec<replenish::orders::tracking::PoTracking> = match &states_json {
+            Some(s) => from_json(s, "tracked")?,
+            None => Vec::new(),
+        };
+        to_json(&replenish::report::report_data(&dataset.inner.dataset, &plan.inner, &states, &cfg)?)
+    })
+}
+
+/// Forecast accuracy over time (rolling origins, JSON) of a model on a dataset's
+/// demand; request JSON `{ model, windows, h, season_length }`.
+#[pyfunction]
+fn forecast_accuracy(py: Python<'_>, dataset: &Dataset, request_json: String) -> PyResult<String> {
+    run(py, || {
+        let (model, cfg) = replenish::kpi::AccuracyConfig::request_from_json(&request_json)?;
+        to_json(&replenish::kpi::forecast_accuracy(&dataset.inner.dataset, &model, &cfg)?)
+    })
+}
+
+/// The HTML report page from report data (JSON).
+#[pyfunction]
+fn render_report(py: Python<'_>, report_json: String) -> PyResult<String> {
+    run(py, move || {
+        let r: replenish::report::ReportData = from_json(&report_json, "report")?;
+        replenish::report::render_html(&r)
+    })
+}
+
+/// The demo plan's purchase orders after the demo's week of approval and tracking
+/// events (JSON states) and the date of the last event.
+#[pyfunction]
+fn demo_tracked(py: Python<'_>, plan: &Plan) -> PyResult<(String, String)> {
+    run(py, || {
+        let (states, as_of) = replenish::demo::tracked(&plan.inner)?;
+        Ok((to_json(&states)?, as_of.to_string()))
+    })
+}
+
 /// Alerts (JSON) counted by kind.
 #[pyfunction]
 fn alert_counts(py: Python<'_>, alerts_json: String) -> PyResult<String> {
@@ -1024,6 +1074,10 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(as_open_orders, m)?)?;
     m.add_function(wrap_pyfunction!(po_emails, m)?)?;
     m.add_function(wrap_pyfunction!(kpis, m)?)?;
+    m.add_function(wrap_pyfunction!(report_data, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast_accuracy, m)?)?;
+    m.add_function(wrap_pyfunction!(render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(demo_tracked, m)?)?;
     m.add_function(wrap_pyfunction!(supplier_kpis, m)?)?;
     m.add_function(wrap_pyfunction!(alert_counts, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

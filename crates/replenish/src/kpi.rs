@@ -519,6 +519,20 @@ impl Default for AccuracyConfig {
     }
 }
 
+impl AccuracyConfig {
+    /// A request as the bindings send it: the fields of [`AccuracyConfig`] plus
+    /// `model`, a model name (default parameters with this `season_length`) or a
+    /// model object; the default model is `SeasonalNaive`.
+    pub fn request_from_json(text: &str) -> Result<(crate::forecast::ModelConfig, AccuracyConfig)> {
+        let mut v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::config("accuracy", e.to_string()))?;
+        let obj = v.as_object_mut().ok_or_else(|| Error::config("accuracy", "the request must be an object"))?;
+        let model = obj.remove("model").unwrap_or_else(|| "SeasonalNaive".into());
+        let cfg: AccuracyConfig = serde_json::from_value(v).map_err(|e| Error::config("accuracy", e.to_string()))?;
+        Ok((crate::forecast::ModelConfig::from_value(model, cfg.season_length)?, cfg))
+    }
+}
+
 /// Forecast accuracy of one origin: the days after `cutoff`, over every series long enough.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccuracyPeriod {

@@ -167,3 +167,22 @@ fn forecast_accuracy_per_origin_matches_hand_computation() {
     assert!(close(m1[0].mase.unwrap(), 0.5));
     assert!(forecast_accuracy(&data, &ModelConfig::Naive, &AccuracyConfig { windows: 0, ..cfg }).is_err());
 }
+
+/// The bindings' accuracy request: a model name with its default parameters, a model
+/// object, the default model, and errors for unknown names and fields.
+#[test]
+fn accuracy_request_from_json() {
+    use replenish::forecast::ModelConfig;
+    use replenish::kpi::AccuracyConfig;
+    let (m, c) =
+        AccuracyConfig::request_from_json(r#"{"model": "AutoETS", "windows": 3, "season_length": 12}"#).unwrap();
+    assert_eq!(m, ModelConfig::AutoEts { season_length: 12 });
+    assert_eq!(c, AccuracyConfig { windows: 3, h: 7, season_length: 12 });
+    let (m, _) = AccuracyConfig::request_from_json(r#"{"model": {"model": "WindowAverage", "window": 5}}"#).unwrap();
+    assert_eq!(m, ModelConfig::WindowAverage { window: 5 });
+    let (m, c) = AccuracyConfig::request_from_json("{}").unwrap();
+    assert_eq!((m, c), (ModelConfig::SeasonalNaive { season_length: 7 }, AccuracyConfig::default()));
+    assert!(AccuracyConfig::request_from_json(r#"{"model": "NoSuch"}"#).is_err());
+    assert!(matches!(AccuracyConfig::request_from_json(r#"{"windws": 3}"#), Err(replenish::Error::Config { .. })));
+    assert!(AccuracyConfig::request_from_json("[]").is_err());
+}

@@ -406,6 +406,15 @@ impl ModelConfig {
         })
     }
 
+    /// A model as the bindings send it: a bare name (given its default parameters
+    /// with `season_length`, as [`ModelConfig::from_name`]) or the serialised object.
+    pub fn from_value(value: serde_json::Value, season_length: usize) -> Result<ModelConfig> {
+        match value.as_str() {
+            Some(name) => ModelConfig::from_name(name, season_length),
+            None => serde_json::from_value(value).map_err(|e| Error::config("model", e.to_string())),
+        }
+    }
+
     /// Builds the model, checking its parameters.
     pub fn build(&self) -> Result<Box<dyn ModelSpec>> {
         let positive = |field: &str, v: usize| {
@@ -1568,8 +1577,8 @@ impl ForecastRequest {
                 as usize,
         };
         let resolve = |m: &mut serde_json::Value| -> Result<()> {
-            if let Some(name) = m.as_str() {
-                *m = serde_json::to_value(ModelConfig::from_name(name, season_length)?)
+            if m.is_string() {
+                *m = serde_json::to_value(ModelConfig::from_value(m.take(), season_length)?)
                     .map_err(|e| bad(e.to_string()))?;
             }
             Ok(())
