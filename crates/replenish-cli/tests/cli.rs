@@ -28,7 +28,8 @@ fn demo_writes_plan_and_orders_with_a_positive_total() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("purchase orders"), "{stdout}");
-    for f in ["plan.csv", "purchase_orders.csv", "purchase_orders.json", "summary.json", "quality.json", "report.html"] {
+    for f in ["plan.csv", "purchase_orders.csv", "purchase_orders.json", "summary.json", "quality.json", "report.html"]
+    {
         assert!(out.path().join(f).is_file(), "{f} missing");
     }
     let summary: serde_json::Value =

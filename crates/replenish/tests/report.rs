@@ -67,7 +67,8 @@ fn forecast_back_test_and_projection_match_hand_computation() {
             assert!(b.lo[0][t] <= b.mean[t] && b.mean[t] <= b.hi[0][t] && b.lo[0][t] >= 0.0);
         }
     }
-    let inside = [13.0, 10.0].iter().enumerate().filter(|&(t, &y)| y >= s.backtest.lo[0][t] && y <= s.backtest.hi[0][t]);
+    let inside =
+        [13.0, 10.0].iter().enumerate().filter(|&(t, &y)| y >= s.backtest.lo[0][t] && y <= s.backtest.hi[0][t]);
     assert!(close(s.backtest_coverage[0].unwrap(), inside.count() as f64 / 2.0));
 
     // Projection: 40 on hand − 5 reserved = 35 on 03-09; 10 a day out; open PO OLD-1
@@ -129,9 +130,13 @@ fn series_choice_and_bad_configuration() {
     assert_eq!(ids, vec!["B@L1"]);
     // B@L2 has one day of history: too little to chart, and said so.
     assert!(r.notes.iter().any(|n| n.starts_with("B@L2: too little history")), "{:?}", r.notes);
-    let top = report_data(&data, &plan, &[], &ReportConfig { series: vec![], top_series: 1, ..small_config() }).unwrap();
+    let top =
+        report_data(&data, &plan, &[], &ReportConfig { series: vec![], top_series: 1, ..small_config() }).unwrap();
     let biggest = plan.lines.iter().max_by(|a, b| a.order_value.total_cmp(&b.order_value)).unwrap();
-    assert_eq!((top.series[0].sku.as_str(), top.series[0].location.as_str()), (biggest.sku.as_str(), biggest.location.as_str()));
+    assert_eq!(
+        (top.series[0].sku.as_str(), top.series[0].location.as_str()),
+        (biggest.sku.as_str(), biggest.location.as_str())
+    );
 
     let err = report_data(&data, &plan, &[], &ReportConfig { series: vec!["Z@L1".into()], ..small_config() });
     assert!(matches!(err, Err(replenish::Error::Config { ref message, .. }) if message.contains("Z@L1")), "{err:?}");
@@ -140,8 +145,9 @@ fn series_choice_and_bad_configuration() {
     let err = report_data(&data, &plan, &[], &ReportConfig { horizon_days: 0, ..small_config() });
     assert!(matches!(err, Err(replenish::Error::Config { .. })));
     // Too little history for accuracy is a note, not a failure.
-    let r = report_data(&data, &plan, &[], &ReportConfig { accuracy: Some(AccuracyConfig::default()), ..small_config() })
-        .unwrap();
+    let r =
+        report_data(&data, &plan, &[], &ReportConfig { accuracy: Some(AccuracyConfig::default()), ..small_config() })
+            .unwrap();
     assert!(r.accuracy.is_empty() && r.notes.iter().any(|n| n.starts_with("forecast accuracy left out")));
 }
 
@@ -206,9 +212,13 @@ fn forecast_accuracy_aligns_origins_by_calendar_and_skips_stockouts() {
         .unwrap();
     inputs.stock_history = None;
     let data = replenish::ingest::parse(&inputs, &Default::default()).unwrap().dataset;
-    let acc = forecast_accuracy(&data, &ModelConfig::Naive, &AccuracyConfig { windows: 2, h: 4, season_length: 2 }).unwrap();
+    let acc =
+        forecast_accuracy(&data, &ModelConfig::Naive, &AccuracyConfig { windows: 2, h: 4, season_length: 2 }).unwrap();
     assert_eq!(acc.len(), 2);
-    assert_eq!((acc[0].cutoff, acc[1].cutoff), (start + chrono::Duration::days(51), start + chrono::Duration::days(55)));
+    assert_eq!(
+        (acc[0].cutoff, acc[1].cutoff),
+        (start + chrono::Duration::days(51), start + chrono::Duration::days(55))
+    );
     // Origin day 51: A forecasts 20 for 10, 20, 10, 20 (|error| 20 on 60); B is exact (20 on 20).
     assert_eq!(acc[0].series, 2);
     assert!(close(acc[0].actual, 80.0) && close(acc[0].forecast, 100.0));

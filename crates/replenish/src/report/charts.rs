@@ -321,7 +321,8 @@ fn rate_chart(points: Vec<(NaiveDate, f64)>, name: &str, color: RGBColor, lo_flo
             .margin(12)
             .margin_right(20)
             .x_label_area_size(28)
-            .y_label_area_size(56)
+            // "99.5%" labels are wider than "5%": room for them and the axis name.
+            .y_label_area_size(if fine { 68 } else { 56 })
             .build_cartesian_2d(d0..d1, y0..y1)?;
         chart
             .configure_mesh()
@@ -329,6 +330,7 @@ fn rate_chart(points: Vec<(NaiveDate, f64)>, name: &str, color: RGBColor, lo_flo
             .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .x_labels(8)
+            .y_labels(8)
             .x_label_formatter(&date_label)
             .y_label_formatter(if fine { &pct1 } else { &pct })
             .y_desc(name)
