@@ -2,6 +2,10 @@ import type { Dataset } from './native'
 import type {
   LeadTimeEstimate,
   KpiReport,
+  AccuracyPeriod,
+  AccuracyOptions,
+  ReportOptions,
+  ReportData,
   SupplierKpi,
   AlertCount,
   PoTracking,
@@ -387,6 +391,16 @@ export declare function supplierKpis(
 ): SupplierKpi[]
 /** Alerts counted by kind. */
 export declare function alertCounts(alerts: PoAlert[]): AlertCount[]
+/** Forecast accuracy over time of `model` (default SeasonalNaive) on the dataset's demand, per origin. */
+export declare function forecastAccuracy(dataset: Dataset, model?: ModelArg, options?: AccuracyOptions): Promise<AccuracyPeriod[]>
+/** The data behind the HTML report of a plan and its dataset. */
+export declare function report(plan: Plan, dataset: Dataset, options?: ReportOptions): Promise<ReportData>
+/** The self-contained HTML report page (no script, nothing fetched) of a plan and its dataset. */
+export declare function htmlReport(plan: Plan, dataset: Dataset, options?: ReportOptions): Promise<string>
+/** The HTML page of report data. */
+export declare function renderReport(data: ReportData): string
+/** The demo plan's POs after the demo's week of approval and tracking events, and the date of the last event. */
+export declare function demoTracked(plan: Plan): { tracked: PoTracking[]; asOf: string }
 /** Draft tracking states for a plan's purchase orders; tolerance as fractions of the ordered quantity. */
 export declare function trackOrders(orders: Plan | PurchaseOrder[], tolerance?: { under?: number; over?: number }): PoTracking[]
 /** Applies events to tracking states under an approval configuration; refused events change nothing. */

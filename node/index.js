@@ -159,7 +159,10 @@ function plan(data, config, options) {
     else if (typeof data === 'string') ds = await readFolder(data, options)
     else if (data && typeof data === 'object') ds = await readTables(data, options)
     else throw new ReplenishError('INVALID_INPUT', 'data must be a folder path, a Dataset or an object of tables')
-    return native.plan(ds, config == null ? undefined : JSON.stringify(config))
+    const result = await native.plan(ds, config == null ? undefined : JSON.stringify(config))
+    // The configuration the plan ran with (its `forecast` is the report's model); not serialised.
+    Object.defineProperty(result, 'config', { value: config == null ? {} : config, enumerable: false })
+    return result
   })
 }
 
@@ -709,6 +712,45 @@ function supplierKpis(dataset, states = [], options = {}) {
   })
 }
 
+const reportDay = (d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10))
+
+/**
+ * The data behind the HTML report (docs/reports.md#the-html-report): KPIs, forecast
+ * vs actual with intervals and projected stock for the charted SKU-locations,
+ * forecast accuracy per origin, supplier performance, PO alerts and exceptions.
+ * Options are the `[report]` section of the CLI configuration plus `tracked`
+ * (tracking states, for alerts and OTIF); `forecast` defaults to the plan's model.
+ */
+function report(p, dataset, options = {}) {
+  return call(async () => {
+    const { tracked, ...cfg } = options || {}
+    if (cfg.forecast == null && p && p.config && p.config.forecast != null) cfg.forecast = p.config.forecast
+    if (cfg.as_of != null) cfg.as_of = reportDay(cfg.as_of)
+    const states = tracked && tracked.length ? wfJson(tracked) : undefined
+    return JSON.parse(await native.reportData(p, dataset, states, JSON.stringify(cfg)))
+  })
+}
+
+/** The report of `report()` as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched). */
+async function htmlReport(p, dataset, options = {}) {
+  const data = await report(p, dataset, options)
+  return renderReport(data)
+}
+
+/** The HTML page of report data (the result of `report()`). */
+function renderReport(data) {
+  return callSync(() => native.renderReport(JSON.stringify(data)))
+}
+
+/**
+ * Forecast accuracy over time: `model` refitted at `windows` origins `h` days apart
+ * before the history ends, each scored on the `h` days after it (stock-out days left
+ * out): `{ cutoff, series, actual, forecast, wape, mase, bias }` per origin.
+ */
+function forecastAccuracy(dataset, model = 'SeasonalNaive', options = {}) {
+  return call(async () => JSON.parse(await native.forecastAccuracy(dataset, JSON.stringify({ ...options, model }))))
+}
+
 /** Syntetos–Boylan demand class per series. */
 function classify(data) {
   return callSync(() => {
@@ -828,6 +870,11 @@ module.exports = {
   kpis,
   supplierKpis,
   alertCounts: (alerts) => callSync(() => native.alertCounts(JSON.stringify(alerts))),
+  forecastAccuracy,
+  report,
+  htmlReport,
+  renderReport,
+  demoTracked: (p) => callSync(() => native.demoTracked(p)),
   trackOrders,
   applyEvents,
   poAlerts,

@@ -99,6 +99,12 @@ export interface DemandClassification {
 /** The demo company's input tables as CSV text by table name. */
 export declare function demoTables(configJson?: string | undefined | null): Promise<Record<string, string>>
 
+/**
+ * The demo plan's purchase orders after the demo's week of approval and tracking
+ * events, and the date of the last event.
+ */
+export declare function demoTracked(plan: Plan): { tracked: PoTracking[]; asOf: string }
+
 /** Groups of evaluation rows (see `forecast::evaluate` in the core). */
 export interface EvalGroups {
   ids: Array<string>
@@ -128,6 +134,12 @@ export interface Fallback {
 
 /** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
 export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null): Promise<ForecastOutput>
+
+/**
+ * Forecast accuracy over time (rolling origins) of a model on a dataset's demand;
+ * request JSON `{ model, windows, h, season_length }`; resolves to JSON text.
+ */
+export declare function forecastAccuracy(dataset: Dataset, requestJson: string): Promise<string>
 
 /**
  * Forecast output: flat columns of `n_series × h` values in series order, and
@@ -203,6 +215,15 @@ export interface RegressorColumns {
   history: Array<Float64Array>
   future: Array<Float64Array>
 }
+
+/** The HTML report page from report data (JSON text). */
+export declare function renderReport(reportJson: string): string
+
+/**
+ * The data behind the HTML report of a plan object and its dataset, with tracked
+ * purchase orders (JSON states) and a report configuration (JSON); resolves to JSON text.
+ */
+export declare function reportData(plan: Plan, dataset: Dataset, statesJson?: string | undefined | null, configJson?: string | undefined | null): Promise<string>
 
 /** One evaluated value; `unique_id` is null for the average over series. */
 export interface Score {

@@ -444,6 +444,8 @@ export interface Plan {
   /** Order lines a budget or a supplier's minimum deferred. */
   deferred: Deferral[]
   supplier_adjustments: SupplierAdjustment[]
+  /** The configuration the plan ran with (set by `plan()`, not serialised); its `forecast` is the report's model. */
+  readonly config?: PlanConfig
 }
 
 export interface DemoOptions {
@@ -765,4 +767,112 @@ export interface AlertCount {
   alerts: number
   pos: number
   projected_lost_sales: number
+}
+
+/** Forecast accuracy of one origin (docs/reports.md#forecast-accuracy-over-time-forecast_accuracy). */
+export interface AccuracyPeriod {
+  /** Last day the model saw. */
+  cutoff: string
+  series: number
+  actual: number
+  forecast: number
+  /** Σ|actual − forecast| / Σ actual. */
+  wape: number | null
+  /** Mean over series of MAE / the in-sample seasonal-naive MAE. */
+  mase: number | null
+  /** Σ(forecast − actual) / Σ actual: positive is over-forecasting. */
+  bias: number | null
+}
+
+export interface AccuracyOptions {
+  /** Forecast origins, one every `h` days (default 8). */
+  windows?: number
+  /** Days forecast from each origin (default 7). */
+  h?: number
+  /** Season of the naive forecast that scales MASE (default 7). */
+  season_length?: number
+}
+
+/** What the report shows: the `[report]` section of the CLI configuration (docs/configuration.md). */
+export interface ReportOptions {
+  title?: string
+  kpi?: { window_days?: number; dead_stock_days?: number; period?: 'week' | 'month' }
+  /** Forecast accuracy over time; `null` leaves it out. */
+  accuracy?: AccuracyOptions | null
+  /** The model of the charts and the accuracy; default the plan's `forecast`. */
+  forecast?: ModelConfig
+  /** SKU-locations to chart, as `SKU@LOCATION`, or `SKU` for all its locations. */
+  series?: string[]
+  top_series?: number
+  history_days?: number
+  backtest_days?: number
+  horizon_days?: number
+  /** Prediction-interval levels in percent. */
+  levels?: number[]
+  max_exceptions?: number
+  alerts?: { acknowledgement_days?: number; grace_days?: number }
+  /** Date of the tracking alerts and supplier OTIF; default the plan date. */
+  as_of?: Date | string
+  /** Purchase orders under tracking, for alerts and on-time-in-full. */
+  tracked?: PoTracking[]
+}
+
+export interface DayValue {
+  date: string
+  value: number
+  stockout?: boolean
+}
+
+/** Point forecasts with prediction intervals, one value per day from `start`; `lo[j]`, `hi[j]` per level. */
+export interface ForecastBand {
+  start: string
+  mean: number[]
+  lo: number[][]
+  hi: number[][]
+}
+
+export interface SeriesChart {
+  sku: string
+  location: string
+  item_name: string
+  model: string
+  history: DayValue[]
+  backtest: ForecastBand
+  forecast: ForecastBand
+  backtest_wape: number | null
+  backtest_coverage: Array<number | null>
+  /** Projected available stock at the end of each day from the plan date. */
+  projection: DayValue[]
+  arrivals: Array<{ date: string; quantity: number; po_number: string; planned: boolean }>
+  safety_stock: number
+  reorder_point: number
+  order_up_to: number
+}
+
+export interface ReportException {
+  kind: string
+  severity: 'high' | 'medium' | 'low'
+  sku: string
+  location: string
+  supplier_id: string | null
+  po_number: string | null
+  detail: string
+  value: number
+}
+
+/** Everything the HTML report draws (`report()`); `renderReport()` turns it into the page. */
+export interface ReportData {
+  title: string
+  as_of: string
+  summary: PlanSummary
+  orders: Array<{ supplier_id: string; supplier_name: string; purchase_orders: number; lines: number; units: number; value: number; currency: string; first_delivery: string | null }>
+  kpis: KpiReport
+  accuracy: AccuracyPeriod[]
+  suppliers: SupplierKpi[]
+  alerts: AlertCount[]
+  levels: number[]
+  series: SeriesChart[]
+  exceptions: ReportException[]
+  exception_counts: Record<string, number>
+  notes: string[]
 }

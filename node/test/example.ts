@@ -35,3 +35,16 @@ async function regressors(): Promise<void> {
 }
 
 void regressors
+
+async function reporting(): Promise<void> {
+  const dataset = await replenish.readTables(await replenish.demoData({ skus: 20 }))
+  const plan = await replenish.plan(dataset)
+  const { tracked, asOf } = replenish.demoTracked(plan)
+  const data: replenish.ReportData = await replenish.report(plan, dataset, { tracked, as_of: asOf, levels: [80], accuracy: null })
+  const first: replenish.SeriesChart | undefined = data.series[0]
+  const html: string = await replenish.htmlReport(plan, dataset, { series: first ? [`${first.sku}@${first.location}`] : [] })
+  const acc: replenish.AccuracyPeriod[] = await replenish.forecastAccuracy(dataset, 'AutoETS', { windows: 4, h: 7 })
+  console.log(html.length, replenish.renderReport(data).length, acc[0]?.wape, data.exceptions[0]?.severity)
+}
+
+void reporting

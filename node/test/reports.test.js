@@ -39,3 +39,76 @@ test('KPIs of the small fixture match hand computation', async () => {
   close(s.within_one_day_rate, 0.75)
   assert.deepStrictEqual(replenish.alertCounts([]), [])
 })
+
+test('forecast accuracy per origin matches hand computation', async () => {
+  // 60 days alternating 10 and 20 from 2025-01-01, forecast naively from days 51 and
+  // 55: |error| 20 and bias +20 on 60 sold; lag-1 in-sample MAE 10, so MASE 0.5.
+  const fs = require('node:fs')
+  const read = (n) => fs.readFileSync(path.join(SMALL, `${n}.csv`), 'utf8')
+  let sales = 'date,sku,location,quantity\n'
+  for (let d = 0; d < 60; d++) {
+    const day = new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10)
+    sales += `${day},A,L1,${d % 2 === 0 ? 10 : 20}\n`
+  }
+  const dataset = await replenish.readTables({ items: read('items'), suppliers: read('suppliers'), inventory: read('inventory'), open_orders: read('open_orders'), sales })
+  const acc = await replenish.forecastAccuracy(dataset, 'Naive', { windows: 2, h: 4, season_length: 1 })
+  assert.deepStrictEqual(acc.map((a) => a.cutoff), ['2025-02-21', '2025-02-25'])
+  for (const a of acc) {
+    assert.deepStrictEqual([a.series, a.actual, a.forecast], [1, 60, 80])
+    close(a.wape, 1 / 3)
+    close(a.bias, 1 / 3)
+    close(a.mase, 0.5)
+  }
+  const m2 = await replenish.forecastAccuracy(dataset, { model: 'Naive' }, { windows: 2, h: 4, season_length: 2 })
+  assert.ok(m2.every((a) => a.mase === null))
+  await assert.rejects(replenish.forecastAccuracy(dataset, 'Naive', { windows: 0 }), replenish.ConfigError)
+  await assert.rejects(replenish.forecastAccuracy(dataset, 'NoSuchModel'), /unknown model/)
+})
+
+// The small fixture's report (crates/replenish/tests/report.rs): the window average
+// of 7 in-stock days, a 2-day back-test, 4 days ahead, the 80% interval.
+const SMALL_REPORT = { series: ['A@L1'], history_days: 5, backtest_days: 2, horizon_days: 4, levels: [80], accuracy: null, kpi: { window_days: 7, dead_stock_days: 7 } }
+
+test('report data match hand computation and the page is self-contained', async () => {
+  const cfg = replenish.loadConfig(path.join(SMALL, 'config.toml'))
+  const dataset = await replenish.readFolder(SMALL, cfg.ingest)
+  const plan = await replenish.plan(dataset, cfg.plan)
+  assert.deepStrictEqual(plan.config.forecast, { model: 'WindowAverage', window: 7 })
+  const r = await replenish.report(plan, dataset, SMALL_REPORT)
+  assert.strictEqual(r.series.length, 1)
+  const s = r.series[0]
+  assert.deepStrictEqual([s.sku, s.location, s.item_name], ['A', 'L1', 'Apple Juice'])
+  assert.deepStrictEqual([s.history.length, s.history[0].date, s.history[6].date], [7, '2025-03-03', '2025-03-09'])
+  assert.deepStrictEqual(s.history.filter((d) => d.stockout).map((d) => d.date), ['2025-03-05'])
+  assert.strictEqual(s.backtest.start, '2025-03-08')
+  s.backtest.mean.forEach((m) => close(m, 9.5))
+  close(s.backtest_wape, 4 / 23)
+  assert.deepStrictEqual([s.forecast.start, s.forecast.mean.length], ['2025-03-10', 4])
+  s.forecast.mean.forEach((m, t) => {
+    close(m, 10)
+    assert.ok(s.forecast.lo[0][t] <= m && m <= s.forecast.hi[0][t] && s.forecast.lo[0][t] >= 0)
+  })
+  const line = plan.lines.find((l) => l.sku === 'A' && l.location === 'L1')
+  const q = line.order_quantity
+  assert.ok(q > 0)
+  ;[35, 25, 25, 15, 5 + q].forEach((v, t) => close(s.projection[t].value, v))
+  assert.deepStrictEqual(s.arrivals.map((a) => [a.date, a.quantity, a.po_number === 'OLD-1', a.planned]),
+    [['2025-03-11', 10, true, false], ['2025-03-13', q, false, true]])
+  close(s.reorder_point, line.reorder_point)
+  assert.strictEqual(r.exceptions[0].severity, 'high')
+  assert.ok(r.exceptions.some((e) => e.kind === 'dead_stock' && e.sku === 'C' && e.value === 30))
+  assert.strictEqual(Object.values(r.exception_counts).reduce((a, b) => a + b, 0), r.exceptions.length)
+
+  const html = await replenish.htmlReport(plan, dataset, SMALL_REPORT)
+  assert.strictEqual(replenish.renderReport(r), html)
+  assert.ok(html.startsWith('<!DOCTYPE html>'))
+  for (const chart of ['forecast:A@L1', 'projection:A@L1', 'fill-rate', 'stockout-rate', 'turnover', 'abc-xyz']) {
+    assert.ok(html.includes(`data-chart="${chart}"`), chart)
+  }
+  for (const banned of ['<script', '<link', '<img', '@import', 'url(', 'src=']) assert.ok(!html.toLowerCase().includes(banned), banned)
+
+  await assert.rejects(replenish.report(plan, dataset, { series: ['Z@L1'] }), (e) => e instanceof replenish.ConfigError && /Z@L1/.test(e.message))
+  await assert.rejects(replenish.report(plan, dataset, { levels: [100] }), replenish.ConfigError)
+  await assert.rejects(replenish.report(plan, dataset, { no_such_option: 1 }), replenish.ConfigError)
+  assert.throws(() => replenish.renderReport({}), replenish.ReplenishError)
+})
