@@ -20,3 +20,5 @@ def test_readme_python_example_runs():
     assert "PO-20261031-0001" in text
     assert "'kind': 'unknown_reference'" in text and "NO-SUCH-SKU" in text
     assert {"CrostonSBA-hi-95", "SeasonalNaive-lo-80"} <= set(namespace["fc"].columns)
+    assert namespace["page"].startswith("<!DOCTYPE html>") and namespace["fig"].axes
+    assert namespace["r"].exceptions.severity.iloc[0] == "high"
