@@ -219,6 +219,7 @@ pub fn read_tables(tables: HashMap<String, TableText>, ingest_json: Option<Strin
 pub struct PlanTask {
     data: Arc<Ingested>,
     config: Option<String>,
+    progress: replenish::progress::Progress,
 }
 
 /// A JSON object at the top level (napi converts maps, and their `Value`s, to plain objects).
@@ -234,7 +235,7 @@ impl Task for PlanTask {
                 None => PlanConfig::default(),
                 Some(t) => PlanConfig::from_json(t)?,
             };
-            replenish::plan(&self.data.dataset, &config)
+            replenish::plan::plan_with(&self.data.dataset, &config, &self.progress)
         })?;
         match to_value(&plan)? {
             serde_json::Value::Object(m) => Ok(m.into_iter().collect()),
@@ -247,10 +248,44 @@ impl Task for PlanTask {
     }
 }
 
+/// Progress and cancellation of one long call, shared with the work: JS reads
+/// `snapshot()` to report progress and calls `cancel()` when its `AbortSignal` fires;
+/// the call then rejects with code `CANCELLED`.
+#[napi(js_name = "Progress")]
+#[derive(Debug, Default)]
+pub struct ProgressHandle {
+    inner: replenish::progress::Progress,
+}
+
+#[napi]
+impl ProgressHandle {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        ProgressHandle::default()
+    }
+
+    /// Asks the work to stop at its next check.
+    #[napi]
+    pub fn cancel(&self) {
+        self.inner.cancel()
+    }
+
+    /// `[done, total]` units of work so far.
+    #[napi]
+    pub fn snapshot(&self) -> Vec<f64> {
+        let (done, total) = self.inner.snapshot();
+        vec![done as f64, total as f64]
+    }
+}
+
+fn progress_of(p: Option<&ProgressHandle>) -> replenish::progress::Progress {
+    p.map(|p| p.inner.clone()).unwrap_or_default()
+}
+
 /// Plans a dataset with a JSON configuration; resolves to the plan as a plain object.
 #[napi(ts_return_type = "Promise<Plan>")]
-pub fn plan(dataset: &Dataset, config_json: Option<String>) -> AsyncTask<PlanTask> {
-    AsyncTask::new(PlanTask { data: dataset.inner.clone(), config: config_json })
+pub fn plan(dataset: &Dataset, config_json: Option<String>, progress: Option<&ProgressHandle>) -> AsyncTask<PlanTask> {
+    AsyncTask::new(PlanTask { data: dataset.inner.clone(), config: config_json, progress: progress_of(progress) })
 }
 
 #[derive(Debug)]
@@ -391,6 +426,7 @@ pub struct PanelJob {
     regressors: Option<replenish::forecast::Regressors>,
     times: Option<TimeColumns>,
     request: String,
+    progress: replenish::progress::Progress,
 }
 
 /// The values' times and the horizon's (`h` per series), as integers in `unit`
@@ -427,7 +463,15 @@ impl PanelJob {
             history: r.history.iter().map(|c| c.to_vec()).collect(),
             future: r.future.iter().map(|c| c.to_vec()).collect(),
         });
-        PanelJob { ids, offsets: offsets_of(offsets), values: values.to_vec(), regressors, times, request }
+        PanelJob {
+            ids,
+            offsets: offsets_of(offsets),
+            values: values.to_vec(),
+            regressors,
+            times,
+            request,
+            progress: Default::default(),
+        }
     }
 
     fn panel(&mut self) -> std::result::Result<replenish::forecast::Panel, CoreError> {
@@ -501,7 +545,7 @@ impl Task for ForecastTask {
         guarded(|| {
             let panel = self.0.panel()?;
             let req = replenish::forecast::ForecastRequest::from_json(&self.0.request)?;
-            replenish::forecast::forecast_batch(&panel, &req)
+            replenish::forecast::forecast_batch_with(&panel, &req, &self.0.progress)
         })
     }
 
@@ -552,8 +596,11 @@ pub fn forecast(
     request_json: String,
     regressors: Option<RegressorColumns>,
     times: Option<TimeColumns>,
+    progress: Option<&ProgressHandle>,
 ) -> AsyncTask<ForecastTask> {
-    AsyncTask::new(ForecastTask(PanelJob::new(ids, &offsets, &values, regressors, times, request_json)))
+    let mut job = PanelJob::new(ids, &offsets, &values, regressors, times, request_json);
+    job.progress = progress_of(progress);
+    AsyncTask::new(ForecastTask(job))
 }
 
 /// Syntetos–Boylan classification of one series.
@@ -914,27 +961,34 @@ pub fn report_data(
     dataset: &Dataset,
     states_json: Option<String>,
     config_json: Option<String>,
+    progress: Option<&ProgressHandle>,
 ) -> Result<AsyncTask<JsonTask>> {
     let p = plan_from(plan)?;
     let data = dataset.inner.clone();
+    let progress = progress_of(progress);
     Ok(AsyncTask::new(JsonTask(Some(Box::new(move || {
         let cfg: replenish::report::ReportConfig = parse_json(config_json.as_deref(), "report")?;
         let states: Vec<replenish::orders::tracking::PoTracking> = match &states_json {
             Some(s) => replenish::error::from_json(s, "tracked")?,
             None => Vec::new(),
         };
-        json_value(replenish::report::report_data(&data.dataset, &p, &states, &cfg)?)
+        json_value(replenish::report::report_data_with(&data.dataset, &p, &states, &cfg, &progress)?)
     })))))
 }
 
 /// Forecast accuracy over time (rolling origins) of a model on a dataset's demand;
 /// request JSON `{ model, windows, h, season_length }`; resolves to JSON text.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn forecast_accuracy(dataset: &Dataset, request_json: String) -> Result<AsyncTask<JsonTask>> {
+pub fn forecast_accuracy(
+    dataset: &Dataset,
+    request_json: String,
+    progress: Option<&ProgressHandle>,
+) -> Result<AsyncTask<JsonTask>> {
     let data = dataset.inner.clone();
+    let progress = progress_of(progress);
     Ok(AsyncTask::new(JsonTask(Some(Box::new(move || {
         let (model, cfg) = replenish::kpi::AccuracyConfig::request_from_json(&request_json)?;
-        json_value(replenish::kpi::forecast_accuracy(&data.dataset, &model, &cfg)?)
+        json_value(replenish::kpi::forecast_accuracy_with(&data.dataset, &model, &cfg, &progress)?)
     })))))
 }
 
@@ -1052,7 +1106,7 @@ impl Task for CvTask {
         guarded(|| {
             let panel = self.0.panel()?;
             let req = replenish::forecast::CvRequest::from_json(&self.0.request)?;
-            replenish::forecast::cross_validation(&panel, &req)
+            replenish::forecast::cross_validation_with(&panel, &req, &self.0.progress)
         })
     }
 
@@ -1093,8 +1147,11 @@ pub fn cross_validation(
     request_json: String,
     regressors: Option<RegressorColumns>,
     times: Option<TimeColumns>,
+    progress: Option<&ProgressHandle>,
 ) -> AsyncTask<CvTask> {
-    AsyncTask::new(CvTask(PanelJob::new(ids, &offsets, &values, regressors, times, request_json)))
+    let mut job = PanelJob::new(ids, &offsets, &values, regressors, times, request_json);
+    job.progress = progress_of(progress);
+    AsyncTask::new(CvTask(job))
 }
 
 /// One evaluated value; `unique_id` is null for the average over series.

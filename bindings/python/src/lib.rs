@@ -9,6 +9,7 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use replenish::error::{from_json, to_json};
 use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
+use replenish::progress::Progress;
 use replenish::{demo, export, Error};
 
 create_exception!(_replenish, ReplenishError, PyException, "Base class of every error raised by replenish.");
@@ -33,6 +34,8 @@ create_exception!(
 );
 create_exception!(_replenish, InputError, ReplenishError, "An argument is outside what the function accepts.");
 create_exception!(_replenish, FileError, ReplenishError, "A file or folder could not be read or written.");
+create_exception!(_replenish, CancelledError, ReplenishError, "The call was cancelled before it finished.");
+create_exception!(_replenish, InternalError, ReplenishError, "A bug in replenish (a caught panic); please report it.");
 
 /// Converts a core error to the matching Python exception, with its details attached.
 fn to_py(py: Python<'_>, e: Error) -> PyErr {
@@ -92,8 +95,13 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 err.value(py).setattr("code", e.code())?;
                 err
             }
+            Error::Cancelled => {
+                let err = CancelledError::new_err(msg.clone());
+                err.value(py).setattr("code", e.code())?;
+                err
+            }
             Error::Internal(_) => {
-                let err = ReplenishError::new_err(msg.clone());
+                let err = InternalError::new_err(msg.clone());
                 err.value(py).setattr("code", e.code())?;
                 err
             }
@@ -109,6 +117,62 @@ fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
 /// Runs `f` without the GIL; errors and caught panics become Python exceptions.
 fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
     py.detach(|| replenish::error::guard(f)).map_err(|e| to_py(py, e))
+}
+
+/// Runs long core work on a worker thread while this thread waits without the GIL,
+/// looking every 100 ms for signals and progress: Ctrl-C (any signal handler that
+/// raises) cancels the work and raises once it has stopped; `on_progress(done,
+/// total)` is called with the work's counts (and once more at the end).
+fn run_long<T: Send>(
+    py: Python<'_>,
+    on_progress: Option<&Bound<'_, PyAny>>,
+    f: impl FnOnce(&Progress) -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let progress = Progress::new();
+    let (tx, rx) = channel();
+    // Behind a mutex so that the wait below can run without the GIL (it needs Sync).
+    let rx = std::sync::Mutex::new(rx);
+    std::thread::scope(|scope| {
+        let p = &progress;
+        scope.spawn(move || {
+            let _ = tx.send(replenish::error::guard(|| f(p)));
+        });
+        let mut raised: Option<PyErr> = None;
+        let report = |cb: &Bound<'_, PyAny>| {
+            let (done, total) = progress.snapshot();
+            cb.call1((done, total)).map(|_| ())
+        };
+        loop {
+            let wait = || match rx.lock() {
+                Ok(rx) => rx.recv_timeout(std::time::Duration::from_millis(100)),
+                Err(_) => Err(RecvTimeoutError::Disconnected),
+            };
+            match py.detach(wait) {
+                Ok(result) => {
+                    if let Some(e) = raised {
+                        return Err(e);
+                    }
+                    let out = result.map_err(|e| to_py(py, e))?;
+                    if let Some(cb) = on_progress {
+                        report(cb)?;
+                    }
+                    return Ok(out);
+                }
+                Err(RecvTimeoutError::Timeout) if raised.is_none() => {
+                    let looked = py.check_signals().and_then(|()| on_progress.map_or(Ok(()), report));
+                    if let Err(e) = looked {
+                        progress.cancel();
+                        raised = Some(e);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(InternalError::new_err("the worker thread ended without a result"));
+                }
+            }
+        }
+    })
 }
 
 fn parse_json<T: serde::de::DeserializeOwned + Default>(text: Option<&str>, what: &str) -> Result<T, Error> {
@@ -259,14 +323,19 @@ fn read_folder(py: Python<'_>, path: std::path::PathBuf, ingest_json: Option<Str
 
 /// Plans a dataset with a JSON configuration (`PlanConfig`).
 #[pyfunction]
-#[pyo3(signature = (dataset, config_json=None))]
-fn plan(py: Python<'_>, dataset: &Dataset, config_json: Option<String>) -> PyResult<Plan> {
-    run(py, || {
+#[pyo3(signature = (dataset, config_json=None, on_progress=None))]
+fn plan(
+    py: Python<'_>,
+    dataset: &Dataset,
+    config_json: Option<String>,
+    on_progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<Plan> {
+    run_long(py, on_progress.as_ref(), |progress| {
         let config = match config_json.as_deref() {
             None => PlanConfig::default(),
             Some(t) => PlanConfig::from_json(t)?,
         };
-        replenish::plan(&dataset.inner.dataset, &config).map(|inner| Plan { inner })
+        replenish::plan::plan_with(&dataset.inner.dataset, &config, progress).map(|inner| Plan { inner })
     })
 }
 
@@ -790,31 +859,38 @@ fn supplier_kpis(
 /// The data behind the HTML report (JSON) of a plan and its dataset, with tracked
 /// purchase orders (JSON states) and a report configuration (JSON).
 #[pyfunction]
-#[pyo3(signature = (plan, dataset, states_json=None, config_json=None))]
+#[pyo3(signature = (plan, dataset, states_json=None, config_json=None, on_progress=None))]
 fn report_data(
     py: Python<'_>,
     plan: &Plan,
     dataset: &Dataset,
     states_json: Option<String>,
     config_json: Option<String>,
+    on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    run(py, || {
+    run_long(py, on_progress.as_ref(), |progress| {
         let cfg: replenish::report::ReportConfig = parse_json(config_json.as_deref(), "report")?;
         let states: Vec<replenish::orders::tracking::PoTracking> = match &states_json {
             Some(s) => from_json(s, "tracked")?,
             None => Vec::new(),
         };
-        to_json(&replenish::report::report_data(&dataset.inner.dataset, &plan.inner, &states, &cfg)?)
+        to_json(&replenish::report::report_data_with(&dataset.inner.dataset, &plan.inner, &states, &cfg, progress)?)
     })
 }
 
 /// Forecast accuracy over time (rolling origins, JSON) of a model on a dataset's
 /// demand; request JSON `{ model, windows, h, season_length }`.
 #[pyfunction]
-fn forecast_accuracy(py: Python<'_>, dataset: &Dataset, request_json: String) -> PyResult<String> {
-    run(py, || {
+#[pyo3(signature = (dataset, request_json, on_progress=None))]
+fn forecast_accuracy(
+    py: Python<'_>,
+    dataset: &Dataset,
+    request_json: String,
+    on_progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    run_long(py, on_progress.as_ref(), |progress| {
         let (model, cfg) = replenish::kpi::AccuracyConfig::request_from_json(&request_json)?;
-        to_json(&replenish::kpi::forecast_accuracy(&dataset.inner.dataset, &model, &cfg)?)
+        to_json(&replenish::kpi::forecast_accuracy_with(&dataset.inner.dataset, &model, &cfg, progress)?)
     })
 }
 
@@ -876,7 +952,7 @@ type Fallbacks = Vec<(String, String, String)>;
 /// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks,
 /// requested sample paths per model).
 #[pyfunction]
-#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None))]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None, on_progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn forecast(
     py: Python<'_>,
@@ -886,12 +962,12 @@ fn forecast(
     request_json: String,
     regressors: Option<RegressorBytes>,
     times: Option<TimeBytes>,
+    on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(Columns, Columns, Fallbacks, Columns, Importance)> {
-    let values = values.to_vec();
-    let out = run(py, move || {
-        let panel = with_times(panel_with(ids, offsets, &values, regressors)?, times)?;
+    let out = run_long(py, on_progress.as_ref(), move |progress| {
+        let panel = with_times(panel_with(ids, offsets, values, regressors)?, times)?;
         let req = replenish::forecast::ForecastRequest::from_json(&request_json)?;
-        replenish::forecast::forecast_batch(&panel, &req)
+        replenish::forecast::forecast_batch_with(&panel, &req, progress)
     })?;
     let cols = out.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
     let totals = out.total_columns().into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect();
@@ -950,7 +1026,8 @@ type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyBytes>, Columns, Fallback
 /// Rolling-origin cross-validation of a panel with a JSON request
 /// `{"forecast": ForecastRequest, "n_windows", "step_size", "refit"}`.
 #[pyfunction]
-#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None))]
+#[pyo3(signature = (ids, offsets, values, request_json, regressors=None, times=None, on_progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn cross_validation(
     py: Python<'_>,
     ids: Vec<String>,
@@ -959,12 +1036,12 @@ fn cross_validation(
     request_json: String,
     regressors: Option<RegressorBytes>,
     times: Option<TimeBytes>,
+    on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<CvOut> {
-    let values = values.to_vec();
-    let cv = run(py, move || {
-        let panel = with_times(panel_with(ids, offsets, &values, regressors)?, times)?;
+    let cv = run_long(py, on_progress.as_ref(), move |progress| {
+        let panel = with_times(panel_with(ids, offsets, values, regressors)?, times)?;
         let req = replenish::forecast::CvRequest::from_json(&request_json)?;
-        replenish::forecast::cross_validation(&panel, &req)
+        replenish::forecast::cross_validation_with(&panel, &req, progress)
     })?;
     let cols = cv.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
     let fallbacks = cv
@@ -1034,6 +1111,8 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("WorkflowError", py.get_type::<WorkflowError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("FileError", py.get_type::<FileError>())?;
+    m.add("CancelledError", py.get_type::<CancelledError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_class::<Dataset>()?;
     m.add_class::<Plan>()?;
     m.add_function(wrap_pyfunction!(read_tables, m)?)?;

@@ -123,6 +123,10 @@ pub enum Error {
     /// An argument to a function is outside what the function accepts.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The caller cancelled the call (Ctrl-C in Python, an `AbortSignal` in Node)
+    /// through its [`crate::progress::Progress`].
+    #[error("cancelled")]
+    Cancelled,
     /// A bug in replenish (a caught panic). Please report it.
     #[error("internal error (please report it): {0}")]
     Internal(String),
@@ -139,6 +143,7 @@ impl Error {
             Error::Workflow { .. } => "WORKFLOW",
             Error::Io { .. } => "IO",
             Error::InvalidInput(_) => "INVALID_INPUT",
+            Error::Cancelled => "CANCELLED",
             Error::Internal(_) => "INTERNAL",
         }
     }

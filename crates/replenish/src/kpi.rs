@@ -559,7 +559,18 @@ pub fn forecast_accuracy(
     model: &crate::forecast::ModelConfig,
     cfg: &AccuracyConfig,
 ) -> Result<Vec<AccuracyPeriod>> {
-    use crate::forecast::{forecast_batch, FitOptions, ForecastRequest, MissingPolicy, Panel};
+    forecast_accuracy_with(data, model, cfg, &crate::progress::Progress::default())
+}
+
+/// [`forecast_accuracy`] with progress (one unit per series fitted at each origin)
+/// and cancellation.
+pub fn forecast_accuracy_with(
+    data: &Dataset,
+    model: &crate::forecast::ModelConfig,
+    cfg: &AccuracyConfig,
+    progress: &crate::progress::Progress,
+) -> Result<Vec<AccuracyPeriod>> {
+    use crate::forecast::{forecast_batch_with, FitOptions, ForecastRequest, MissingPolicy, Panel};
     if cfg.windows == 0 || cfg.h == 0 || cfg.season_length == 0 {
         return Err(Error::config("accuracy", "windows, h and season_length must be at least 1"));
     }
@@ -618,7 +629,7 @@ pub fn forecast_accuracy(
         if ids.is_empty() {
             continue;
         }
-        let fc = forecast_batch(&Panel::new(ids, offsets, values)?, &request)?;
+        let fc = forecast_batch_with(&Panel::new(ids, offsets, values)?, &request, progress)?;
         let mean = &fc.models[0].mean;
         let (mut actual, mut forecast, mut abs, mut err, mut mase) = (0.0, 0.0, 0.0, 0.0, Vec::new());
         for (k, (test, scale)) in scored.iter().enumerate() {

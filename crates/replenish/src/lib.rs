@@ -41,6 +41,7 @@ pub mod model;
 pub mod orders;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod workflow;

@@ -66,6 +66,17 @@ impl CvRequest {
 
 /// Runs rolling-origin cross-validation over every series of a panel.
 pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValidation> {
+    cross_validation_with(panel, request, &crate::progress::Progress::default())
+}
+
+/// [`cross_validation`], counting one unit of `progress` per series, window and
+/// model, and stopping with [`Error::Cancelled`] once it is cancelled.
+pub fn cross_validation_with(
+    panel: &Panel,
+    request: &CvRequest,
+    progress: &crate::progress::Progress,
+) -> Result<CrossValidation> {
+    progress.check()?;
     let req = &request.forecast;
     if request.n_windows == 0 {
         return Err(Error::config("n_windows", "must be at least 1"));
@@ -87,6 +98,7 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
         )));
     }
     let ends = |n: usize| (0..request.n_windows).map(move |w| n - span + w * step);
+    progress.add_total(panel.len() * request.n_windows * specs.len());
     let mut models = Vec::with_capacity(specs.len());
     let names = super::unique_names(specs.iter().map(|s| s.name()));
     for (m, (spec, name)) in specs.iter().zip(names).enumerate() {
@@ -101,8 +113,10 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
                     })
                     .collect();
                 let unit = panel.times.as_ref().map(|t| t.unit);
+                progress.check()?;
                 let (results, _) =
                     run_global(cfg, &inputs, fallback.as_deref(), req, unit, |i| i * request.n_windows + w, m)?;
+                progress.advance(panel.len());
                 per_window.push(results);
             }
             // Rows are series-major, then window.
@@ -123,6 +137,8 @@ pub fn cross_validation(panel: &Panel, request: &CvRequest) -> Result<CrossValid
                 let mut pinned: Option<Box<dyn ModelSpec>> = None;
                 let mut out = Vec::with_capacity(request.n_windows);
                 for (w, end) in ends(y.len()).enumerate() {
+                    progress.check()?;
+                    progress.advance(1);
                     let train = &y[..end];
                     let chosen: &dyn ModelSpec = match (&pinned, request.refit) {
                         (Some(p), false) => p.as_ref(),

@@ -883,7 +883,20 @@ pub(crate) struct One {
 
 /// Forecasts every series of a panel with every requested model.
 pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchForecast> {
+    forecast_batch_with(panel, request, &crate::progress::Progress::default())
+}
+
+/// [`forecast_batch`], counting one unit of `progress` per series and model (a
+/// global model counts its series when it is done) and stopping with
+/// [`Error::Cancelled`] once it is cancelled.
+pub fn forecast_batch_with(
+    panel: &Panel,
+    request: &ForecastRequest,
+    progress: &crate::progress::Progress,
+) -> Result<BatchForecast> {
+    progress.check()?;
     let (specs, fallback, cleaned) = prepare(panel, request)?;
+    progress.add_total(panel.len() * specs.len());
     check_future_regressors(panel, &specs, request.h)?;
     let mut models = Vec::with_capacity(specs.len());
     let names = unique_names(specs.iter().map(|s| s.name()));
@@ -893,6 +906,8 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
                 (0..panel.len()).map(|i| global_input(panel, i, &cleaned[i], Future::Horizon(request.h))).collect();
             let unit = panel.times.as_ref().map(|t| t.unit);
             let (results, global) = run_global(cfg, &inputs, fallback.as_deref(), request, unit, |i| i, m)?;
+            progress.advance(panel.len());
+            progress.check()?;
             let mut mf = assemble(name, results, request);
             if let Some(g) = global {
                 mf.importance = g.importance;
@@ -904,12 +919,14 @@ pub fn forecast_batch(panel: &Panel, request: &ForecastRequest) -> Result<BatchF
         let results: Vec<One> = (0..panel.len())
             .into_par_iter()
             .map(|i| {
-                let x = if spec.uses_regressors() {
-                    series_regressors(panel, i, &cleaned[i].1, Future::Horizon(request.h))
-                } else {
-                    None
-                };
-                one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, x.as_ref(), i, m, request)
+                progress.step(|| {
+                    let x = if spec.uses_regressors() {
+                        series_regressors(panel, i, &cleaned[i].1, Future::Horizon(request.h))
+                    } else {
+                        None
+                    };
+                    one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, x.as_ref(), i, m, request)
+                })
             })
             .collect::<Result<_>>()?;
         models.push(assemble(name, results, request));

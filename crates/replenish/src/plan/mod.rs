@@ -359,6 +359,13 @@ pub struct Plan {
 /// Plans every SKU-location of the dataset: the ones in the inventory snapshot and
 /// the ones with sales history.
 pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
+    plan_with(data, config, &crate::progress::Progress::default())
+}
+
+/// [`plan`], counting one unit of `progress` per SKU-location planned and stopping
+/// with [`Error::Cancelled`] once it is cancelled.
+pub fn plan_with(data: &Dataset, config: &PlanConfig, progress: &crate::progress::Progress) -> Result<Plan> {
+    progress.check()?;
     config.validate()?;
     let rules = config.rules.compile()?;
     let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
@@ -431,9 +438,10 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
         terms: &terms,
         learnt: &learnt,
     };
+    progress.add_total(keys.len());
     let facts: Vec<Facts> = keys.par_iter().map(|&(sku, loc)| ctx.facts(sku, loc)).collect();
     ctx.classes = ctx.abc_xyz(&facts)?;
-    let mut lines: Vec<PlanLine> = facts.par_iter().map(|f| ctx.line(f)).collect::<Result<_>>()?;
+    let mut lines: Vec<PlanLine> = facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect::<Result<_>>()?;
 
     let no_supplier = lines.iter().filter(|l| l.action == LineAction::NoSupplier).count();
     if no_supplier > 0 {

@@ -218,13 +218,25 @@ pub struct Exception {
 /// performance, tracking alerts, the charted series and the exceptions.
 /// `tracked`: purchase orders under tracking (may be empty).
 pub fn report_data(data: &Dataset, plan: &Plan, tracked: &[PoTracking], cfg: &ReportConfig) -> Result<ReportData> {
+    report_data_with(data, plan, tracked, cfg, &crate::progress::Progress::default())
+}
+
+/// [`report_data`] with progress (the forecast accuracy's fits) and cancellation.
+pub fn report_data_with(
+    data: &Dataset,
+    plan: &Plan,
+    tracked: &[PoTracking],
+    cfg: &ReportConfig,
+    progress: &crate::progress::Progress,
+) -> Result<ReportData> {
+    progress.check()?;
     cfg.validate()?;
     let model = cfg.forecast.clone().unwrap_or_else(|| crate::plan::PlanConfig::default().forecast);
     let mut notes = Vec::new();
     let kpis = crate::kpi::kpis(data, plan, &cfg.kpi)?;
     let accuracy = match &cfg.accuracy {
         None => Vec::new(),
-        Some(a) => match crate::kpi::forecast_accuracy(data, &model, a) {
+        Some(a) => match crate::kpi::forecast_accuracy_with(data, &model, a, progress) {
             Ok(v) => v,
             Err(Error::InvalidInput(why)) => {
                 notes.push(format!("forecast accuracy left out: {why}"));

@@ -7,7 +7,8 @@ mod data;
 mod html;
 
 pub use data::{
-    report_data, Arrival, DayValue, Exception, ForecastBand, ReportConfig, ReportData, SeriesChart, SupplierOrders,
+    report_data, report_data_with, Arrival, DayValue, Exception, ForecastBand, ReportConfig, ReportData, SeriesChart,
+    SupplierOrders,
 };
 pub use html::render_html;
 
