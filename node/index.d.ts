@@ -47,6 +47,14 @@ export declare class ReplenishError extends Error {
   /** The configuration field at fault (configuration errors). */
   field?: string
 }
+/** A long call stopped by its `AbortSignal`: code `ABORTED`, `cause` the signal's reason. */
+export declare class AbortError extends ReplenishError {}
+/** Options of every long call: cancel it with an `AbortSignal`, watch its progress. */
+export interface LongCallOptions {
+  signal?: AbortSignal
+  /** Called about ten times a second and once at the end with units of work done and to do. */
+  onProgress?: (progress: { done: number; total: number }) => void
+}
 export declare class ValidationError extends ReplenishError {}
 export declare class ConfigError extends ReplenishError {}
 /** A refused workflow event; `kind` says why. */
@@ -100,7 +108,7 @@ export declare function readTables(tables: Tables, options?: ReadOptions): Promi
  */
 export declare function drivers(dataset: Dataset, h: number): Promise<{ data: LongData; X_df: FutureRegressors }>
 /** Plans replenishment for a folder path, a Dataset or an object of tables. */
-export declare function plan(data: string | Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions): Promise<Plan>
+export declare function plan(data: string | Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions & LongCallOptions): Promise<Plan>
 /** The built-in demo company's input tables as CSV text by table name. */
 export declare function demoData(options?: DemoOptions): Promise<Record<TableName, string>>
 /** Reads a CLI configuration file (TOML with [plan] and [ingest]). */
@@ -144,7 +152,7 @@ export type FutureRegressors = {
   ds: ArrayLike<number | Date>
 } & { [regressor: string]: RegressorColumn | ArrayLike<string> | ArrayLike<number | Date> }
 
-export interface ForecastOptions {
+export interface ForecastOptions extends LongCallOptions {
   seasonLength?: number
   /** Prediction interval levels in percent, e.g. [80, 95]. */
   level?: number[]
@@ -392,11 +400,11 @@ export declare function supplierKpis(
 /** Alerts counted by kind. */
 export declare function alertCounts(alerts: PoAlert[]): AlertCount[]
 /** Forecast accuracy over time of `model` (default SeasonalNaive) on the dataset's demand, per origin. */
-export declare function forecastAccuracy(dataset: Dataset, model?: ModelArg, options?: AccuracyOptions): Promise<AccuracyPeriod[]>
+export declare function forecastAccuracy(dataset: Dataset, model?: ModelArg, options?: AccuracyOptions & LongCallOptions): Promise<AccuracyPeriod[]>
 /** The data behind the HTML report of a plan and its dataset. */
-export declare function report(plan: Plan, dataset: Dataset, options?: ReportOptions): Promise<ReportData>
+export declare function report(plan: Plan, dataset: Dataset, options?: ReportOptions & LongCallOptions): Promise<ReportData>
 /** The self-contained HTML report page (no script, nothing fetched) of a plan and its dataset. */
-export declare function htmlReport(plan: Plan, dataset: Dataset, options?: ReportOptions): Promise<string>
+export declare function htmlReport(plan: Plan, dataset: Dataset, options?: ReportOptions & LongCallOptions): Promise<string>
 /** The HTML page of report data. */
 export declare function renderReport(data: ReportData): string
 /** The demo plan's POs after the demo's week of approval and tracking events, and the date of the last event. */

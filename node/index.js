@@ -49,6 +49,15 @@ class WorkflowError extends ReplenishError {
   }
 }
 
+/** A long call stopped by its `AbortSignal` (`signal.reason` is the `cause`). */
+class AbortError extends ReplenishError {
+  constructor(message = 'the operation was aborted', reason) {
+    super('ABORTED', message)
+    this.name = 'AbortError'
+    if (reason !== undefined) this.cause = reason
+  }
+}
+
 const CLASSES = { VALIDATION: ValidationError, CONFIG: ConfigError, RULE: RuleError, WORKFLOW: WorkflowError }
 
 /** Turns the native error (JSON reason) into a typed ReplenishError. */
@@ -75,6 +84,46 @@ async function call(promiseFactory) {
     return await promiseFactory()
   } catch (err) {
     throw convert(err)
+  }
+}
+
+/**
+ * Runs a long native call, `start(progress)`, with a native Progress handle: an
+ * `AbortSignal` in `options.signal` cancels the work (the call rejects with
+ * `AbortError` once it has stopped), and `options.onProgress({ done, total })` is
+ * called about ten times a second and once at the end.
+ */
+async function withProgress(options, start) {
+  const { signal, onProgress } = options || {}
+  if (signal && signal.aborted) throw new AbortError(undefined, signal.reason)
+  const progress = new native.Progress()
+  let failure = null
+  const abort = () => progress.cancel()
+  const report = () => {
+    if (failure) return
+    try {
+      const [done, total] = progress.snapshot()
+      onProgress({ done, total })
+    } catch (err) {
+      failure = err
+      progress.cancel()
+    }
+  }
+  if (signal) signal.addEventListener('abort', abort, { once: true })
+  const timer = typeof onProgress === 'function' ? setInterval(report, 100) : null
+  try {
+    const out = await start(progress)
+    if (timer) report()
+    if (failure) throw failure
+    return out
+  } catch (err) {
+    if (failure) throw failure
+    const e = convert(err)
+    if (e.code === 'CANCELLED' || (signal && signal.aborted)) throw new AbortError(undefined, signal && signal.reason)
+    throw e
+  } finally {
+    if (timer) clearInterval(timer)
+    if (signal) signal.removeEventListener('abort', abort)
   }
 }
 
@@ -159,7 +208,8 @@ function plan(data, config, options) {
     else if (typeof data === 'string') ds = await readFolder(data, options)
     else if (data && typeof data === 'object') ds = await readTables(data, options)
     else throw new ReplenishError('INVALID_INPUT', 'data must be a folder path, a Dataset or an object of tables')
-    const result = await native.plan(ds, config == null ? undefined : JSON.stringify(config))
+    const json = config == null ? undefined : JSON.stringify(config)
+    const result = await withProgress(options, (progress) => native.plan(ds, json, progress))
     // The configuration the plan ran with (its `forecast` is the report's model); not serialised.
     Object.defineProperty(result, 'config', { value: config == null ? {} : config, enumerable: false })
     return result
@@ -345,7 +395,8 @@ function forecast(data, h, models, options = {}) {
   return call(async () => {
     const p = toPanel(data)
     const regs = regressorsOf(p, h, options.X_df)
-    const out = await native.forecast(p.ids, p.offsets, p.values, requestJson(h, models, options), regs, panelTimes(p, h))
+    const req = requestJson(h, models, options)
+    const out = await withProgress(options, (progress) => native.forecast(p.ids, p.offsets, p.values, req, regs, panelTimes(p, h), progress))
     const frame = { unique_id: p.ids.flatMap((id) => Array(h).fill(id)), ds: p.last.flatMap((l, s) => futureDs(l, p.step[s], h)) }
     for (const c of out.columns) frame[c.name] = c.values
     Object.defineProperty(frame, 'fallbacks', { value: out.fallbacks, enumerable: false })
@@ -723,11 +774,11 @@ const reportDay = (d) => (d instanceof Date ? d.toISOString().slice(0, 10) : Str
  */
 function report(p, dataset, options = {}) {
   return call(async () => {
-    const { tracked, ...cfg } = options || {}
+    const { tracked, signal, onProgress, ...cfg } = options || {}
     if (cfg.forecast == null && p && p.config && p.config.forecast != null) cfg.forecast = p.config.forecast
     if (cfg.as_of != null) cfg.as_of = reportDay(cfg.as_of)
     const states = tracked && tracked.length ? wfJson(tracked) : undefined
-    return JSON.parse(await native.reportData(p, dataset, states, JSON.stringify(cfg)))
+    return JSON.parse(await withProgress({ signal, onProgress }, (progress) => native.reportData(p, dataset, states, JSON.stringify(cfg), progress)))
   })
 }
 
@@ -748,7 +799,8 @@ function renderReport(data) {
  * out): `{ cutoff, series, actual, forecast, wape, mase, bias }` per origin.
  */
 function forecastAccuracy(dataset, model = 'SeasonalNaive', options = {}) {
-  return call(async () => JSON.parse(await native.forecastAccuracy(dataset, JSON.stringify({ ...options, model }))))
+  const { signal, onProgress, ...rest } = options || {}
+  return call(async () => JSON.parse(await withProgress({ signal, onProgress }, (progress) => native.forecastAccuracy(dataset, JSON.stringify({ ...rest, model }), progress))))
 }
 
 /** Syntetos–Boylan demand class per series. */
@@ -775,7 +827,7 @@ function crossValidation(data, h, models, options = {}) {
       step_size: options.stepSize ?? null,
       refit: options.refit ?? true,
     })
-    const out = await native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null), panelTimes(p, 0))
+    const out = await withProgress(options, (progress) => native.crossValidation(p.ids, p.offsets, p.values, req, regressorsOf(p, h, null), panelTimes(p, 0), progress))
     const at = (s, pos) => p.sortedDs[p.offsets[s] + pos]
     const frame = {
       unique_id: out.series.map((s) => p.ids[s]),
@@ -907,6 +959,7 @@ module.exports = {
   coverage: (y, lo, hi) => metric('coverage', y, lo, { hi }),
   Dataset: native.Dataset,
   ReplenishError,
+  AbortError,
   ValidationError,
   ConfigError,
   RuleError,

@@ -24,6 +24,20 @@ export declare class Dataset {
   drivers(h: number): Promise<DriverPanel>
 }
 
+/**
+ * Progress and cancellation of one long call, shared with the work: JS reads
+ * `snapshot()` to report progress and calls `cancel()` when its `AbortSignal` fires;
+ * the call then rejects with code `CANCELLED`.
+ */
+export declare class Progress {
+  constructor()
+  /** Asks the work to stop at its next check. */
+  cancel(): void
+  /** `[done, total]` units of work so far. */
+  snapshot(): Array<number>
+}
+export type ProgressHandle = Progress
+
 /** ABC/XYZ classes of a panel's series (`policy::classes::abc_xyz`). */
 export declare function abcXyz(ids: Array<string>, offsets: Array<number>, values: Float64Array, unitValues: Array<number>, thresholdsJson?: string | undefined | null): Array<{ id: string; value: number; share: number; cumulative_share_before: number; abc: 'A' | 'B' | 'C'; cv: number | null; xyz: 'X' | 'Y' | 'Z' }>
 
@@ -73,7 +87,7 @@ export interface Column {
 export declare function configFromToml(text: string): { plan: PlanConfig; ingest: IngestOptions }
 
 /** Rolling-origin cross-validation with a JSON `{forecast, n_windows, step_size, refit}` request. */
-export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null): Promise<CvOutput>
+export declare function crossValidation(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null, progress?: Progress | undefined | null): Promise<CvOutput>
 
 /** Cross-validation rows and forecast columns. */
 export interface CvOutput {
@@ -133,13 +147,13 @@ export interface Fallback {
 }
 
 /** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
-export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null): Promise<ForecastOutput>
+export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null, progress?: Progress | undefined | null): Promise<ForecastOutput>
 
 /**
  * Forecast accuracy over time (rolling origins) of a model on a dataset's demand;
  * request JSON `{ model, windows, h, season_length }`; resolves to JSON text.
  */
-export declare function forecastAccuracy(dataset: Dataset, requestJson: string): Promise<string>
+export declare function forecastAccuracy(dataset: Dataset, requestJson: string, progress?: Progress | undefined | null): Promise<string>
 
 /**
  * Forecast output: flat columns of `n_series × h` values in series order, and
@@ -189,7 +203,7 @@ export declare function mstlDecompose(ids: Array<string>, offsets: Array<number>
 export declare function names(): Record<string, Array<string>>
 
 /** Plans a dataset with a JSON configuration; resolves to the plan as a plain object. */
-export declare function plan(dataset: Dataset, configJson?: string | undefined | null): Promise<Plan>
+export declare function plan(dataset: Dataset, configJson?: string | undefined | null, progress?: Progress | undefined | null): Promise<Plan>
 
 /** `plan.csv` text of a plan object (as the CLI writes it). */
 export declare function planCsv(plan: Plan): string
@@ -223,7 +237,7 @@ export declare function renderReport(reportJson: string): string
  * The data behind the HTML report of a plan object and its dataset, with tracked
  * purchase orders (JSON states) and a report configuration (JSON); resolves to JSON text.
  */
-export declare function reportData(plan: Plan, dataset: Dataset, statesJson?: string | undefined | null, configJson?: string | undefined | null): Promise<string>
+export declare function reportData(plan: Plan, dataset: Dataset, statesJson?: string | undefined | null, configJson?: string | undefined | null, progress?: Progress | undefined | null): Promise<string>
 
 /** One evaluated value; `unique_id` is null for the average over series. */
 export interface Score {

@@ -836,6 +836,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Dataset = nativeBinding.Dataset
+module.exports.Progress = nativeBinding.Progress
+module.exports.ProgressHandle = nativeBinding.ProgressHandle
 module.exports.abcXyz = nativeBinding.abcXyz
 module.exports.alertCounts = nativeBinding.alertCounts
 module.exports.alignFuture = nativeBinding.alignFuture

@@ -32,8 +32,11 @@ from .plotting import (
 from . import forecasting as _forecasting
 from .forecasting import *  # noqa: F401,F403  (the names of forecasting.__all__)
 from .forecasting import _is_polars
+from ._progress import ProgressArg, progress_callback
 from ._replenish import (
+    CancelledError,
     ConfigError,
+    InternalError,
     RuleError,
     FileError,
     InputError,
@@ -45,7 +48,9 @@ from ._replenish import (
 __version__: str = _replenish.__version__
 
 __all__ = [
+    "CancelledError",
     "ConfigError",
+    "InternalError",
     "Dataset",
     "FileError",
     "InputError",
@@ -387,6 +392,7 @@ def plan(
     *,
     ingest: Optional[Mapping[str, Any]] = None,
     rules: Any = None,
+    progress: ProgressArg = None,
 ) -> Plan:
     """Plans replenishment: forecast, safety stock, reorder point, order-up-to level,
     rounded order quantities and purchase orders grouped per supplier and location.
@@ -411,6 +417,11 @@ def plan(
     ``rules``: segments and per-SKU overrides as TOML text, a path, or a dict (see
     :func:`replenish.policy.rules`); each plan line's ``parameter_sources`` says which
     rule set each parameter.
+
+    ``progress``: a tqdm bar over the SKU-locations when tqdm is installed and the
+    plan takes more than a second (``True``: always, ``False``: never), or a
+    callable ``(done, total)``. The GIL is released while Rust works; Ctrl-C stops
+    the plan and raises ``KeyboardInterrupt``.
     """
     if isinstance(data, Dataset):
         ds = data
@@ -430,7 +441,8 @@ def plan(
     if rules is not None:
         merged["rules"] = policy.rules(rules)
     cfg = json.dumps(merged, default=str) if merged else None
-    inner = _replenish.plan(ds._inner, cfg)
+    with progress_callback(progress, "planning") as on_progress:
+        inner = _replenish.plan(ds._inner, cfg, on_progress)
     d = json.loads(inner.to_json())
     polars = ds._polars
     po_cols = ["po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _replenish
+from ._progress import ProgressArg, progress_callback
 from ._replenish import InputError
 from .models import _Model
 
@@ -218,6 +219,7 @@ def forecast(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    progress: ProgressArg = None,
 ) -> Any:
     """Forecasts every series of a long data frame with every model.
 
@@ -236,11 +238,24 @@ def forecast(
     columns and one column per regressor, with a row for each series and each of the
     ``h`` periods after its last time (other rows are not used). A missing row, a
     missing or unknown regressor column raises ``InputError`` naming it.
+
+    ``progress``: a tqdm bar over series × models when tqdm is installed and the call
+    takes more than a second (``True``: always, ``False``: never), or a callable
+    ``(done, total)``. Ctrl-C stops the work and raises ``KeyboardInterrupt``.
+
+    >>> import pandas as pd, replenish
+    >>> df = pd.DataFrame({"unique_id": ["a"] * 8, "ds": pd.date_range("2025-01-01", periods=8), "y": [3.0, 5, 3, 5, 3, 5, 3, 5]})
+    >>> replenish.forecast(df, h=2, models=["SeasonalNaive"], season_length=2)
+      unique_id         ds  SeasonalNaive
+    0         a 2025-01-09            3.0
+    1         a 2025-01-10            5.0
     """
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
     future, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
-    cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
+    with progress_callback(progress, "forecasting") as on_progress:
+        cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(),
+                                                                req, regs, times, on_progress)
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
         time_col: future,
@@ -532,6 +547,7 @@ def cross_validation(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    progress: ProgressArg = None,
 ) -> Any:
     """Rolling-origin cross-validation: ``n_windows`` forecasts of ``h`` steps, cutoffs
     ``step_size`` apart (default ``h``), ending at each series' last value.
@@ -540,13 +556,16 @@ def cross_validation(
     ``y`` and the forecast columns of :func:`forecast`. With ``refit=False`` models are
     fitted on the first window and later windows reuse the estimated parameters.
     Regressor columns of ``df`` are used as in :func:`forecast`; each window's future
-    values are the actual ones that follow its cutoff."""
+    values are the actual ones that follow its cutoff. ``progress`` as in
+    :func:`forecast` (over series × windows × models)."""
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     names, history = _regressors(df, order, id_col, time_col, target_col)
     regs = (names, history, []) if names else None
     fc_req = json.loads(_request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations))
     req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
-    series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, _time_bytes(ds, None))
+    with progress_callback(progress, "cross-validating") as on_progress:
+        series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(
+            ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, _time_bytes(ds, None), on_progress)
     base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)
     out: Dict[str, Any] = {
         id_col: np.asarray(ids, dtype=object)[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=object),

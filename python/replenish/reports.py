@@ -15,6 +15,7 @@ from datetime import timedelta as _timedelta
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _replenish
+from ._progress import progress_callback
 
 __all__ = ["KpiReport", "ReportData", "kpis", "supplier_kpis", "alert_counts", "forecast_accuracy", "report",
            "html_report", "demo_tracked"]
@@ -116,7 +117,7 @@ def alert_counts(alerts: Any) -> Any:
 
 
 def forecast_accuracy(data: Any, model: Any = "SeasonalNaive", *, windows: int = 8, h: int = 7,
-                      season_length: int = 7) -> Any:
+                      season_length: int = 7, progress: Any = None) -> Any:
     """Forecast accuracy over time: ``model`` (a name, a dict or a
     :mod:`replenish.models` object) refitted at ``windows`` origins ``h`` days apart
     before the history of ``data`` (a :class:`replenish.Plan` or
@@ -124,7 +125,7 @@ def forecast_accuracy(data: Any, model: Any = "SeasonalNaive", *, windows: int =
     Stock-out days are left out of fitting and scoring. One row per origin:
     ``cutoff``, ``series``, ``actual``, ``forecast``, ``wape``, ``mase`` (scaled by
     the in-sample seasonal naive of ``season_length``) and ``bias`` (positive:
-    over-forecast).
+    over-forecast). ``progress`` as in :func:`replenish.forecast`.
 
     >>> import replenish
     >>> plan = replenish.plan(replenish.demo_data(skus=5))
@@ -136,7 +137,8 @@ def forecast_accuracy(data: Any, model: Any = "SeasonalNaive", *, windows: int =
 
     ds = getattr(data, "_dataset", None) or data
     request = dict(model=_model_config(model), windows=windows, h=h, season_length=season_length)
-    rows = json.loads(_replenish.forecast_accuracy(ds._inner, json.dumps(request)))
+    with progress_callback(progress, "forecast accuracy") as on_progress:
+        rows = json.loads(_replenish.forecast_accuracy(ds._inner, json.dumps(request), on_progress))
     return _typed(rows, ACCURACY_COLUMNS, ["cutoff"], ds._polars)
 
 
@@ -262,7 +264,7 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
            top_series: int = 4, history_days: int = 56, backtest_days: int = 28, horizon_days: int = 42,
            levels: Iterable[float] = (80, 95), window_days: int = 91, dead_stock_days: int = 90,
            period: str = "week", accuracy: Any = True, max_exceptions: int = 100, as_of: Any = None,
-           forecast: Optional[Dict[str, Any]] = None) -> ReportData:
+           forecast: Optional[Dict[str, Any]] = None, progress: Any = None) -> ReportData:
     """The report of a :class:`replenish.Plan`: KPIs, forecast vs actual with
     prediction intervals and projected stock for the charted SKU-locations, service
     trends, forecast accuracy over time, supplier performance, PO alerts and the
@@ -273,7 +275,8 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
     the ``top_series`` lines with the largest order value. ``accuracy``: ``True``
     (8 weekly origins), ``False`` to leave it out, or a dict of ``windows``, ``h``
     and ``season_length``. ``forecast``: the model of the charts and the accuracy;
-    default the plan's ``forecast``.
+    default the plan's ``forecast``. ``progress`` as in :func:`replenish.forecast`
+    (over the accuracy's fits).
     """
     from .orders import _json
 
@@ -292,7 +295,9 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
     if as_of is not None:
         cfg["as_of"] = _day(as_of)
     states = list(tracked)
-    raw = json.loads(_replenish.report_data(plan._inner, ds._inner, _json(states) if states else None, json.dumps(cfg)))
+    with progress_callback(progress, "report") as on_progress:
+        raw = json.loads(_replenish.report_data(plan._inner, ds._inner, _json(states) if states else None,
+                                                json.dumps(cfg), on_progress))
     polars = ds._polars
     k = raw["kpis"]
     frames = _report_frames(raw, polars)
