@@ -264,7 +264,7 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
            top_series: int = 4, history_days: int = 56, backtest_days: int = 28, horizon_days: int = 42,
            levels: Iterable[float] = (80, 95), window_days: int = 91, dead_stock_days: int = 90,
            period: str = "week", accuracy: Any = True, max_exceptions: int = 100, as_of: Any = None,
-           forecast: Optional[Dict[str, Any]] = None, progress: Any = None) -> ReportData:
+           forecast: Any = None, progress: Any = None) -> ReportData:
     """The report of a :class:`replenish.Plan`: KPIs, forecast vs actual with
     prediction intervals and projected stock for the charted SKU-locations, service
     trends, forecast accuracy over time, supplier performance, PO alerts and the
@@ -291,7 +291,9 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
     if title is not None:
         cfg["title"] = title
     if model is not None:
-        cfg["forecast"] = model
+        from .forecasting import _model_config
+
+        cfg["forecast"] = _model_config(model)  # a dict or a replenish.models object
     if as_of is not None:
         cfg["as_of"] = _day(as_of)
     states = list(tracked)

@@ -141,6 +141,11 @@ def test_report_html_is_self_contained(plan, small_report, tmp_path):
     path = tmp_path / "report.html"
     assert plan.html_report(path, **SMALL_REPORT) == html
     assert path.read_text(encoding="utf-8") == html
+    # The chart model as a replenish.models object: the same page as the plan's own
+    # window average; Naive forecasts the back-test from the last value before it (7 on 03-07).
+    assert plan.report(**SMALL_REPORT, forecast=replenish.models.WindowAverage(window=7)).to_html() == html
+    naive = plan.report(**SMALL_REPORT, forecast=replenish.models.Naive())
+    assert naive.forecasts[naive.forecasts.kind == "backtest"]["mean"].tolist() == [7.0, 7.0]
     with pytest.raises(replenish.ConfigError, match="Z@L1"):
         plan.report(series=["Z@L1"])
     with pytest.raises(replenish.ConfigError):
