@@ -182,10 +182,12 @@ class ReportData:
         """The self-contained HTML page (inline CSS and SVG, no script, nothing fetched)."""
         return _replenish.render_report(json.dumps(self.raw))
 
-    def save_html(self, path: Union[str, "os.PathLike[str]"]) -> None:
-        """Writes :meth:`to_html` to ``path``."""
+    def save_html(self, path: Union[str, "os.PathLike[str]"]) -> str:
+        """Writes :meth:`to_html` to ``path`` and returns it."""
+        html = self.to_html()
         with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_html())
+            f.write(html)
+        return html
 
 
 def _level_name(level: float) -> str:
@@ -316,11 +318,8 @@ def html_report(plan: Any, tracked: Iterable[dict] = (), *, path: Union[str, "os
                 **options: Any) -> str:
     """The report of :func:`report` as one self-contained HTML page; also written to
     ``path`` when given."""
-    html = report(plan, tracked, **options).to_html()
-    if path is not None:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(html)
-    return html
+    r = report(plan, tracked, **options)
+    return r.to_html() if path is None else r.save_html(path)
 
 
 def demo_tracked(plan: Any) -> Tuple[List[Dict[str, Any]], str]:

@@ -214,3 +214,12 @@ def test_plot_helpers_draw_the_report_data(small_report):
     with pytest.raises(replenish.InputError, match="not charted"):
         replenish.plot_forecast(r, "B@L9")
     plt.close("all")
+
+
+def test_demo_tracked_gives_the_states_the_cli_demo_reports_on():
+    p = replenish.plan(replenish.demo_data(skus=10))
+    states, as_of = reports.demo_tracked(p)
+    assert len(states) == len(p.purchase_orders) and as_of > str(p.as_of)[:10]
+    assert {s["status"] for s in states} - {"draft"}, "the demo's events moved some POs on"
+    r = p.report(states, as_of=as_of, accuracy=False, top_series=1)
+    assert r.as_of == str(p.as_of)[:10] and len(r.series) == 1
