@@ -708,3 +708,47 @@ fn dataset_drivers_become_a_regressor_panel() {
     let avg = on.iter().sum::<f64>() / on.len() as f64;
     assert!(avg > 0.2, "mean relative promotion effect {avg}");
 }
+
+/// Sample paths are seeded by series id: a series forecast (or back-tested) among
+/// others, alone, or in another order gets the same numbers, as a Spark or Dask
+/// partition must. GBDT is left out: a global model learns from the series it is given.
+#[test]
+fn a_series_forecast_is_the_same_in_any_panel() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 3, days: 120, ..Default::default() });
+    let d = ingest::parse(&inputs, &Default::default()).unwrap().dataset.demand;
+    let series: Vec<(String, Vec<f64>)> = (0..d.len())
+        .map(|i| (format!("{}/{}", d.series(i).key.sku, d.series(i).key.location), d.series(i).quantity.to_vec()))
+        .collect();
+    let refs: Vec<(&str, Vec<f64>)> = series.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let models: Vec<ModelConfig> =
+        MODEL_NAMES.iter().filter(|n| **n != "GBDT").map(|n| ModelConfig::from_name(n, 7).unwrap()).collect();
+    let req = ForecastRequest {
+        h: 7,
+        models,
+        levels: vec![80.0],
+        total_quantiles: vec![0.9],
+        return_paths: 2,
+        options: FitOptions { n_paths: 100, seed: 3, ..Default::default() },
+        ..Default::default()
+    };
+    let whole = forecast_batch(&panel(&refs), &req).unwrap();
+    let k = refs.len() - 2;
+    let reversed: Vec<(&str, Vec<f64>)> = refs[k..].iter().rev().cloned().collect();
+    let part = forecast_batch(&panel(&reversed), &req).unwrap();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+    let mut sampled = 0;
+    for (mw, mp) in whole.models.iter().zip(&part.models) {
+        assert_eq!(mw.model, mp.model);
+        // Series k + 1 is first in the part, series k second.
+        for (j, i) in [(0, k + 1), (1, k)] {
+            let cut = |v: &[f64], per: usize, s: usize| bits(&v[s * per..(s + 1) * per]);
+            assert_eq!(cut(&mw.mean, 7, i), cut(&mp.mean, 7, j), "{}", mw.model);
+            assert_eq!(cut(&mw.lo[0], 7, i), cut(&mp.lo[0], 7, j), "{}", mw.model);
+            assert_eq!(cut(&mw.hi[0], 7, i), cut(&mp.hi[0], 7, j), "{}", mw.model);
+            assert_eq!(cut(&mw.total_quantiles, 1, i), cut(&mp.total_quantiles, 1, j), "{}", mw.model);
+            assert_eq!(cut(&mw.paths, 14, i), cut(&mp.paths, 14, j), "{}", mw.model);
+        }
+        sampled += usize::from(mw.paths.iter().any(|v| *v != 0.0));
+    }
+    assert!(sampled > 10, "sample paths were drawn for {sampled} models");
+}

@@ -611,3 +611,75 @@ fn a_budget_cap_defers_the_lowest_priority_lines() {
     };
     assert!(plan(&data, &PlanConfig { budgets: vec![bad], ..Default::default() }).is_err());
 }
+
+/// Rows of a CSV table whose `sku` falls in part `k` of `n` (by id hash), with the header.
+fn part_of(t: &Option<replenish::ingest::TableInput>, k: u64, n: u64) -> Option<replenish::ingest::TableInput> {
+    let t = t.as_ref()?;
+    let mut r = csv::Reader::from_reader(t.bytes.as_slice());
+    let col = r.headers().unwrap().iter().position(|h| h == "sku").unwrap();
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(r.headers().unwrap()).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if replenish::forecast::series_key(&rec[col]) % n == k {
+            w.write_record(&rec).unwrap();
+        }
+    }
+    Some(replenish::ingest::TableInput::new(t.name.clone(), w.into_inner().unwrap()))
+}
+
+/// JSON out and back, as the Python and Node split plans carry the parts.
+fn through_json<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
+    serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
+}
+
+/// The demo planned in three parts of SKUs (stats, merge, lines, finish, every step
+/// through JSON) is the whole plan, bit for bit, whatever the thread count.
+#[test]
+fn a_plan_in_parts_is_the_whole_plan() {
+    use replenish::plan::{finish_plan, plan_lines, plan_stats, PlanGlobals};
+    let inputs = demo::generate(&demo::DemoConfig { skus: 60, ..Default::default() });
+    let whole_data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let cfg = PlanConfig::default();
+    let whole = plan(&whole_data, &cfg).unwrap();
+    let n = 3;
+    let parts: Vec<_> = (0..n)
+        .map(|k| {
+            let part = replenish::ingest::Inputs {
+                sales: part_of(&inputs.sales, k, n),
+                inventory: part_of(&inputs.inventory, k, n),
+                open_orders: part_of(&inputs.open_orders, k, n),
+                stockouts: part_of(&inputs.stockouts, k, n),
+                stock_history: part_of(&inputs.stock_history, k, n),
+                promotions: part_of(&inputs.promotions, k, n),
+                prices: part_of(&inputs.prices, k, n),
+                receipts: part_of(&inputs.receipts, k, n),
+                ..inputs.clone()
+            };
+            ingest::parse(&part, &Default::default()).unwrap().dataset
+        })
+        .collect();
+    assert!(parts.iter().all(|p| p.demand.len() > 0 && p.demand.len() < whole_data.demand.len()));
+    // Each part on a pool of its own size: threads change nothing.
+    let pool = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let stats: Vec<_> = parts.iter().map(|d| through_json(&plan_stats(d, &cfg).unwrap())).collect();
+    let globals = through_json(&PlanGlobals::merge(&cfg, stats).unwrap());
+    let mut lines = vec![];
+    for (k, d) in parts.iter().enumerate().rev() {
+        let part = pool(k + 1).install(|| plan_lines(d, &cfg, &globals, &Default::default()).unwrap());
+        lines.extend(through_json(&part));
+    }
+    let split = finish_plan(lines, &whole_data.items, &whole_data.suppliers, &cfg, &globals).unwrap();
+    assert_eq!(serde_json::to_string(&split).unwrap(), serde_json::to_string(&whole).unwrap());
+    assert!(!whole.purchase_orders.is_empty());
+
+    // A SKU in two parts, or parts planning for different dates, are errors.
+    let twice = vec![plan_stats(&parts[0], &cfg).unwrap(), plan_stats(&parts[0], &cfg).unwrap()];
+    assert!(
+        matches!(PlanGlobals::merge(&cfg, twice), Err(replenish::Error::InvalidInput(m)) if m.contains("more than one part"))
+    );
+    let mut later = plan_stats(&parts[1], &cfg).unwrap();
+    later.as_of = later.as_of.map(|d| d + chrono::Duration::days(1));
+    let dates = vec![plan_stats(&parts[0], &cfg).unwrap(), later];
+    assert!(matches!(PlanGlobals::merge(&cfg, dates), Err(replenish::Error::Config { field, .. }) if field == "as_of"));
+}

@@ -6,8 +6,8 @@
 //! reuse the parameters it estimated (see [`Fitted::pinned`]) and only update states.
 
 use super::{
-    assemble, fit_with_fallback, global_input, outputs, prepare, run_global, series_regressors, Fitted,
-    ForecastRequest, Future, ModelForecast, ModelSpec, Panel,
+    assemble, fit_with_fallback, global_input, outputs, prepare, purpose, run_global, series_key, series_regressors,
+    Fitted, ForecastRequest, Future, ModelForecast, ModelSpec, Panel,
 };
 use crate::error::{Error, Result};
 use crate::metrics::{self, MetricArgs};
@@ -114,8 +114,9 @@ pub fn cross_validation_with(
                     .collect();
                 let unit = panel.times.as_ref().map(|t| t.unit);
                 progress.check()?;
-                let (results, _) =
-                    run_global(cfg, &inputs, fallback.as_deref(), req, unit, |i| i * request.n_windows + w, m)?;
+                let (results, _) = run_global(cfg, &inputs, fallback.as_deref(), req, unit, |i| {
+                    (series_key(&panel.ids[i]), purpose(m, w + 1))
+                })?;
                 progress.advance(panel.len());
                 per_window.push(results);
             }
@@ -154,8 +155,8 @@ pub fn cross_validation_with(
                     if w == 0 && !request.refit {
                         pinned = fitted.pinned();
                     }
-                    // A stream per (series, window, model) keeps sample paths reproducible.
-                    out.push(outputs(fitted.as_ref(), note, i * request.n_windows + w, m, req));
+                    // A stream per (series id, window, model) keeps sample paths reproducible.
+                    out.push(outputs(fitted.as_ref(), note, series_key(&panel.ids[i]), purpose(m, w + 1), req));
                 }
                 Ok(out)
             })

@@ -905,7 +905,9 @@ pub fn forecast_batch_with(
             let inputs: Vec<gbdt::SeriesInput> =
                 (0..panel.len()).map(|i| global_input(panel, i, &cleaned[i], Future::Horizon(request.h))).collect();
             let unit = panel.times.as_ref().map(|t| t.unit);
-            let (results, global) = run_global(cfg, &inputs, fallback.as_deref(), request, unit, |i| i, m)?;
+            let (results, global) = run_global(cfg, &inputs, fallback.as_deref(), request, unit, |i| {
+                (series_key(&panel.ids[i]), purpose(m, 0))
+            })?;
             progress.advance(panel.len());
             progress.check()?;
             let mut mf = assemble(name, results, request);
@@ -925,7 +927,8 @@ pub fn forecast_batch_with(
                     } else {
                         None
                     };
-                    one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, x.as_ref(), i, m, request)
+                    let key = series_key(&panel.ids[i]);
+                    one(spec.as_ref(), fallback.as_deref(), &cleaned[i].0, x.as_ref(), key, purpose(m, 0), request)
                 })
             })
             .collect::<Result<_>>()?;
@@ -971,16 +974,15 @@ pub(crate) fn series_regressors(panel: &Panel, i: usize, kept: &[usize], future:
 
 /// Runs a global model over series long enough for its features; the others, or
 /// all when the global fit fails, get the fallback model with a note saying why.
-/// Effects of series on the fallback are zero. `stream(i)` numbers series `i`'s
-/// random stream.
+/// Effects of series on the fallback are zero. `stream(i)` gives series `i`'s
+/// random stream as (key, purpose).
 pub(crate) fn run_global(
     cfg: &GbdtConfig,
     inputs: &[gbdt::SeriesInput],
     fallback: Option<&dyn ModelSpec>,
     request: &ForecastRequest,
     unit: Option<TimeUnit>,
-    stream: impl Fn(usize) -> usize,
-    m: usize,
+    stream: impl Fn(usize) -> (u64, u64),
 ) -> Result<(Vec<One>, Option<gbdt::GlobalForecast>)> {
     let h = request.h;
     let need = gbdt::warmup(cfg, h) + 1;
@@ -1000,7 +1002,8 @@ pub(crate) fn run_global(
     let mut slot = 0;
     for (i, input) in inputs.iter().enumerate() {
         if let (Some(g), true) = (&global, eligible.get(slot) == Some(&i)) {
-            results.push(outputs(g.fitted[slot].as_ref(), None, stream(i), m, request));
+            let (key, purpose) = stream(i);
+            results.push(outputs(g.fitted[slot].as_ref(), None, key, purpose, request));
             slot += 1;
             continue;
         }
@@ -1011,7 +1014,8 @@ pub(crate) fn run_global(
             return Err(Error::InvalidInput(why));
         };
         let (fitted, _) = fit_with_fallback(fb, None, &input.y, None, &request.options)?;
-        results.push(outputs(fitted.as_ref(), Some(format!("{why}; used {}", fb.name())), stream(i), m, request));
+        let (key, purpose) = stream(i);
+        results.push(outputs(fitted.as_ref(), Some(format!("{why}; used {}", fb.name())), key, purpose, request));
     }
     // Effects and importance refer to the series the global model forecast.
     let global = global.map(|mut g| {
@@ -1195,10 +1199,30 @@ pub(crate) fn assemble(model: String, results: Vec<One>, request: &ForecastReque
     mf
 }
 
-/// A seeded random stream per (series, model): results do not depend on threads.
-pub(crate) fn stream(seed: u64, series: usize, model: usize) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(((series as u64) << 16) | model as u64);
+/// The key of a series' random streams: a 64-bit FNV-1a hash of its id. Streams
+/// keyed by id, not by position, make a series' sample paths the same whichever
+/// panel (or Spark/Dask partition) it is forecast in.
+pub fn series_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// A seeded random stream per (seed, series key, purpose): results depend neither on
+/// threads nor on which other series are in the run. `purpose` tells apart the
+/// streams of one series (model, back-test window, returned paths…).
+/// The purpose bit of the paths a request returns, apart from those its quantiles use.
+const RETURNED: u64 = 1 << 63;
+
+/// The purpose of model `m`'s stream: `w = 0` for forecasts, back-test window `k` uses `w = k + 1`.
+pub(crate) fn purpose(m: usize, w: usize) -> u64 {
+    ((w as u64) << 16) | m as u64
+}
+
+pub(crate) fn stream(seed: u64, key: u64, purpose: u64) -> ChaCha8Rng {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    bytes[8..16].copy_from_slice(&key.to_le_bytes());
+    let mut rng = ChaCha8Rng::from_seed(bytes);
+    rng.set_stream(purpose);
     rng
 }
 
@@ -1208,12 +1232,12 @@ fn one(
     fallback: Option<&dyn ModelSpec>,
     y: &[f64],
     x: Option<&SeriesRegressors>,
-    i: usize,
-    m: usize,
+    key: u64,
+    purpose: u64,
     req: &ForecastRequest,
 ) -> Result<One> {
     let (fitted, note) = fit_with_fallback(spec, fallback, y, x, &req.options)?;
-    Ok(outputs(fitted.as_ref(), note, i, m, req))
+    Ok(outputs(fitted.as_ref(), note, key, purpose, req))
 }
 
 /// Fits `spec`, or `fallback` when the series is too short or the fit fails; the
@@ -1245,8 +1269,15 @@ pub(crate) fn fit_with_fallback(
     }
 }
 
-/// Point forecast, intervals, quantiles and horizon totals of a fitted model.
-pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m: usize, req: &ForecastRequest) -> One {
+/// Point forecast, intervals, quantiles and horizon totals of a fitted model; sample
+/// paths come from the streams `(key, purpose)` and `(key, purpose | RETURNED)`.
+pub(crate) fn outputs(
+    fitted: &dyn Fitted,
+    fallback: Option<String>,
+    key: u64,
+    purpose: u64,
+    req: &ForecastRequest,
+) -> One {
     let opts = &req.options;
     let h = req.h;
     let clamp = |v: f64| if opts.non_negative { v.max(0.0) } else { v };
@@ -1255,7 +1286,7 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
     let need_paths =
         !req.total_quantiles.is_empty() || (sd.is_none() && !(req.levels.is_empty() && req.quantiles.is_empty()));
     let paths: Vec<Vec<f64>> = if need_paths {
-        let mut rng = stream(opts.seed, i, m);
+        let mut rng = stream(opts.seed, key, purpose);
         (0..opts.n_paths).map(|_| fitted.simulate(h, &mut rng).into_iter().map(clamp).collect()).collect()
     } else {
         Vec::new()
@@ -1295,7 +1326,7 @@ pub(crate) fn outputs(fitted: &dyn Fitted, fallback: Option<String>, i: usize, m
     // Returned paths come from their own stream, so asking for them changes nothing else.
     let mut returned = Vec::with_capacity(req.return_paths * h);
     if req.return_paths > 0 {
-        let mut rng = stream(opts.seed, i, m | 0x8000);
+        let mut rng = stream(opts.seed, key, purpose | RETURNED);
         for _ in 0..req.return_paths {
             returned.extend(fitted.simulate(h, &mut rng).into_iter().map(clamp));
         }
@@ -1431,14 +1462,15 @@ pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mu
 /// days as `NaN`; they are dropped ([`MissingPolicy::Drop`]) so the forecast does not
 /// learn the shortage. A series too short for `spec` uses `HistoricAverage`; one
 /// with no uncensored day has zero demand. Models without an analytic spread get
-/// σ from `options.n_paths` simulated days on the seeded stream `stream_id`.
+/// σ from `options.n_paths` simulated days on the streams of `stream_key` (see
+/// [`series_key`]).
 pub fn daily_demand(
     spec: &dyn ModelSpec,
     y: &[f64],
     horizon: usize,
     protection: Option<&Protection>,
     options: &FitOptions,
-    stream_id: usize,
+    stream_key: u64,
 ) -> Result<DailyDemand> {
     let censored_days = y.iter().filter(|v| v.is_nan()).count();
     let y = clean("", y, MissingPolicy::Drop)?;
@@ -1470,7 +1502,7 @@ pub fn daily_demand(
     let sigma = match fitted.sd(1) {
         Some(sd) => sd[0],
         None => {
-            let mut rng = stream(options.seed, stream_id, 0);
+            let mut rng = stream(options.seed, stream_key, 0);
             let draws: Vec<f64> = (0..options.n_paths).map(|_| fitted.simulate(1, &mut rng)[0]).collect();
             let m = draws.iter().sum::<f64>() / draws.len() as f64;
             (draws.iter().map(|d| (d - m).powi(2)).sum::<f64>() / (draws.len().max(2) - 1) as f64).sqrt()
@@ -1478,7 +1510,7 @@ pub fn daily_demand(
     };
     let non_neg = |v: f64| if options.non_negative { v.max(0.0) } else { v };
     let protection = protection
-        .map(|p| protection_demand(fitted.as_ref(), p, options.n_paths, &mut stream(options.seed, stream_id, 1)));
+        .map(|p| protection_demand(fitted.as_ref(), p, options.n_paths, &mut stream(options.seed, stream_key, 1)));
     Ok(DailyDemand { model, mean: non_neg(mean), sigma, observations: y.len(), censored_days, protection })
 }
 

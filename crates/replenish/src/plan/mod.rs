@@ -2,7 +2,7 @@
 //! and purchase orders. Pure: no I/O, deterministic, parallel over SKU-locations.
 
 use crate::error::{Error, Result};
-use crate::forecast::{classify, stream, DemandClass, Panel};
+use crate::forecast::{classify, series_key, stream, DemandClass, Panel};
 use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protection};
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
@@ -17,7 +17,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub mod split;
 mod uplift;
+pub use split::{PlanGlobals, PlanStats};
 use uplift::{
     event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, EventDays, EventUplifts, Uplifts,
 };
@@ -364,85 +366,81 @@ pub fn plan(data: &Dataset, config: &PlanConfig) -> Result<Plan> {
 
 /// [`plan`], counting one unit of `progress` per SKU-location planned and stopping
 /// with [`Error::Cancelled`] once it is cancelled.
+///
+/// A plan is four steps, which [`split`] exposes for a run over partitions (Spark,
+/// Dask): what the assortment as a whole decides ([`plan_stats`] of each part,
+/// merged into [`PlanGlobals`]: the planning date, ABC classes, category uplifts),
+/// then each SKU-location's line ([`plan_lines`]), then the supplier minimums,
+/// budgets and purchase orders over all lines ([`finish_plan`]).
 pub fn plan_with(data: &Dataset, config: &PlanConfig, progress: &crate::progress::Progress) -> Result<Plan> {
     progress.check()?;
     config.validate()?;
-    let rules = config.rules.compile()?;
-    let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
-        Some(d) => d,
-        None => return Err(Error::InvalidInput("no planning date: set `as_of` or give an inventory snapshot".into())),
-    };
-    let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.sku.as_str(), i)).collect();
-    // Lead times learnt from receipts replace the stated ones (docs/purchase-orders.md).
-    let (terms, learnt) = if config.learn_lead_times && !data.receipts.is_empty() {
-        use crate::orders::leadtime::{apply_lead_times, learn_lead_times};
-        let estimates = learn_lead_times(&data.supply_terms, &data.receipts, &config.lead_time_learning)?;
-        let learnt: HashMap<(String, String), usize> = estimates
-            .iter()
-            .filter(|e| e.receipts > 0)
-            .map(|e| ((e.supplier_id.clone(), e.sku.clone()), e.receipts))
-            .collect();
-        (apply_lead_times(&data.supply_terms, &estimates), learnt)
-    } else {
-        (data.supply_terms.clone(), HashMap::new())
-    };
-    let inventory: HashMap<(&str, &str), &InventoryRecord> =
-        data.inventory.iter().map(|r| ((r.sku.as_str(), r.location.as_str()), r)).collect();
-    let mut on_order: HashMap<(&str, &str), f64> = HashMap::new();
-    for o in &data.open_orders {
-        *on_order.entry((o.sku.as_str(), o.location.as_str())).or_default() += o.open_quantity();
-    }
-    let mut keys: BTreeSet<(&str, &str)> = inventory.keys().copied().collect();
-    keys.extend(data.demand.keys.iter().map(|k| (k.sku.as_str(), k.location.as_str())));
-    let keys: Vec<(&str, &str)> = keys.into_iter().collect();
+    let mut prep = Prepared::new(data, config)?;
+    progress.add_total(prep.keys.len());
+    let facts = prep.facts();
+    let globals = PlanGlobals::merge(config, vec![prep.stats(&facts)])?;
+    let lines = prep.lines(&facts, &globals, progress)?;
+    finish_plan(lines, &data.items, &data.suppliers, config, &globals)
+}
 
+/// What one part of the data (a partition of SKUs, with all their locations) tells
+/// the merge: see [`plan_with`].
+pub fn plan_stats(data: &Dataset, config: &PlanConfig) -> Result<PlanStats> {
+    config.validate()?;
+    let prep = Prepared::new(data, config)?;
+    let facts = prep.facts();
+    Ok(prep.stats(&facts))
+}
+
+/// The plan lines of one part of the data, given what the whole assortment decided.
+/// Lines are sorted by SKU and location.
+pub fn plan_lines(
+    data: &Dataset,
+    config: &PlanConfig,
+    globals: &PlanGlobals,
+    progress: &crate::progress::Progress,
+) -> Result<Vec<PlanLine>> {
+    progress.check()?;
+    config.validate()?;
+    if config.as_of.is_some_and(|d| d != globals.as_of) {
+        return Err(Error::config(
+            "as_of",
+            format!("is {:?}, the merged statistics plan for {}", config.as_of, globals.as_of),
+        ));
+    }
+    let cfg = PlanConfig { as_of: Some(globals.as_of), ..config.clone() };
+    let mut prep = Prepared::new(data, &cfg)?;
+    progress.add_total(prep.keys.len());
+    let facts = prep.facts();
+    prep.lines(&facts, globals, progress)
+}
+
+/// Supplier minimums, truck fill, budgets and purchase orders over every plan line
+/// (from one [`plan_lines`] call or many, in any order: they are sorted by SKU and
+/// location first), and the plan's summary and warnings.
+pub fn finish_plan(
+    mut lines: Vec<PlanLine>,
+    items: &[Item],
+    suppliers: &[Supplier],
+    config: &PlanConfig,
+    globals: &PlanGlobals,
+) -> Result<Plan> {
+    config.validate()?;
+    lines.sort_by(|a, b| (a.sku.as_str(), a.location.as_str()).cmp(&(b.sku.as_str(), b.location.as_str())));
+    if let Some(w) = lines.windows(2).find(|w| w[0].sku == w[1].sku && w[0].location == w[1].location) {
+        return Err(Error::InvalidInput(format!(
+            "{}@{} is planned twice: each SKU (with all its locations) must be in one part only",
+            w[0].sku, w[0].location
+        )));
+    }
+    let as_of = globals.as_of;
+    let items: HashMap<&str, &Item> = items.iter().map(|i| (i.sku.as_str(), i)).collect();
     let mut warnings = Vec::new();
-    if let Some(end) = data
-        .demand
-        .starts
-        .iter()
-        .zip(&data.demand.offsets[1..])
-        .zip(&data.demand.offsets)
-        .map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1))
-        .max()
-    {
+    if let Some(end) = globals.history_end {
         if end + Duration::days(1) < as_of {
             warnings.push(format!("sales history ends on {end}, {} day(s) before the planning date {as_of}: the days between are not in the forecast", (as_of - end).num_days() - 1));
         }
     }
-
-    let promos_by_sku = promotions_by_sku(data);
-    let promo_days = if data.promotions.is_some() { promotion_days(data, &promos_by_sku) } else { Vec::new() };
-    let ev_days = event_days(data);
-    let uplifts = promotion_uplifts(data, &items, as_of, &promo_days, &ev_days);
-    let ev_uplifts = event_uplifts(data, &items, as_of, &ev_days, &promo_days);
-    let mut forecasters: HashMap<String, Box<dyn ModelSpec>> = HashMap::new();
-    for m in std::iter::once(&config.forecast).chain(rules.forecast_models()) {
-        forecasters.entry(m.label()).or_insert(m.build()?);
-    }
-    let mut ctx = LineCtx {
-        promos_by_sku: &promos_by_sku,
-        uplifts: &uplifts,
-        ev_days: &ev_days,
-        ev_uplifts: &ev_uplifts,
-        promo_days: &promo_days,
-        data,
-        config,
-        rules: &rules,
-        forecasters: &forecasters,
-        items: &items,
-        inventory: &inventory,
-        on_order: &on_order,
-        as_of,
-        classes: HashMap::new(),
-        terms: &terms,
-        learnt: &learnt,
-    };
-    progress.add_total(keys.len());
-    let facts: Vec<Facts> = keys.par_iter().map(|&(sku, loc)| ctx.facts(sku, loc)).collect();
-    ctx.classes = ctx.abc_xyz(&facts)?;
-    let mut lines: Vec<PlanLine> = facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect::<Result<_>>()?;
-
     let no_supplier = lines.iter().filter(|l| l.action == LineAction::NoSupplier).count();
     if no_supplier > 0 {
         warnings.push(format!("{no_supplier} SKU-location(s) have no supply terms and cannot be ordered"));
@@ -450,7 +448,7 @@ pub fn plan_with(data: &Dataset, config: &PlanConfig, progress: &crate::progress
     // Supplier minimums and truck fill first (they add or take out whole POs), then
     // the budgets, which are hard caps.
     let (supplier_adjustments, mut deferred) =
-        crate::orders::supplier::apply_supplier_conditions(&mut lines, &data.suppliers, &items);
+        crate::orders::supplier::apply_supplier_conditions(&mut lines, suppliers, &items);
     for a in &supplier_adjustments {
         if a.kind == "min_order_unmet" {
             warnings.push(a.message.clone());
@@ -465,10 +463,147 @@ pub fn plan_with(data: &Dataset, config: &PlanConfig, progress: &crate::progress
         ));
     }
     deferred.extend(by_budget);
-    let mut purchase_orders = build_purchase_orders(&mut lines, &data.suppliers, &config.po_prefix, as_of);
-    crate::orders::supplier::attach_loads(&mut purchase_orders, &data.suppliers, &items);
+    let mut purchase_orders = build_purchase_orders(&mut lines, suppliers, &config.po_prefix, as_of);
+    crate::orders::supplier::attach_loads(&mut purchase_orders, suppliers, &items);
     let summary = summarize(as_of, &lines, &purchase_orders);
     Ok(Plan { as_of, lines, purchase_orders, summary, warnings, deferred, supplier_adjustments })
+}
+
+/// Everything a plan derives from the dataset before planning lines.
+struct Prepared<'a> {
+    data: &'a Dataset,
+    config: &'a PlanConfig,
+    rules: CompiledRules,
+    as_of: NaiveDate,
+    items: HashMap<&'a str, &'a Item>,
+    /// Supply terms, with lead times learnt from receipts where there are any.
+    terms: Vec<SupplyTerms>,
+    learnt: HashMap<(String, String), usize>,
+    inventory: HashMap<(&'a str, &'a str), &'a InventoryRecord>,
+    on_order: HashMap<(&'a str, &'a str), f64>,
+    /// Every SKU-location to plan, sorted: the inventory snapshot's and the sales history's.
+    keys: Vec<(&'a str, &'a str)>,
+    promos_by_sku: HashMap<&'a str, Vec<&'a Promotion>>,
+    promo_days: Vec<Vec<bool>>,
+    ev_days: EventDays,
+    uplifts: Uplifts,
+    ev_uplifts: EventUplifts,
+    forecasters: HashMap<String, Box<dyn ModelSpec>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(data: &'a Dataset, config: &'a PlanConfig) -> Result<Prepared<'a>> {
+        let rules = config.rules.compile()?;
+        let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
+            Some(d) => d,
+            None => {
+                return Err(Error::InvalidInput("no planning date: set `as_of` or give an inventory snapshot".into()))
+            }
+        };
+        let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.sku.as_str(), i)).collect();
+        // Lead times learnt from receipts replace the stated ones (docs/purchase-orders.md).
+        let (terms, learnt) = if config.learn_lead_times && !data.receipts.is_empty() {
+            use crate::orders::leadtime::{apply_lead_times, learn_lead_times};
+            let estimates = learn_lead_times(&data.supply_terms, &data.receipts, &config.lead_time_learning)?;
+            let learnt: HashMap<(String, String), usize> = estimates
+                .iter()
+                .filter(|e| e.receipts > 0)
+                .map(|e| ((e.supplier_id.clone(), e.sku.clone()), e.receipts))
+                .collect();
+            (apply_lead_times(&data.supply_terms, &estimates), learnt)
+        } else {
+            (data.supply_terms.clone(), HashMap::new())
+        };
+        let inventory: HashMap<(&str, &str), &InventoryRecord> =
+            data.inventory.iter().map(|r| ((r.sku.as_str(), r.location.as_str()), r)).collect();
+        let mut on_order: HashMap<(&str, &str), f64> = HashMap::new();
+        for o in &data.open_orders {
+            *on_order.entry((o.sku.as_str(), o.location.as_str())).or_default() += o.open_quantity();
+        }
+        let mut keys: BTreeSet<(&str, &str)> = inventory.keys().copied().collect();
+        keys.extend(data.demand.keys.iter().map(|k| (k.sku.as_str(), k.location.as_str())));
+        let keys: Vec<(&str, &str)> = keys.into_iter().collect();
+
+        let promos_by_sku = promotions_by_sku(data);
+        let promo_days = if data.promotions.is_some() { promotion_days(data, &promos_by_sku) } else { Vec::new() };
+        let ev_days = event_days(data);
+        let uplifts = promotion_uplifts(data, &items, as_of, &promo_days, &ev_days);
+        let ev_uplifts = event_uplifts(data, &items, as_of, &ev_days, &promo_days);
+        let mut forecasters: HashMap<String, Box<dyn ModelSpec>> = HashMap::new();
+        for m in std::iter::once(&config.forecast).chain(rules.forecast_models()) {
+            forecasters.entry(m.label()).or_insert(m.build()?);
+        }
+        Ok(Prepared {
+            data,
+            config,
+            rules,
+            as_of,
+            items,
+            terms,
+            learnt,
+            inventory,
+            on_order,
+            keys,
+            promos_by_sku,
+            promo_days,
+            ev_days,
+            uplifts,
+            ev_uplifts,
+            forecasters,
+        })
+    }
+
+    fn ctx(&self) -> LineCtx<'_> {
+        LineCtx {
+            promos_by_sku: &self.promos_by_sku,
+            uplifts: &self.uplifts,
+            ev_days: &self.ev_days,
+            ev_uplifts: &self.ev_uplifts,
+            promo_days: &self.promo_days,
+            data: self.data,
+            config: self.config,
+            rules: &self.rules,
+            forecasters: &self.forecasters,
+            items: &self.items,
+            inventory: &self.inventory,
+            on_order: &self.on_order,
+            as_of: self.as_of,
+            classes: HashMap::new(),
+            terms: &self.terms,
+            learnt: &self.learnt,
+        }
+    }
+
+    fn facts(&self) -> Vec<Facts<'a>> {
+        let ctx = self.ctx();
+        self.keys.par_iter().map(|&(sku, loc)| ctx.facts(sku, loc)).collect()
+    }
+
+    fn stats(&self, facts: &[Facts]) -> PlanStats {
+        let history_end = self
+            .data
+            .demand
+            .starts
+            .iter()
+            .zip(&self.data.demand.offsets[1..])
+            .zip(&self.data.demand.offsets)
+            .map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1))
+            .max();
+        split::stats(self.as_of, history_end, facts, &self.uplifts, &self.ev_uplifts, &self.ev_days.names)
+    }
+
+    /// The lines of `facts`, with the assortment's ABC classes and category uplifts.
+    fn lines(
+        &mut self,
+        facts: &[Facts],
+        globals: &PlanGlobals,
+        progress: &crate::progress::Progress,
+    ) -> Result<Vec<PlanLine>> {
+        split::apply_uplifts(globals, &mut self.uplifts, &mut self.ev_uplifts, &self.ev_days.names);
+        let mut ctx = self.ctx();
+        ctx.classes = ctx.abc_xyz(facts, globals)?;
+        facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect()
+    }
 }
 
 struct LineCtx<'a> {
@@ -632,7 +767,8 @@ impl LineCtx<'_> {
         Facts { sku, location, series, days, y, sales, class: c.class, adi: c.adi, cv2: c.cv2, mean, sd, unit_cost }
     }
 
-    fn abc_xyz(&self, facts: &[Facts]) -> Result<HashMap<(String, String), (char, char)>> {
+    /// XYZ from each SKU-location's own demand; ABC from the assortment's ranking.
+    fn abc_xyz(&self, facts: &[Facts], globals: &PlanGlobals) -> Result<HashMap<(String, String), (char, char)>> {
         let mut offsets = vec![0];
         let mut values = Vec::new();
         for f in facts {
@@ -643,11 +779,17 @@ impl LineCtx<'_> {
         let panel = Panel::new(ids, offsets, values)?;
         let costs: Vec<f64> = facts.iter().map(|f| f.unit_cost).collect();
         let classes = abc_xyz(&panel, &costs, &ClassThresholds::default())?;
-        Ok(facts
+        facts
             .iter()
             .zip(classes)
-            .map(|(f, c)| ((f.sku.to_string(), f.location.to_string()), (c.abc, c.xyz)))
-            .collect())
+            .map(|(f, c)| match globals.abc_of(f.sku, f.location) {
+                Some(abc) => Ok(((f.sku.to_string(), f.location.to_string()), (abc, c.xyz))),
+                None => Err(Error::InvalidInput(format!(
+                    "{}@{} is not in the merged statistics: plan lines with the globals of the same data",
+                    f.sku, f.location
+                ))),
+            })
+            .collect()
     }
 
     fn attributes(&self, f: &Facts, terms: Option<&SupplyTerms>) -> Attributes {
@@ -842,10 +984,12 @@ impl LineCtx<'_> {
             quantile: 0.5,
             day_factors: day_factors.clone(),
         });
-        let stream_id = series_index.unwrap_or(0);
+        // Random streams are keyed by the SKU-location, not its position, so a plan of
+        // a subset (one Spark or Dask partition) draws the same paths for it.
+        let stream_key = series_key(&format!("{sku}\u{1f}{}", f.location));
         let opts = FitOptions { non_negative: true, n_paths: cfg.n_paths, seed: cfg.seed, ..FitOptions::default() };
         let forecast = if series_index.is_some() {
-            daily_demand(forecaster.as_ref(), &f.y, horizon, protection.as_ref(), &opts, stream_id)?
+            daily_demand(forecaster.as_ref(), &f.y, horizon, protection.as_ref(), &opts, stream_key)?
         } else {
             daily_demand(forecaster.as_ref(), &[], horizon, protection.as_ref(), &FitOptions::default(), 0)?
         };
@@ -869,7 +1013,7 @@ impl LineCtx<'_> {
                 )
             }
             LtdMethod::Bootstrap => {
-                let mut rng = stream(cfg.seed, stream_id, 2);
+                let mut rng = stream(cfg.seed, stream_key, 2);
                 let (p, l) = bootstrap(&f.y, lead, lead_std, review_eff, &day_factors, cfg.n_paths, &mut rng);
                 (
                     Ltd::empirical(p)?,

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 pub(super) struct Uplifts {
     pub series: HashMap<usize, (f64, usize)>,
     pub category: HashMap<String, f64>,
+    /// (category, uplift) of each series with its own: what the medians are of.
+    pub samples: Vec<(String, f64)>,
 }
 
 /// Fewest past promotion days (not censored) for a SKU-location's own uplift.
@@ -144,6 +146,7 @@ pub(super) fn promotion_uplifts(
             out.series.insert(i, (uplift, n));
             if let Some(item) = items.get(s.key.sku.as_str()) {
                 by_category.entry(item.category.clone()).or_default().push(uplift);
+                out.samples.push((item.category.clone(), uplift));
             }
         }
     }
@@ -153,7 +156,7 @@ pub(super) fn promotion_uplifts(
     out
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(super) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_unstable_by(f64::total_cmp);
     crate::forecast::sorted_quantile(&v, 0.5)
 }
@@ -225,6 +228,9 @@ pub(super) struct EventUplifts {
     pub series: HashMap<(usize, usize), (f64, usize)>,
     pub category: HashMap<(String, usize), f64>,
     pub all: HashMap<usize, f64>,
+    /// (category if the item is known, event-name index, uplift) of each series with
+    /// its own: what the medians are of.
+    pub samples: Vec<(Option<String>, usize, f64)>,
 }
 
 /// Each event's uplift per SKU-location: demand on its past days over the demand
@@ -269,9 +275,11 @@ pub(super) fn event_uplifts(
             let uplift = sum / exp;
             out.series.insert((i, k), (uplift, n));
             by_name.entry(k).or_default().push(uplift);
-            if let Some(item) = items.get(s.key.sku.as_str()) {
-                by_category.entry((item.category.clone(), k)).or_default().push(uplift);
+            let category = items.get(s.key.sku.as_str()).map(|item| item.category.clone());
+            if let Some(c) = &category {
+                by_category.entry((c.clone(), k)).or_default().push(uplift);
             }
+            out.samples.push((category, k, uplift));
         }
     }
     out.category = by_category.into_iter().map(|(k, v)| (k, median(v))).collect();

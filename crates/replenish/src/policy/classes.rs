@@ -49,6 +49,35 @@ pub struct SeriesClass {
     pub xyz: char,
 }
 
+/// The ABC class of each value, with its share of the total and the cumulative share
+/// of the values ranked above it (ties by id). Values are summed in the order given.
+pub fn abc_by_value(ids: &[String], values: &[f64], t: &ClassThresholds) -> Vec<(f64, f64, char)> {
+    let total: f64 = values.iter().sum();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(ids[a].cmp(&ids[b])));
+    let mut before = vec![0.0; values.len()];
+    let mut cum = 0.0;
+    for &i in &order {
+        before[i] = cum;
+        cum += if total > 0.0 { values[i] / total } else { 0.0 };
+    }
+    (0..values.len())
+        .map(|i| {
+            let share = if total > 0.0 { values[i] / total } else { 0.0 };
+            let abc = if total <= 0.0 || values[i] <= 0.0 {
+                'C'
+            } else if before[i] < t.a {
+                'A'
+            } else if before[i] < t.b {
+                'B'
+            } else {
+                'C'
+            };
+            (share, before[i], abc)
+        })
+        .collect()
+}
+
 /// Classifies every series of `panel`; `unit_values` has one value per series
 /// (unit cost or price).
 pub fn abc_xyz(panel: &Panel, unit_values: &[f64], t: &ClassThresholds) -> Result<Vec<SeriesClass>> {
@@ -77,27 +106,10 @@ pub fn abc_xyz(panel: &Panel, unit_values: &[f64], t: &ClassThresholds) -> Resul
     let values: Vec<f64> = (0..panel.len())
         .map(|i| panel.series(i).iter().filter(|v| !v.is_nan()).sum::<f64>() * unit_values[i])
         .collect();
-    let total: f64 = values.iter().sum();
-    let mut order: Vec<usize> = (0..panel.len()).collect();
-    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(panel.ids[a].cmp(&panel.ids[b])));
-    let mut before = vec![0.0; panel.len()];
-    let mut cum = 0.0;
-    for &i in &order {
-        before[i] = cum;
-        cum += if total > 0.0 { values[i] / total } else { 0.0 };
-    }
+    let ranked = abc_by_value(&panel.ids, &values, t);
     Ok((0..panel.len())
         .map(|i| {
-            let share = if total > 0.0 { values[i] / total } else { 0.0 };
-            let abc = if total <= 0.0 || values[i] <= 0.0 {
-                'C'
-            } else if before[i] < t.a {
-                'A'
-            } else if before[i] < t.b {
-                'B'
-            } else {
-                'C'
-            };
+            let (share, before, abc) = ranked[i];
             let buckets: Vec<f64> =
                 panel.series(i).chunks(t.bucket_days).map(|c| c.iter().filter(|v| !v.is_nan()).sum::<f64>()).collect();
             let n = buckets.len() as f64;
@@ -115,7 +127,7 @@ pub fn abc_xyz(panel: &Panel, unit_values: &[f64], t: &ClassThresholds) -> Resul
                 id: panel.ids[i].clone(),
                 value: values[i],
                 share,
-                cumulative_share_before: before[i],
+                cumulative_share_before: before,
                 abc,
                 cv,
                 xyz,
