@@ -659,7 +659,7 @@ fn a_plan_in_parts_is_the_whole_plan() {
             ingest::parse(&part, &Default::default()).unwrap().dataset
         })
         .collect();
-    assert!(parts.iter().all(|p| p.demand.len() > 0 && p.demand.len() < whole_data.demand.len()));
+    assert!(parts.iter().all(|p| !p.demand.is_empty() && p.demand.len() < whole_data.demand.len()));
     // Each part on a pool of its own size: threads change nothing.
     let pool = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
     let stats: Vec<_> = parts.iter().map(|d| through_json(&plan_stats(d, &cfg).unwrap())).collect();
