@@ -232,6 +232,17 @@ class Plan:
     _dataset: Any = None
     #: The configuration the plan ran with (its ``forecast`` is the report's model).
     _config: Any = None
+    #: Whether results are polars frames.
+    _polars: bool = False
+    #: A plan computed in parts (:mod:`replenish.distributed`) has no whole dataset
+    #: here, only its master data (items, suppliers).
+    _master: Any = None
+
+    def _whole_dataset(self, what: str) -> Any:
+        if self._dataset is None:
+            raise InputError(f"{what} needs the plan's whole dataset, and this plan was computed in parts "
+                             "(replenish.distributed): plan the data in one process for it")
+        return self._dataset
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole plan as plain Python data, exactly as the core produced it."""
@@ -270,7 +281,8 @@ class Plan:
         opts = dict(from_=sender, from_name=sender_name, to=to, cc=list(cc or []), reply_to=reply_to, date=when,
                     ubl=dict(buyer_id=buyer_id, buyer_name=buyer_name), attach_ubl=attach_ubl, note=note)
         opts["from"] = opts.pop("from_")
-        out = _replenish.po_emails(self._inner, self._dataset._inner, json.dumps(opts))
+        master = self._dataset if self._dataset is not None else self._master
+        out = _replenish.po_emails(self._inner, master._inner, json.dumps(opts))
         missing = [po for po, m in out if m is None]
         if missing and not skip_missing:
             raise ConfigError(f"no e-mail address for the supplier of {', '.join(missing)}: pass to= or "
@@ -281,8 +293,8 @@ class Plan:
         """The plan's purchase orders as ``open_orders`` rows: pass them with the
         next plan's data so nothing is ordered twice."""
         rows = json.loads(_replenish.as_open_orders(self._inner))
-        return _dates(_frame(rows, orders.OPEN_ORDER_COLUMNS, self._dataset._polars),
-                      ["order_date", "expected_date"], self._dataset._polars)
+        return _dates(_frame(rows, orders.OPEN_ORDER_COLUMNS, self._polars), ["order_date", "expected_date"],
+                      self._polars)
 
     def report(self, tracked: Any = (), **options: Any) -> Any:
         """The report of this plan (:func:`replenish.reports.report`): KPI tables and
@@ -301,7 +313,7 @@ class Plan:
     def stock_outlook(self) -> List[Dict[str, Any]]:
         """Per SKU-location: available stock, mean daily demand and open orders on
         the plan date, for :func:`replenish.orders.alerts`."""
-        return json.loads(_replenish.stock_outlook(self._inner, self._dataset._inner))
+        return json.loads(_replenish.stock_outlook(self._inner, self._whole_dataset("stock_outlook")._inner))
 
     def summary_text(self) -> str:
         """The summary the CLI prints."""
@@ -437,14 +449,24 @@ def plan(
         ds = read_tables(**{k: v for k, v in data.items()}, ingest=ingest)
     else:
         raise InputError(f"data must be a Dataset, a folder path or a mapping of DataFrames, not {type(data).__name__}")
-    merged = dict(config or {})
-    if rules is not None:
-        merged["rules"] = policy.rules(rules)
+    merged = _plan_config(config, rules)
     cfg = json.dumps(merged, default=str) if merged else None
     with progress_callback(progress, "planning") as on_progress:
         inner = _replenish.plan(ds._inner, cfg, on_progress)
+    return _plan_result(inner, ds, merged, ds._polars)
+
+
+def _plan_config(config: Optional[Mapping[str, Any]], rules: Any) -> Dict[str, Any]:
+    merged = dict(config or {})
+    if rules is not None:
+        merged["rules"] = policy.rules(rules)
+    return merged
+
+
+def _plan_result(inner: Any, ds: Any, merged: Dict[str, Any], polars: bool, master: Any = None) -> Plan:
+    """The Python :class:`Plan` of a core plan (``ds``: its dataset, or ``None``
+    for a plan computed in parts, which has no whole dataset on this machine)."""
     d = json.loads(inner.to_json())
-    polars = ds._polars
     po_cols = ["po_number", "supplier_id", "supplier_name", "location", "order_date", "expected_delivery", "currency",
                "status", "total_quantity", "total_value", "lines", "trucks", "load_fill", "load_binding"]
 
@@ -473,6 +495,8 @@ def plan(
                                            ["supplier_id", "location", "order_date", "kind", "message"], polars),
                                     ["order_date"], polars),
         _dataset=ds,
+        _polars=polars,
+        _master=master,
         _config=merged,
     )
 

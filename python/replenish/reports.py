@@ -57,7 +57,7 @@ def kpis(plan: Any, *, window_days: int = 91, dead_stock_days: int = 90, period:
     turnover, days of supply, stock-out rate, fill rate, cycle service level, average
     and peak inventory value, excess and dead stock, open PO value; by SKU-location,
     group, ``period`` (``week`` or ``month``) and ABC/XYZ cell."""
-    ds = plan._dataset
+    ds = plan._whole_dataset("the report")
     cfg = json.dumps(dict(window_days=window_days, dead_stock_days=dead_stock_days, period=period))
     r = json.loads(_replenish.kpis(plan._inner, ds._inner, cfg))
     polars = ds._polars
@@ -78,7 +78,7 @@ def supplier_kpis(plan: Any, states: Iterable[dict] = (), *, receipts: Any = Non
     (default: the plan date)."""
     from .orders import _json
 
-    ds = plan._dataset
+    ds = plan._whole_dataset("the report")
     rec = None
     if receipts is not None:
         records = receipts.to_dicts() if hasattr(receipts, "to_dicts") else (
@@ -135,7 +135,7 @@ def forecast_accuracy(data: Any, model: Any = "SeasonalNaive", *, windows: int =
     """
     from .forecasting import _model_config
 
-    ds = getattr(data, "_dataset", None) or data
+    ds = data._whole_dataset("forecast accuracy") if hasattr(data, "_whole_dataset") else data
     request = dict(model=_model_config(model), windows=windows, h=h, season_length=season_length)
     with progress_callback(progress, "forecast accuracy") as on_progress:
         rows = json.loads(_replenish.forecast_accuracy(ds._inner, json.dumps(request), on_progress))
@@ -282,7 +282,7 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
     """
     from .orders import _json
 
-    ds = plan._dataset
+    ds = plan._whole_dataset("the report")
     model = forecast if forecast is not None else (getattr(plan, "_config", None) or {}).get("forecast")
     cfg: Dict[str, Any] = dict(
         series=list(series or []), top_series=top_series, history_days=history_days, backtest_days=backtest_days,

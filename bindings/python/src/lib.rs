@@ -339,6 +339,94 @@ fn plan(
     })
 }
 
+fn plan_config(config_json: Option<&str>) -> Result<PlanConfig, Error> {
+    config_json.map_or_else(|| Ok(PlanConfig::default()), PlanConfig::from_json)
+}
+
+fn globals_of(globals_json: &str) -> Result<replenish::plan::PlanGlobals, Error> {
+    serde_json::from_str(globals_json).map_err(|e| Error::Config { field: "globals".into(), message: e.to_string() })
+}
+
+/// A split plan, step 1: one part's statistics (`PlanStats` as JSON).
+#[pyfunction]
+#[pyo3(signature = (dataset, config_json=None))]
+fn plan_stats(py: Python<'_>, dataset: &Dataset, config_json: Option<String>) -> PyResult<String> {
+    run(py, || {
+        let stats = replenish::plan::plan_stats(&dataset.inner.dataset, &plan_config(config_json.as_deref())?)?;
+        serde_json::to_string(&stats).map_err(|e| Error::Internal(e.to_string()))
+    })
+}
+
+/// A split plan, step 2: every part's statistics merged (`PlanGlobals` as JSON).
+#[pyfunction]
+#[pyo3(signature = (parts, config_json=None))]
+fn plan_globals(py: Python<'_>, parts: Vec<String>, config_json: Option<String>) -> PyResult<String> {
+    run(py, || {
+        let parts = parts
+            .iter()
+            .map(|p| {
+                serde_json::from_str(p).map_err(|e| Error::Config { field: "stats".into(), message: e.to_string() })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let globals = replenish::plan::PlanGlobals::merge(&plan_config(config_json.as_deref())?, parts)?;
+        serde_json::to_string(&globals).map_err(|e| Error::Internal(e.to_string()))
+    })
+}
+
+/// A split plan, step 3: one part's plan lines (a JSON array of `PlanLine`).
+#[pyfunction]
+#[pyo3(signature = (dataset, globals_json, config_json=None, on_progress=None))]
+fn plan_lines(
+    py: Python<'_>,
+    dataset: &Dataset,
+    globals_json: String,
+    config_json: Option<String>,
+    on_progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    run_long(py, on_progress.as_ref(), |progress| {
+        let config = plan_config(config_json.as_deref())?;
+        let lines =
+            replenish::plan::plan_lines(&dataset.inner.dataset, &config, &globals_of(&globals_json)?, progress)?;
+        serde_json::to_string(&lines).map_err(|e| Error::Internal(e.to_string()))
+    })
+}
+
+/// A split plan, step 4: supplier conditions, budgets and POs over every part's lines.
+#[pyfunction]
+#[pyo3(signature = (lines, master, globals_json, config_json=None))]
+fn finish_plan(
+    py: Python<'_>,
+    lines: Vec<String>,
+    master: &Dataset,
+    globals_json: String,
+    config_json: Option<String>,
+) -> PyResult<Plan> {
+    run(py, || {
+        let mut all: Vec<replenish::plan::PlanLine> = Vec::new();
+        for part in &lines {
+            let part: Vec<replenish::plan::PlanLine> = serde_json::from_str(part)
+                .map_err(|e| Error::Config { field: "lines".into(), message: e.to_string() })?;
+            all.extend(part);
+        }
+        let data = &master.inner.dataset;
+        let config = plan_config(config_json.as_deref())?;
+        replenish::plan::finish_plan(all, &data.items, &data.suppliers, &config, &globals_of(&globals_json)?)
+            .map(|inner| Plan { inner })
+    })
+}
+
+/// Validates only the master tables (`items`, `suppliers`): what `finish_plan` needs.
+#[pyfunction]
+#[pyo3(signature = (tables, ingest_json=None))]
+fn read_master(py: Python<'_>, tables: &Bound<'_, PyDict>, ingest_json: Option<String>) -> PyResult<Dataset> {
+    let inputs = inputs_from(py, tables)?;
+    run(py, move || {
+        let opts: IngestOptions = parse_json(ingest_json.as_deref(), "ingest")?;
+        let dataset = replenish::ingest::parse_master(&inputs, &opts)?;
+        Ok(Dataset { inner: Ingested { dataset, report: Default::default() } })
+    })
+}
+
 /// The demo company's tables as `{name: csv_text}`, from a JSON `DemoConfig`.
 #[pyfunction]
 #[pyo3(signature = (config_json=None))]
@@ -1159,6 +1247,11 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(demo_tracked, m)?)?;
     m.add_function(wrap_pyfunction!(supplier_kpis, m)?)?;
     m.add_function(wrap_pyfunction!(alert_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_globals, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(finish_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(read_master, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

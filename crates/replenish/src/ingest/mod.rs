@@ -40,6 +40,10 @@ pub struct IngestOptions {
     /// `events`, `prices`, `weather`).
     pub tables: BTreeMap<String, ColumnMapping>,
     pub returns: ReturnsPolicy,
+    /// The tables are one part of the data, for a plan in parts
+    /// ([`crate::plan::split`]): `sales`, `inventory` and `suppliers` may have a
+    /// header and no rows (the part's SKUs have none). Default: false.
+    pub part: bool,
 }
 
 impl IngestOptions {
@@ -237,6 +241,8 @@ impl Inputs {
 struct Ctx {
     problems: Vec<Problem>,
     report: QualityReport,
+    /// Sales, inventory and suppliers may have no rows (a part of a split plan).
+    part: bool,
 }
 
 impl Ctx {
@@ -314,8 +320,9 @@ fn open(
     }
 }
 
-fn require_rows(ctx: &mut Ctx, t: &Table) {
-    if t.rows.is_empty() && t.rejected_rows == 0 {
+/// A required table must have rows; in a part of a split plan only the items must.
+fn require_rows(ctx: &mut Ctx, t: &Table, in_part: bool) {
+    if t.rows.is_empty() && t.rejected_rows == 0 && !(ctx.part && in_part) {
         ctx.problems.push(Problem {
             file: t.file.clone(),
             row: None,
@@ -333,7 +340,7 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["sku", "unit_cost"], &mut ctx.problems) {
-        require_rows(ctx, t);
+        require_rows(ctx, t, false);
         let extra = t.extra_columns(&ITEM_COLS);
         let mut seen: HashMap<String, u64> = HashMap::new();
         for (line, fields) in &t.rows {
@@ -503,7 +510,7 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut levels: BTreeMap<(String, &'static str), (String, u64)> = BTreeMap::new();
     if t.require(&["supplier_id", "sku", "lead_time_days"], &mut ctx.problems) {
-        require_rows(ctx, t);
+        require_rows(ctx, t, true);
         let mut seen: HashMap<(String, String, Option<String>), u64> = HashMap::new();
         for (line, fields) in &t.rows {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
@@ -640,7 +647,7 @@ fn parse_inventory(ctx: &mut Ctx, t: &Table) -> Vec<(u64, InventoryRecord)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["sku", "location", "on_hand", "as_of"], &mut ctx.problems) {
-        require_rows(ctx, t);
+        require_rows(ctx, t, true);
         let mut seen: HashMap<(String, String), u64> = HashMap::new();
         for (line, fields) in &t.rows {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
@@ -787,7 +794,7 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
     let date_col =
         if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
     if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
-        require_rows(ctx, t);
+        require_rows(ctx, t, true);
         for (line, fields) in &t.rows {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date(date_col);
@@ -1042,7 +1049,7 @@ fn parse_weather(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<(u64, WeatherDay
 /// Every problem in every table is collected; if there is any, the result is
 /// [`Error::Validation`] with all of them and the quality report.
 pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
-    let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default() };
+    let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default(), part: options.part };
     let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true);
     let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true);
     let t_sales = open(&mut ctx, &inputs.sales, "sales.csv", options, "sales", true);
@@ -1352,6 +1359,35 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             stock_levels,
         },
         report,
+    })
+}
+
+/// The master data alone: `items` and `suppliers` (with their supply terms),
+/// validated as [`parse`] validates them; the other tables are not read. It is what
+/// [`finish_plan`](crate::plan::finish_plan) needs on the machine that merges a plan
+/// computed in parts ([`crate::plan::split`]).
+pub fn parse_master(inputs: &Inputs, options: &IngestOptions) -> Result<Dataset> {
+    let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default(), part: false };
+    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true);
+    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true);
+    let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
+    let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
+    let skus: HashSet<&str> = items.iter().map(|(_, i)| i.sku.as_str()).collect();
+    let f_sup = t_sup.as_ref().map_or_else(|| "suppliers.csv".to_string(), |t| t.file.clone());
+    let f_items = t_items.as_ref().map_or_else(|| "items.csv".to_string(), |t| t.file.clone());
+    if t_items.is_some() {
+        for (line, t) in terms.iter().filter(|(_, t)| !skus.contains(t.sku.as_str())) {
+            ctx.reference(&f_sup, *line, "sku", "SKU", &t.sku, &f_items);
+        }
+    }
+    if !ctx.problems.is_empty() {
+        return Err(Error::Validation { problems: ctx.problems, summary: Box::new(ctx.report) });
+    }
+    Ok(Dataset {
+        items: items.into_iter().map(|(_, i)| i).collect(),
+        suppliers,
+        supply_terms: terms.into_iter().map(|(_, t)| t).collect(),
+        ..Dataset::default()
     })
 }
 
