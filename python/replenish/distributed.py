@@ -23,6 +23,7 @@ Neither Spark nor Dask is imported until a helper is called; install
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -146,13 +147,18 @@ def _check_tables(tables: Mapping[str, Any]) -> None:
         raise _replenish.InputError(f"missing table(s) {missing}")
 
 
+def _stats_step(k: int, tables: Dict[str, bytes], *, config: Dict[str, Any],
+                ingest: Optional[Mapping[str, Any]]) -> Optional[str]:
+    return part_stats(k, tables, config, ingest)
+
+
 def _plan_steps(run_parts: Callable[[Callable[[int, Dict[str, bytes]], Optional[str]]], List[Optional[str]]],
                 master: Mapping[str, Any], config: Dict[str, Any], ingest: Optional[Mapping[str, Any]],
                 polars: bool) -> Any:
     """The four steps, ``run_parts(f)`` mapping ``f(part, tables)`` over the parts."""
     cfg = config
     for _ in range(2):
-        stats = run_parts(lambda k, t, c=cfg: part_stats(k, t, c, ingest))
+        stats = run_parts(functools.partial(_stats_step, config=cfg, ingest=ingest))
         globals_json, cfg = merge_stats(stats, cfg)
         if globals_json is not None:
             break
