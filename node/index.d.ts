@@ -31,6 +31,9 @@ import type {
   IngestOptions,
   ModelConfig,
   Plan,
+  PlanLine,
+  PlanStats,
+  PlanGlobals,
   PlanConfig,
   Problem,
   TableName,
@@ -109,6 +112,14 @@ export declare function readTables(tables: Tables, options?: ReadOptions): Promi
 export declare function drivers(dataset: Dataset, h: number): Promise<{ data: LongData; X_df: FutureRegressors }>
 /** Plans replenishment for a folder path, a Dataset or an object of tables. */
 export declare function plan(data: string | Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions & LongCallOptions): Promise<Plan>
+/** A plan in parts, step 1: one part's statistics (a part is whole SKUs; its tables are read with `ingest.part`). */
+export declare function planStats(data: Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions): Promise<PlanStats>
+/** Step 2: every part's statistics merged (plan date, ABC classes, category uplifts). */
+export declare function mergePlanStats(stats: PlanStats[], config?: PlanConfig | null): Promise<PlanGlobals>
+/** Step 3: one part's plan lines, given the merged globals. */
+export declare function planLines(data: Dataset | Tables, globals: PlanGlobals, config?: PlanConfig | null, options?: ReadOptions & LongCallOptions): Promise<PlanLine[]>
+/** Step 4: supplier minimums, truck fill, budgets and POs over every part's lines: the whole plan. */
+export declare function finishPlan(master: Dataset | { items: Tables['items']; suppliers: Tables['suppliers'] }, lines: PlanLine[] | PlanLine[][], globals: PlanGlobals, config?: PlanConfig | null, options?: ReadOptions): Promise<Plan>
 /** The built-in demo company's input tables as CSV text by table name. */
 export declare function demoData(options?: DemoOptions): Promise<Record<TableName, string>>
 /** Reads a CLI configuration file (TOML with [plan] and [ingest]). */

@@ -216,6 +216,61 @@ function plan(data, config, options) {
   })
 }
 
+// A plan in parts (docs/node.md, "Plans in parts"): the four steps `plan` runs, for
+// SKU partitions planned on several workers or machines.
+
+function configJson(config) {
+  return config == null ? undefined : JSON.stringify(config)
+}
+
+/** A part's Dataset: given, or its tables read with `ingest.part` (sales, inventory, suppliers may be empty). */
+async function partDataset(data, options) {
+  if (data instanceof native.Dataset) return data
+  const ingest = { ...((options && options.ingest) || {}), part: true }
+  return readTables(data, { ...options, ingest })
+}
+
+/** Step 1 on one part (whole SKUs, every location): its statistics. */
+function planStats(data, config, options) {
+  return call(async () => JSON.parse(await native.planStats(await partDataset(data, options), configJson(config))))
+}
+
+/** Step 2: every part's statistics merged into what the assortment decides (plan date, ABC, uplifts). */
+function mergePlanStats(stats, config) {
+  return call(async () => {
+    if (!Array.isArray(stats)) throw new ReplenishError('INVALID_INPUT', 'stats must be an array of planStats results')
+    return JSON.parse(await native.mergePlanStats(JSON.stringify(stats), configJson(config)))
+  })
+}
+
+/** Step 3 on one part: its plan lines, given the merged globals (AbortSignal and onProgress as for `plan`). */
+function planLines(data, globals, config, options) {
+  return call(async () => {
+    const ds = await partDataset(data, options)
+    const text = await withProgress(options, (p) => native.planLines(ds, JSON.stringify(globals), configJson(config), p))
+    return JSON.parse(text)
+  })
+}
+
+/**
+ * Step 4: supplier minimums, truck fill, budgets and purchase orders over every
+ * part's lines (an array of `planLines` results, or one flat array); `master` is a
+ * Dataset or `{ items, suppliers }` tables. Resolves to the whole plan.
+ */
+function finishPlan(master, lines, globals, config, options) {
+  return call(async () => {
+    let ds = master
+    if (!(master instanceof native.Dataset)) {
+      if (!master || typeof master !== 'object') throw new ReplenishError('INVALID_INPUT', 'master must be a Dataset or { items, suppliers }')
+      ds = await native.readMaster({ items: tableText('items', master.items), suppliers: tableText('suppliers', master.suppliers) }, ingestJson(options))
+    }
+    const flat = Array.isArray(lines) && lines.every(Array.isArray) ? lines.flat() : lines
+    const result = JSON.parse(await native.finishPlan(ds, JSON.stringify(flat), JSON.stringify(globals), configJson(config)))
+    Object.defineProperty(result, 'config', { value: config == null ? {} : config, enumerable: false })
+    return result
+  })
+}
+
 /** The built-in demo company's input tables as CSV text by table name. */
 function demoData(options = {}) {
   return call(() => native.demoTables(JSON.stringify(options)))
@@ -969,6 +1024,10 @@ module.exports = {
   readTables,
   drivers,
   plan,
+  planStats,
+  mergePlanStats,
+  planLines,
+  finishPlan,
   demoData,
   loadConfig,
   planCsv: (p) => callSync(() => native.planCsv(p)),

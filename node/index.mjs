@@ -7,6 +7,10 @@ const replenish = require('./index.js')
 
 export default replenish
 export const {
+  planStats,
+  mergePlanStats,
+  planLines,
+  finishPlan,
   forecast,
   samplePaths,
   mstlDecomposition,

@@ -146,6 +146,9 @@ export interface Fallback {
   reason: string
 }
 
+/** Step 4: supplier conditions, budgets and POs over every line (a JSON array); the plan (JSON). */
+export declare function finishPlan(master: Dataset, linesJson: string, globalsJson: string, configJson?: string | undefined | null): Promise<string>
+
 /** Forecasts a panel (ids, offsets into `values`) with a JSON `ForecastRequest`. */
 export declare function forecast(ids: Array<string>, offsets: Array<number>, values: Float64Array, requestJson: string, regressors?: RegressorColumns | undefined | null, times?: TimeColumns | undefined | null, progress?: Progress | undefined | null): Promise<ForecastOutput>
 
@@ -183,6 +186,9 @@ export declare function leadTimeDemandDistribution(requestJson: string): LtdSumm
 /** Lead times learnt from receipts (JSON) against a dataset's supply terms. */
 export declare function learnLeadTimes(dataset: Dataset, receiptsJson: string, optionsJson?: string | undefined | null): LeadTimeEstimate[]
 
+/** Step 2: every part's statistics (a JSON array) merged into the globals (JSON). */
+export declare function mergePlanStats(statsJson: string, configJson?: string | undefined | null): Promise<string>
+
 /** One accuracy metric by name. */
 export declare function metric(name: string, y: Float64Array, f: Float64Array, insample?: Float64Array | undefined | null, m?: number | undefined | null, q?: number | undefined | null, hi?: Float64Array | undefined | null): number
 
@@ -208,6 +214,12 @@ export declare function plan(dataset: Dataset, configJson?: string | undefined |
 /** `plan.csv` text of a plan object (as the CLI writes it). */
 export declare function planCsv(plan: Plan): string
 
+/** Step 3: one part's plan lines (JSON), given the globals. */
+export declare function planLines(dataset: Dataset, globalsJson: string, configJson?: string | undefined | null, progress?: ProgressHandle | undefined | null): Promise<string>
+
+/** A plan in parts (`replenish::plan::split`), step 1: one part's statistics (JSON). */
+export declare function planStats(dataset: Dataset, configJson?: string | undefined | null): Promise<string>
+
 /** Each PO of a plan object as an e-mail message, by PO number (null: no address). */
 export declare function poEmails(plan: Plan, dataset: Dataset, optionsJson: string): Record<string, string | null>
 
@@ -216,6 +228,9 @@ export declare function purchaseOrdersCsv(plan: Plan): string
 
 /** Reads and validates the CSV tables of a folder. */
 export declare function readFolder(path: string, ingestJson?: string | undefined | null): Promise<Dataset>
+
+/** Validates only the master tables (`items`, `suppliers`): what `finishPlan` needs. */
+export declare function readMaster(tables: Record<string, TableText>, ingestJson?: string | undefined | null): Promise<Dataset>
 
 /** Validates tables given as `{ items: {name, text}, ... }`. */
 export declare function readTables(tables: Record<string, TableText>, ingestJson?: string | undefined | null): Promise<Dataset>

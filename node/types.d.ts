@@ -44,6 +44,28 @@ export interface IngestOptions {
   tables?: Partial<Record<TableName, ColumnMapping>>
   /** `exclude` (default): returns are not demand; `net_same_day`: netted against the day's sales. */
   returns?: 'exclude' | 'net_same_day'
+  /** The tables are one part of a plan in parts: sales, inventory and suppliers may have no rows. */
+  part?: boolean
+}
+
+/** What one part of a plan in parts tells the merge (`planStats`). */
+export interface PlanStats {
+  as_of: string | null
+  history_end: string | null
+  values: Array<{ sku: string; location: string; value: number }>
+  promotion_uplifts: Array<{ category: string; uplift: number }>
+  event_uplifts: Array<{ category: string | null; event: string; uplift: number }>
+}
+
+/** What the assortment as a whole decides, merged from every part (`mergePlanStats`). */
+export interface PlanGlobals {
+  as_of: string
+  history_end: string | null
+  /** ABC class by SKU, then location. */
+  abc: Record<string, Record<string, 'A' | 'B' | 'C'>>
+  promotion_uplifts: Record<string, number>
+  event_category_uplifts: Record<string, Record<string, number>>
+  event_uplifts: Record<string, number>
 }
 
 /** A forecasting model with its parameters (names follow statsforecast). */

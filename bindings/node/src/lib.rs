@@ -177,6 +177,8 @@ pub struct ReadTask {
 enum ReadSource {
     Folder(String),
     Tables(Box<Inputs>),
+    /// Only `items` and `suppliers` (`ingest::parse_master`).
+    Master(Box<Inputs>),
 }
 
 impl Task for ReadTask {
@@ -189,6 +191,8 @@ impl Task for ReadTask {
             match &self.source {
                 ReadSource::Folder(p) => replenish::read_folder(p, &opts),
                 ReadSource::Tables(inputs) => replenish::ingest::parse(inputs, &opts),
+                ReadSource::Master(inputs) => replenish::ingest::parse_master(inputs, &opts)
+                    .map(|dataset| Ingested { dataset, report: Default::default() }),
             }
         })
     }
@@ -207,12 +211,82 @@ pub fn read_folder(path: String, ingest_json: Option<String>) -> AsyncTask<ReadT
 /// Validates tables given as `{ items: {name, text}, ... }`.
 #[napi(ts_return_type = "Promise<Dataset>")]
 pub fn read_tables(tables: HashMap<String, TableText>, ingest_json: Option<String>) -> Result<AsyncTask<ReadTask>> {
+    Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(Box::new(inputs_of(tables)?)), ingest: ingest_json }))
+}
+
+fn inputs_of(tables: HashMap<String, TableText>) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for (key, t) in tables {
         let key = if key == "openOrders" { "open_orders".to_string() } else { key };
         inputs.set(&key, TableInput::new(t.name, t.text.into_bytes())).map_err(core_err)?;
     }
-    Ok(AsyncTask::new(ReadTask { source: ReadSource::Tables(Box::new(inputs)), ingest: ingest_json }))
+    Ok(inputs)
+}
+
+/// Validates only the master tables (`items`, `suppliers`): what `finishPlan` needs.
+#[napi(ts_return_type = "Promise<Dataset>")]
+pub fn read_master(tables: HashMap<String, TableText>, ingest_json: Option<String>) -> Result<AsyncTask<ReadTask>> {
+    Ok(AsyncTask::new(ReadTask { source: ReadSource::Master(Box::new(inputs_of(tables)?)), ingest: ingest_json }))
+}
+
+fn json_arg<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> std::result::Result<T, CoreError> {
+    serde_json::from_str(text).map_err(|e| CoreError::InvalidInput(format!("{what}: {e}")))
+}
+
+fn plan_config(config: Option<&str>) -> std::result::Result<PlanConfig, CoreError> {
+    config.map_or_else(|| Ok(PlanConfig::default()), PlanConfig::from_json)
+}
+
+/// A plan in parts (`replenish::plan::split`), step 1: one part's statistics (JSON).
+#[napi(ts_return_type = "Promise<string>")]
+pub fn plan_stats(dataset: &Dataset, config_json: Option<String>) -> AsyncTask<JsonTask> {
+    let data = dataset.inner.clone();
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        json_value(replenish::plan::plan_stats(&data.dataset, &plan_config(config_json.as_deref())?)?)
+    }))))
+}
+
+/// Step 2: every part's statistics (a JSON array) merged into the globals (JSON).
+#[napi(ts_return_type = "Promise<string>")]
+pub fn merge_plan_stats(stats_json: String, config_json: Option<String>) -> AsyncTask<JsonTask> {
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let parts: Vec<replenish::plan::PlanStats> = json_arg(&stats_json, "stats")?;
+        json_value(replenish::plan::PlanGlobals::merge(&plan_config(config_json.as_deref())?, parts)?)
+    }))))
+}
+
+/// Step 3: one part's plan lines (JSON), given the globals.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn plan_lines(
+    dataset: &Dataset,
+    globals_json: String,
+    config_json: Option<String>,
+    progress: Option<&ProgressHandle>,
+) -> AsyncTask<JsonTask> {
+    let data = dataset.inner.clone();
+    let progress = progress_of(progress);
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let globals = json_arg(&globals_json, "globals")?;
+        let cfg = plan_config(config_json.as_deref())?;
+        json_value(replenish::plan::plan_lines(&data.dataset, &cfg, &globals, &progress)?)
+    }))))
+}
+
+/// Step 4: supplier conditions, budgets and POs over every line (a JSON array); the plan (JSON).
+#[napi(ts_return_type = "Promise<string>")]
+pub fn finish_plan(
+    master: &Dataset,
+    lines_json: String,
+    globals_json: String,
+    config_json: Option<String>,
+) -> AsyncTask<JsonTask> {
+    let data = master.inner.clone();
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let globals = json_arg(&globals_json, "globals")?;
+        let lines = json_arg(&lines_json, "lines")?;
+        let (d, cfg) = (&data.dataset, plan_config(config_json.as_deref())?);
+        json_value(replenish::plan::finish_plan(lines, &d.items, &d.suppliers, &cfg, &globals)?)
+    }))))
 }
 
 #[derive(Debug)]
