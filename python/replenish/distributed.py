@@ -88,12 +88,11 @@ def part_stats(part: int, tables: Mapping[str, bytes], config: Mapping[str, Any]
     ``None`` when the part cannot tell the planning date (no ``as_of`` set and no
     inventory rows); the driver then sets it and asks again."""
     ds = _read_part(part, tables, ingest)
-    try:
-        return _replenish.plan_stats(ds, json.dumps(dict(config), default=str))
-    except _replenish.InputError as e:
-        if "as_of" not in config and "no planning date" in str(e):
+    if "as_of" not in config:
+        files = json.loads(ds.report_json())["files"]
+        if not any(f["file"].startswith("inventory") and f["rows_accepted"] > 0 for f in files):
             return None
-        raise
+    return _replenish.plan_stats(ds, json.dumps(dict(config), default=str))
 
 
 def part_lines(part: int, tables: Mapping[str, bytes], config: Mapping[str, Any], globals_json: str,
@@ -173,11 +172,6 @@ def _plan_steps(run_parts: Callable[[Callable[[int, Dict[str, bytes]], Optional[
 
 def _spark_default_parts(sdf: Any) -> int:
     return max(1, 2 * sdf.sparkSession.sparkContext.defaultParallelism)
-
-
-def _probe(rows: Any, fn: Callable[[Any], Any]) -> Any:
-    out = fn(rows)
-    return out.iloc[:0]
 
 
 def _spark_schema(probe: Any, sdf: Any, id_col: str, time_col: str) -> Any:

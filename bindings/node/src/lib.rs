@@ -305,10 +305,7 @@ impl Task for PlanTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         let plan = guarded(|| {
-            let config = match self.config.as_deref() {
-                None => PlanConfig::default(),
-                Some(t) => PlanConfig::from_json(t)?,
-            };
+            let config = plan_config(self.config.as_deref())?;
             replenish::plan::plan_with(&self.data.dataset, &config, &self.progress)
         })?;
         match to_value(&plan)? {

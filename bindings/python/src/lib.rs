@@ -331,10 +331,7 @@ fn plan(
     on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Plan> {
     run_long(py, on_progress.as_ref(), |progress| {
-        let config = match config_json.as_deref() {
-            None => PlanConfig::default(),
-            Some(t) => PlanConfig::from_json(t)?,
-        };
+        let config = plan_config(config_json.as_deref())?;
         replenish::plan::plan_with(&dataset.inner.dataset, &config, progress).map(|inner| Plan { inner })
     })
 }
