@@ -95,8 +95,11 @@ def _to_csv_bytes(df: Any) -> bytes:
         return df.write_csv().encode("utf-8")
     if isinstance(df, pd.DataFrame):
         return df.to_csv(index=False).encode("utf-8")
+    if type(df).__module__.split(".")[0] == "pyarrow" or hasattr(df, "__arrow_c_stream__"):
+        # A pyarrow Table or an Arrow stream object: the same text as its pandas frame.
+        return _forecasting._input(df).to_pandas().to_csv(index=False).encode("utf-8")
     raise InputError(
-        f"expected a pandas or polars DataFrame, or CSV text, got {type(df).__name__}"
+        f"expected a pandas, polars or pyarrow table, or CSV text, got {type(df).__name__}"
     )
 
 
@@ -167,16 +170,16 @@ class Dataset:
         ms = np.dtype("datetime64[ms]")
         df_cols: Dict[str, Any] = {
             "unique_id": np.repeat(np.asarray(ids, dtype=object), counts),
-            "ds": np.frombuffer(t_hist, dtype="<i8").astype(ms).astype("datetime64[ns]"),
-            "y": np.frombuffer(values, dtype="<f8"),
+            "ds": t_hist.astype(ms).astype("datetime64[ns]"),
+            "y": values,
         }
         x_cols: Dict[str, Any] = {
             "unique_id": np.repeat(np.asarray(ids, dtype=object), h),
-            "ds": np.frombuffer(t_fut, dtype="<i8").astype(ms).astype("datetime64[ns]"),
+            "ds": t_fut.astype(ms).astype("datetime64[ns]"),
         }
         for name, a, b in zip(names, hist, fut):
-            df_cols[name] = np.frombuffer(a, dtype="<f8")
-            x_cols[name] = np.frombuffer(b, dtype="<f8")
+            df_cols[name] = a
+            x_cols[name] = b
         if self._polars:
             import polars as pl
 

@@ -25,29 +25,143 @@ from .models import _Model
 ModelArg = Union[str, Dict[str, Any], _Model]
 
 
+def _f8(a: Any) -> np.ndarray:
+    """A C-contiguous float64 array, which the core reads in place: no copy when
+    ``a`` already is one (a numpy column, a polars or Arrow column without nulls)."""
+    return np.ascontiguousarray(np.asarray(a, dtype="float64"))
+
+
+def _i8(a: Any) -> np.ndarray:
+    """A C-contiguous int64 array, read in place like :func:`_f8`."""
+    return np.ascontiguousarray(np.asarray(a, dtype="int64"))
+
+
 def _is_polars(df: Any) -> bool:
     return type(df).__module__.split(".")[0] == "polars"
+
+
+class _ArrowFrame:
+    """A pyarrow Table, or any object with the Arrow PyCapsule stream interface
+    (``__arrow_c_stream__``: DuckDB results, Arrow-backed libraries), seen as a frame:
+    ``columns`` and ``frame[name].to_numpy()``. Numeric columns of one chunk without
+    nulls come out as views of the Arrow buffers, so the core reads them in place."""
+
+    def __init__(self, obj: Any) -> None:
+        import pyarrow as pa
+
+        self.table = obj if isinstance(obj, pa.Table) else pa.table(obj)
+        self.columns = [str(c) for c in self.table.column_names]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.table.column(name)
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self.table.to_pandas()
+
+
+def _input(df: Any) -> Any:
+    """``df`` as a frame this module reads: pandas and polars frames as they are
+    (their numeric columns' ``to_numpy()`` is already a view, Arrow-backed pandas
+    too), a pyarrow Table or Arrow stream object through :class:`_ArrowFrame`."""
+    if df is None or isinstance(df, (pd.DataFrame, _ArrowFrame)) or _is_polars(df):
+        return df
+    if type(df).__module__.split(".")[0] == "pyarrow" or hasattr(df, "__arrow_c_stream__"):
+        try:
+            return _ArrowFrame(df)
+        except ImportError:
+            raise InputError("Arrow tables need pyarrow: pip install pyarrow") from None
+    raise InputError(f"expected a pandas, polars or pyarrow table, got {type(df).__name__}")
+
+
+def _kind(df: Any) -> str:
+    """What results look like for input ``df``: ``polars``, ``arrow`` or ``pandas``."""
+    if isinstance(df, _ArrowFrame):
+        return "arrow"
+    return "polars" if _is_polars(df) else "pandas"
 
 
 def _column(df: Any, name: str) -> np.ndarray:
     if name not in df.columns:
         raise InputError(f"the data frame has no column `{name}`; it has {list(df.columns)}")
-    return df[name].to_numpy()
+    return np.asarray(df[name].to_numpy())
+
+
+def _id_ranks(df: Any, name: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Series ids as int64 ranks (one per row, in the ids' text order) and the sorted
+    distinct ids as text. Arrow-backed columns (pyarrow, polars, Arrow strings in
+    pandas) are dictionary-encoded by Arrow without making Python strings per row;
+    others go through ``pandas.factorize``. A missing id raises ``InputError``."""
+    if name not in df.columns:
+        raise InputError(f"the data frame has no column `{name}`; it has {list(df.columns)}")
+    col = df[name]
+    arrow = None
+    if isinstance(df, _ArrowFrame):
+        arrow = col
+    elif _is_polars(df):
+        arrow = col.to_arrow()
+    elif hasattr(col.array, "__arrow_array__") and not isinstance(col.dtype, pd.CategoricalDtype):
+        try:
+            import pyarrow as pa
+
+            arrow = col.array.__arrow_array__()
+        except ImportError:
+            arrow = None
+    if arrow is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if arrow.null_count:
+            row = int(np.flatnonzero(np.asarray(pc.is_null(arrow)))[0])
+            raise InputError(f"column `{name}` has a missing id at row {row}")
+        enc = pc.dictionary_encode(arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow]))
+        enc = enc.unify_dictionaries() if enc.num_chunks > 1 else enc
+        if enc.num_chunks:
+            codes = np.concatenate([np.asarray(c.indices, dtype="int64") for c in enc.chunks])
+            uniques = enc.chunk(0).dictionary.to_pylist()
+        else:
+            codes, uniques = np.empty(0, dtype="int64"), []
+    else:
+        codes, uniques = pd.factorize(np.asarray(col.to_numpy()) if not isinstance(col, pd.Series) else col)
+        if len(codes) and codes.min() < 0:
+            raise InputError(f"column `{name}` has a missing id at row {int(np.flatnonzero(codes < 0)[0])}")
+        codes = codes.astype("int64", copy=False)
+    texts, inverse = np.unique(np.array([str(u) for u in uniques], dtype=object), return_inverse=True)
+    return inverse.astype("int64")[codes] if len(codes) else codes, texts
+
+
+def _is_sorted(ranks: np.ndarray, ds: np.ndarray) -> bool:
+    """Whether rows are already in (id, time) order, so that no copy is needed."""
+    if len(ranks) < 2:
+        return True
+    step = np.diff(ranks)
+    if np.any(step < 0):
+        return False
+    try:
+        dt = np.diff(ds)
+        return bool(np.all((step > 0) | (dt >= np.zeros(1, dtype=dt.dtype))))
+    except (TypeError, ValueError):
+        return False
 
 
 def _panel(df: Any, id_col: str, time_col: str, target_col: str) -> Tuple[List[str], List[int], np.ndarray, np.ndarray, np.ndarray]:
-    """Sorts a long frame by id and time; returns ids, offsets, y, ds and the row ids."""
-    ids_raw = _column(df, id_col)
+    """Sorts a long frame by id and time; returns ids, offsets, y, ds and the row ids.
+    A frame already in that order is not copied: ``y`` is its column, in place."""
+    ranks, texts = _id_ranks(df, id_col)
     ds = _column(df, time_col)
     try:
         y = np.asarray(_column(df, target_col), dtype="float64")
     except (TypeError, ValueError) as e:
         raise InputError(f"column `{target_col}` must be numeric: {e}") from None
-    order = np.lexsort((ds, ids_raw.astype(str)))
-    ids_sorted = ids_raw[order].astype(str)
-    ds, y = ds[order], y[order]
-    starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]]) if len(ids_sorted) else np.array([], dtype=int)
-    ids = [str(i) for i in ids_sorted[starts]]
+    if _is_sorted(ranks, ds):
+        order = np.arange(len(ranks))
+    else:
+        order = np.lexsort((ds, ranks))
+        ranks, ds, y = ranks[order], ds[order], y[order]
+    starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]]) if len(ranks) else np.array([], dtype=int)
+    ids = [str(t) for t in texts[ranks[starts]]]
     offsets = [int(s) for s in starts] + [len(y)]
     return ids, offsets, y, ds, order
 
@@ -62,11 +176,11 @@ def _numeric(df: Any, name: str, frame: str) -> np.ndarray:
         ) from None
 
 
-def _regressors(df: Any, order: np.ndarray, id_col: str, time_col: str, target_col: str) -> Tuple[List[str], List[bytes]]:
+def _regressors(df: Any, order: np.ndarray, id_col: str, time_col: str, target_col: str) -> Tuple[List[str], List[np.ndarray]]:
     """The regressor columns of ``df`` (every column beyond id, time and target), in
-    the panel's row order, as float64 bytes."""
+    the panel's row order, as float64 arrays."""
     names = [str(c) for c in df.columns if c not in (id_col, time_col, target_col)]
-    return names, [_numeric(df, n, "df")[order].tobytes() for n in names]
+    return names, [_f8(_numeric(df, n, "df")[order]) for n in names]
 
 
 def _times(ds: np.ndarray) -> Tuple[np.ndarray, str]:
@@ -86,11 +200,11 @@ def _exogenous(df: Any, h: int, freq: Optional[str], X_df: Any, ids: List[str], 
     regs = None
     if names or X_df is not None:
         regs = (names, history, [] if X_df is None else _future_regressors(X_df, names, ids, future, h, id_col, time_col))
-    return future, regs, _time_bytes(ds, future if ids else None)
+    return future, regs, _time_arrays(ds, future if ids else None)
 
 
-def _time_bytes(ds: np.ndarray, future: Optional[np.ndarray]) -> Optional[Tuple[str, bytes, bytes]]:
-    """The values' times and the horizon's as int64 bytes, with their unit; None when
+def _time_arrays(ds: np.ndarray, future: Optional[np.ndarray]) -> Optional[Tuple[str, np.ndarray, np.ndarray]]:
+    """The values' times and the horizon's as int64 arrays, with their unit; None when
     ``ds`` is neither integers nor dates."""
     if not (np.issubdtype(ds.dtype, np.integer) or np.issubdtype(ds.dtype, np.datetime64) or ds.dtype == object):
         return None
@@ -99,12 +213,12 @@ def _time_bytes(ds: np.ndarray, future: Optional[np.ndarray]) -> Optional[Tuple[
         fut = _times(future)[0] if future is not None and len(future) else np.empty(0, dtype="int64")
     except (TypeError, ValueError):
         return None
-    return unit, hist.tobytes(), fut.tobytes()
+    return unit, _i8(hist), _i8(fut)
 
 
 def _future_regressors(
     X_df: Any, names: List[str], ids: List[str], future: np.ndarray, h: int, id_col: str, time_col: str
-) -> List[bytes]:
+) -> List[np.ndarray]:
     """``X_df``'s regressor values laid out per series and forecast step; errors name a
     missing column, an unknown regressor or the first missing (series, time)."""
     if not names:
@@ -115,9 +229,9 @@ def _future_regressors(
     x_times, x_unit = _times(_column(X_df, time_col))
     if x_unit != unit:
         raise InputError(f"X_df's `{time_col}` must be of the same kind as df's (dates or integers)")
-    cols = [_numeric(X_df, n, "X_df").tobytes() for n in x_names]
+    cols = [_numeric(X_df, n, "X_df") for n in x_names]
     return _replenish.align_future(
-        ids, expected.tobytes(), int(h), names, [str(i) for i in x_ids], x_times.tobytes(), x_names, cols, unit
+        ids, _i8(expected), int(h), names, [str(i) for i in x_ids], _i8(x_times), x_names, cols, unit
     )
 
 
@@ -191,11 +305,16 @@ def _request(
     )
 
 
-def _frame(cols: Dict[str, Any], polars: bool) -> Any:
-    if polars:
+def _frame(cols: Dict[str, Any], kind: Union[str, bool]) -> Any:
+    """A result frame of the input's kind (see :func:`_kind`; ``True`` is polars)."""
+    if kind is True or kind == "polars":
         import polars as pl
 
         return pl.DataFrame(cols)
+    if kind == "arrow":
+        import pyarrow as pa
+
+        return pa.table({k: np.asarray(v) for k, v in cols.items()})
     return pd.DataFrame(cols)
 
 
@@ -250,20 +369,21 @@ def forecast(
     0         a 2025-01-09            3.0
     1         a 2025-01-10            5.0
     """
+    df, X_df = _input(df), _input(X_df)
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, models, season_length, level, quantiles, None, missing, non_negative, fallback, n_paths, seed, tolerance, max_iterations)
     future, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
     with progress_callback(progress, "forecasting") as on_progress:
-        cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(),
+        cols, _, fallbacks, _, importance = _replenish.forecast(ids, offsets, _f8(y),
                                                                 req, regs, times, on_progress)
     out: Dict[str, Any] = {
         id_col: np.repeat(np.asarray(ids, dtype=object), h),
         time_col: future,
     }
     for name, raw in cols:
-        out[name] = np.frombuffer(raw, dtype="<f8")
-    result = _frame(out, _is_polars(df))
-    if not _is_polars(df):
+        out[name] = raw
+    result = _frame(out, _kind(df))
+    if _kind(df) == "pandas":
         result.attrs["fallbacks"] = [dict(unique_id=i, model=m, reason=r) for i, m, r in fallbacks]
         result.attrs["importance"] = {m: dict(v) for m, v in importance}
     return result
@@ -273,14 +393,15 @@ def feature_importance(df: Any, h: int, model: Any, season_length: int = 1, *, X
                        id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
     """Fits a global model (``GBDT``) and returns its features by share of the total
     gain: a frame with ``feature`` and ``importance``, largest first."""
+    df, X_df = _input(df), _input(X_df)
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, None, "error", False, "Naive", 1000, 0)
     _, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
-    _, _, _, _, importance = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
+    _, _, _, _, importance = _replenish.forecast(ids, offsets, _f8(y), req, regs, times)
     if not importance:
         raise InputError("feature importance comes from a global model such as GBDT")
     rows = importance[0][1]
-    return _frame({"feature": [r[0] for r in rows], "importance": [r[1] for r in rows]}, _is_polars(df))
+    return _frame({"feature": [r[0] for r in rows], "importance": [r[1] for r in rows]}, _kind(df))
 
 
 def event_features(df: Any, events: Any, *, time_col: str = "ds", location_col: Optional[str] = None) -> Any:
@@ -293,6 +414,7 @@ def event_features(df: Any, events: Any, *, time_col: str = "ds", location_col: 
     for col in ("date", "name"):
         if col not in events.columns:
             raise InputError(f"events need a `{col}` column; they have {list(events.columns)}")
+    df, events = _input(df), _input(events)
     ev_dates = pd.to_datetime(pd.Series(_column(events, "date")), errors="coerce")
     if ev_dates.isna().any():
         row = int(np.flatnonzero(ev_dates.isna().to_numpy())[0])
@@ -313,8 +435,8 @@ def event_features(df: Any, events: Any, *, time_col: str = "ds", location_col: 
         rows.append({"date": ev_dates.iloc[k].strftime("%Y-%m-%d"), "name": str(names[k]), "location": loc, "before": b, "after": a})
     days = pd.to_datetime(pd.Series(_column(df, time_col))).to_numpy().astype("datetime64[D]").astype("int64")
     locations = None if location_col is None else [str(v) for v in _column(df, location_col)]
-    cols = _replenish.event_columns(days.tobytes(), json.dumps(rows), locations)
-    added = {name: np.frombuffer(raw, dtype="<f8") for name, raw in cols}
+    cols = _replenish.event_columns(_i8(days), json.dumps(rows), locations)
+    added = {name: raw for name, raw in cols}
     clash = [c for c in added if c in df.columns]
     if clash:
         raise InputError(f"event names {clash} are already columns of the frame")
@@ -322,6 +444,11 @@ def event_features(df: Any, events: Any, *, time_col: str = "ds", location_col: 
         import polars as pl
 
         return df.with_columns([pl.Series(k, v) for k, v in added.items()])
+    if isinstance(df, _ArrowFrame):
+        table = df.table
+        for k, v in added.items():
+            table = table.append_column(k, np.asarray(v))
+        return table
     return df.assign(**added)
 
 
@@ -346,15 +473,16 @@ def lead_time_demand(
     ``q-<q>`` columns. Works for every model, intermittent ones included. Regressor
     columns of ``df`` and their future values in ``X_df`` work as in :func:`forecast`
     (a promotion inside the lead time raises its demand)."""
+    df, X_df = _input(df), _input(X_df)
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = _request(h, [model], season_length, None, None, quantiles, missing, True, "Naive", n_paths, seed)
     _, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
-    _, totals, _, _, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, times)
+    _, totals, _, _, _ = _replenish.forecast(ids, offsets, _f8(y), req, regs, times)
     out: Dict[str, Any] = {id_col: np.asarray(ids, dtype=object)}
     for name, raw in totals:
         key = "mean" if name.endswith("-total") else "q-" + name.rsplit("-q-", 1)[1]
-        out[key] = np.frombuffer(raw, dtype="<f8")
-    return _frame(out, _is_polars(df))
+        out[key] = raw
+    return _frame(out, _kind(df))
 
 
 def sample_paths(
@@ -377,12 +505,13 @@ def sample_paths(
     ``unique_id``, ``path`` (0..n_paths-1), ``ds`` and ``y``. Seeded: the same seed
     gives the same paths. Regressors (``df``'s extra columns, ``X_df``) as in
     :func:`forecast`."""
+    df, X_df = _input(df), _input(X_df)
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     req = json.loads(_request(h, [model], season_length, None, None, None, missing, non_negative, "Naive", n_paths, seed))
     req["return_paths"] = int(n_paths)
     flat, regs, times = _exogenous(df, h, freq, X_df, ids, offsets, ds, order, id_col, time_col, target_col)
-    _, _, _, paths, _ = _replenish.forecast(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), json.dumps(req), regs, times)
-    values = np.frombuffer(paths[0][1], dtype="<f8")
+    _, _, _, paths, _ = _replenish.forecast(ids, offsets, _f8(y), json.dumps(req), regs, times)
+    values = paths[0][1]
     future = flat.reshape(len(ids), h) if ids else np.empty((0, h))
     n = int(n_paths)
     out = {
@@ -391,7 +520,7 @@ def sample_paths(
         time_col: np.repeat(future, n, axis=0).ravel() if ids else ds[:0],
         target_col: values,
     }
-    return _frame(out, _is_polars(df))
+    return _frame(out, _kind(df))
 
 
 def mstl_decomposition(
@@ -410,30 +539,30 @@ def mstl_decomposition(
     Missing values follow ``missing``: with ``"drop"`` their rows are left out; with
     ``"interpolate"`` or ``"zero"`` the components sum to the filled series while
     ``y`` shows the value as given."""
+    df = _input(df)
     ids, offsets, y, ds, _ = _panel(df, id_col, time_col, target_col)
     periods = [float(season_length)] if np.isscalar(season_length) else [float(p) for p in season_length]
-    cols = _replenish.mstl_decompose(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), periods, missing)
+    cols = _replenish.mstl_decompose(ids, offsets, _f8(y), periods, missing)
     keep = ~np.isnan(y) if missing == "drop" else np.ones(len(y), dtype=bool)
     counts = [int(keep[a:b].sum()) for a, b in zip(offsets[:-1], offsets[1:])]
     out: Dict[str, Any] = {id_col: np.repeat(np.asarray(ids, dtype=object), counts), time_col: ds[keep], target_col: y[keep]}
     for name, raw in cols:
-        out[name] = np.frombuffer(raw, dtype="<f8")
-    return _frame(out, _is_polars(df))
+        out[name] = raw
+    return _frame(out, _kind(df))
 
 
 def classify(df: Any, *, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Any:
     """Syntetos–Boylan demand class per series: ``unique_id``, ``adi``, ``cv2`` and
     ``demand_class`` (smooth, intermittent, erratic, lumpy, no_demand)."""
+    df = _input(df)
     ids, offsets, y, _, _ = _panel(df, id_col, time_col, target_col)
-    rows = _replenish.classify(ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes())
+    rows = _replenish.classify(ids, offsets, _f8(y))
     return _frame(
         {id_col: np.asarray(ids, dtype=object), "adi": [r[0] for r in rows], "cv2": [r[1] for r in rows], "demand_class": [r[2] for r in rows]},
-        _is_polars(df),
+        _kind(df),
     )
 
 
-def _f8(a: Any) -> bytes:
-    return np.ascontiguousarray(np.asarray(a, dtype="float64"), dtype="<f8").tobytes()
 
 
 def metric(name: str, y: Any, f: Any, *, insample: Any = None, m: int = 1, q: Optional[float] = None, hi: Any = None) -> float:
@@ -558,6 +687,7 @@ def cross_validation(
     Regressor columns of ``df`` are used as in :func:`forecast`; each window's future
     values are the actual ones that follow its cutoff. ``progress`` as in
     :func:`forecast` (over series × windows × models)."""
+    df = _input(df)
     ids, offsets, y, ds, order = _panel(df, id_col, time_col, target_col)
     names, history = _regressors(df, order, id_col, time_col, target_col)
     regs = (names, history, []) if names else None
@@ -565,18 +695,18 @@ def cross_validation(
     req = json.dumps({"forecast": fc_req, "n_windows": int(n_windows), "step_size": None if step_size is None else int(step_size), "refit": bool(refit)})
     with progress_callback(progress, "cross-validating") as on_progress:
         series, cutoff, position, y_cv, cols, fallbacks = _replenish.cross_validation(
-            ids, offsets, np.ascontiguousarray(y, dtype="<f8").tobytes(), req, regs, _time_bytes(ds, None), on_progress)
+            ids, offsets, _f8(y), req, regs, _time_arrays(ds, None), on_progress)
     base = np.asarray(offsets[:-1])[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=np.int64)
     out: Dict[str, Any] = {
         id_col: np.asarray(ids, dtype=object)[np.asarray(series, dtype=np.int64)] if series else np.array([], dtype=object),
         time_col: ds[base + np.asarray(position, dtype=np.int64)] if series else ds[:0],
         "cutoff": ds[base + np.asarray(cutoff, dtype=np.int64)] if series else ds[:0],
-        target_col: np.frombuffer(y_cv, dtype="<f8"),
+        target_col: y_cv,
     }
     for name, raw in cols:
-        out[name] = np.frombuffer(raw, dtype="<f8")
-    result = _frame(out, _is_polars(df))
-    if not _is_polars(df):
+        out[name] = raw
+    result = _frame(out, _kind(df))
+    if _kind(df) == "pandas":
         result.attrs["fallbacks"] = [dict(unique_id=i, model=m, reason=r) for i, m, r in fallbacks]
     return result
 
@@ -597,7 +727,9 @@ def evaluate(
     gives the average over series instead. Scaled metrics (``mase``, ``rmsse``,
     ``scaled_pinball``) use each window's training history from ``df``.
     ``coverage`` gives ``coverage-<level>`` rows, pinball losses ``pinball-q-<q>``."""
-    cv_pd = cv.to_pandas() if _is_polars(cv) else cv
+    cv = _input(cv)
+    cv_pd = cv if isinstance(cv, pd.DataFrame) else cv.to_pandas()
+    df = _input(df)
     ids, offsets, y_train, ds_train, _ = _panel(df, id_col, time_col, target_col)
     index = {uid: k for k, uid in enumerate(ids)}
     uid = cv_pd[id_col].astype(str).to_numpy()
@@ -627,4 +759,4 @@ def evaluate(
     wide.columns.name = None
     if agg:
         wide = wide.drop(columns=[id_col], errors="ignore")
-    return _frame({c: wide[c].to_numpy() for c in wide.columns}, _is_polars(cv))
+    return _frame({c: wide[c].to_numpy() for c in wide.columns}, _kind(cv))

@@ -17,6 +17,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from . import _replenish
+from .forecasting import _f8
 
 __all__ = [
     "formula",
@@ -113,7 +114,7 @@ def simulate(demand: Any, policy: Dict[str, Any], *, lead_time_days: float = 0.0
                   initial_on_hand=initial_on_hand, moq=moq, pack_size=pack_size, max_order=max_order,
                   order_days=list(order_days), holding_cost=holding_cost, ordering_cost=ordering_cost,
                   shortage_cost=shortage_cost, warmup_days=warmup_days, seed=seed)
-    raw = np.ascontiguousarray(np.asarray(demand, dtype="float64"), dtype="<f8").tobytes()
+    raw = _f8(demand)
     return json.loads(_replenish.simulate_policy(raw, json.dumps(policy), json.dumps(config)))
 
 
@@ -127,7 +128,9 @@ def abc_xyz(df: Any, unit_value: Any = 1.0, *, a: float = 0.8, b: float = 0.95, 
     coefficient of variation of demand summed over ``bucket_days`` at most ``x`` /
     at most ``y`` / above. Returns ``unique_id``, ``value``, ``share``,
     ``cumulative_share_before``, ``abc``, ``cv``, ``xyz``."""
-    from .forecasting import _frame, _is_polars, _panel
+    from .forecasting import _frame, _input, _kind, _panel
+
+    df = _input(df)
 
     ids, offsets, values, _, _ = _panel(df, id_col, time_col, target_col)
     if np.isscalar(unit_value):
@@ -141,11 +144,11 @@ def abc_xyz(df: Any, unit_value: Any = 1.0, *, a: float = 0.8, b: float = 0.95, 
             raise InputError(f"unit_value has no value for series `{missing[0]}` (and {len(missing) - 1} more)")
         units = [float(lookup[i]) for i in ids]
     thresholds = json.dumps(dict(a=a, b=b, x=x, y=y, bucket_days=bucket_days))
-    rows = json.loads(_replenish.abc_xyz(ids, offsets, np.ascontiguousarray(values, dtype="<f8").tobytes(), units, thresholds))
+    rows = json.loads(_replenish.abc_xyz(ids, offsets, _f8(values), units, thresholds))
     cols: Dict[str, Any] = {id_col: [r["id"] for r in rows]}
     for k in ("value", "share", "cumulative_share_before", "abc", "cv", "xyz"):
         cols[k] = [np.nan if r[k] is None else r[k] for r in rows]
-    return _frame(cols, _is_polars(df))
+    return _frame(cols, _kind(df))
 
 
 def tune(demand: Any, policy: Dict[str, Any], target: Dict[str, float], **config: Any) -> Dict[str, Any]:
@@ -160,7 +163,7 @@ def tune(demand: Any, policy: Dict[str, Any], target: Dict[str, float], **config
     ((metric, value),) = target.items()
     if "order_days" in config:
         config["order_days"] = list(config["order_days"])
-    raw = np.ascontiguousarray(np.asarray(demand, dtype="float64"), dtype="<f8").tobytes()
+    raw = _f8(demand)
     return json.loads(_replenish.tune_policy(raw, json.dumps(policy), json.dumps({"metric": metric, "value": value}),
                                              json.dumps(config)))
 

@@ -2,10 +2,11 @@
 //! `replenish` crate. Long calls release the GIL; panics are caught and raised as
 //! `replenish.ReplenishError`, never as a Rust panic inside Python.
 
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyDict, PyList};
 use replenish::error::{from_json, to_json};
 use replenish::ingest::{IngestOptions, Ingested, Inputs, TableInput};
 use replenish::plan::{Plan as CorePlan, PlanConfig};
@@ -222,21 +223,20 @@ impl Dataset {
     /// The demand history with its drivers as regressors for `h` days ahead
     /// (`replenish::drivers::driver_panel`): ids, offsets, values, history and
     /// horizon times (int64 milliseconds), regressor names, and their history and
-    /// horizon columns (float64 bytes).
+    /// horizon columns (numpy arrays the core hands over without a copy).
     fn drivers(&self, py: Python<'_>, h: usize) -> PyResult<Drivers> {
         let p = run(py, || replenish::drivers::driver_panel(&self.inner.dataset, h))?;
-        let ints = |v: &[i64]| PyBytes::new(py, &v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()).unbind();
-        let (hist_t, fut_t) =
-            p.times.as_ref().map(|t| (ints(&t.history), ints(&t.future))).unwrap_or_else(|| (ints(&[]), ints(&[])));
-        let (names, hist, fut) = match &p.regressors {
+        let ints = |v: Vec<i64>| PyArray1::from_vec(py, v).unbind();
+        let (hist_t, fut_t) = p.times.map(|t| (t.history, t.future)).unwrap_or_default();
+        let (names, hist, fut) = match p.regressors {
             Some(r) => (
-                r.names.clone(),
-                r.history.iter().map(|c| to_bytes(py, c)).collect(),
-                r.future.iter().map(|c| to_bytes(py, c)).collect(),
+                r.names,
+                r.history.into_iter().map(|c| array(py, c)).collect(),
+                r.future.into_iter().map(|c| array(py, c)).collect(),
             ),
             None => (vec![], vec![], vec![]),
         };
-        Ok((p.ids.clone(), p.offsets.clone(), to_bytes(py, &p.values), hist_t, fut_t, names, hist, fut))
+        Ok((p.ids, p.offsets, array(py, p.values), ints(hist_t), ints(fut_t), names, hist, fut))
     }
 
     fn __repr__(&self) -> String {
@@ -454,135 +454,156 @@ fn config_from_toml(py: Python<'_>, text: String) -> PyResult<String> {
     })
 }
 
-/// Little-endian 8-byte words (numpy's `tobytes()` of a float64 or int64 array) to values.
-fn words<T>(name: &str, what: &str, bytes: &[u8], from: fn([u8; 8]) -> T) -> Result<Vec<T>, Error> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(Error::InvalidInput(format!(
-            "{name}: {} bytes is not a whole number of {what} values",
-            bytes.len()
-        )));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            from(b)
-        })
-        .collect())
+/// A numpy array's values in place (float64 or int64, C-contiguous): the core
+/// reads them without a copy; the Python side passes `np.ascontiguousarray`.
+fn slice<'a, T: numpy::Element>(name: &str, a: &'a PyReadonlyArray1<'_, T>) -> PyResult<&'a [T]> {
+    a.as_slice().map_err(|_| InputError::new_err(format!("{name}: the array is not contiguous")))
 }
 
-fn floats(name: &str, bytes: &[u8]) -> Result<Vec<f64>, Error> {
-    words(name, "float64", bytes, f64::from_le_bytes)
+/// A float64 array that numpy takes over from the core without a copy.
+fn array(py: Python<'_>, v: Vec<f64>) -> Py<PyArray1<f64>> {
+    PyArray1::from_vec(py, v).unbind()
 }
 
-fn to_bytes(py: Python<'_>, v: &[f64]) -> Py<PyBytes> {
-    let raw: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-    PyBytes::new(py, &raw).unbind()
+/// A float64 array copied from a slice the core keeps.
+fn copied(py: Python<'_>, v: &[f64]) -> Py<PyArray1<f64>> {
+    PyArray1::from_slice(py, v).unbind()
 }
 
-type Columns = Vec<(String, Py<PyBytes>)>;
+type F64s<'py> = PyReadonlyArray1<'py, f64>;
+type I64s<'py> = PyReadonlyArray1<'py, i64>;
+type Columns = Vec<(String, Py<PyArray1<f64>>)>;
 /// A dataset's driver panel: ids, offsets, values, history and horizon times,
 /// regressor names, history columns, horizon columns.
-type Drivers =
-    (Vec<String>, Vec<usize>, Py<PyBytes>, Py<PyBytes>, Py<PyBytes>, Vec<String>, Vec<Py<PyBytes>>, Vec<Py<PyBytes>>);
-/// Regressor names, their history columns and their future columns, as float64 bytes.
-type RegressorBytes = (Vec<String>, Vec<Vec<u8>>, Vec<Vec<u8>>);
+type Drivers = (
+    Vec<String>,
+    Vec<usize>,
+    Py<PyArray1<f64>>,
+    Py<PyArray1<i64>>,
+    Py<PyArray1<i64>>,
+    Vec<String>,
+    Vec<Py<PyArray1<f64>>>,
+    Vec<Py<PyArray1<f64>>>,
+);
+/// Regressor names, their history columns and their future columns (float64 arrays).
+type RegressorArrays<'py> = (Vec<String>, Vec<F64s<'py>>, Vec<F64s<'py>>);
 
-/// Time unit, the values' times and the horizon's (int64 bytes).
-type TimeBytes = (String, Vec<u8>, Vec<u8>);
+/// Time unit, the values' times and the horizon's (int64 arrays).
+type TimeArrays<'py> = (String, I64s<'py>, I64s<'py>);
 /// Per global model: (feature, share of the total gain).
 type Importance = Vec<(String, Vec<(String, f64)>)>;
+
+/// Borrowed regressor columns: names, history and horizon columns.
+type RegressorSlices<'a> = (Vec<String>, Vec<&'a [f64]>, Vec<&'a [f64]>);
+/// Borrowed times: unit, history and horizon.
+type TimeSlices<'a> = (String, &'a [i64], &'a [i64]);
+
+/// Borrows the numpy arrays of regressors and times for work without the GIL.
+fn borrow_inputs<'a>(
+    regressors: &'a Option<RegressorArrays<'_>>,
+    times: &'a Option<TimeArrays<'_>>,
+) -> PyResult<(Option<RegressorSlices<'a>>, Option<TimeSlices<'a>>)> {
+    let regs = match regressors {
+        None => None,
+        Some((names, h, f)) => {
+            let cols = |what: &str, v: &'a [F64s<'_>]| -> PyResult<Vec<&'a [f64]>> {
+                v.iter().zip(names).map(|(a, n)| slice(&format!("{what} `{n}`"), a)).collect()
+            };
+            Some((names.clone(), cols("regressor", h)?, cols("future regressor", f)?))
+        }
+    };
+    let times = match times {
+        None => None,
+        Some((unit, h, f)) => Some((unit.clone(), slice("times", h)?, slice("future times", f)?)),
+    };
+    Ok((regs, times))
+}
 
 /// Attaches times when given.
 fn with_times(
     panel: replenish::forecast::Panel,
-    times: Option<TimeBytes>,
+    times: Option<TimeSlices<'_>>,
 ) -> Result<replenish::forecast::Panel, Error> {
     match times {
         None => Ok(panel),
         Some((unit, history, future)) => {
             let unit: replenish::forecast::TimeUnit = parse_json(Some(&format!("\"{unit}\"")), "time unit")?;
-            let times = replenish::forecast::Times {
-                unit,
-                history: ints("times", &history)?,
-                future: ints("future times", &future)?,
-            };
+            let times = replenish::forecast::Times { unit, history: history.to_vec(), future: future.to_vec() };
             panel.with_times(times)
         }
     }
 }
 
-/// A panel from ids, offsets and float64 bytes, with regressors when given.
+/// A panel from ids, offsets and values, with regressors when given. The panel owns
+/// its columns (the work runs without the GIL), so this is the one copy of the input.
 fn panel_with(
     ids: Vec<String>,
     offsets: Vec<usize>,
-    values: &[u8],
-    regressors: Option<RegressorBytes>,
+    values: &[f64],
+    regressors: Option<RegressorSlices<'_>>,
 ) -> Result<replenish::forecast::Panel, Error> {
-    let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", values)?)?;
+    let panel = replenish::forecast::Panel::new(ids, offsets, values.to_vec())?;
     match regressors {
         None => Ok(panel),
         Some((names, history, future)) => {
-            let cols = |what: &str, v: Vec<Vec<u8>>| -> Result<Vec<Vec<f64>>, Error> {
-                v.iter().zip(&names).map(|(b, n)| floats(&format!("{what} `{n}`"), b)).collect()
-            };
-            let history = cols("regressor", history)?;
-            let future = cols("future regressor", future)?;
+            let history = history.iter().map(|c| c.to_vec()).collect();
+            let future = future.iter().map(|c| c.to_vec()).collect();
             panel.with_regressors(replenish::forecast::Regressors { names, history, future })
         }
     }
 }
 
 /// Future-regressor rows (`X_df`) laid out per series and forecast step: ids and
-/// expected times (int64 bytes) of the horizon, then the rows' ids, times, column
+/// expected times (int64) of the horizon, then the rows' ids, times, column
 /// names and columns. `unit` is `index`, `nanoseconds` or `milliseconds`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 fn align_future(
     py: Python<'_>,
     ids: Vec<String>,
-    expected: &[u8],
+    expected: I64s<'_>,
     h: usize,
     regressors: Vec<String>,
     row_ids: Vec<String>,
-    row_times: &[u8],
+    row_times: I64s<'_>,
     names: Vec<String>,
-    columns: Vec<Vec<u8>>,
+    columns: Vec<F64s<'_>>,
     unit: String,
-) -> PyResult<Vec<Py<PyBytes>>> {
-    let (expected, row_times) = (expected.to_vec(), row_times.to_vec());
+) -> PyResult<Vec<Py<PyArray1<f64>>>> {
+    let (expected, row_times) = (slice("expected", &expected)?, slice("times", &row_times)?);
+    let columns: Vec<Vec<f64>> = columns
+        .iter()
+        .zip(&names)
+        .map(|(a, n)| slice(&format!("X_df `{n}`"), a).map(<[f64]>::to_vec))
+        .collect::<PyResult<_>>()?;
     let out = run(py, move || {
-        let (expected, row_times) = (ints("expected", &expected)?, ints("times", &row_times)?);
         let unit: replenish::forecast::TimeUnit = parse_json(Some(&format!("\"{unit}\"")), "time unit")?;
-        let columns: Vec<Vec<f64>> =
-            columns.iter().zip(&names).map(|(b, n)| floats(&format!("X_df `{n}`"), b)).collect::<Result<_, _>>()?;
         let rows =
-            replenish::forecast::FutureRows { ids: &row_ids, times: &row_times, names: &names, columns: &columns };
-        replenish::forecast::align_future(&ids, &expected, h, &regressors, rows, unit)
+            replenish::forecast::FutureRows { ids: &row_ids, times: row_times, names: &names, columns: &columns };
+        replenish::forecast::align_future(&ids, expected, h, &regressors, rows, unit)
     })?;
-    Ok(out.iter().map(|c| to_bytes(py, c)).collect())
+    Ok(out.into_iter().map(|c| array(py, c)).collect())
 }
 
 /// Event columns (one 0/1 column per event name) for rows given as days since
-/// 1970-01-01 (int64 bytes) and optional locations; events as JSON
+/// 1970-01-01 (int64) and optional locations; events as JSON
 /// `[{date, name, location, before, after}]`.
 #[pyfunction]
 #[pyo3(signature = (days, events_json, locations=None))]
 fn event_columns(
     py: Python<'_>,
-    days: &[u8],
+    days: I64s<'_>,
     events_json: String,
     locations: Option<Vec<String>>,
 ) -> PyResult<Columns> {
-    let days = days.to_vec();
+    let days = slice("days", &days)?;
     let cols = run(py, move || {
-        let dates = replenish::forecast::dates_from_days(&ints("days", &days)?)?;
+        let dates = replenish::forecast::dates_from_days(days)?;
         let events: Vec<replenish::forecast::Event> =
             serde_json::from_str(&events_json).map_err(|e| Error::InvalidInput(format!("events: {e}")))?;
         replenish::forecast::event_columns(&dates, locations.as_deref(), &events)
     })?;
-    Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
+    Ok(cols.into_iter().map(|(n, v)| (n, array(py, v))).collect())
 }
 
 /// MSTL decomposition columns of a panel (`trend`, `seasonal<p>`, `remainder`),
@@ -592,17 +613,17 @@ fn mstl_decompose(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
-    values: &[u8],
+    values: F64s<'_>,
     periods: Vec<f64>,
     missing: String,
 ) -> PyResult<Columns> {
-    let values = values.to_vec();
+    let values = slice("values", &values)?;
     let cols = run(py, move || {
-        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let panel = replenish::forecast::Panel::new(ids, offsets, values.to_vec())?;
         let missing: replenish::forecast::MissingPolicy = parse_json(Some(&format!("\"{missing}\"")), "missing")?;
         replenish::forecast::mstl::decompose_panel(&panel, &periods, missing)
     })?;
-    Ok(cols.into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect())
+    Ok(cols.into_iter().map(|(n, v)| (n, array(py, v))).collect())
 }
 
 /// One closed-form inventory formula (`replenish::policy::formulas::Formula` as
@@ -617,22 +638,22 @@ fn formula(py: Python<'_>, request_json: String) -> PyResult<String> {
     })
 }
 
-/// Simulates a reorder policy (JSON) over a daily demand path (float64 bytes) with
+/// Simulates a reorder policy (JSON) over a daily demand path (float64 array) with
 /// settings (JSON); the report as JSON.
 #[pyfunction]
 #[pyo3(signature = (demand, policy_json, config_json=None))]
 fn simulate_policy(
     py: Python<'_>,
-    demand: &[u8],
+    demand: F64s<'_>,
     policy_json: String,
     config_json: Option<String>,
 ) -> PyResult<String> {
-    let demand = demand.to_vec();
+    let demand = slice("demand", &demand)?;
     run(py, move || {
         let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
             .map_err(|e| Error::Config { field: "policy".into(), message: e.to_string() })?;
         let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
-        let report = replenish::policy::simulate::simulate(&floats("demand", &demand)?, &policy, &config)?;
+        let report = replenish::policy::simulate::simulate(demand, &policy, &config)?;
         serde_json::to_string(&report).map_err(|e| Error::InvalidInput(e.to_string()))
     })
 }
@@ -655,19 +676,19 @@ fn check_rules(py: Python<'_>, text: String, toml: bool) -> PyResult<String> {
 #[pyo3(signature = (demand, policy_json, target_json, config_json=None))]
 fn tune_policy(
     py: Python<'_>,
-    demand: &[u8],
+    demand: F64s<'_>,
     policy_json: String,
     target_json: String,
     config_json: Option<String>,
 ) -> PyResult<String> {
-    let demand = demand.to_vec();
+    let demand = slice("demand", &demand)?;
     run(py, move || {
         let policy: replenish::policy::simulate::SimPolicy = serde_json::from_str(&policy_json)
             .map_err(|e| Error::Config { field: "policy".into(), message: e.to_string() })?;
         let target: replenish::policy::simulate::TuneTarget = serde_json::from_str(&target_json)
             .map_err(|e| Error::Config { field: "target".into(), message: e.to_string() })?;
         let config: replenish::policy::simulate::SimConfig = parse_json(config_json.as_deref(), "simulation")?;
-        let out = replenish::policy::simulate::tune(&floats("demand", &demand)?, &policy, &config, target)?;
+        let out = replenish::policy::simulate::tune(demand, &policy, &config, target)?;
         serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
     })
 }
@@ -1014,26 +1035,23 @@ fn abc_xyz(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
-    values: &[u8],
+    values: F64s<'_>,
     unit_values: Vec<f64>,
     thresholds_json: Option<String>,
 ) -> PyResult<String> {
-    let values = values.to_vec();
+    let values = slice("values", &values)?;
     run(py, move || {
-        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let panel = replenish::forecast::Panel::new(ids, offsets, values.to_vec())?;
         let t: replenish::policy::classes::ClassThresholds = parse_json(thresholds_json.as_deref(), "thresholds")?;
         let out = replenish::policy::classes::abc_xyz(&panel, &unit_values, &t)?;
         serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
     })
 }
 
-fn ints(name: &str, bytes: &[u8]) -> Result<Vec<i64>, Error> {
-    words(name, "int64", bytes, i64::from_le_bytes)
-}
 /// (series id, model, why) of every fallback.
 type Fallbacks = Vec<(String, String, String)>;
 
-/// Forecasts a panel given as ids, offsets and float64 bytes, with a JSON
+/// Forecasts a panel given as ids, offsets and a float64 array, with a JSON
 /// `ForecastRequest`. Returns (columns, per-series total columns, fallbacks,
 /// requested sample paths per model).
 #[pyfunction]
@@ -1043,20 +1061,22 @@ fn forecast(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
-    values: &[u8],
+    values: F64s<'_>,
     request_json: String,
-    regressors: Option<RegressorBytes>,
-    times: Option<TimeBytes>,
+    regressors: Option<RegressorArrays<'_>>,
+    times: Option<TimeArrays<'_>>,
     on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(Columns, Columns, Fallbacks, Columns, Importance)> {
-    let out = run_long(py, on_progress.as_ref(), move |progress| {
+    let values = slice("values", &values)?;
+    let (regressors, times) = borrow_inputs(&regressors, &times)?;
+    let mut out = run_long(py, on_progress.as_ref(), move |progress| {
         let panel = with_times(panel_with(ids, offsets, values, regressors)?, times)?;
         let req = replenish::forecast::ForecastRequest::from_json(&request_json)?;
         replenish::forecast::forecast_batch_with(&panel, &req, progress)
     })?;
-    let cols = out.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
-    let totals = out.total_columns().into_iter().map(|(n, v)| (n, to_bytes(py, &v))).collect();
-    let paths = out.models.iter().map(|m| (m.model.clone(), to_bytes(py, &m.paths))).collect();
+    let cols = out.columns().into_iter().map(|(n, v)| (n, copied(py, v))).collect();
+    let totals = out.total_columns().into_iter().map(|(n, v)| (n, array(py, v))).collect();
+    let paths = out.models.iter_mut().map(|m| (m.model.clone(), array(py, std::mem::take(&mut m.paths)))).collect();
     let importance = out
         .models
         .iter()
@@ -1068,10 +1088,15 @@ fn forecast(
 
 /// Demand classification per series: (adi, cv2, class) in series order.
 #[pyfunction]
-fn classify(py: Python<'_>, ids: Vec<String>, offsets: Vec<usize>, values: &[u8]) -> PyResult<Vec<(f64, f64, String)>> {
-    let values = values.to_vec();
+fn classify(
+    py: Python<'_>,
+    ids: Vec<String>,
+    offsets: Vec<usize>,
+    values: F64s<'_>,
+) -> PyResult<Vec<(f64, f64, String)>> {
+    let values = slice("values", &values)?;
     run(py, move || {
-        let panel = replenish::forecast::Panel::new(ids, offsets, floats("values", &values)?)?;
+        let panel = replenish::forecast::Panel::new(ids, offsets, values.to_vec())?;
         Ok(replenish::forecast::classify_panel(&panel)
             .into_iter()
             .map(|c| (c.adi, c.cv2, c.class.as_str().to_string()))
@@ -1079,34 +1104,32 @@ fn classify(py: Python<'_>, ids: Vec<String>, offsets: Vec<usize>, values: &[u8]
     })
 }
 
-/// One metric by name over float64 bytes.
+/// One metric by name over float64 arrays (read in place).
 #[pyfunction]
 #[pyo3(signature = (name, y, f, insample=None, m=1, q=None, hi=None))]
 #[allow(clippy::too_many_arguments)]
 fn metric(
     py: Python<'_>,
     name: String,
-    y: &[u8],
-    f: &[u8],
-    insample: Option<&[u8]>,
+    y: F64s<'_>,
+    f: F64s<'_>,
+    insample: Option<F64s<'_>>,
     m: usize,
     q: Option<f64>,
-    hi: Option<&[u8]>,
+    hi: Option<F64s<'_>>,
 ) -> PyResult<f64> {
-    let (y, f) = (y.to_vec(), f.to_vec());
-    let (insample, hi) = (insample.map(<[u8]>::to_vec), hi.map(<[u8]>::to_vec));
+    let (y, f) = (slice("y", &y)?, slice("f", &f)?);
+    let insample = insample.as_ref().map(|a| slice("insample", a)).transpose()?;
+    let hi = hi.as_ref().map(|a| slice("hi", a)).transpose()?;
     run(py, move || {
-        let (y, f) = (floats("y", &y)?, floats("f", &f)?);
-        let insample = insample.map(|b| floats("insample", &b)).transpose()?;
-        let hi = hi.map(|b| floats("hi", &b)).transpose()?;
-        let args = replenish::metrics::MetricArgs { insample: insample.as_deref(), m, q, hi: hi.as_deref() };
-        replenish::metrics::by_name(&name, &y, &f, &args)
+        let args = replenish::metrics::MetricArgs { insample, m, q, hi };
+        replenish::metrics::by_name(&name, y, f, &args)
     })
 }
 
-/// Cross-validation rows: (series index, cutoff position, target position, y bytes),
+/// Cross-validation rows: (series index, cutoff position, target position, y),
 /// forecast columns and fallbacks.
-type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyBytes>, Columns, Fallbacks);
+type CvOut = (Vec<usize>, Vec<usize>, Vec<usize>, Py<PyArray1<f64>>, Columns, Fallbacks);
 
 /// Rolling-origin cross-validation of a panel with a JSON request
 /// `{"forecast": ForecastRequest, "n_windows", "step_size", "refit"}`.
@@ -1117,24 +1140,27 @@ fn cross_validation(
     py: Python<'_>,
     ids: Vec<String>,
     offsets: Vec<usize>,
-    values: &[u8],
+    values: F64s<'_>,
     request_json: String,
-    regressors: Option<RegressorBytes>,
-    times: Option<TimeBytes>,
+    regressors: Option<RegressorArrays<'_>>,
+    times: Option<TimeArrays<'_>>,
     on_progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<CvOut> {
-    let cv = run_long(py, on_progress.as_ref(), move |progress| {
+    let values = slice("values", &values)?;
+    let (regressors, times) = borrow_inputs(&regressors, &times)?;
+    let mut cv = run_long(py, on_progress.as_ref(), move |progress| {
         let panel = with_times(panel_with(ids, offsets, values, regressors)?, times)?;
         let req = replenish::forecast::CvRequest::from_json(&request_json)?;
         replenish::forecast::cross_validation_with(&panel, &req, progress)
     })?;
-    let cols = cv.columns().into_iter().map(|(n, v)| (n, to_bytes(py, v))).collect();
+    let cols = cv.columns().into_iter().map(|(n, v)| (n, copied(py, v))).collect();
     let fallbacks = cv
         .models
         .iter()
         .flat_map(|m| m.fallbacks.iter().map(|(i, why)| (cv.ids[*i].clone(), m.model.clone(), why.clone())))
         .collect();
-    Ok((cv.series.clone(), cv.cutoff.clone(), cv.position.clone(), to_bytes(py, &cv.y), cols, fallbacks))
+    let y = array(py, std::mem::take(&mut cv.y));
+    Ok((cv.series.clone(), cv.cutoff.clone(), cv.position.clone(), y, cols, fallbacks))
 }
 
 /// (series id or None for the average, metric, model, value).
@@ -1148,19 +1174,17 @@ fn evaluate(
     ids: Vec<String>,
     group_series: Vec<usize>,
     offsets: Vec<usize>,
-    y: &[u8],
-    insample: &[u8],
+    y: F64s<'_>,
+    insample: F64s<'_>,
     insample_offsets: Vec<usize>,
-    columns: Vec<(String, Vec<u8>)>,
+    columns: Vec<(String, F64s<'_>)>,
     metrics: Vec<String>,
     m: usize,
 ) -> PyResult<Scores> {
-    let (y, insample) = (y.to_vec(), insample.to_vec());
+    let (y, insample) = (slice("y", &y)?, slice("insample", &insample)?);
+    let refs: Vec<(String, &[f64])> =
+        columns.iter().map(|(n, a)| Ok((n.clone(), slice(n, a)?))).collect::<PyResult<_>>()?;
     run(py, move || {
-        let (y, insample) = (floats("y", &y)?, floats("insample", &insample)?);
-        let cols: Vec<(String, Vec<f64>)> =
-            columns.iter().map(|(n, b)| Ok((n.clone(), floats(n, b)?))).collect::<Result<_, Error>>()?;
-        let refs: Vec<(String, &[f64])> = cols.iter().map(|(n, v)| (n.clone(), v.as_slice())).collect();
         if let Some((n, _)) = refs.iter().find(|(_, v)| v.len() != y.len()) {
             return Err(Error::InvalidInput(format!("column `{n}` has a different length than `y`")));
         }
@@ -1168,8 +1192,8 @@ fn evaluate(
             ids: &ids,
             group_series: &group_series,
             offsets: &offsets,
-            y: &y,
-            insample: &insample,
+            y,
+            insample,
             insample_offsets: &insample_offsets,
             columns: &refs,
         };
