@@ -84,8 +84,8 @@ export declare class RuleError extends ConfigError {
   reason: string
 }
 
-/** A table: CSV text, a Buffer of CSV, or an array of plain objects (one per row). */
-export type TableInput = string | Buffer | Array<Record<string, unknown>>
+/** A table: CSV text, its bytes (a Buffer or Uint8Array, passed undecoded so that bad encodings are reported), or an array of plain objects (one per row). */
+export type TableInput = string | Buffer | Uint8Array | Array<Record<string, unknown>>
 export type Tables = Partial<Record<TableName | 'openOrders' | 'stockHistory', TableInput>> & {
   items: TableInput
   suppliers: TableInput

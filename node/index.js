@@ -166,7 +166,9 @@ function toCsv(records) {
 
 function tableText(name, value) {
   if (typeof value === 'string') return { name: `${name}.csv`, text: value }
-  if (Buffer.isBuffer(value)) return { name: `${name}.csv`, text: value.toString('utf8') }
+  // Bytes go to the core as they are: a file that is not UTF-8 is reported, not decoded with U+FFFD.
+  if (Buffer.isBuffer(value)) return { name: `${name}.csv`, bytes: value }
+  if (value instanceof Uint8Array) return { name: `${name}.csv`, bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }
   if (Array.isArray(value)) return { name: `${name} (records)`, text: toCsv(value) }
   throw new ReplenishError('INVALID_INPUT', `table ${name}: expected CSV text, a Buffer or an array of objects`)
 }

@@ -274,10 +274,15 @@ export declare function summaryText(plan: Plan): string
 /** Supplier performance from receipts (the dataset's when null) and tracking states. */
 export declare function supplierKpis(dataset: Dataset, receiptsJson: string | undefined | null, statesJson: string, asOf: string): SupplierKpi[]
 
-/** One input table: the name problems are reported under, and its CSV text. */
+/**
+ * One input table: the name problems are reported under, and its CSV as text or
+ * as bytes (a Buffer is passed as it is, so that a file that is not UTF-8 is
+ * reported as such rather than decoded with replacement characters).
+ */
 export interface TableText {
   name: string
-  text: string
+  text?: string
+  bytes?: Buffer
 }
 
 /**

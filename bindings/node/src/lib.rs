@@ -159,12 +159,21 @@ impl Task for DriversTask {
     }
 }
 
-/// One input table: the name problems are reported under, and its CSV text.
+/// One input table: the name problems are reported under, and its CSV as text or
+/// as bytes (a Buffer is passed as it is, so that a file that is not UTF-8 is
+/// reported as such rather than decoded with replacement characters).
 #[napi(object)]
-#[derive(Debug)]
 pub struct TableText {
     pub name: String,
-    pub text: String,
+    pub text: Option<String>,
+    pub bytes: Option<Buffer>,
+}
+
+impl std::fmt::Debug for TableText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = self.text.as_ref().map(String::len).or(self.bytes.as_ref().map(|b| b.len()));
+        f.debug_struct("TableText").field("name", &self.name).field("bytes", &len).finish()
+    }
 }
 
 #[derive(Debug)]
@@ -218,7 +227,14 @@ fn inputs_of(tables: HashMap<String, TableText>) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for (key, t) in tables {
         let key = if key == "openOrders" { "open_orders".to_string() } else { key };
-        inputs.set(&key, TableInput::new(t.name, t.text.into_bytes())).map_err(core_err)?;
+        let bytes = match (t.text, t.bytes) {
+            (Some(text), _) => text.into_bytes(),
+            (None, Some(b)) => b.to_vec(),
+            (None, None) => {
+                return Err(core_err(CoreError::InvalidInput(format!("table {}: give its text or its bytes", t.name))))
+            }
+        };
+        inputs.set(&key, TableInput::new(t.name, bytes)).map_err(core_err)?;
     }
     Ok(inputs)
 }

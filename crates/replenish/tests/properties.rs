@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 use replenish::ingest::{parse, IngestOptions, Inputs, TableInput};
+use replenish::plan::{invariants, plan, PlanConfig};
 use replenish::policy::{round_order, OrderConstraints};
 
 proptest! {
@@ -63,5 +64,91 @@ proptest! {
         prop_assert_eq!(ing.report.returned_units, returned);
         prop_assert_eq!(ing.report.sales_lines, lines.len());
         prop_assert!(ing.dataset.demand.quantity.iter().all(|q| *q >= 0.0));
+    }
+}
+
+/// One SKU of a generated company: unit cost, MOQ in packs, pack size, maximum order
+/// in packs, lead time and its spread, on hand, and a daily sales pattern.
+type SkuSpec = (f64, u32, f64, Option<u32>, u32, u32, i32, Vec<i32>);
+
+fn sku_spec() -> impl Strategy<Value = SkuSpec> {
+    (
+        prop::sample::select(vec![0.0, 0.4, 2.5, 49.0, 1200.0]),
+        0u32..6,
+        prop::sample::select(vec![1.0, 6.0, 12.0, 0.5]),
+        prop::option::of(0u32..40),
+        0u32..15,
+        0u32..4,
+        -5i32..200,
+        prop::collection::vec(prop_oneof![3 => Just(0), 5 => 0i32..12, 1 => 20i32..200, 1 => -4i32..0], 1..60),
+    )
+}
+
+/// The tables of a generated company (one location, one supplier), as CSV text.
+fn company(skus: &[SkuSpec], budget: Option<f64>) -> (Inputs, PlanConfig) {
+    let mut items = String::from("sku,name,category,unit_cost\n");
+    let mut sup = String::from("supplier_id,sku,lead_time_days,lead_time_std_days,moq,pack_size,max_order\n");
+    let mut sales = String::from("date,sku,location,quantity\n");
+    let mut inv = String::from("sku,location,on_hand,as_of\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let days = skus.iter().map(|s| s.7.len()).max().unwrap_or(1);
+    let as_of = start + chrono::Duration::days(days as i64 - 1);
+    for (k, (cost, moq, pack, max, lt, lt_sd, on_hand, pattern)) in skus.iter().enumerate() {
+        let max = max.map(|m| format!("{}", f64::from(m) * pack)).unwrap_or_default();
+        items += &format!("K{k},Item {k},C{},{cost}\n", k % 2);
+        sup += &format!("S1,K{k},{lt},{lt_sd},{},{pack},{max}\n", f64::from(*moq) * pack);
+        for (d, q) in pattern.iter().enumerate() {
+            if *q != 0 {
+                sales += &format!("{},K{k},L1,{q}\n", start + chrono::Duration::days(d as i64));
+            }
+        }
+        inv += &format!("K{k},L1,{on_hand},{as_of}\n");
+    }
+    let inputs = Inputs {
+        items: Some(TableInput::new("items.csv", items)),
+        suppliers: Some(TableInput::new("suppliers.csv", sup)),
+        sales: Some(TableInput::new("sales.csv", sales)),
+        inventory: Some(TableInput::new("inventory.csv", inv)),
+        ..Default::default()
+    };
+    let mut toml = String::from("forecast = { model = \"window_average\", window = 14 }\nn_paths = 200\n");
+    if let Some(b) = budget {
+        toml += &format!("[[budgets]]\nname = \"all\"\ncurrency = \"EUR\"\namount = {b}\n");
+    }
+    (inputs, PlanConfig::from_toml(&toml).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// For any company: every row is accepted or rejected with a problem naming it;
+    /// and a plan from accepted data keeps every invariant of `plan::invariants`:
+    /// orders respect MOQ, packs and maximums, nothing is negative or not finite,
+    /// POs and the summary add up to their lines.
+    #[test]
+    fn any_company_is_read_whole_and_planned_soundly(
+        skus in prop::collection::vec(sku_spec(), 1..6),
+        budget in prop::option::of(prop::sample::select(vec![0.0, 50.0, 5_000.0])),
+    ) {
+        let (inputs, config) = company(&skus, budget);
+        match parse(&inputs, &IngestOptions::default()) {
+            Err(e) => {
+                prop_assert_eq!(e.code(), "VALIDATION");
+                prop_assert!(!e.problems().is_empty());
+                for p in e.problems() {
+                    prop_assert!(!p.file.is_empty() && !p.message.is_empty());
+                }
+            }
+            Ok(ing) => {
+                for f in &ing.report.files {
+                    prop_assert_eq!(f.rows_read, f.rows_accepted + f.rows_rejected, "{}", f.file);
+                    prop_assert_eq!(f.rows_rejected, 0);
+                }
+                let p = plan(&ing.dataset, &config).unwrap();
+                prop_assert_eq!(p.lines.len(), skus.len());
+                let v = invariants::violations(&p);
+                prop_assert!(v.is_empty(), "{:#?}", v);
+            }
+        }
     }
 }

@@ -1187,6 +1187,24 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             }
         }
     }
+    // A sale after the latest inventory snapshot (the plan date) has not happened
+    // yet: most often a wrong year or a day-month swap. Left in, it would extend every
+    // series with days of no demand.
+    if let Some(latest) = inventory.iter().map(|(_, r)| r.as_of).max() {
+        for s in sales.iter().filter(|s| s.date > latest) {
+            ctx.problems.push(Problem {
+                file: f_sales.clone(),
+                row: Some(s.line),
+                column: Some("date".into()),
+                kind: ProblemKind::OutOfRange,
+                message: format!(
+                    "{} is after the inventory snapshot of {latest} (the plan date): a sale cannot come after it",
+                    s.date
+                ),
+            });
+            bad_refs.insert((f_sales.clone(), s.line));
+        }
+    }
     // Rows rejected by a reference check no longer count as accepted.
     for fr in &mut ctx.report.files {
         let n = bad_refs.iter().filter(|(f, _)| *f == fr.file).count();

@@ -24,6 +24,10 @@ pub struct ColumnMapping {
     pub delimiter: char,
 }
 
+/// The largest magnitude of a number in a table: quantities, costs and prices beyond
+/// it are data errors (and would overflow sums of squares in the forecasts).
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 impl Default for ColumnMapping {
     fn default() -> Self {
         ColumnMapping {
@@ -306,7 +310,15 @@ impl<'a, 'p> Row<'a, 'p> {
             s = s.replace(m.decimal_separator, ".");
         }
         match s.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
+            Ok(v) if v.is_finite() && v.abs() <= MAX_MAGNITUDE => Some(v),
+            Ok(v) if v.is_finite() => {
+                self.problem(
+                    col,
+                    ProblemKind::OutOfRange,
+                    format!("`{raw}` is beyond ±1e15, the largest magnitude accepted (a unit or currency mix-up?)"),
+                );
+                None
+            }
             Ok(_) => {
                 self.problem(col, ProblemKind::InvalidNumber, format!("`{raw}` is not a finite number"));
                 None

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub mod invariants;
 pub mod split;
 mod uplift;
 pub use split::{PlanGlobals, PlanStats};

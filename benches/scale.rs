@@ -1,0 +1,118 @@
+//! The whole pipeline at the size of a large retailer, end to end, with the time of
+//! each stage and the peak memory: generate a company with two years of daily
+//! history, ingest its CSV tables, plan (statistics, then forecasts with the
+//! automatic model choice and the policy per SKU-location, then POs), and the KPIs.
+//! Every plan is checked against `plan::invariants`.
+//!
+//! Run: `cargo bench -p replenish --bench scale -- 100000` (SKU-locations; 10
+//! locations per SKU, 730 days). Figures go to stdout; `--days N` changes the history.
+
+use replenish::plan::split::PlanGlobals;
+use replenish::plan::{finish_plan, invariants, plan_lines, plan_stats, PlanConfig};
+use replenish::progress::Progress;
+use replenish::{demo, ingest, kpi};
+use std::time::Instant;
+
+/// Peak and current resident memory of this process, in bytes (Linux).
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn gib(b: u64) -> f64 {
+    b as f64 / (1u64 << 30) as f64
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut sku_locations = 100_000usize;
+    let mut days = 730usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--days" => days = it.next().and_then(|v| v.parse().ok()).unwrap_or(days),
+            v => sku_locations = v.replace('_', "").parse().unwrap_or(sku_locations),
+        }
+    }
+    let locations = 10.min(sku_locations);
+    let cfg = demo::DemoConfig { skus: sku_locations.div_ceil(locations), locations, days, ..Default::default() };
+    let threads = rayon::current_num_threads();
+    println!("scale: {} SKUs × {locations} locations × {days} days, {threads} threads", cfg.skus);
+
+    let t = Instant::now();
+    let inputs = demo::generate(&cfg);
+    let bytes: usize = inputs.tables().iter().map(|(_, t)| t.bytes.len()).sum();
+    let sales_rows = inputs.sales.as_ref().map_or(0, |t| t.bytes.iter().filter(|&&b| b == b'\n').count() - 1);
+    println!(
+        "generate  {:>8.1} s  (not counted; {:.2} GiB of CSV, {sales_rows} sales rows)",
+        t.elapsed().as_secs_f64(),
+        gib(bytes as u64)
+    );
+    let (_, before) = memory();
+    let start = Instant::now();
+
+    let t = Instant::now();
+    let data = ingest::parse(&inputs, &ingest::IngestOptions::default())?;
+    drop(inputs);
+    let series = data.dataset.demand.len();
+    let series_days = data.report.demand_days;
+    let (_, after_ingest) = memory();
+    println!(
+        "ingest    {:>8.1} s  ({series} series, {series_days} series-days; dataset {:.2} GiB resident)",
+        t.elapsed().as_secs_f64(),
+        gib(after_ingest.saturating_sub(before.min(after_ingest)))
+    );
+
+    let config = PlanConfig::default();
+    let t = Instant::now();
+    let stats = plan_stats(&data.dataset, &config)?;
+    let globals = PlanGlobals::merge(&config, vec![stats])?;
+    println!("stats     {:>8.1} s  (plan date, ABC classes, uplifts)", t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let lines = plan_lines(&data.dataset, &config, &globals, &Progress::new())?;
+    let dt = t.elapsed().as_secs_f64();
+    println!(
+        "forecast+policy {:>2.1} s  ({:.0} SKU-locations/s, {:.2} ms per SKU-location per core; model {:?})",
+        dt,
+        series as f64 / dt,
+        dt * 1e3 * threads as f64 / series as f64,
+        config.forecast
+    );
+
+    let t = Instant::now();
+    let items = &data.dataset.items;
+    let plan = finish_plan(lines, items, &data.dataset.suppliers, &config, &globals)?;
+    println!(
+        "POs       {:>8.1} s  ({} POs, {} order lines)",
+        t.elapsed().as_secs_f64(),
+        plan.purchase_orders.len(),
+        plan.summary.order_lines
+    );
+
+    let t = Instant::now();
+    let k = kpi::kpis(&data.dataset, &plan, &kpi::KpiConfig::default())?;
+    println!("KPIs      {:>8.1} s  ({} KPI lines)", t.elapsed().as_secs_f64(), k.lines.len());
+
+    let total = start.elapsed().as_secs_f64();
+    let v = invariants::violations(&plan);
+    if !v.is_empty() {
+        return Err(format!("plan invariants broken: {:#?}", &v[..v.len().min(10)]).into());
+    }
+    let (peak, _) = memory();
+    println!("total     {total:>8.1} s  (ingest to KPIs)");
+    println!(
+        "memory    peak {:.2} GiB resident; {:.0} bytes per series-day over the generated input",
+        gib(peak),
+        peak.saturating_sub(before) as f64 / series_days.max(1) as f64
+    );
+    Ok(())
+}
