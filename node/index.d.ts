@@ -130,6 +130,8 @@ export declare function planCsv(plan: Plan): string
 export declare function purchaseOrdersCsv(plan: Plan): string
 /** The summary text the CLI prints. */
 export declare function summaryText(plan: Plan): string
+/** Every broken invariant of a plan (MOQ, packs, maximums, no negatives, totals); empty when sound (docs/reliability.md). */
+export declare function planViolations(plan: Plan): string[]
 /** Plain objects to CSV text (header = union of keys). */
 export declare function toCsv(records: Array<Record<string, unknown>>): string
 

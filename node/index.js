@@ -1035,6 +1035,7 @@ module.exports = {
   planCsv: (p) => callSync(() => native.planCsv(p)),
   purchaseOrdersCsv: (p) => callSync(() => native.purchaseOrdersCsv(p)),
   summaryText: (p) => callSync(() => native.summaryText(p)),
+  planViolations: (p) => callSync(() => native.planViolations(p)),
   ublOrders: (p, options) => callSync(() => native.ublOrders(p, options == null ? undefined : JSON.stringify(options))),
   toCsv,
 }

@@ -82,6 +82,7 @@ export const {
   planCsv,
   purchaseOrdersCsv,
   summaryText,
+  planViolations,
   ublOrders,
   toCsv,
 } = replenish

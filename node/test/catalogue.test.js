@@ -96,3 +96,13 @@ test('every bad series gets its error or finite forecasts', async () => {
     }
   }
 })
+
+test('planViolations is empty for a plan and names what a tampered plan breaks', async () => {
+  const p = await replenish.plan(fixtureBuffers())
+  assert.deepEqual(replenish.planViolations(p), [])
+  const k = p.lines.findIndex((l) => l.order_quantity > 0 && l.pack_size > 1)
+  assert.ok(k >= 0)
+  p.lines[k].order_quantity += 1
+  const v = replenish.planViolations(p)
+  assert.ok(v.some((m) => m.includes('whole number of packs')), v.join('\n'))
+})

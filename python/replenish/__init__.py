@@ -251,6 +251,17 @@ class Plan:
         """The whole plan as plain Python data, exactly as the core produced it."""
         return json.loads(self._inner.to_json())
 
+    def violations(self) -> List[str]:
+        """Every broken invariant of the plan, one sentence each (empty when sound):
+        orders within MOQ, packs and maximums, nothing negative or not finite, POs
+        and the summary adding up to their lines (``docs/reliability.md``).
+
+        >>> import replenish
+        >>> replenish.plan(replenish.demo_data(skus=5, locations=1, days=60)).violations()
+        []
+        """
+        return list(self._inner.violations())
+
     def plan_csv(self) -> str:
         """``plan.csv`` as written by the CLI."""
         return self._inner.plan_csv()

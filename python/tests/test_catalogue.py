@@ -96,3 +96,8 @@ def test_every_bad_series_gets_its_error_or_finite_forecasts(entry):
             assert np.isfinite(out[cols].to_numpy()).all(), (model, out)
             if "equals" in expect:
                 np.testing.assert_allclose(out[model].to_numpy(), expect["equals"], atol=1e-9)
+
+
+def test_a_plan_keeps_every_invariant():
+    p = replenish.plan(replenish.read_tables(**{k: v.encode() for k, v in fixture_tables().items()}))
+    assert p.violations() == []

@@ -455,6 +455,13 @@ pub fn summary_text(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Re
     Ok(plan_from(plan)?.summary.to_text())
 }
 
+/// Every broken invariant of a plan object (MOQ, packs, maximums, no negatives,
+/// totals; `plan::invariants`); empty when the plan is sound.
+#[napi]
+pub fn plan_violations(#[napi(ts_arg_type = "Plan")] plan: serde_json::Value) -> Result<Vec<String>> {
+    Ok(replenish::plan::invariants::violations(&plan_from(plan)?))
+}
+
 /// Parses a CLI configuration file's TOML text into `{plan, ingest}`.
 #[napi(ts_return_type = "{ plan: PlanConfig; ingest: IngestOptions }")]
 pub fn config_from_toml(text: String) -> Result<serde_json::Value> {

@@ -260,6 +260,11 @@ impl Plan {
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         run(py, || serde_json::to_string(&self.inner).map_err(|e| Error::InvalidInput(e.to_string())))
     }
+    /// Every broken invariant of the plan (`plan::invariants::violations`); empty
+    /// when sound.
+    fn violations(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        run(py, || Ok(replenish::plan::invariants::violations(&self.inner)))
+    }
     /// `plan.csv` text: one row per SKU-location.
     fn plan_csv(&self, py: Python<'_>) -> PyResult<String> {
         run(py, || export::plan_csv(&self.inner))

@@ -683,3 +683,29 @@ fn a_plan_in_parts_is_the_whole_plan() {
     let dates = vec![plan_stats(&parts[0], &cfg).unwrap(), later];
     assert!(matches!(PlanGlobals::merge(&cfg, dates), Err(replenish::Error::Config { field, .. }) if field == "as_of"));
 }
+
+#[test]
+fn the_invariant_check_finds_a_broken_plan() {
+    let inputs = replenish::demo::generate(&replenish::demo::DemoConfig {
+        skus: 40,
+        locations: 2,
+        days: 120,
+        ..Default::default()
+    });
+    let data = replenish::ingest::parse(&inputs, &replenish::ingest::IngestOptions::default()).unwrap().dataset;
+    let p = replenish::plan(&data, &replenish::PlanConfig::default()).unwrap();
+    assert_eq!(replenish::plan::invariants::violations(&p), Vec::<String>::new());
+    let k = p.lines.iter().position(|l| l.order_quantity > 0.0 && l.pack_size > 1.0).expect("an order in packs");
+    let mut broken = p.clone();
+    broken.lines[k].order_quantity += 1.0;
+    let v = replenish::plan::invariants::violations(&broken);
+    assert!(v.iter().any(|m| m.contains("whole number of packs")), "{v:?}");
+    assert!(v.iter().any(|m| m.contains("do not sum")), "{v:?}");
+    let mut broken = p.clone();
+    broken.purchase_orders[0].total_value += 10.0;
+    let v = replenish::plan::invariants::violations(&broken);
+    assert!(v.iter().any(|m| m.contains("total value")), "{v:?}");
+    let mut broken = p;
+    broken.lines[k].safety_stock = f64::NAN;
+    assert!(replenish::plan::invariants::violations(&broken).iter().any(|m| m.contains("safety_stock is NaN")));
+}

@@ -1120,7 +1120,16 @@ impl LineCtx<'_> {
         let floor =
             [ss_min_units, ss_min_days.map(|d| d * mean)].into_iter().flatten().fold(f64::NEG_INFINITY, f64::max);
         let cap = [ss_max_units, ss_max_days.map(|d| d * mean)].into_iter().flatten().fold(f64::INFINITY, f64::min);
-        if safety_stock < floor {
+        if safety_stock < 0.0 && floor <= 0.0 {
+            // A skewed lead-time demand (rare large orders) can put the service
+            // quantile below the mean; the plan never holds negative safety stock.
+            adjustments.push(format!(
+                "safety stock {} (the {:.1}% quantile of lead-time demand is below its mean) raised to 0",
+                fmt_qty(safety_stock),
+                service_level * 100.0
+            ));
+            safety_stock = 0.0;
+        } else if safety_stock < floor {
             adjustments.push(format!("safety stock {} raised to its floor {}", fmt_qty(safety_stock), fmt_qty(floor)));
             safety_stock = floor;
         } else if safety_stock > cap {
@@ -1140,6 +1149,14 @@ impl LineCtx<'_> {
         };
         if policy == PolicyKind::MinMax && min_days.is_some() {
             safety_stock = reorder_point - mean_p;
+            if safety_stock < 0.0 {
+                adjustments.push(format!(
+                    "the min of {} days of cover is below the lead-time demand {}: no safety stock",
+                    fmt_qty(min_days.unwrap_or(0.0)),
+                    fmt_qty(mean_p)
+                ));
+                safety_stock = 0.0;
+            }
             service_level = ltd_p.cdf(reorder_point);
             target_text = format!(
                 "min {} days of cover (cycle service {:.1}%)",
