@@ -220,6 +220,12 @@ export declare function planLines(dataset: Dataset, globalsJson: string, configJ
 /** A plan in parts (`replenish::plan::split`), step 1: one part's statistics (JSON). */
 export declare function planStats(dataset: Dataset, configJson?: string | undefined | null): Promise<string>
 
+/**
+ * Every broken invariant of a plan object (MOQ, packs, maximums, no negatives,
+ * totals; `plan::invariants`); empty when the plan is sound.
+ */
+export declare function planViolations(plan: Plan): Array<string>
+
 /** Each PO of a plan object as an e-mail message, by PO number (null: no address). */
 export declare function poEmails(plan: Plan, dataset: Dataset, optionsJson: string): Record<string, string | null>
 

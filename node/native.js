@@ -871,6 +871,7 @@ module.exports.plan = nativeBinding.plan
 module.exports.planCsv = nativeBinding.planCsv
 module.exports.planLines = nativeBinding.planLines
 module.exports.planStats = nativeBinding.planStats
+module.exports.planViolations = nativeBinding.planViolations
 module.exports.poEmails = nativeBinding.poEmails
 module.exports.purchaseOrdersCsv = nativeBinding.purchaseOrdersCsv
 module.exports.readFolder = nativeBinding.readFolder
