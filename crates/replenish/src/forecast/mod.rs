@@ -249,7 +249,7 @@ pub enum ModelConfig {
     AutoTheta {
         season_length: usize,
     },
-    /// Per series, the candidate with the lowest holdout MAE (candidates by demand
+    /// Per series, the candidate with the lowest mean holdout RMSE (candidates by demand
     /// class unless given); see [`AutoSelect`].
     AutoSelect {
         season_length: usize,
