@@ -1189,8 +1189,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
     // A sale after the latest inventory snapshot (the plan date) has not happened
     // yet: most often a wrong year or a day-month swap. Left in, it would extend every
-    // series with days of no demand.
-    if let Some(latest) = inventory.iter().map(|(_, r)| r.as_of).max() {
+    // series with days of no demand. A part of the data (`part`) is not checked: its
+    // own snapshot may be older than the plan date, which only the merge knows.
+    if let Some(latest) = inventory.iter().map(|(_, r)| r.as_of).max().filter(|_| !ctx.part) {
         for s in sales.iter().filter(|s| s.date > latest) {
             ctx.problems.push(Problem {
                 file: f_sales.clone(),
