@@ -144,6 +144,15 @@ def test_a_missing_id_is_an_error_not_a_series_named_none(kind):
         replenish.forecast(given, h=1, models=["Naive"])
 
 
+def test_a_table_of_several_chunks_is_read_whole():
+    a = pa.table({"unique_id": ["b", "b", "a"], "ds": [0, 1, 0], "y": [1.0, 2.0, 3.0]})
+    b = pa.table({"unique_id": ["a", "c", "c"], "ds": [1, 0, 1], "y": [4.0, 5.0, 6.0]})
+    table = pa.concat_tables([a, b])
+    assert table.column("unique_id").num_chunks == 2
+    got = replenish.forecast(table, h=1, models=["Naive"]).to_pandas()
+    assert list(got["unique_id"]) == ["a", "b", "c"] and list(got["Naive"]) == [4.0, 2.0, 6.0]
+
+
 def test_integer_ids_keep_the_text_order_of_their_series():
     df = pd.DataFrame({"unique_id": [10, 10, 2, 2, 1, 1], "ds": [1, 0, 0, 1, 1, 0], "y": [1.0, 2, 3, 4, 5, 6]})
     out = replenish.forecast(df, h=1, models=["Naive"])

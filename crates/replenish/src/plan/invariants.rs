@@ -58,15 +58,16 @@ fn line_violations(l: &PlanLine, out: &mut Vec<String>) {
             out.push(format!("{at}: {name} is {v}"));
         }
     }
-    for (name, v) in [
-        ("mean_daily_demand", l.mean_daily_demand),
-        ("sigma_daily_demand", l.sigma_daily_demand),
-        ("safety_stock", l.safety_stock),
-        ("reorder_point", l.reorder_point),
-        ("order_up_to", l.order_up_to),
-        ("order_quantity", l.order_quantity),
-        ("order_value", l.order_value),
-    ] {
+    const NON_NEGATIVE: [&str; 7] = [
+        "mean_daily_demand",
+        "sigma_daily_demand",
+        "safety_stock",
+        "reorder_point",
+        "order_up_to",
+        "order_quantity",
+        "order_value",
+    ];
+    for (name, v) in figures.into_iter().filter(|(n, _)| NON_NEGATIVE.contains(n)) {
         if v < 0.0 {
             out.push(format!("{at}: {name} {v} is negative"));
         }
