@@ -83,9 +83,13 @@ fn init_state(y: &[f64], kind: ThetaKind, level0: f64, alpha: f64, theta: f64) -
 /// One transition at time index `i`; `y = None` feeds the model its own forecast.
 fn step(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y: Option<f64>) -> State {
     let fi = i as f64;
-    let mu = prev.level
-        + (1.0 - 1.0 / theta)
-            * (prev.a * (1.0 - alpha).powf(fi) + prev.b * (1.0 - (1.0 - alpha).powf(fi + 1.0)) / alpha);
+    step_with(prev, i, kind, alpha, theta, y, [(1.0 - alpha).powf(fi), (1.0 - alpha).powf(fi + 1.0)])
+}
+
+/// [`step`] given (1 − α)^i and (1 − α)^(i+1).
+fn step_with(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y: Option<f64>, pow: [f64; 2]) -> State {
+    let fi = i as f64;
+    let mu = prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * (1.0 - pow[1]) / alpha);
     let y = y.unwrap_or(mu);
     let level = alpha * y + (1.0 - alpha) * prev.level;
     let mean_y = (fi * prev.mean_y + y) / (fi + 1.0);
@@ -123,35 +127,74 @@ struct FittedTheta {
     sigma: f64,
     /// Seasonal indices (by position from the series start) and how they combine.
     seasonal: Option<(Vec<f64>, Decomposition)>,
+    /// (1 − α)^(n+j) for j = 0, 1, …: the same for every simulated path, so computed
+    /// for the first path's horizon and kept.
+    powers: std::sync::OnceLock<Vec<f64>>,
 }
 
-/// The objective alone, without allocation: powers of (1 − α) are carried along
-/// instead of recomputed (same recursion as [`run`]).
-fn objective(y: &[f64], kind: ThetaKind, level0: f64, alpha: f64, theta: f64) -> f64 {
-    let s0 = init_state(y, kind, level0, alpha, theta);
-    let (mut level, mut mean_y, mut a, mut b) = (s0.level, s0.mean_y, s0.a, s0.b);
+/// What the objective needs of the series that does not depend on the parameters:
+/// the trend coefficients (A, B) in force at each step from the second (one pair for
+/// static models; dynamic models update them with every observation) and mean|y|.
+/// Computed once per fit by the operations of [`step`], so that every evaluation of
+/// the objective is the level recursion alone and gives the same bits as [`run`].
+struct Prepared {
+    dynamic: bool,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    scale: f64,
+}
+
+fn prepare(y: &[f64], kind: ThetaKind) -> Prepared {
+    // A and B do not depend on the initial level, α or θ.
+    let s0 = init_state(y, kind, 0.0, 0.5, 2.0);
+    let scale = (y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64).max(1e-10);
+    if !kind.dynamic() {
+        return Prepared { dynamic: false, a: vec![s0.a], b: vec![s0.b], scale };
+    }
+    let n = y.len().saturating_sub(1);
+    let (mut av, mut bv) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut mean_y, mut a, mut b) = (s0.mean_y, s0.a, s0.b);
+    for (i, &v) in y.iter().enumerate().skip(1) {
+        av.push(a);
+        bv.push(b);
+        let fi = i as f64;
+        let new_mean = (fi * mean_y + v) / (fi + 1.0);
+        b = ((fi - 1.0) * b + 6.0 * (v - mean_y) / (fi + 1.0)) / (fi + 2.0);
+        a = new_mean - b * (fi + 2.0) / 2.0;
+        mean_y = new_mean;
+    }
+    Prepared { dynamic: true, a: av, b: bv, scale }
+}
+
+/// The objective Σe²[3..]/mean|y| alone, without allocation: powers of (1 − α) are
+/// carried along instead of recomputed (same recursion as [`run`]).
+fn objective(y: &[f64], pre: &Prepared, level0: f64, alpha: f64, theta: f64) -> f64 {
     let c = 1.0 - 1.0 / theta;
     let q = 1.0 - alpha;
+    let mut level = alpha * y[0] + q * level0;
     let mut pow = q; // (1 − α)^i for i = 1
     let mut sse = 0.0;
-    let mut abs_sum = y[0].abs();
-    for (i, &v) in y.iter().enumerate().skip(1) {
-        let fi = i as f64;
+    let mut add = |i: usize, v: f64, level: f64, pow: f64, a: f64, b: f64| {
         let mu = level + c * (a * pow + b * (1.0 - pow * q) / alpha);
         if i >= 3 {
             sse += (v - mu) * (v - mu);
         }
-        abs_sum += v.abs();
-        level = alpha * v + q * level;
-        let new_mean = (fi * mean_y + v) / (fi + 1.0);
-        if kind.dynamic() {
-            b = ((fi - 1.0) * b + 6.0 * (v - mean_y) / (fi + 1.0)) / (fi + 2.0);
-            a = new_mean - b * (fi + 2.0) / 2.0;
+    };
+    if !pre.dynamic {
+        let (a, b) = (pre.a[0], pre.b[0]);
+        for (i, &v) in y.iter().enumerate().skip(1) {
+            add(i, v, level, pow, a, b);
+            level = alpha * v + q * level;
+            pow *= q;
         }
-        mean_y = new_mean;
-        pow *= q;
+    } else {
+        for (i, ((&v, &a), &b)) in y.iter().skip(1).zip(&pre.a).zip(&pre.b).enumerate() {
+            add(i + 1, v, level, pow, a, b);
+            level = alpha * v + q * level;
+            pow *= q;
+        }
     }
-    sse / (abs_sum / y.len() as f64).max(1e-10)
+    sse / pre.scale
 }
 
 fn fit_kind(y: &[f64], kind: ThetaKind, o: &FitOptions) -> (f64, f64, f64, f64) {
@@ -162,7 +205,8 @@ fn fit_kind(y: &[f64], kind: ThetaKind, o: &FitOptions) -> (f64, f64, f64, f64) 
     } else {
         (vec![level0, 0.5], vec![-1e10, 0.1], vec![1e10, 0.99])
     };
-    let target = |p: &[f64]| objective(y, kind, p[0], p[1], if theta_free { p[2] } else { 2.0 });
+    let pre = prepare(y, kind);
+    let target = |p: &[f64]| objective(y, &pre, p[0], p[1], if theta_free { p[2] } else { 2.0 });
     let (p, v) = nelder_mead(target, &x0, &lo, &hi, o.tolerance.max(1e-4), o.max_iterations.max(1000));
     (p[0], p[1], if theta_free { p[2] } else { 2.0 }, v)
 }
@@ -214,7 +258,16 @@ impl ModelSpec for Theta {
         let tail = if tail.len() >= 2 { tail } else { &e[..] };
         let mean = tail.iter().sum::<f64>() / tail.len() as f64;
         let sigma = (tail.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (tail.len().max(2) - 1) as f64).sqrt();
-        Ok(Box::new(FittedTheta { kind, state, n: data.len(), alpha, theta, sigma, seasonal }))
+        Ok(Box::new(FittedTheta {
+            kind,
+            state,
+            n: data.len(),
+            alpha,
+            theta,
+            sigma,
+            seasonal,
+            powers: Default::default(),
+        }))
     }
 }
 
@@ -242,12 +295,22 @@ impl Fitted for FittedTheta {
         None
     }
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        let powers = |h: usize| -> Vec<f64> { (0..=h).map(|j| (1.0 - self.alpha).powf((self.n + j) as f64)).collect() };
+        let kept = self.powers.get_or_init(|| powers(h));
+        let fresh;
+        let pw = if kept.len() > h {
+            kept
+        } else {
+            fresh = powers(h);
+            &fresh
+        };
         let mut s = self.state;
         (0..h)
             .map(|j| {
-                let mu = step(&s, self.n + j, self.kind, self.alpha, self.theta, None).mu;
+                let (i, p) = (self.n + j, [pw[j], pw[j + 1]]);
+                let mu = step_with(&s, i, self.kind, self.alpha, self.theta, None, p).mu;
                 let v = mu + self.sigma * normal_draw(rng);
-                s = step(&s, self.n + j, self.kind, self.alpha, self.theta, Some(v));
+                s = step_with(&s, i, self.kind, self.alpha, self.theta, Some(v), p);
                 self.reseason(j, v)
             })
             .collect()
@@ -277,11 +340,13 @@ mod tests {
 
     #[test]
     fn the_fast_objective_matches_the_state_recursion() {
-        let y: Vec<f64> = (0..200).map(|t| 50.0 + (t as f64 * 0.7).sin() * 10.0 + t as f64 * 0.3).collect();
-        for kind in [ThetaKind::Standard, ThetaKind::DynamicOptimized] {
-            let slow = run(&y, kind, 20.0, 0.3, 2.5).2;
-            let fast = objective(&y, kind, 20.0, 0.3, 2.5);
-            assert!((slow - fast).abs() <= 1e-9 * slow.abs(), "{kind:?}: {slow} vs {fast}");
+        let long: Vec<f64> = (0..200).map(|t| 50.0 + (t as f64 * 0.7).sin() * 10.0 + t as f64 * 0.3).collect();
+        for y in [&long[..], &long[..2], &long[..4]] {
+            for kind in [ThetaKind::Standard, ThetaKind::Optimized, ThetaKind::Dynamic, ThetaKind::DynamicOptimized] {
+                let slow = run(y, kind, 20.0, 0.3, 2.5).2;
+                let fast = objective(y, &prepare(y, kind), 20.0, 0.3, 2.5);
+                assert!((slow - fast).abs() <= 1e-9 * slow.abs(), "{kind:?} n={}: {slow} vs {fast}", y.len());
+            }
         }
     }
 
