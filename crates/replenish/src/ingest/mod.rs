@@ -11,6 +11,7 @@ pub use table::ColumnMapping;
 
 use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::model::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -343,7 +344,7 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
         require_rows(ctx, t, false);
         let extra = t.extra_columns(&ITEM_COLS);
         let mut seen: HashMap<String, u64> = HashMap::new();
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let sku = r.req_str("sku");
             let name = r.opt_str("name").unwrap_or_default();
@@ -512,7 +513,7 @@ fn parse_suppliers(ctx: &mut Ctx, t: &Table) -> (Vec<(u64, SupplyTerms)>, Vec<Su
     if t.require(&["supplier_id", "sku", "lead_time_days"], &mut ctx.problems) {
         require_rows(ctx, t, true);
         let mut seen: HashMap<(String, String, Option<String>), u64> = HashMap::new();
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let supplier_id = r.req_str("supplier_id");
             let supplier_name = r.opt_str("supplier_name");
@@ -649,7 +650,7 @@ fn parse_inventory(ctx: &mut Ctx, t: &Table) -> Vec<(u64, InventoryRecord)> {
     if t.require(&["sku", "location", "on_hand", "as_of"], &mut ctx.problems) {
         require_rows(ctx, t, true);
         let mut seen: HashMap<(String, String), u64> = HashMap::new();
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let sku = r.req_str("sku");
             let location = r.req_str("location");
@@ -685,7 +686,7 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
     if t.require(&req, &mut ctx.problems) {
         let mut seen: HashMap<(String, u32), u64> = HashMap::new();
         let mut next_line: HashMap<String, u32> = HashMap::new();
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let po_number = r.req_str("po_number");
             let line_no = match r.opt_f64("line") {
@@ -795,20 +796,38 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
         if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
     if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
         require_rows(ctx, t, true);
-        for (line, fields) in &t.rows {
-            let mut r = Row::new(t, *line, fields, &mut ctx.problems);
-            let date = r.req_date(date_col);
-            let sku = r.req_ref("sku");
-            let location = r.req_ref("location");
-            let quantity = r.req_f64("quantity");
-            let price = r.opt_f64("price");
-            if let Some(p) = price {
-                r.non_negative("price", p, false);
-            }
-            let promotion = r.opt_bool("promo").unwrap_or(false);
-            if let (true, Some(date)) = (r.ok, date) {
-                out.push(SaleLine { line: *line, series: series.id(sku, location), date, quantity, price, promotion });
-            }
+        // POS tables are the big ones and their rows are independent: parsed in
+        // parallel chunks, then taken in file order (problems and series ids alike).
+        let n = t.rows.len();
+        let chunks: Vec<(Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>)> = (0..n.div_ceil(8192))
+            .into_par_iter()
+            .map(|c| {
+                let rows = c * 8192..((c + 1) * 8192).min(n);
+                let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
+                for (line, fields) in rows.map(|i| t.rows.row(i)) {
+                    let mut r = Row::new(t, *line, fields, &mut problems);
+                    let date = r.req_date(date_col);
+                    let sku = r.req_ref("sku");
+                    let location = r.req_ref("location");
+                    let quantity = r.req_f64("quantity");
+                    let price = r.opt_f64("price");
+                    if let Some(p) = price {
+                        r.non_negative("price", p, false);
+                    }
+                    let promotion = r.opt_bool("promo").unwrap_or(false);
+                    if let (true, Some(date)) = (r.ok, date) {
+                        lines.push(SaleLine { line: *line, series: 0, date, quantity, price, promotion });
+                        keys.push((sku, location));
+                    }
+                }
+                (problems, lines, keys)
+            })
+            .collect();
+        for (problems, lines, keys) in chunks {
+            ctx.problems.extend(problems);
+            out.extend(
+                lines.into_iter().zip(keys).map(|(s, (sku, loc))| SaleLine { series: series.id(sku, loc), ..s }),
+            );
         }
     }
     ctx.file_report(t, out.len(), before);
@@ -819,7 +838,7 @@ fn parse_receipts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, crate::orders::leadtime
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["supplier_id", "sku", "order_date", "received_date"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let supplier_id = r.req_str("supplier_id");
             let sku = r.req_str("sku");
@@ -843,7 +862,7 @@ fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> 
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["date", "sku", "location"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date("date");
             let sku = r.req_ref("sku");
@@ -866,7 +885,7 @@ fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>)
     let mut out = Vec::new();
     let mut seen: HashMap<(u32, chrono::NaiveDate), u64> = HashMap::new();
     if t.require(&["date", "sku", "location", "on_hand"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date("date");
             let sku = r.req_ref("sku");
@@ -895,7 +914,7 @@ fn parse_promotions(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Promotion)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["sku", "start", "end"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let sku = r.req_str("sku");
             let location = r.opt_str("location").filter(|l| !l.trim().is_empty());
@@ -930,7 +949,7 @@ fn parse_events(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Event)> {
     let mut out = Vec::new();
     let mut seen: HashMap<(String, Option<String>, chrono::NaiveDate), u64> = HashMap::new();
     if t.require(&["date", "name"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let date = r.req_date("date");
             let name = r.req_str("name");
@@ -967,7 +986,7 @@ fn parse_prices(ctx: &mut Ctx, t: &Table) -> Vec<(u64, PlannedPrice)> {
     let before = ctx.problems.len();
     let mut out: Vec<(u64, PlannedPrice)> = Vec::new();
     if t.require(&["sku", "start", "price"], &mut ctx.problems) {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let sku = r.req_str("sku");
             let location = r.opt_str("location");
@@ -1027,7 +1046,7 @@ fn parse_weather(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<(u64, WeatherDay
     }
     let mut seen: HashMap<(String, chrono::NaiveDate), u64> = HashMap::new();
     if t.require(&["location", "date"], &mut ctx.problems) && !variables.is_empty() {
-        for (line, fields) in &t.rows {
+        for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let location = r.req_str("location");
             let date = r.req_date("date");
@@ -1270,7 +1289,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     for (i, (_, k, date)) in stockouts.iter().enumerate() {
         entries.push((rank[*k as usize], *date, usize::MAX - i));
     }
-    entries.sort_unstable();
+    entries.par_sort_unstable();
     // Every series runs from its first day to the last day of the whole history.
     let history_end = entries.iter().map(|e| e.1).max();
     let mut demand = DemandHistory::default();

@@ -3,6 +3,7 @@
 
 use crate::error::{Problem, ProblemKind};
 use chrono::{NaiveDate, NaiveDateTime};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,8 +49,9 @@ pub(crate) struct Table {
     pub headers: Vec<String>,
     /// Canonical name → column index.
     pub index: BTreeMap<String, usize>,
-    /// (1-based line number, fields). Values are trimmed when read through [`Row`].
-    pub rows: Vec<(u64, csv::StringRecord)>,
+    /// The rows read (1-based line number, fields). Values are trimmed when read
+    /// through [`Row`].
+    pub rows: Rows,
     /// Rows rejected while reading (encoding, field count), decoded lossily. Used
     /// only to know which keys a table declares, never as data.
     pub rejected: Vec<(u64, Vec<String>)>,
@@ -64,6 +66,17 @@ pub(crate) fn read_table(
     bytes: &[u8],
     mapping: &ColumnMapping,
     problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    read_table_in_chunks(file, bytes, mapping, problems, CHUNK_BYTES)
+}
+
+/// [`read_table`] with the body read in chunks of about `chunk_bytes`.
+fn read_table_in_chunks(
+    file: &str,
+    bytes: &[u8],
+    mapping: &ColumnMapping,
+    problems: &mut Vec<Problem>,
+    chunk_bytes: usize,
 ) -> Option<Table> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -86,15 +99,18 @@ pub(crate) fn read_table(
         });
         return None;
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(mapping.delimiter as u8)
-        .from_reader(bytes);
-    let mut records = rdr.byte_records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
+    let reader = |bytes| {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(mapping.delimiter as u8)
+            .from_reader(bytes)
+    };
+    let mut rdr = reader(bytes);
+    let mut header = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Err(e) => {
             problems.push(Problem {
                 file: file.into(),
                 row: Some(1),
@@ -104,8 +120,9 @@ pub(crate) fn read_table(
             });
             return None;
         }
-        None => return None,
-    };
+        Ok(false) => return None,
+    }
+    let body_at = rdr.position().clone();
     let mut headers = Vec::with_capacity(header.len());
     let mut header_ok = true;
     for (c, raw) in header.iter().enumerate() {
@@ -140,64 +157,194 @@ pub(crate) fn read_table(
             });
         }
     }
-    let mut rows = Vec::new();
-    let mut rejected = Vec::new();
-    let mut rejected_rows = 0;
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
+    // The body in chunks read in parallel, split at line ends. Only when no value is
+    // quoted: a quoted value may hold a line end, so a quoted file is read in one piece.
+    let body = &bytes[(body_at.byte() as usize).min(bytes.len())..];
+    let mut chunks: Vec<(u64, &[u8])> = Vec::new();
+    let body_line = 1 + bytes[..bytes.len() - body.len()].iter().filter(|&&b| b == b'\n').count() as u64;
+    if body.contains(&b'"') || body.len() < 2 * chunk_bytes {
+        chunks.push((body_line, body));
+    } else {
+        let (mut at, mut line) = (0, body_line);
+        while at < body.len() {
+            let end = body[(at + chunk_bytes).min(body.len())..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(body.len(), |i| (at + chunk_bytes + i + 1).min(body.len()));
+            chunks.push((line, &body[at..end]));
+            line += body[at..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            at = end;
+        }
+    }
+    let width = headers.len();
+    let parts: Vec<Chunk> = chunks
+        .into_par_iter()
+        .map(|(first_line, text)| read_chunk(file, &headers, first_line, mapping.delimiter, reader(text)))
+        .collect();
+    let mut rows = Rows { width, ..Rows::default() };
+    let (mut rejected, mut rejected_rows) = (Vec::new(), 0);
+    for part in parts {
+        rows.append(part.rows);
+        problems.extend(part.problems);
+        rejected.extend(part.rejected);
+        rejected_rows += part.rejected_rows;
+    }
+    Some(Table { file: file.into(), headers, index, rows, rejected, rejected_rows, mapping: mapping.clone() })
+}
+
+/// Bytes per chunk of a table read in parallel.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// What one chunk of a table's body yields.
+struct Chunk {
+    rows: Rows,
+    problems: Vec<Problem>,
+    rejected: Vec<(u64, Vec<String>)>,
+    rejected_rows: usize,
+}
+
+/// Reads the records of one chunk whose first line is `first_line` of the file.
+fn read_chunk(file: &str, headers: &[String], first_line: u64, delimiter: char, mut rdr: csv::Reader<&[u8]>) -> Chunk {
+    let width = headers.len();
+    let mut c =
+        Chunk { rows: Rows { width, ..Rows::default() }, problems: Vec::new(), rejected: Vec::new(), rejected_rows: 0 };
+    // Line numbers are counted here rather than taken from the csv reader, which
+    // numbers rows of CRLF files one too low: a row's line is 1 + the line ends
+    // before its first byte (past the previous row's terminator).
+    let text: &[u8] = rdr.get_ref();
+    let (mut at, mut line_at) = (0usize, first_line);
+    let mut line_of = |p: &csv::Position| {
+        let mut b = (p.byte() as usize).min(text.len());
+        while b < text.len() && (text[b] == b'\r' || text[b] == b'\n') {
+            b += 1;
+        }
+        if b > at {
+            line_at += text[at..b].iter().filter(|&&c| c == b'\n').count() as u64;
+            at = b;
+        }
+        line_at
+    };
+    let lossy = |rec: &csv::ByteRecord| rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
-                rejected_rows += 1;
-                let line = e.position().map(|p| p.line());
-                problems.push(Problem {
+                c.rejected_rows += 1;
+                c.problems.push(Problem {
                     file: file.into(),
-                    row: line,
+                    row: e.position().map(&mut line_of),
                     column: None,
                     kind: ProblemKind::MalformedRow,
                     message: format!("cannot split the row into fields: {e}"),
                 });
                 continue;
             }
-        };
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        }
+        let line = rec.position().map_or(0, &mut line_of);
         if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line carries no data
         }
-        if rec.len() != headers.len() {
-            rejected_rows += 1;
-            rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
-            problems.push(Problem {
+        if rec.len() != width {
+            c.rejected_rows += 1;
+            c.rejected.push((line, lossy(&rec)));
+            c.problems.push(Problem {
                 file: file.into(),
                 row: Some(line),
                 column: None,
                 kind: ProblemKind::MalformedRow,
                 message: format!(
-                    "the row has {} field(s) but the header has {} (wrong delimiter or unquoted `{}` in a value?)",
+                    "the row has {} field(s) but the header has {width} (wrong delimiter or unquoted `{delimiter}` in a value?)",
                     rec.len(),
-                    headers.len(),
-                    mapping.delimiter
                 ),
             });
             continue;
         }
-        match csv::StringRecord::from_byte_record(rec) {
-            Ok(fields) => rows.push((line, fields)),
-            Err(e) => {
-                let (c, at) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
-                let rec = e.into_byte_record();
-                problems.push(Problem {
-                    file: file.into(),
-                    row: Some(line),
-                    column: Some(headers.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1))),
-                    kind: ProblemKind::InvalidEncoding,
-                    message: format!("byte {} of the value is not valid UTF-8 (save the file as UTF-8)", at + 1),
-                });
-                rejected_rows += 1;
-                rejected.push((line, rec.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()));
-            }
+        if let Some((col, e)) = rec.iter().enumerate().find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, e))) {
+            c.problems.push(Problem {
+                file: file.into(),
+                row: Some(line),
+                column: Some(headers.get(col).cloned().unwrap_or_else(|| format!("#{}", col + 1))),
+                kind: ProblemKind::InvalidEncoding,
+                message: format!(
+                    "byte {} of the value is not valid UTF-8 (save the file as UTF-8)",
+                    e.valid_up_to() + 1
+                ),
+            });
+            c.rejected_rows += 1;
+            c.rejected.push((line, lossy(&rec)));
+            continue;
+        }
+        c.rows.push(line, &rec);
+    }
+    c
+}
+
+/// The rows of a table packed together: each row's fields back to back in one text,
+/// with their end offsets, instead of an allocation per row.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    width: usize,
+    text: String,
+    /// Where each row's fields start in `text`.
+    starts: Vec<usize>,
+    /// `width` field ends per row, from the row's start.
+    ends: Vec<u32>,
+    lines: Vec<u64>,
+}
+
+/// The fields of one row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+}
+
+impl<'a> Fields<'a> {
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    /// Row `i`: its line number and fields.
+    pub fn row(&self, i: usize) -> (&u64, Fields<'_>) {
+        let start = self.starts[i];
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        (
+            &self.lines[i],
+            Fields { text: &self.text[start..end], ends: &self.ends[i * self.width..(i + 1) * self.width] },
+        )
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, Fields<'_>)> + '_ {
+        (0..self.len()).map(|i| self.row(i))
+    }
+    /// A record already checked to be UTF-8 with `width` fields.
+    fn push(&mut self, line: u64, rec: &csv::ByteRecord) {
+        let start = self.text.len();
+        self.starts.push(start);
+        self.lines.push(line);
+        for f in rec {
+            self.text.push_str(std::str::from_utf8(f).unwrap_or_default());
+            self.ends.push(u32::try_from(self.text.len() - start).unwrap_or(u32::MAX));
         }
     }
-    Some(Table { file: file.into(), headers, index, rows, rejected, rejected_rows, mapping: mapping.clone() })
+    fn append(&mut self, other: Rows) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.starts.extend(other.starts.iter().map(|s| s + base));
+        self.ends.extend(other.ends);
+        self.lines.extend(other.lines);
+    }
 }
 
 impl Table {
@@ -239,13 +386,13 @@ impl Table {
 pub(crate) struct Row<'a, 'p> {
     table: &'a Table,
     pub line: u64,
-    fields: &'a csv::StringRecord,
+    fields: Fields<'a>,
     problems: &'p mut Vec<Problem>,
     pub ok: bool,
 }
 
 impl<'a, 'p> Row<'a, 'p> {
-    pub fn new(table: &'a Table, line: u64, fields: &'a csv::StringRecord, problems: &'p mut Vec<Problem>) -> Self {
+    pub fn new(table: &'a Table, line: u64, fields: Fields<'a>, problems: &'p mut Vec<Problem>) -> Self {
         Row { table, line, fields, problems, ok: true }
     }
 
@@ -294,6 +441,9 @@ impl<'a, 'p> Row<'a, 'p> {
     pub fn opt_f64(&mut self, col: &str) -> Option<f64> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let m = &self.table.mapping;
+        if m.thousands_separator.is_none() && m.decimal_separator == '.' {
+            return self.checked_number(col, raw, raw.parse::<f64>());
+        }
         let mut s: String = match m.thousands_separator {
             Some(t) => raw.chars().filter(|&c| c != t).collect(),
             None => raw.to_string(),
@@ -309,7 +459,12 @@ impl<'a, 'p> Row<'a, 'p> {
             }
             s = s.replace(m.decimal_separator, ".");
         }
-        match s.parse::<f64>() {
+        self.checked_number(col, raw, s.parse::<f64>())
+    }
+
+    /// A parsed number, or the problem with it (`raw` as written in the file).
+    fn checked_number(&mut self, col: &str, raw: &str, parsed: Result<f64, std::num::ParseFloatError>) -> Option<f64> {
+        match parsed {
             Ok(v) if v.is_finite() && v.abs() <= MAX_MAGNITUDE => Some(v),
             Ok(v) if v.is_finite() => {
                 self.problem(
@@ -372,9 +527,10 @@ impl<'a, 'p> Row<'a, 'p> {
 
     pub fn opt_bool(&mut self, col: &str) -> Option<bool> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
-        match raw.to_ascii_lowercase().as_str() {
-            "1" | "true" | "t" | "yes" | "y" => Some(true),
-            "0" | "false" | "f" | "no" | "n" => Some(false),
+        let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
+        match () {
+            _ if is(&["1", "true", "t", "yes", "y"]) => Some(true),
+            _ if is(&["0", "false", "f", "no", "n"]) => Some(false),
             _ => {
                 self.problem(
                     col,
@@ -392,7 +548,15 @@ fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     if s.len() < 10 || !s.is_char_boundary(10) {
         return None;
     }
-    let date: NaiveDate = s[..10].parse().ok()?;
+    // YYYY-MM-DD directly (most dates); anything else through chrono's parser.
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = match (b[4], b[7], digits(0..4), digits(5..7), digits(8..10)) {
+        (b'-', b'-', Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)?,
+        _ => s[..10].parse().ok()?,
+    };
     let rest = &s[10..];
     if rest.is_empty() {
         return Some(date);
@@ -411,6 +575,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_table_read_in_chunks_is_the_table_read_whole() {
+        let mut text = b"date,sku,qty\r\n".to_vec();
+        for i in 0..500 {
+            match i % 97 {
+                13 => text.extend_from_slice(b"2025-01-01,too,many,fields\r\n"),
+                41 => text.extend_from_slice(b"\r\n"),
+                77 => text.extend_from_slice(b"2025-01-02,caf\xe9,1\r\n"),
+                _ => text.extend_from_slice(format!("2025-01-{:02},SKU{i},{i}\r\n", i % 28 + 1).as_bytes()),
+            }
+        }
+        let read = |chunk| {
+            let mut problems = Vec::new();
+            let t = read_table_in_chunks("t.csv", &text, &ColumnMapping::default(), &mut problems, chunk).unwrap();
+            let rows: Vec<(u64, Vec<String>)> =
+                t.rows.iter().map(|(l, f)| (*l, (0..3).map(|i| f.get(i).unwrap().to_string()).collect())).collect();
+            (rows, problems, t.rejected, t.rejected_rows)
+        };
+        let whole = read(usize::MAX / 4);
+        assert_eq!(whole.0.len() + whole.3, 495, "500 lines, 5 blank");
+        assert_eq!(whole.0[0], (2, vec!["2025-01-01".into(), "SKU0".into(), "0".into()]));
+        assert_eq!(
+            whole.1.iter().map(|p| p.row).collect::<Vec<_>>(),
+            [15, 79, 112, 176, 209, 273, 306, 370, 403, 467, 500].map(Some)
+        );
+        for chunk in [1, 64, 1000] {
+            assert_eq!(read(chunk), whole, "chunks of {chunk} bytes");
+        }
+    }
+
+    #[test]
     fn iso_dates_and_timestamps() {
         let d = NaiveDate::from_ymd_opt(2025, 3, 1);
         assert_eq!(parse_iso_date("2025-03-01"), d);
@@ -420,5 +614,9 @@ mod tests {
         assert_eq!(parse_iso_date("2025-03-01Tgarbage"), None);
         assert_eq!(parse_iso_date("01/03/2025"), None);
         assert_eq!(parse_iso_date("2025-02-30"), None);
+        assert_eq!(parse_iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_iso_date("2025-13-01"), None);
+        assert_eq!(parse_iso_date("2025-1-011"), None);
+        assert_eq!(parse_iso_date("+2025-03-0"), None);
     }
 }
