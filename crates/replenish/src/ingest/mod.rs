@@ -799,7 +799,8 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
         // POS tables are the big ones and their rows are independent: parsed in
         // parallel chunks, then taken in file order (problems and series ids alike).
         let n = t.rows.len();
-        let chunks: Vec<(Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>)> = (0..n.div_ceil(8192))
+        type Parsed<'t> = (Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>);
+        let chunks: Vec<Parsed<'t>> = (0..n.div_ceil(8192))
             .into_par_iter()
             .map(|c| {
                 let rows = c * 8192..((c + 1) * 8192).min(n);
