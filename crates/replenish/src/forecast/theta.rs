@@ -92,14 +92,20 @@ fn step_with(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y:
     let mu = prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * (1.0 - pow[1]) / alpha);
     let y = y.unwrap_or(mu);
     let level = alpha * y + (1.0 - alpha) * prev.level;
-    let mean_y = (fi * prev.mean_y + y) / (fi + 1.0);
-    let (a, b) = if kind.dynamic() {
-        let b = ((fi - 1.0) * prev.b + 6.0 * (y - prev.mean_y) / (fi + 1.0)) / (fi + 2.0);
-        (mean_y - b * (fi + 2.0) / 2.0, b)
+    let (mean_y, a, b) = if kind.dynamic() {
+        dynamic_trend(fi, prev.mean_y, prev.b, y)
     } else {
-        (prev.a, prev.b)
+        ((fi * prev.mean_y + y) / (fi + 1.0), prev.a, prev.b)
     };
     State { level, mean_y, a, b, mu }
+}
+
+/// The running mean and the dynamic models' trend (A, B) after observation `y` at
+/// time index `fi`, from the mean and B before it.
+fn dynamic_trend(fi: f64, mean_y: f64, b: f64, y: f64) -> (f64, f64, f64) {
+    let new_mean = (fi * mean_y + y) / (fi + 1.0);
+    let b = ((fi - 1.0) * b + 6.0 * (y - mean_y) / (fi + 1.0)) / (fi + 2.0);
+    (new_mean, new_mean - b * (fi + 2.0) / 2.0, b)
 }
 
 /// Runs the model over the series: final state, residuals, objective Σe²[3..]/mean|y|.
@@ -136,7 +142,7 @@ struct FittedTheta {
 /// the trend coefficients (A, B) in force at each step from the second (one pair for
 /// static models; dynamic models update them with every observation) and mean|y|.
 /// Computed once per fit by the operations of [`step`], so that every evaluation of
-/// the objective is the level recursion alone and gives the same bits as [`run`].
+/// the objective is the level recursion alone.
 struct Prepared {
     dynamic: bool,
     a: Vec<f64>,
@@ -157,11 +163,7 @@ fn prepare(y: &[f64], kind: ThetaKind) -> Prepared {
     for (i, &v) in y.iter().enumerate().skip(1) {
         av.push(a);
         bv.push(b);
-        let fi = i as f64;
-        let new_mean = (fi * mean_y + v) / (fi + 1.0);
-        b = ((fi - 1.0) * b + 6.0 * (v - mean_y) / (fi + 1.0)) / (fi + 2.0);
-        a = new_mean - b * (fi + 2.0) / 2.0;
-        mean_y = new_mean;
+        (mean_y, a, b) = dynamic_trend(i as f64, mean_y, b, v);
     }
     Prepared { dynamic: true, a: av, b: bv, scale }
 }

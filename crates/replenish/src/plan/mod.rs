@@ -540,7 +540,13 @@ impl<'a> Prepared<'a> {
             rules,
             as_of,
             items,
-            terms,
+            terms: {
+                // By SKU, so that each SKU-location looks at its SKU's terms only. The
+                // sort is stable: ties in `select_terms` still go to the earlier row.
+                let mut terms = terms;
+                terms.sort_by(|a, b| a.sku.cmp(&b.sku));
+                terms
+            },
             learnt,
             inventory,
             on_order,
@@ -626,7 +632,7 @@ struct LineCtx<'a> {
     as_of: NaiveDate,
     /// ABC and XYZ class per (sku, location).
     classes: HashMap<(String, String), (char, char)>,
-    /// Supply terms, with lead times learnt from receipts where there are any.
+    /// Supply terms, with lead times learnt from receipts where there are any, by SKU.
     terms: &'a [SupplyTerms],
     /// Receipts behind each learnt (supplier, sku) lead time.
     learnt: &'a HashMap<(String, String), usize>,
@@ -670,6 +676,13 @@ pub fn select_terms<'a>(terms: &'a [SupplyTerms], sku: &str, location: &str) -> 
     terms.iter().filter(|t| t.sku == sku && t.location.as_deref().is_none_or(|l| l == location)).min_by(|a, b| {
         (a.location.is_none(), a.rank, &a.supplier_id).cmp(&(b.location.is_none(), b.rank, &b.supplier_id))
     })
+}
+
+/// The terms of one SKU in terms sorted by SKU.
+fn terms_of_sku<'t>(sorted: &'t [SupplyTerms], sku: &str) -> &'t [SupplyTerms] {
+    let start = sorted.partition_point(|t| t.sku.as_str() < sku);
+    let end = start + sorted[start..].partition_point(|t| t.sku == sku);
+    &sorted[start..end]
 }
 
 /// First date on or after `from` that is an order weekday (any day if none given).
@@ -763,7 +776,7 @@ impl LineCtx<'_> {
         let n = seen.len() as f64;
         let mean = if n > 0.0 { seen.iter().sum::<f64>() / n } else { 0.0 };
         let sd = if n > 1.0 { (seen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
-        let terms = select_terms(self.terms, sku, location);
+        let terms = select_terms(terms_of_sku(self.terms, sku), sku, location);
         let unit_cost = terms.and_then(|t| t.unit_cost).or(self.items.get(sku).map(|i| i.unit_cost)).unwrap_or(0.0);
         Facts { sku, location, series, days, y, sales, class: c.class, adi: c.adi, cv2: c.cv2, mean, sd, unit_cost }
     }
@@ -829,7 +842,7 @@ impl LineCtx<'_> {
     fn line(&self, f: &Facts) -> Result<PlanLine> {
         let (sku, location) = (f.sku, f.location);
         let item = self.items.get(sku);
-        let terms = select_terms(self.terms, sku, location);
+        let terms = select_terms(terms_of_sku(self.terms, sku), sku, location);
         let inv = self.inventory.get(&(sku, location));
         let category = item.map(|i| i.category.clone()).unwrap_or_default();
         let attrs = self.attributes(f, terms);
