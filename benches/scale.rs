@@ -5,7 +5,8 @@
 //! Every plan is checked against `plan::invariants`.
 //!
 //! Run: `cargo bench -p replenish --bench scale -- 100000` (SKU-locations; 10
-//! locations per SKU, 730 days). Figures go to stdout; `--days N` changes the history.
+//! locations per SKU, 730 days). Figures go to stdout; `--days N` changes the history,
+//! `--ingest-only` stops after ingest (for profiling it).
 
 use replenish::plan::split::PlanGlobals;
 use replenish::plan::{finish_plan, invariants, plan_lines, plan_stats, PlanConfig};
@@ -35,9 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let mut sku_locations = 100_000usize;
     let mut days = 730usize;
+    let mut ingest_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--ingest-only" => ingest_only = true,
             "--days" => days = it.next().and_then(|v| v.parse().ok()).unwrap_or(days),
             v => sku_locations = v.replace('_', "").parse().unwrap_or(sku_locations),
         }
@@ -71,6 +74,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         gib(after_ingest.saturating_sub(before.min(after_ingest)))
     );
 
+    if ingest_only {
+        println!("memory    peak {:.2} GiB resident", gib(memory().0));
+        return Ok(());
+    }
     let config = PlanConfig::default();
     let t = Instant::now();
     let stats = plan_stats(&data.dataset, &config)?;

@@ -760,21 +760,25 @@ fn parse_open_orders(ctx: &mut Ctx, t: &Table) -> Vec<(u64, OpenOrderLine)> {
     out
 }
 
-/// One POS line after parsing; `series` indexes the [`Series`] interner.
+/// One POS line after parsing (40 bytes: there are tens of millions). `series` is
+/// the id of its SKU-location in the [`Series`] interner.
 struct SaleLine {
     line: u64,
+    quantity: f64,
+    /// NaN when the line has no price (a price read is always finite).
+    price: f64,
     series: u32,
     date: chrono::NaiveDate,
-    quantity: f64,
-    price: Option<f64>,
     promotion: bool,
 }
+
+type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Interns SKU-location pairs borrowed from the tables' text, so that hundreds of
 /// thousands of POS lines share one key each instead of allocating two strings.
 #[derive(Default)]
 struct Series<'t> {
-    index: HashMap<(&'t str, &'t str), u32>,
+    index: FastMap<(&'t str, &'t str), u32>,
     keys: Vec<(&'t str, &'t str)>,
 }
 
@@ -788,23 +792,31 @@ impl<'t> Series<'t> {
     }
 }
 
-fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<SaleLine> {
+/// Rows of the POS table parsed per task; a task's lines stay in their own vector
+/// (no copy into one of tens of millions).
+const SALES_CHUNK_ROWS: usize = 8192;
+
+/// The POS lines in file order, in chunks.
+fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<Vec<SaleLine>> {
     let before = ctx.problems.len();
-    let mut out = Vec::with_capacity(t.rows.len());
+    let mut out = Vec::new();
     // `date` may be a date or a timestamp; a column named `timestamp` is accepted too.
     let date_col =
         if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
     if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
         require_rows(ctx, t, true);
         // POS tables are the big ones and their rows are independent: parsed in
-        // parallel chunks, then taken in file order (problems and series ids alike).
+        // parallel chunks, each interning its keys locally, then the chunks' keys are
+        // interned in file order (problems and series ids come out as if read in one
+        // pass).
         let n = t.rows.len();
         type Parsed<'t> = (Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>);
-        let chunks: Vec<Parsed<'t>> = (0..n.div_ceil(8192))
+        let chunks: Vec<Parsed<'t>> = (0..n.div_ceil(SALES_CHUNK_ROWS))
             .into_par_iter()
             .map(|c| {
-                let rows = c * 8192..((c + 1) * 8192).min(n);
+                let rows = c * SALES_CHUNK_ROWS..((c + 1) * SALES_CHUNK_ROWS).min(n);
                 let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
+                let mut local: FastMap<(&'t str, &'t str), u32> = FastMap::default();
                 for (line, fields) in rows.map(|i| t.rows.row(i)) {
                     let mut r = Row::new(t, *line, fields, &mut problems);
                     let date = r.req_date(date_col);
@@ -817,21 +829,31 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
                     }
                     let promotion = r.opt_bool("promo").unwrap_or(false);
                     if let (true, Some(date)) = (r.ok, date) {
-                        lines.push(SaleLine { line: *line, series: 0, date, quantity, price, promotion });
-                        keys.push((sku, location));
+                        let next = keys.len() as u32;
+                        let series = *local.entry((sku, location)).or_insert_with(|| {
+                            keys.push((sku, location));
+                            next
+                        });
+                        let price = price.unwrap_or(f64::NAN);
+                        lines.push(SaleLine { line: *line, quantity, price, series, date, promotion });
                     }
                 }
                 (problems, lines, keys)
             })
             .collect();
+        let mut maps = Vec::with_capacity(chunks.len());
         for (problems, lines, keys) in chunks {
             ctx.problems.extend(problems);
-            out.extend(
-                lines.into_iter().zip(keys).map(|(s, (sku, loc))| SaleLine { series: series.id(sku, loc), ..s }),
-            );
+            maps.push(keys.iter().map(|&(sku, loc)| series.id(sku, loc)).collect::<Vec<u32>>());
+            out.push(lines);
         }
+        out.par_iter_mut().zip(maps).for_each(|(lines, map)| {
+            for s in lines {
+                s.series = map[s.series as usize];
+            }
+        });
     }
-    ctx.file_report(t, out.len(), before);
+    ctx.file_report(t, out.iter().map(Vec::len).sum(), before);
     out
 }
 
@@ -1189,6 +1211,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     if key_bad.iter().any(|&(a, b)| a || b) {
         let lines = sales
             .iter()
+            .flatten()
             .map(|s| (&f_sales, s.line, s.series))
             .chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)))
             .chain(stock_days.iter().map(|(l, k, _, _, _)| (&f_sh, *l, *k)));
@@ -1212,7 +1235,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     // series with days of no demand. A part of the data (`part`) is not checked: its
     // own snapshot may be older than the plan date, which only the merge knows.
     if let Some(latest) = inventory.iter().map(|(_, r)| r.as_of).max().filter(|_| !ctx.part) {
-        for s in sales.iter().filter(|s| s.date > latest) {
+        for s in sales.iter().flatten().filter(|s| s.date > latest) {
             ctx.problems.push(Problem {
                 file: f_sales.clone(),
                 row: Some(s.line),
@@ -1271,84 +1294,95 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         ));
     }
 
-    // Aggregate POS lines into daily demand. Each SKU-location is interned to its
-    // rank in (sku, location) order once, then (rank, date) pairs are sorted: integer
-    // comparisons instead of string comparisons per line.
+    // Aggregate POS lines into daily demand. Every series runs from its first day
+    // (of sales or stock-outs) to the last day of the whole history; series are laid
+    // out in (sku, location) order. Lines are then added to their day in file order,
+    // without sorting them.
     let mut report = ctx.report;
-    report.sales_lines = sales.len();
-    let mut keys: Vec<((&str, &str), u32)> = series.keys.iter().enumerate().map(|(i, k)| (*k, i as u32)).collect();
-    keys.sort_unstable();
-    let mut rank = vec![0u32; keys.len()];
-    for (r, (_, id)) in keys.iter().enumerate() {
-        rank[*id as usize] = r as u32;
+    report.sales_lines = sales.iter().map(Vec::len).sum();
+    let day_of = |d: chrono::NaiveDate| chrono::Datelike::num_days_from_ce(&d);
+    let n_keys = series.keys.len();
+    let (mut first, mut last) = sales
+        .par_iter()
+        .fold(
+            || (vec![i32::MAX; n_keys], i32::MIN),
+            |(mut first, mut last), chunk| {
+                for s in chunk {
+                    let d = day_of(s.date);
+                    let f = &mut first[s.series as usize];
+                    *f = (*f).min(d);
+                    last = last.max(d);
+                }
+                (first, last)
+            },
+        )
+        .reduce(
+            || (vec![i32::MAX; n_keys], i32::MIN),
+            |(mut a, la), (b, lb)| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a = (*a).min(b));
+                (a, la.max(lb))
+            },
+        );
+    for &(_, k, date) in &stockouts {
+        let d = day_of(date);
+        first[k as usize] = first[k as usize].min(d);
+        last = last.max(d);
     }
-    // (series rank, date, index into sales or usize::MAX - stock-out index)
-    let mut entries: Vec<(u32, chrono::NaiveDate, usize)> = Vec::with_capacity(sales.len() + stockouts.len());
-    for (i, s) in sales.iter().enumerate() {
-        entries.push((rank[s.series as usize], s.date, i));
-    }
-    for (i, (_, k, date)) in stockouts.iter().enumerate() {
-        entries.push((rank[*k as usize], *date, usize::MAX - i));
-    }
-    entries.par_sort_unstable();
-    // Every series runs from its first day to the last day of the whole history.
-    let history_end = entries.iter().map(|e| e.1).max();
+    let history_end = (last != i32::MIN).then(|| chrono::NaiveDate::from_num_days_from_ce_opt(last)).flatten();
+    let mut order: Vec<u32> = (0..n_keys as u32).filter(|&k| first[k as usize] != i32::MAX).collect();
+    order.sort_unstable_by_key(|&k| series.keys[k as usize]);
     let mut demand = DemandHistory::default();
+    // Where each key's series starts in the daily arrays (unused for keys without days).
+    let mut base = vec![0usize; n_keys];
+    for &k in &order {
+        let (sku, loc) = series.keys[k as usize];
+        let start = chrono::NaiveDate::from_num_days_from_ce_opt(first[k as usize]).unwrap_or_default();
+        let len = (last - first[k as usize]) as usize + 1;
+        base[k as usize] =
+            demand.push_series(SeriesKey { sku: sku.to_string(), location: loc.to_string() }, start, len);
+    }
+    let day_index = |k: u32, date: chrono::NaiveDate| base[k as usize] + (day_of(date) - first[k as usize]) as usize;
+    // Revenue is summed in `price`, priced units in `priced`; returns (rare) per day.
+    demand.price.iter_mut().for_each(|p| *p = 0.0);
+    let mut priced = vec![0.0; demand.price.len()];
+    let mut returns: BTreeMap<usize, f64> = BTreeMap::new();
+    for s in sales.iter().flatten() {
+        let day = day_index(s.series, s.date);
+        if s.quantity < 0.0 {
+            report.return_lines += 1;
+            report.returned_units += -s.quantity;
+            *returns.entry(day).or_insert(0.0) += -s.quantity;
+        } else {
+            demand.quantity[day] += s.quantity;
+            if !s.price.is_nan() {
+                demand.price[day] += s.price * s.quantity;
+                priced[day] += s.quantity;
+            }
+        }
+        demand.promotion[day] |= s.promotion;
+    }
+    drop(sales);
+    demand
+        .price
+        .par_iter_mut()
+        .zip(priced)
+        .for_each(|(p, priced)| *p = if priced > 0.0 { *p / priced } else { f64::NAN });
     let mut floored = 0.0;
-    let mut i = 0;
-    while i < entries.len() {
-        let r = entries[i].0;
-        let mut j = i;
-        while j < entries.len() && entries[j].0 == r {
-            j += 1;
-        }
-        let start = entries[i].1;
-        let len = history_end.map_or(1, |end| (end - start).num_days() as usize + 1);
-        let ((sku, loc), _) = keys[r as usize];
-        let base = demand.push_series(SeriesKey { sku: sku.to_string(), location: loc.to_string() }, start, len);
-        let mut k = i;
-        while k < j {
-            let date = entries[k].1;
-            let mut d = DayAgg::default();
-            while k < j && entries[k].1 == date {
-                let idx = entries[k].2;
-                if idx >= sales.len() {
-                    d.stockout = true;
-                } else {
-                    let s = &sales[idx];
-                    if s.quantity < 0.0 {
-                        report.return_lines += 1;
-                        report.returned_units += -s.quantity;
-                        d.returns += -s.quantity;
-                    } else {
-                        d.sold += s.quantity;
-                        if let Some(p) = s.price {
-                            d.revenue += p * s.quantity;
-                            d.priced += s.quantity;
-                        }
-                    }
-                    d.promotion |= s.promotion;
+    for (day, returned) in returns {
+        let q = &mut demand.quantity[day];
+        *q = match options.returns {
+            ReturnsPolicy::Exclude => *q,
+            ReturnsPolicy::NetSameDay => {
+                let net = *q - returned;
+                if net < 0.0 {
+                    floored += -net;
                 }
-                k += 1;
+                net.max(0.0)
             }
-            let day = base + (date - start).num_days() as usize;
-            demand.quantity[day] = match options.returns {
-                ReturnsPolicy::Exclude => d.sold,
-                ReturnsPolicy::NetSameDay => {
-                    let net = d.sold - d.returns;
-                    if net < 0.0 {
-                        floored += -net;
-                    }
-                    net.max(0.0)
-                }
-            };
-            if d.priced > 0.0 {
-                demand.price[day] = d.revenue / d.priced;
-            }
-            demand.promotion[day] = d.promotion;
-            demand.stockout[day] = d.stockout;
-        }
-        i = j;
+        };
+    }
+    for &(_, k, date) in &stockouts {
+        demand.stockout[day_index(k, date)] = true;
     }
     if report.return_lines > 0 {
         report.notes.push(match options.returns {
@@ -1437,14 +1471,4 @@ fn declared(table: &Option<Table>, col: &str) -> BTreeSet<String> {
     let ok = t.rows.iter().filter_map(|(_, f)| f.get(i)).map(str::trim);
     let rejected = t.rejected.iter().filter_map(|(_, f)| f.get(i)).map(String::as_str);
     ok.chain(rejected).filter(|v| !v.is_empty()).map(str::to_string).collect()
-}
-
-#[derive(Default)]
-struct DayAgg {
-    sold: f64,
-    returns: f64,
-    revenue: f64,
-    priced: f64,
-    promotion: bool,
-    stockout: bool,
 }

@@ -181,7 +181,7 @@ fn read_table_in_chunks(
         .into_par_iter()
         .map(|(first_line, text)| read_chunk(file, &headers, first_line, mapping.delimiter, reader(text)))
         .collect();
-    let mut rows = Rows { width, ..Rows::default() };
+    let mut rows = Rows::new(width);
     let (mut rejected, mut rejected_rows) = (Vec::new(), 0);
     for part in parts {
         rows.append(part.rows);
@@ -206,8 +206,7 @@ struct Chunk {
 /// Reads the records of one chunk whose first line is `first_line` of the file.
 fn read_chunk(file: &str, headers: &[String], first_line: u64, delimiter: char, mut rdr: csv::Reader<&[u8]>) -> Chunk {
     let width = headers.len();
-    let mut c =
-        Chunk { rows: Rows { width, ..Rows::default() }, problems: Vec::new(), rejected: Vec::new(), rejected_rows: 0 };
+    let mut c = Chunk { rows: Rows::new(width), problems: Vec::new(), rejected: Vec::new(), rejected_rows: 0 };
     // Line numbers are counted here rather than taken from the csv reader, which
     // numbers rows of CRLF files one too low: a row's line is 1 + the line ends
     // before its first byte (past the previous row's terminator).
@@ -261,6 +260,15 @@ fn read_chunk(file: &str, headers: &[String], first_line: u64, delimiter: char, 
             });
             continue;
         }
+        // One UTF-8 check of the whole record: valid, with every field ending on a
+        // character boundary, means every field is valid. Only a failing record is
+        // checked field by field, to name the column.
+        if let Ok(text) = std::str::from_utf8(rec.as_slice()) {
+            if (0..rec.len()).all(|i| rec.range(i).is_some_and(|r| text.is_char_boundary(r.end))) {
+                c.rows.push(line, text, &rec);
+                continue;
+            }
+        }
         if let Some((col, e)) = rec.iter().enumerate().find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, e))) {
             c.problems.push(Problem {
                 file: file.into(),
@@ -274,24 +282,40 @@ fn read_chunk(file: &str, headers: &[String], first_line: u64, delimiter: char, 
             });
             c.rejected_rows += 1;
             c.rejected.push((line, lossy(&rec)));
-            continue;
         }
-        c.rows.push(line, &rec);
     }
     c
 }
 
-/// The rows of a table packed together: each row's fields back to back in one text,
-/// with their end offsets, instead of an allocation per row.
+/// The rows of a table packed together: each row's fields back to back in the text
+/// of a block, with their end offsets, instead of an allocation per row. A table
+/// read in chunks keeps each chunk's block (no copy into one); a block holds at most
+/// 4 GiB of text, so offsets fit in `u32`.
 #[derive(Debug, Default)]
 pub(crate) struct Rows {
     width: usize,
+    blocks: Vec<Block>,
+    /// Index of each block's first row.
+    firsts: Vec<usize>,
+    len: usize,
+}
+
+#[derive(Debug, Default)]
+struct Block {
     text: String,
     /// Where each row's fields start in `text`.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// `width` field ends per row, from the row's start.
     ends: Vec<u32>,
     lines: Vec<u64>,
+}
+
+impl Block {
+    fn row(&self, j: usize, width: usize) -> (&u64, Fields<'_>) {
+        let start = self.starts[j] as usize;
+        let end = self.starts.get(j + 1).map_or(self.text.len(), |&e| e as usize);
+        (&self.lines[j], Fields { text: &self.text[start..end], ends: &self.ends[j * width..(j + 1) * width] })
+    }
 }
 
 /// The fields of one row.
@@ -310,40 +334,44 @@ impl<'a> Fields<'a> {
 }
 
 impl Rows {
+    fn new(width: usize) -> Self {
+        Rows { width, ..Rows::default() }
+    }
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.len
     }
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.len == 0
     }
     /// Row `i`: its line number and fields.
     pub fn row(&self, i: usize) -> (&u64, Fields<'_>) {
-        let start = self.starts[i];
-        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
-        (
-            &self.lines[i],
-            Fields { text: &self.text[start..end], ends: &self.ends[i * self.width..(i + 1) * self.width] },
-        )
+        let b = self.firsts.partition_point(|&f| f <= i) - 1;
+        self.blocks[b].row(i - self.firsts[b], self.width)
     }
     pub fn iter(&self) -> impl Iterator<Item = (&u64, Fields<'_>)> + '_ {
-        (0..self.len()).map(|i| self.row(i))
+        self.blocks.iter().flat_map(move |b| (0..b.lines.len()).map(move |j| b.row(j, self.width)))
     }
-    /// A record already checked to be UTF-8 with `width` fields.
-    fn push(&mut self, line: u64, rec: &csv::ByteRecord) {
-        let start = self.text.len();
-        self.starts.push(start);
-        self.lines.push(line);
-        for f in rec {
-            self.text.push_str(std::str::from_utf8(f).unwrap_or_default());
-            self.ends.push(u32::try_from(self.text.len() - start).unwrap_or(u32::MAX));
+    /// A record with `width` fields whose concatenated text is `text`.
+    fn push(&mut self, line: u64, text: &str, rec: &csv::ByteRecord) {
+        if self.blocks.last().is_none_or(|b| b.text.len() + text.len() > u32::MAX as usize) {
+            self.firsts.push(self.len);
+            self.blocks.push(Block::default());
         }
+        let Some(b) = self.blocks.last_mut() else { return };
+        b.starts.push(b.text.len() as u32);
+        b.lines.push(line);
+        b.text.push_str(text);
+        // A single row of over 4 GiB would have its ends cut; none is that long.
+        b.ends.extend((0..rec.len()).map(|i| rec.range(i).map_or(0, |r| u32::try_from(r.end).unwrap_or(u32::MAX))));
+        self.len += 1;
     }
+    /// Moves `other`'s rows after these.
     fn append(&mut self, other: Rows) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.starts.extend(other.starts.iter().map(|s| s + base));
-        self.ends.extend(other.ends);
-        self.lines.extend(other.lines);
+        for b in other.blocks.into_iter().filter(|b| !b.lines.is_empty()) {
+            self.firsts.push(self.len);
+            self.len += b.lines.len();
+            self.blocks.push(b);
+        }
     }
 }
 
