@@ -1348,6 +1348,21 @@ pub fn empirical_quantile(sample: &mut [f64], q: f64) -> f64 {
     sorted_quantile(sample, q)
 }
 
+/// [`empirical_quantile`] by selection rather than a sort (O(n); the same value):
+/// only the two order statistics around the quantile are placed. Reorders `sample`.
+pub(crate) fn selected_quantile(sample: &mut [f64], q: f64) -> f64 {
+    if sample.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sample.len() - 1) as f64;
+    let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
+    let n = sample.len();
+    let (_, v, above) = sample.select_nth_unstable_by(lo, f64::total_cmp);
+    let lo_v = *v;
+    let hi_v = if lo + 1 < n { above.iter().copied().min_by(f64::total_cmp).unwrap_or(lo_v) } else { lo_v };
+    lo_v + (hi_v - lo_v) * frac
+}
+
 /// [`empirical_quantile`] of an already sorted sample.
 pub(crate) fn sorted_quantile(sample: &[f64], q: f64) -> f64 {
     if sample.is_empty() {
@@ -1454,7 +1469,7 @@ pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mu
         lead_totals.push(sum_to(&path, lead));
     }
     let mean = totals.iter().sum::<f64>() / n.max(1) as f64;
-    let quantile = empirical_quantile(&mut totals.clone(), p.quantile);
+    let quantile = selected_quantile(&mut totals.clone(), p.quantile);
     ProtectionDemand { mean, quantile, paths: n, totals, lead_totals }
 }
 
@@ -1639,5 +1654,27 @@ impl ForecastRequest {
             resolve(fb)?;
         }
         serde_json::from_value(v).map_err(|e| bad(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn a_quantile_by_selection_is_the_quantile_of_the_sorted_sample() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for n in [1usize, 2, 3, 10, 999, 1000] {
+            // Ties, zeros of both signs and a spread of values.
+            let sample: Vec<f64> =
+                (0..n).map(|i| if i % 7 == 0 { -0.0 } else { f64::from(rng.random_range(0..50u32)) * 0.5 }).collect();
+            for q in [0.0, 0.01, 0.5, 0.9, 0.95, 0.999, 1.0] {
+                let want = empirical_quantile(&mut sample.clone(), q);
+                let got = selected_quantile(&mut sample.clone(), q);
+                assert_eq!(got.to_bits(), want.to_bits(), "n {n}, q {q}");
+            }
+        }
+        assert!(selected_quantile(&mut [], 0.5).is_nan());
     }
 }

@@ -474,7 +474,7 @@ fn check_supplier_level(r: &mut Row, level: &[(&'static str, String)]) {
             },
         };
         if let Some(message) = bad {
-            r.problem(col, ProblemKind::OutOfRange, message);
+            r.problem(*col, ProblemKind::OutOfRange, message);
         }
     }
     if level.iter().any(|(c, _)| *c == "supplier_order_weekdays") {
@@ -774,21 +774,52 @@ struct SaleLine {
 
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// Interns SKU-location pairs borrowed from the tables' text, so that hundreds of
-/// thousands of POS lines share one key each instead of allocating two strings.
+/// Interns SKU-location pairs: hundreds of thousands of POS lines share one key
+/// each. The keys are owned, so that the POS table's text can be freed as soon as
+/// its lines are parsed; lookups are by borrowed text (a hash, then a chain of the
+/// ids with that hash).
 #[derive(Default)]
-struct Series<'t> {
-    index: FastMap<(&'t str, &'t str), u32>,
-    keys: Vec<(&'t str, &'t str)>,
+struct Series {
+    /// Hash of a key → the first id with that hash.
+    index: FastMap<u64, u32>,
+    /// The next id with the same hash as this one (`u32::MAX`: none).
+    chain: Vec<u32>,
+    keys: Vec<(String, String)>,
 }
 
-impl<'t> Series<'t> {
-    fn id(&mut self, sku: &'t str, location: &'t str) -> u32 {
+impl Series {
+    fn id(&mut self, sku: &str, location: &str) -> u32 {
+        use std::hash::BuildHasher;
+        self.id_hashed(rustc_hash::FxBuildHasher.hash_one((sku, location)), sku, location)
+    }
+    fn id_hashed(&mut self, hash: u64, sku: &str, location: &str) -> u32 {
+        use std::collections::hash_map::Entry;
         let next = self.keys.len() as u32;
-        *self.index.entry((sku, location)).or_insert_with(|| {
-            self.keys.push((sku, location));
-            next
-        })
+        match self.index.entry(hash) {
+            Entry::Vacant(e) => {
+                e.insert(next);
+            }
+            Entry::Occupied(e) => {
+                let mut k = *e.get() as usize;
+                loop {
+                    if self.keys[k].0 == sku && self.keys[k].1 == location {
+                        return k as u32;
+                    }
+                    if self.chain[k] == u32::MAX {
+                        self.chain[k] = next;
+                        break;
+                    }
+                    k = self.chain[k] as usize;
+                }
+            }
+        }
+        self.keys.push((sku.to_string(), location.to_string()));
+        self.chain.push(u32::MAX);
+        next
+    }
+    fn key(&self, id: u32) -> (&str, &str) {
+        let (sku, location) = &self.keys[id as usize];
+        (sku, location)
     }
 }
 
@@ -797,7 +828,7 @@ impl<'t> Series<'t> {
 const SALES_CHUNK_ROWS: usize = 8192;
 
 /// The POS lines in file order, in chunks.
-fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<Vec<SaleLine>> {
+fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series) -> Vec<Vec<SaleLine>> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     // `date` may be a date or a timestamp; a column named `timestamp` is accepted too.
@@ -817,17 +848,19 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<
                 let rows = c * SALES_CHUNK_ROWS..((c + 1) * SALES_CHUNK_ROWS).min(n);
                 let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
                 let mut local: FastMap<(&'t str, &'t str), u32> = FastMap::default();
+                let (c_date, c_sku, c_loc) = (t.col(date_col), t.col("sku"), t.col("location"));
+                let (c_qty, c_price, c_promo) = (t.col("quantity"), t.col("price"), t.col("promo"));
                 for (line, fields) in rows.map(|i| t.rows.row(i)) {
                     let mut r = Row::new(t, *line, fields, &mut problems);
-                    let date = r.req_date(date_col);
-                    let sku = r.req_ref("sku");
-                    let location = r.req_ref("location");
-                    let quantity = r.req_f64("quantity");
-                    let price = r.opt_f64("price");
+                    let date = r.req_date(c_date);
+                    let sku = r.req_ref(c_sku);
+                    let location = r.req_ref(c_loc);
+                    let quantity = r.req_f64(c_qty);
+                    let price = r.opt_f64(c_price);
                     if let Some(p) = price {
-                        r.non_negative("price", p, false);
+                        r.non_negative(c_price, p, false);
                     }
-                    let promotion = r.opt_bool("promo").unwrap_or(false);
+                    let promotion = r.opt_bool(c_promo).unwrap_or(false);
                     if let (true, Some(date)) = (r.ok, date) {
                         let next = keys.len() as u32;
                         let series = *local.entry((sku, location)).or_insert_with(|| {
@@ -881,7 +914,7 @@ fn parse_receipts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, crate::orders::leadtime
     out
 }
 
-fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<(u64, u32, chrono::NaiveDate)> {
+fn parse_stockouts(ctx: &mut Ctx, t: &Table, series: &mut Series) -> Vec<(u64, u32, chrono::NaiveDate)> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     if t.require(&["date", "sku", "location"], &mut ctx.problems) {
@@ -903,7 +936,7 @@ fn parse_stockouts<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> 
 /// the closing stock.
 type StockDay = (u64, u32, chrono::NaiveDate, bool, f64);
 
-fn parse_stock_history<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series<'t>) -> Vec<StockDay> {
+fn parse_stock_history(ctx: &mut Ctx, t: &Table, series: &mut Series) -> Vec<StockDay> {
     let before = ctx.problems.len();
     let mut out = Vec::new();
     let mut seen: HashMap<(u32, chrono::NaiveDate), u64> = HashMap::new();
@@ -1073,7 +1106,7 @@ fn parse_weather(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<(u64, WeatherDay
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
             let location = r.req_str("location");
             let date = r.req_date("date");
-            let values: Vec<f64> = variables.iter().map(|(v, _)| r.req_f64(v)).collect();
+            let values: Vec<f64> = variables.iter().map(|(v, _)| r.req_f64(v.as_str())).collect();
             let (true, Some(date)) = (r.ok, date) else { continue };
             if let Some(first) = seen.insert((location.clone(), date), *line) {
                 ctx.duplicate(&t.file, *line, "date", format!("location `{location}`, date {date}"), first);
@@ -1109,6 +1142,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
     let mut series = Series::default();
     let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t, &mut series)).unwrap_or_default();
+    // The POS table's text is the largest allocation of ingest, and its lines are
+    // parsed: freed now, before they are aggregated.
+    let f_sales = t_sales.map_or_else(|| "sales.csv".to_string(), |t| t.file);
     let inventory = t_inv.as_ref().map(|t| parse_inventory(&mut ctx, t)).unwrap_or_default();
     let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
     let mut stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
@@ -1120,10 +1156,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let receipts = t_rc.as_ref().map(|t| parse_receipts(&mut ctx, t)).unwrap_or_default();
 
     let name = |t: &Option<Table>, d: &str| t.as_ref().map(|t| t.file.clone()).unwrap_or_else(|| d.to_string());
-    let (f_items, f_sup, f_sales, f_inv, f_po, f_so, f_sh) = (
+    let (f_items, f_sup, f_inv, f_po, f_so, f_sh) = (
         name(&t_items, "items.csv"),
         name(&t_sup, "suppliers.csv"),
-        name(&t_sales, "sales.csv"),
         name(&t_inv, "inventory.csv"),
         name(&t_po, "open_orders.csv"),
         name(&t_so, "stockouts.csv"),
@@ -1206,7 +1241,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let key_bad: Vec<(bool, bool)> = series
         .keys
         .iter()
-        .map(|(sku, loc)| (check_items && !skus.contains(sku), check_locs && !locations.contains(loc)))
+        .map(|(sku, loc)| {
+            (check_items && !skus.contains(sku.as_str()), check_locs && !locations.contains(loc.as_str()))
+        })
         .collect();
     if key_bad.iter().any(|&(a, b)| a || b) {
         let lines = sales
@@ -1217,7 +1254,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             .chain(stock_days.iter().map(|(l, k, _, _, _)| (&f_sh, *l, *k)));
         for (file, line, k) in lines {
             let (bad_sku, bad_loc) = key_bad[k as usize];
-            let (sku, loc) = series.keys[k as usize];
+            let (sku, loc) = series.key(k);
             if bad_sku {
                 ctx.reference(file, line, "sku", "SKU", sku, &f_items);
             }
@@ -1283,7 +1320,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let stock_levels: Vec<StockLevel> = stock_days
         .iter()
         .map(|&(_, key, date, _, on_hand)| {
-            let (sku, location) = series.keys[key as usize];
+            let (sku, location) = series.key(key);
             StockLevel { sku: sku.to_string(), location: location.to_string(), date, on_hand }
         })
         .collect();
@@ -1330,12 +1367,12 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
     let history_end = (last != i32::MIN).then(|| chrono::NaiveDate::from_num_days_from_ce_opt(last)).flatten();
     let mut order: Vec<u32> = (0..n_keys as u32).filter(|&k| first[k as usize] != i32::MAX).collect();
-    order.sort_unstable_by_key(|&k| series.keys[k as usize]);
+    order.sort_unstable_by(|&a, &b| series.key(a).cmp(&series.key(b)));
     let mut demand = DemandHistory::default();
     // Where each key's series starts in the daily arrays (unused for keys without days).
     let mut base = vec![0usize; n_keys];
     for &k in &order {
-        let (sku, loc) = series.keys[k as usize];
+        let (sku, loc) = series.key(k);
         let start = chrono::NaiveDate::from_num_days_from_ce_opt(first[k as usize]).unwrap_or_default();
         let len = (last - first[k as usize]) as usize + 1;
         base[k as usize] =
@@ -1471,4 +1508,26 @@ fn declared(table: &Option<Table>, col: &str) -> BTreeSet<String> {
     let ok = t.rows.iter().filter_map(|(_, f)| f.get(i)).map(str::trim);
     let rejected = t.rejected.iter().filter_map(|(_, f)| f.get(i)).map(String::as_str);
     ok.chain(rejected).filter(|v| !v.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Series;
+
+    #[test]
+    fn the_key_interner_tells_keys_apart_when_their_hashes_collide() {
+        let mut s = Series::default();
+        // Every key under one hash: each lookup walks the chain.
+        let keys = [("A", "L1"), ("A", "L2"), ("B", "L1"), ("AL", "1"), ("", "AL1")];
+        let ids: Vec<u32> = keys.iter().map(|&(k, l)| s.id_hashed(7, k, l)).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4]);
+        for (&(k, l), &id) in keys.iter().zip(&ids).rev() {
+            assert_eq!(s.id_hashed(7, k, l), id);
+            assert_eq!(s.key(id), (k, l));
+        }
+        // Through the real hash, too.
+        assert_eq!(s.id("B", "L9"), 5);
+        assert_eq!(s.id("B", "L9"), 5);
+        assert_eq!(s.keys.len(), 6);
+    }
 }

@@ -376,6 +376,11 @@ impl Rows {
 }
 
 impl Table {
+    /// Column `name` of this table, resolved once.
+    pub fn col<'n>(&self, name: &'n str) -> Col<'n> {
+        Col { name, index: self.index.get(name).copied() }
+    }
+
     /// Checks that every required canonical column is present.
     pub fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
         let mut ok = true;
@@ -411,6 +416,39 @@ impl Table {
 
 /// Typed access to the fields of one row; each failure is recorded once and marks
 /// the row as rejected.
+/// A column named by its canonical name: a `&str` is looked up in the table's
+/// index on each use; a [`Col`] was looked up once, for tables read row by row in
+/// the millions.
+pub(crate) trait ColRef: Copy {
+    fn name(&self) -> &str;
+    fn index(&self, table: &Table) -> Option<usize>;
+}
+
+impl ColRef for &str {
+    fn name(&self) -> &str {
+        self
+    }
+    fn index(&self, table: &Table) -> Option<usize> {
+        table.index.get(*self).copied()
+    }
+}
+
+/// A column of one table, its index resolved ([`Table::col`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Col<'n> {
+    name: &'n str,
+    index: Option<usize>,
+}
+
+impl ColRef for Col<'_> {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn index(&self, _: &Table) -> Option<usize> {
+        self.index
+    }
+}
+
 pub(crate) struct Row<'a, 'p> {
     table: &'a Table,
     pub line: u64,
@@ -424,14 +462,14 @@ impl<'a, 'p> Row<'a, 'p> {
         Row { table, line, fields, problems, ok: true }
     }
 
-    fn raw(&self, col: &str) -> Option<&'a str> {
-        self.table.index.get(col).and_then(|&i| self.fields.get(i)).map(str::trim)
+    fn raw(&self, col: impl ColRef) -> Option<&'a str> {
+        col.index(self.table).and_then(|i| self.fields.get(i)).map(str::trim)
     }
 
     /// Records a problem on this row at canonical column `col`.
-    pub fn problem(&mut self, col: &str, kind: ProblemKind, message: String) {
+    pub fn problem(&mut self, col: impl ColRef, kind: ProblemKind, message: String) {
         self.ok = false;
-        let column = self.table.index.get(col).map(|&i| self.table.headers[i].clone()).unwrap_or_else(|| col.into());
+        let column = col.index(self.table).map(|i| self.table.headers[i].clone()).unwrap_or_else(|| col.name().into());
         self.problems.push(Problem {
             file: self.table.file.clone(),
             row: Some(self.line),
@@ -441,12 +479,12 @@ impl<'a, 'p> Row<'a, 'p> {
         });
     }
 
-    pub fn opt_str(&mut self, col: &str) -> Option<String> {
+    pub fn opt_str(&mut self, col: impl ColRef) -> Option<String> {
         self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)
     }
 
     /// A required value borrowed from the row's text (no allocation).
-    pub fn req_ref(&mut self, col: &str) -> &'a str {
+    pub fn req_ref(&mut self, col: impl ColRef) -> &'a str {
         match self.raw(col).filter(|s| !s.is_empty()) {
             Some(s) => s,
             None => {
@@ -456,7 +494,7 @@ impl<'a, 'p> Row<'a, 'p> {
         }
     }
 
-    pub fn req_str(&mut self, col: &str) -> String {
+    pub fn req_str(&mut self, col: impl ColRef) -> String {
         match self.opt_str(col) {
             Some(s) => s,
             None => {
@@ -466,7 +504,7 @@ impl<'a, 'p> Row<'a, 'p> {
         }
     }
 
-    pub fn opt_f64(&mut self, col: &str) -> Option<f64> {
+    pub fn opt_f64(&mut self, col: impl ColRef) -> Option<f64> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let m = &self.table.mapping;
         if m.thousands_separator.is_none() && m.decimal_separator == '.' {
@@ -491,7 +529,12 @@ impl<'a, 'p> Row<'a, 'p> {
     }
 
     /// A parsed number, or the problem with it (`raw` as written in the file).
-    fn checked_number(&mut self, col: &str, raw: &str, parsed: Result<f64, std::num::ParseFloatError>) -> Option<f64> {
+    fn checked_number(
+        &mut self,
+        col: impl ColRef,
+        raw: &str,
+        parsed: Result<f64, std::num::ParseFloatError>,
+    ) -> Option<f64> {
         match parsed {
             Ok(v) if v.is_finite() && v.abs() <= MAX_MAGNITUDE => Some(v),
             Ok(v) if v.is_finite() => {
@@ -513,7 +556,7 @@ impl<'a, 'p> Row<'a, 'p> {
         }
     }
 
-    pub fn req_f64(&mut self, col: &str) -> f64 {
+    pub fn req_f64(&mut self, col: impl ColRef) -> f64 {
         if self.raw(col).is_none_or(str::is_empty) {
             self.problem(col, ProblemKind::MissingValue, "a number is required".into());
             return 0.0;
@@ -522,7 +565,7 @@ impl<'a, 'p> Row<'a, 'p> {
     }
 
     /// A number that must be ≥ 0 (or > 0 when `strict`).
-    pub fn non_negative(&mut self, col: &str, v: f64, strict: bool) -> f64 {
+    pub fn non_negative(&mut self, col: impl ColRef, v: f64, strict: bool) -> f64 {
         if v < 0.0 || (strict && v == 0.0) {
             let want = if strict { "greater than 0" } else { "0 or more" };
             self.problem(col, ProblemKind::OutOfRange, format!("{v} is not allowed: must be {want}"));
@@ -530,7 +573,7 @@ impl<'a, 'p> Row<'a, 'p> {
         v
     }
 
-    pub fn opt_date(&mut self, col: &str) -> Option<NaiveDate> {
+    pub fn opt_date(&mut self, col: impl ColRef) -> Option<NaiveDate> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let parsed = match &self.table.mapping.date_format {
             Some(fmt) => NaiveDate::parse_from_str(raw, fmt)
@@ -545,7 +588,7 @@ impl<'a, 'p> Row<'a, 'p> {
         parsed
     }
 
-    pub fn req_date(&mut self, col: &str) -> Option<NaiveDate> {
+    pub fn req_date(&mut self, col: impl ColRef) -> Option<NaiveDate> {
         if self.raw(col).is_none_or(str::is_empty) {
             self.problem(col, ProblemKind::MissingValue, "a date is required".into());
             return None;
@@ -553,7 +596,7 @@ impl<'a, 'p> Row<'a, 'p> {
         self.opt_date(col)
     }
 
-    pub fn opt_bool(&mut self, col: &str) -> Option<bool> {
+    pub fn opt_bool(&mut self, col: impl ColRef) -> Option<bool> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
         match () {
