@@ -1404,19 +1404,16 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         .par_iter_mut()
         .zip(priced)
         .for_each(|(p, priced)| *p = if priced > 0.0 { *p / priced } else { f64::NAN });
+    // Returns are netted against the same day's sales, or left out of demand.
     let mut floored = 0.0;
-    for (day, returned) in returns {
-        let q = &mut demand.quantity[day];
-        *q = match options.returns {
-            ReturnsPolicy::Exclude => *q,
-            ReturnsPolicy::NetSameDay => {
-                let net = *q - returned;
-                if net < 0.0 {
-                    floored += -net;
-                }
-                net.max(0.0)
+    if matches!(options.returns, ReturnsPolicy::NetSameDay) {
+        for (day, returned) in returns {
+            let net = demand.quantity[day] - returned;
+            if net < 0.0 {
+                floored += -net;
             }
-        };
+            demand.quantity[day] = net.max(0.0);
+        }
     }
     for &(_, k, date) in &stockouts {
         demand.stockout[day_index(k, date)] = true;
