@@ -8,9 +8,16 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 /// Per series: candidates by demand class (unless given), scored by their mean RMSE
-/// over `windows` rolling holdouts of `holdout` observations (each fitted on what
-/// precedes it); the best is refitted on the whole series. Windows that do not fit in
+/// over `windows` rolling holdouts of `holdout` observations, each forecast from what
+/// precedes it; the best is refitted on the whole series. Windows that do not fit in
 /// the series are skipped; with none, the first candidate that fits is used.
+///
+/// A candidate's parameters (smoothing weights, θ, ARIMA coefficients, ...) are
+/// estimated at the first (earliest) origin only; at the later origins its states are
+/// updated with the new observations and the parameters held (rolling origin without
+/// re-estimation, Tashman 2000). Each candidate is estimated once instead of once per
+/// window, and no window sees data after its origin. Only the winner is re-estimated,
+/// on the whole series.
 /// RMSE, not MAE: the mean minimises squared error while the median minimises the
 /// absolute error, and the median of intermittent demand is zero — MAE picks
 /// forecasts biased low, and stock levels built on them miss their service level
@@ -70,6 +77,9 @@ impl Fitted for Chosen {
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         self.inner.simulate(h, rng)
     }
+    fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+        self.inner.simulate_into(h, rng, out)
+    }
 }
 
 impl ModelSpec for AutoSelect {
@@ -102,6 +112,8 @@ impl ModelSpec for AutoSelect {
             for c in candidates {
                 let mut total = 0.0;
                 let mut scored = 0;
+                // Parameters estimated at the first origin that fits, then held.
+                let mut pinned: Option<Box<dyn ModelSpec>> = None;
                 for &end in &ends {
                     let (train, test) = (&y[..end], &y[end..end + h]);
                     if train.len() < c.min_length() {
@@ -109,7 +121,11 @@ impl ModelSpec for AutoSelect {
                     }
                     // The window's regressors: its training part, then its test part as future.
                     let xw = x.map(|x| x.window(end, h));
-                    if let Ok(f) = c.fit_with(train, xw.as_ref(), o) {
+                    let spec = pinned.as_deref().unwrap_or(c.as_ref());
+                    if let Ok(f) = spec.fit_with(train, xw.as_ref(), o) {
+                        if pinned.is_none() {
+                            pinned = f.pinned();
+                        }
                         let err = metrics::rmse(test, &f.mean(h));
                         if err.is_finite() {
                             total += err;
@@ -225,5 +241,72 @@ impl ModelSpec for Ensemble {
     fn fit_with(&self, y: &[f64], x: Option<&SeriesRegressors>, o: &FitOptions) -> Result<Box<dyn Fitted>> {
         let members = self.members.iter().map(|m| m.fit_with(y, x, o)).collect::<Result<_>>()?;
         Ok(Box::new(FittedEnsemble { members, combine: self.combine }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A mean forecast that counts how often it is estimated and how often it is
+    /// run with its parameter pinned.
+    #[derive(Debug, Clone)]
+    struct Counted {
+        fixed: Option<f64>,
+        estimated: Arc<AtomicUsize>,
+        pinned_runs: Arc<AtomicUsize>,
+    }
+
+    #[derive(Debug)]
+    struct CountedFit(Counted, f64);
+
+    impl Fitted for CountedFit {
+        fn mean(&self, h: usize) -> Vec<f64> {
+            vec![self.1; h]
+        }
+        fn sd(&self, h: usize) -> Option<Vec<f64>> {
+            Some(vec![1.0; h])
+        }
+        fn simulate(&self, h: usize, _: &mut ChaCha8Rng) -> Vec<f64> {
+            vec![self.1; h]
+        }
+        fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
+            Some(Box::new(Counted { fixed: Some(self.1), ..self.0.clone() }))
+        }
+    }
+
+    impl ModelSpec for Counted {
+        fn name(&self) -> String {
+            "Counted".into()
+        }
+        fn fit(&self, y: &[f64], _: &FitOptions) -> Result<Box<dyn Fitted>> {
+            let level = match self.fixed {
+                Some(v) => {
+                    self.pinned_runs.fetch_add(1, Ordering::SeqCst);
+                    v
+                }
+                None => {
+                    self.estimated.fetch_add(1, Ordering::SeqCst);
+                    y.iter().sum::<f64>() / y.len() as f64
+                }
+            };
+            Ok(Box::new(CountedFit(self.clone(), level)))
+        }
+    }
+
+    #[test]
+    fn candidates_are_estimated_at_the_first_origin_and_held_at_the_later_ones() {
+        let counted = Counted { fixed: None, estimated: Arc::default(), pinned_runs: Arc::default() };
+        let spec =
+            AutoSelect { season_length: 1, candidates: Some(vec![Box::new(counted.clone())]), holdout: 5, windows: 3 };
+        let y: Vec<f64> = (0..60).map(|t| (t % 7) as f64).collect();
+        let f = spec.fit(&y, &FitOptions::default()).unwrap();
+        // One estimate at the first origin, two pinned runs, one final estimate.
+        assert_eq!(counted.estimated.load(Ordering::SeqCst), 2);
+        assert_eq!(counted.pinned_runs.load(Ordering::SeqCst), 2);
+        // The final model is re-estimated on the whole series.
+        assert_eq!(f.mean(1)[0], y.iter().sum::<f64>() / 60.0);
     }
 }

@@ -142,7 +142,13 @@ impl Fitted for Level {
         Some(vec![self.sd; h])
     }
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-        self.mean(h).into_iter().map(|m| m + self.sd * normal_draw(rng)).collect()
+        let mut out = Vec::with_capacity(h);
+        self.simulate_into(h, rng, &mut out);
+        out
+    }
+    fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend((0..h).map(|t| self.profile[t % self.profile.len()] + self.sd * normal_draw(rng)));
     }
 }
 

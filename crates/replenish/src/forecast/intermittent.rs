@@ -8,7 +8,7 @@
 //! mean equals the point forecast. Intervals, quantiles and horizon totals come from
 //! these seeded paths.
 
-use super::optim::brent_min;
+use super::optim::{brent_min, SMOOTHING_TOLERANCE};
 use super::{FitOptions, Fitted, ModelSpec};
 use crate::error::Result;
 use rand::Rng;
@@ -75,7 +75,7 @@ fn ses_sse(x: &[f64], alpha: f64) -> f64 {
 
 /// SES with α chosen in [lo, hi] by the in-sample squared error.
 fn ses_optimised(x: &[f64], lo: f64, hi: f64, o: &FitOptions) -> (f64, f64) {
-    let alpha = brent_min(|a| ses_sse(x, a), lo, hi, o.tolerance, o.max_iterations);
+    let alpha = brent_min(|a| ses_sse(x, a), lo, hi, o.tolerance.max(SMOOTHING_TOLERANCE), o.max_iterations);
     (ses(x, alpha).0, alpha)
 }
 
@@ -110,10 +110,42 @@ impl Intermittent {
 }
 
 /// Specs with their estimated parameters fixed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum PinnedSpec {
     Croston { alpha_size: f64, alpha_interval: f64 },
     Tsb { alpha_d: f64, alpha_p: f64 },
+    Aggregate(AggregateFixed),
+}
+
+/// ADIDA or IMAPA with their aggregation levels and the smoothing weight of each
+/// fixed (a pinned ADIDA or IMAPA): the mean over the levels of the SES forecast of
+/// the bucket sums, per period.
+#[derive(Debug, Clone, PartialEq)]
+struct AggregateFixed {
+    name: &'static str,
+    /// (bucket length k, α).
+    levels: Vec<(usize, f64)>,
+}
+
+impl ModelSpec for AggregateFixed {
+    fn name(&self) -> String {
+        self.name.into()
+    }
+    fn fit(&self, y: &[f64], _: &FitOptions) -> Result<Box<dyn Fitted>> {
+        if demand_sizes(y).is_empty() || self.levels.is_empty() {
+            return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
+        }
+        let forecast = |&(k, alpha): &(usize, f64)| {
+            let sums = buckets(y, k.clamp(1, y.len()));
+            if sums.is_empty() {
+                0.0
+            } else {
+                ses(&sums, alpha).0 / k as f64
+            }
+        };
+        let mean = self.levels.iter().map(forecast).sum::<f64>() / self.levels.len() as f64;
+        Ok(Box::new(Intermittent::new(mean, occurrence_rate(y), y).with_pinned(PinnedSpec::Aggregate(self.clone()))))
+    }
 }
 
 /// Croston with fixed smoothing of sizes and intervals (a pinned CrostonOptimized).
@@ -149,7 +181,7 @@ impl Fitted for Intermittent {
         None
     }
     fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
-        self.pinned.map(|p| -> Box<dyn ModelSpec> {
+        self.pinned.clone().map(|p| -> Box<dyn ModelSpec> {
             match p {
                 PinnedSpec::Croston { alpha_size, alpha_interval } => {
                     Box::new(CrostonFixed { alpha_size, alpha_interval })
@@ -157,19 +189,24 @@ impl Fitted for Intermittent {
                 PinnedSpec::Tsb { alpha_d, alpha_p } => {
                     Box::new(Tsb { alpha_d: Some(alpha_d), alpha_p: Some(alpha_p) })
                 }
+                PinnedSpec::Aggregate(spec) => Box::new(spec),
             }
         })
     }
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-        (0..h)
-            .map(|_| {
-                if !self.sizes.is_empty() && rng.random_bool(self.occurrence) {
-                    self.sizes[rng.random_range(0..self.sizes.len())]
-                } else {
-                    0.0
-                }
-            })
-            .collect()
+        let mut out = Vec::with_capacity(h);
+        self.simulate_into(h, rng, &mut out);
+        out
+    }
+    fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend((0..h).map(|_| {
+            if !self.sizes.is_empty() && rng.random_bool(self.occurrence) {
+                self.sizes[rng.random_range(0..self.sizes.len())]
+            } else {
+                0.0
+            }
+        }));
     }
 }
 
@@ -275,7 +312,7 @@ impl ModelSpec for Tsb {
             return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
         }
         let opt = |fixed: Option<f64>, f: &dyn Fn(f64) -> f64| {
-            fixed.unwrap_or_else(|| brent_min(f, 0.01, 0.5, o.tolerance, o.max_iterations))
+            fixed.unwrap_or_else(|| brent_min(f, 0.01, 0.5, o.tolerance.max(SMOOTHING_TOLERANCE), o.max_iterations))
         };
         // Coordinate descent: the probability parameter first, then the size's, twice.
         let mut a_d = self.alpha_d.unwrap_or(0.1);
@@ -311,12 +348,14 @@ fn occurrence_rate(y: &[f64]) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Adida;
 
-fn aggregated_forecast(y: &[f64], k: usize, o: &FitOptions) -> f64 {
+/// The per-period forecast at aggregation level `k` and the α chosen for it.
+fn aggregated_forecast(y: &[f64], k: usize, o: &FitOptions) -> (f64, f64) {
     let sums = buckets(y, k);
     if sums.is_empty() {
-        return 0.0;
+        return (0.0, 0.1);
     }
-    ses_optimised(&sums, 0.1, 0.3, o).0 / k as f64
+    let (forecast, alpha) = ses_optimised(&sums, 0.1, 0.3, o);
+    (forecast / k as f64, alpha)
 }
 
 impl ModelSpec for Adida {
@@ -328,7 +367,9 @@ impl ModelSpec for Adida {
             return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
         }
         let k = (mean_interval(y).round() as usize).clamp(1, y.len());
-        Ok(Box::new(Intermittent::new(aggregated_forecast(y, k, o), occurrence_rate(y), y)))
+        let (mean, alpha) = aggregated_forecast(y, k, o);
+        let pinned = AggregateFixed { name: "ADIDA", levels: vec![(k, alpha)] };
+        Ok(Box::new(Intermittent::new(mean, occurrence_rate(y), y).with_pinned(PinnedSpec::Aggregate(pinned))))
     }
 }
 
@@ -346,8 +387,10 @@ impl ModelSpec for Imapa {
             return Ok(Box::new(Intermittent::new(0.0, 0.0, y)));
         }
         let top = (mean_interval(y).round() as usize).clamp(1, y.len());
-        let mean = (1..=top).map(|k| aggregated_forecast(y, k, o)).sum::<f64>() / top as f64;
-        Ok(Box::new(Intermittent::new(mean, occurrence_rate(y), y)))
+        let fits: Vec<(f64, f64)> = (1..=top).map(|k| aggregated_forecast(y, k, o)).collect();
+        let mean = fits.iter().map(|f| f.0).sum::<f64>() / top as f64;
+        let pinned = AggregateFixed { name: "IMAPA", levels: (1..=top).zip(fits.iter().map(|f| f.1)).collect() };
+        Ok(Box::new(Intermittent::new(mean, occurrence_rate(y), y).with_pinned(PinnedSpec::Aggregate(pinned))))
     }
 }
 
@@ -407,6 +450,44 @@ pub fn classify(y: &[f64]) -> Classification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pinned_aggregation_models_reproduce_their_fit_and_hold_alpha_on_more_data() {
+        let y: Vec<f64> = (0..200).map(|t| if t % 3 == 0 { ((t * 7) % 5 + 1) as f64 } else { 0.0 }).collect();
+        let o = FitOptions::default();
+        for spec in [&Adida as &dyn ModelSpec, &Imapa] {
+            let fitted = spec.fit(&y[..150], &o).unwrap();
+            let pinned = fitted.pinned().expect("ADIDA and IMAPA pin their levels and weights");
+            assert_eq!(pinned.name(), spec.name());
+            // The same data: the same forecast.
+            assert_eq!(pinned.fit(&y[..150], &o).unwrap().mean(3), fitted.mean(3));
+            // More data: the states move, by SES at the weights estimated on the first 150.
+            let top = (mean_interval(&y[..150]).round() as usize).max(1);
+            let ks: Vec<usize> = if spec.name() == "ADIDA" { vec![top] } else { (1..=top).collect() };
+            let expected = ks
+                .iter()
+                .map(|&k| ses(&buckets(&y, k), aggregated_forecast(&y[..150], k, &o).1).0 / k as f64)
+                .sum::<f64>()
+                / ks.len() as f64;
+            let updated = pinned.fit(&y, &o).unwrap().mean(1)[0];
+            assert!((updated - expected).abs() < 1e-12, "{} {updated} vs {expected}", spec.name());
+            // ...which is not what re-estimating on all 200 gives.
+            assert_ne!(updated, spec.fit(&y, &o).unwrap().mean(1)[0], "{}", spec.name());
+        }
+    }
+
+    #[test]
+    fn paths_into_a_buffer_are_the_paths_simulated() {
+        use rand::SeedableRng;
+        let y: Vec<f64> = (0..90).map(|t| if t % 4 == 1 { (t % 9 + 1) as f64 } else { 0.0 }).collect();
+        let f = Tsb { alpha_d: None, alpha_p: None }.fit(&y, &FitOptions::default()).unwrap();
+        let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(3));
+        let mut buf = vec![99.0; 40];
+        for h in [1, 7, 30] {
+            f.simulate_into(h, &mut b, &mut buf);
+            assert_eq!(buf, f.simulate(h, &mut a));
+        }
+    }
 
     #[test]
     fn the_fast_ses_sum_of_squares_is_that_of_ses() {

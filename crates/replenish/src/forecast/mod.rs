@@ -182,6 +182,11 @@ pub trait Fitted: Send + Sync + std::fmt::Debug {
     fn sd(&self, h: usize) -> Option<Vec<f64>>;
     /// One simulated future path of length `h`.
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64>;
+    /// [`Fitted::simulate`] written into `out` (replacing what it held): the same
+    /// draws, without allocating a path. Models simulated on hot paths override it.
+    fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+        *out = self.simulate(h, rng);
+    }
     /// The spec with the parameters this fit estimated pinned, so a later fit on more
     /// data updates states without re-estimating (cross-validation with `refit =
     /// false`). `None`: the model estimates nothing beyond its states.
@@ -1457,6 +1462,7 @@ pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mu
         }
         total
     };
+    let mut path = Vec::new();
     for _ in 0..n {
         let lead = if p.lead_time_std_days > 0.0 {
             (p.lead_time_days + p.lead_time_std_days * normal_draw(rng)).round().max(0.0)
@@ -1464,7 +1470,7 @@ pub fn protection_demand(fitted: &dyn Fitted, p: &Protection, n: usize, rng: &mu
             p.lead_time_days.max(0.0)
         };
         let days = lead + p.review_period_days;
-        let path = fitted.simulate(days.ceil() as usize + 1, rng);
+        fitted.simulate_into(days.ceil() as usize + 1, rng, &mut path);
         totals.push(sum_to(&path, days));
         lead_totals.push(sum_to(&path, lead));
     }
@@ -1518,7 +1524,13 @@ pub fn daily_demand(
         Some(sd) => sd[0],
         None => {
             let mut rng = stream(options.seed, stream_key, 0);
-            let draws: Vec<f64> = (0..options.n_paths).map(|_| fitted.simulate(1, &mut rng)[0]).collect();
+            let mut path = Vec::with_capacity(1);
+            let draws: Vec<f64> = (0..options.n_paths)
+                .map(|_| {
+                    fitted.simulate_into(1, &mut rng, &mut path);
+                    path[0]
+                })
+                .collect();
             let m = draws.iter().sum::<f64>() / draws.len() as f64;
             (draws.iter().map(|d| (d - m).powi(2)).sum::<f64>() / (draws.len().max(2) - 1) as f64).sqrt()
         }

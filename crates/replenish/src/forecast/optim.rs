@@ -1,5 +1,9 @@
 //! Small bounded optimisers used to fit smoothing parameters.
 
+/// The coarsest tolerance on a smoothing weight α that line searches use: finer
+/// digits of α do not move a forecast of demand, and each costs evaluations.
+pub(crate) const SMOOTHING_TOLERANCE: f64 = 1e-5;
+
 /// Minimises `f` on `[lo, hi]` by Brent's method (golden-section steps, and
 /// parabolic steps through the three best points where they are safe; Brent 1973,
 /// as scipy's `fminbound`). Stops when the best point is known to within
@@ -124,22 +128,6 @@ pub(crate) fn roots_within(c: &[f64], radius: f64) -> bool {
     true
 }
 
-/// Bounded Nelder–Mead minimisation (adaptive coefficients of Gao & Han 2012; every
-/// candidate is clamped to `[lower, upper]`). Stops when the standard deviation of
-/// the simplex's values falls below `tol` or after `max_iter` iterations. Returns the
-/// best point and its value.
-pub(crate) fn nelder_mead(
-    f: impl FnMut(&[f64]) -> f64,
-    x0: &[f64],
-    lower: &[f64],
-    upper: &[f64],
-    tol: f64,
-    max_iter: usize,
-) -> (Vec<f64>, f64) {
-    let m = nelder_mead_steps(f, x0, None, lower, upper, tol, max_iter);
-    (m.x, m.value)
-}
-
 /// The result of a Nelder–Mead run.
 #[derive(Debug, Clone)]
 pub(crate) struct Minimum {
@@ -149,8 +137,11 @@ pub(crate) struct Minimum {
     pub converged: bool,
 }
 
-/// [`nelder_mead`] with the initial simplex's step per coordinate given (`None`:
-/// 5% of each non-zero coordinate, 1e-4 for zeros).
+/// Bounded Nelder–Mead minimisation (adaptive coefficients of Gao & Han 2012; every
+/// candidate is clamped to `[lower, upper]`), from an initial simplex with the given
+/// step per coordinate (`None`: 5% of each non-zero coordinate, 1e-4 for zeros).
+/// Stops when the standard deviation of the simplex's values falls below `tol` or
+/// after `max_iter` iterations.
 pub(crate) fn nelder_mead_steps(
     mut f: impl FnMut(&[f64]) -> f64,
     x0: &[f64],
@@ -255,10 +246,11 @@ mod nm_tests {
     #[test]
     fn nelder_mead_finds_a_bounded_minimum() {
         let rosen = |x: &[f64]| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2);
-        let (x, v) = nelder_mead(rosen, &[-1.0, 2.0], &[-5.0, -5.0], &[5.0, 5.0], 1e-14, 5000);
+        let Minimum { x, value: v, .. } =
+            nelder_mead_steps(rosen, &[-1.0, 2.0], None, &[-5.0, -5.0], &[5.0, 5.0], 1e-14, 5000);
         assert!((x[0] - 1.0).abs() < 1e-3 && (x[1] - 1.0).abs() < 1e-3 && v < 1e-6, "{x:?} {v}");
         // the minimum of (x-3)^2 on [0, 2] is at the bound
-        let (x, _) = nelder_mead(|x| (x[0] - 3.0).powi(2), &[1.0], &[0.0], &[2.0], 1e-12, 500);
+        let x = nelder_mead_steps(|x| (x[0] - 3.0).powi(2), &[1.0], None, &[0.0], &[2.0], 1e-12, 500).x;
         assert!((x[0] - 2.0).abs() < 1e-6, "{x:?}");
     }
 }

@@ -8,13 +8,14 @@
 //! forecast μ. μₜ = ℓₜ₋₁ + (1 − 1/θ)·(Aₙ(1−α)^t + Bₙ(1 − (1−α)^{t+1})/α).
 //! Static models fix Aₙ, Bₙ at the least-squares line of the whole series; dynamic
 //! models update them with every observation. The initial level, α ∈ [0.1, 0.99]
-//! and (optimised variants) θ ≥ 1 minimise Σ e²ₜ (t ≥ 3) / mean|y| by bounded
-//! Nelder–Mead. Seasonal series (m ≥ 4, n ≥ 2m, the 90% autocorrelation test) are
+//! and (optimised variants) θ ≥ 1 minimise Σ e²ₜ (t ≥ 3) / mean|y|: the errors are
+//! linear in ℓ₀ and 1 − 1/θ at a given α, so those two come from the normal
+//! equations and Brent's method searches α alone ([`profile`]). Seasonal series (m ≥ 4, n ≥ 2m, the 90% autocorrelation test) are
 //! seasonally adjusted by classical multiplicative decomposition (additive when the
 //! data are not all positive or an index falls below 0.01) and reseasonalised.
 //! Intervals come from simulated paths of the state equations (σ = sd of e[3..]).
 
-use super::optim::nelder_mead;
+use super::optim::{brent_min, SMOOTHING_TOLERANCE};
 use super::seasonal::{seasonal_indices, seasonality_test, Decomposition};
 use super::{normal_draw, FitOptions, Fitted, ModelSpec};
 use crate::error::{Error, Result};
@@ -80,16 +81,11 @@ fn init_state(y: &[f64], kind: ThetaKind, level0: f64, alpha: f64, theta: f64) -
     State { level: alpha * y[0] + (1.0 - alpha) * level0, mean_y: y[0], a, b, mu }
 }
 
-/// One transition at time index `i`; `y = None` feeds the model its own forecast.
-fn step(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y: Option<f64>) -> State {
-    let fi = i as f64;
-    step_with(prev, i, kind, alpha, theta, y, [(1.0 - alpha).powf(fi), (1.0 - alpha).powf(fi + 1.0)])
-}
-
-/// [`step`] given (1 − α)^i and (1 − α)^(i+1).
+/// One transition at time index `i`, given (1 − α)^i and (1 − α)^(i+1); `y = None`
+/// feeds the model its own forecast.
 fn step_with(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y: Option<f64>, pow: [f64; 2]) -> State {
     let fi = i as f64;
-    let mu = prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * (1.0 - pow[1]) / alpha);
+    let mu = one_step(prev, alpha, theta, pow);
     let y = y.unwrap_or(mu);
     let level = alpha * y + (1.0 - alpha) * prev.level;
     let (mean_y, a, b) = if kind.dynamic() {
@@ -98,6 +94,12 @@ fn step_with(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y:
         ((fi * prev.mean_y + y) / (fi + 1.0), prev.a, prev.b)
     };
     State { level, mean_y, a, b, mu }
+}
+
+/// The one-step forecast μ from the state before it (see [`step_with`]).
+#[inline(always)]
+fn one_step(prev: &State, alpha: f64, theta: f64, pow: [f64; 2]) -> f64 {
+    prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * (1.0 - pow[1]) / alpha)
 }
 
 /// The running mean and the dynamic models' trend (A, B) after observation `y` at
@@ -132,14 +134,15 @@ struct FittedTheta {
     kind: ThetaKind,
     state: State,
     n: usize,
+    season_length: usize,
+    level0: f64,
     alpha: f64,
     theta: f64,
     sigma: f64,
     /// Seasonal indices (by position from the series start) and how they combine.
     seasonal: Option<(Vec<f64>, Decomposition)>,
-    /// (1 − α)^(n+j) for j = 0, 1, …: the same for every simulated path, so computed
-    /// for the first path's horizon and kept.
-    powers: std::sync::OnceLock<Vec<f64>>,
+    /// (1 − α)^n, from which forecasts and paths carry (1 − α)^(n+j).
+    power_n: f64,
 }
 
 /// What the objective needs of the series that does not depend on the parameters:
@@ -172,64 +175,147 @@ fn prepare(y: &[f64], kind: ThetaKind) -> Prepared {
     Prepared { dynamic: true, a: av, b: bv, scale }
 }
 
-/// The objective Σe²[3..]/mean|y| alone, without allocation: powers of (1 − α) are
-/// carried along instead of recomputed (same recursion as [`run`]). It is evaluated
-/// about seventy times per fit, so two periods are taken per step
-/// (ℓ₊₂ = (1 − α)²·ℓ + …): the chain of dependent operations is half as long.
-fn objective(y: &[f64], pre: &Prepared, level0: f64, alpha: f64, theta: f64) -> f64 {
+/// The least-squares problem in the initial level ℓ₀ and c = 1 − 1/θ at one α.
+///
+/// The level recursion ℓₜ = α·yₜ + (1 − α)·ℓₜ₋₁ does not involve θ, and ℓ₀ enters
+/// ℓₜ₋₁ with weight (1 − α)^t, so every one-step error is linear in (ℓ₀, c):
+/// eₜ = rₜ − (1 − α)^t·ℓ₀ − c·Tₜ, where rₜ = yₜ − ℓₜ₋₁ run from ℓ₀ = 0 and
+/// Tₜ = Aₜ(1 − α)^t + Bₜ(1 − (1 − α)^{t+1})/α is the trend term. Σe²ₜ (t ≥ 3) is a
+/// quadratic in (ℓ₀, c), minimised exactly by its normal equations; only α is left
+/// to search. `c_free = false` holds θ at 2 (c = ½).
+fn profile(y: &[f64], pre: &Prepared, alpha: f64, c_free: bool) -> Profiled {
     if pre.dynamic {
-        objective_with(y, |i| (pre.a[i - 1], pre.b[i - 1]), level0, alpha, theta) / pre.scale
+        profile_with(y, |i| (pre.a[i - 1], pre.b[i - 1]), alpha, c_free, pre.scale)
     } else {
-        objective_with(y, |_| (pre.a[0], pre.b[0]), level0, alpha, theta) / pre.scale
+        profile_with(y, |_| (pre.a[0], pre.b[0]), alpha, c_free, pre.scale)
     }
 }
 
-/// Σe²[3..] given the trend (A, B) in force at step i.
+/// The minimum of [`profile`]: objective Σe²[3..]/mean|y|, ℓ₀ and θ.
+#[derive(Debug, Clone, Copy)]
+struct Profiled {
+    objective: f64,
+    level0: f64,
+    theta: f64,
+}
+
+/// Largest c = 1 − 1/θ allowed (θ ≤ 1e10, the bound of the previous search).
+const C_MAX: f64 = 1.0 - 1e-10;
+/// Bound on |ℓ₀|.
+const LEVEL_MAX: f64 = 1e10;
+
 #[inline(always)]
-fn objective_with(y: &[f64], trend: impl Fn(usize) -> (f64, f64), level0: f64, alpha: f64, theta: f64) -> f64 {
-    let c = 1.0 - 1.0 / theta;
+fn profile_with(y: &[f64], trend: impl Fn(usize) -> (f64, f64), alpha: f64, c_free: bool, scale: f64) -> Profiled {
     let q = 1.0 - alpha;
-    let (q2, inv_alpha) = (q * q, 1.0 / alpha);
-    let mut level = alpha * y[0] + q * level0;
-    let mut pow = q; // (1 − α)^i for i = 1
-    let mu = |level: f64, pow: f64, (a, b): (f64, f64)| level + c * (a * pow + b * (1.0 - pow * q) * inv_alpha);
-    // Errors of t = 1, 2 are left out; from t = 3 on, two at a time.
-    let mut i = 1;
-    while i < 3.min(y.len()) {
-        level = alpha * y[i] + q * level;
-        pow *= q;
-        i += 1;
+    let inv_alpha = 1.0 / alpha;
+    // Level from ℓ₀ = 0 after y[0], and g = (1 − α)^i, the weight of ℓ₀ in ℓᵢ₋₁.
+    let mut level = alpha * y[0];
+    let mut g = q;
+    for &v in y.iter().take(3).skip(1) {
+        level = alpha * v + q * level;
+        g *= q;
     }
-    let (mut sse0, mut sse1) = (0.0, 0.0);
-    while i + 1 < y.len() {
-        let (v0, v1) = (y[i], y[i + 1]);
-        let e0 = v0 - mu(level, pow, trend(i));
-        let e1 = v1 - mu(alpha * v0 + q * level, pow * q, trend(i + 1));
-        sse0 += e0 * e0;
-        sse1 += e1 * e1;
-        level = q2 * level + (q * alpha * v0 + alpha * v1);
-        pow *= q2;
-        i += 2;
+    // Sums of products of r, g and T over t ≥ 3.
+    let (mut srr, mut srg, mut srt, mut sgg, mut sgt, mut stt) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (i, &v) in y.iter().enumerate().skip(3) {
+        let (a, b) = trend(i);
+        let t = a * g + b * (1.0 - g * q) * inv_alpha;
+        let r = v - level;
+        srr += r * r;
+        srg += r * g;
+        srt += r * t;
+        sgg += g * g;
+        sgt += g * t;
+        stt += t * t;
+        level = alpha * v + q * level;
+        g *= q;
     }
-    if i < y.len() {
-        let e = y[i] - mu(level, pow, trend(i));
-        sse0 += e * e;
+    if sgg <= 0.0 {
+        // Fewer than four observations: nothing to fit.
+        return Profiled { objective: 0.0, level0: y[0] / 2.0, theta: 2.0 };
     }
-    sse0 + sse1
+    let mut c = 0.5;
+    if c_free {
+        let det = sgg * stt - sgt * sgt;
+        if det > 1e-12 * sgg * stt {
+            // The minimum over c of the minimum over ℓ₀ is convex in c, so a c out
+            // of range is clamped to its nearest bound.
+            c = ((srt * sgg - srg * sgt) / det).clamp(0.0, C_MAX);
+        }
+        // Otherwise T is proportional to g (a flat line) and θ does not matter: 2.
+    }
+    let level0 = ((srg - c * sgt) / sgg).clamp(-LEVEL_MAX, LEVEL_MAX);
+    let sse = srr - 2.0 * level0 * srg - 2.0 * c * srt + level0 * level0 * sgg + 2.0 * level0 * c * sgt + c * c * stt;
+    Profiled { objective: sse.max(0.0) / scale, level0, theta: 1.0 / (1.0 - c) }
 }
 
+/// Fits (ℓ₀, α, θ) of one kind: α ∈ [0.1, 0.99] by Brent's method on the objective
+/// minimised over ℓ₀ and (optimised kinds) θ ≥ 1 at each α ([`profile`]). Returns
+/// (ℓ₀, α, θ, objective).
 fn fit_kind(y: &[f64], kind: ThetaKind, o: &FitOptions) -> (f64, f64, f64, f64) {
-    let level0 = y[0] / 2.0;
-    let theta_free = kind.optimise_theta();
-    let (x0, lo, hi) = if theta_free {
-        (vec![level0, 0.5, 2.0], vec![-1e10, 0.1, 1.0], vec![1e10, 0.99, 1e10])
-    } else {
-        (vec![level0, 0.5], vec![-1e10, 0.1], vec![1e10, 0.99])
-    };
     let pre = prepare(y, kind);
-    let target = |p: &[f64]| objective(y, &pre, p[0], p[1], if theta_free { p[2] } else { 2.0 });
-    let (p, v) = nelder_mead(target, &x0, &lo, &hi, o.tolerance.max(1e-4), o.max_iterations.max(1000));
-    (p[0], p[1], if theta_free { p[2] } else { 2.0 }, v)
+    let free = kind.optimise_theta();
+    let alpha = brent_min(
+        |a| profile(y, &pre, a, free).objective,
+        0.1,
+        0.99,
+        o.tolerance.max(SMOOTHING_TOLERANCE),
+        o.max_iterations,
+    );
+    let p = profile(y, &pre, alpha, free);
+    (p.level0, alpha, p.theta, p.objective)
+}
+
+/// Seasonally adjusts `y` when it is seasonal (see the module notes): the adjusted
+/// series and the indices with how they combine.
+fn deseasonalise(y: &[f64], m: usize) -> (Vec<f64>, Option<(Vec<f64>, Decomposition)>) {
+    let mut data = y.to_vec();
+    if !(m >= 4 && y.len() >= 2 * m && seasonality_test(y, m)) {
+        return (data, None);
+    }
+    let mut kind = if y.iter().all(|v| *v > 0.0) { Decomposition::Multiplicative } else { Decomposition::Additive };
+    let mut idx = seasonal_indices(y, m, kind);
+    if kind == Decomposition::Multiplicative && idx.iter().any(|v| *v < 0.01) {
+        kind = Decomposition::Additive;
+        idx = seasonal_indices(y, m, kind);
+    }
+    for (t, v) in data.iter_mut().enumerate() {
+        match kind {
+            Decomposition::Multiplicative => *v /= idx[t % m],
+            Decomposition::Additive => *v -= idx[t % m],
+        }
+    }
+    (data, Some((idx, kind)))
+}
+
+/// The fitted model at given parameters: final state and σ of the residuals.
+fn finish(
+    data: &[f64],
+    season_length: usize,
+    seasonal: Option<(Vec<f64>, Decomposition)>,
+    kind: ThetaKind,
+    level0: f64,
+    alpha: f64,
+    theta: f64,
+) -> FittedTheta {
+    let (state, e, _) = run(data, kind, level0, alpha, theta);
+    let tail = &e[3.min(e.len())..];
+    let tail = if tail.len() >= 2 { tail } else { &e[..] };
+    let mean = tail.iter().sum::<f64>() / tail.len() as f64;
+    let sigma = (tail.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (tail.len().max(2) - 1) as f64).sqrt();
+    let n = data.len();
+    FittedTheta {
+        kind,
+        state,
+        n,
+        season_length,
+        level0,
+        alpha,
+        theta,
+        sigma,
+        seasonal,
+        power_n: (1.0 - alpha).powf(n as f64),
+    }
 }
 
 impl ModelSpec for Theta {
@@ -244,25 +330,7 @@ impl ModelSpec for Theta {
             // The state space only approaches a constant; forecast it exactly.
             return Ok(super::baselines::constant(y[0]));
         }
-        let m = self.season_length;
-        let mut data = y.to_vec();
-        let mut seasonal = None;
-        if m >= 4 && y.len() >= 2 * m && seasonality_test(y, m) {
-            let mut kind =
-                if y.iter().all(|v| *v > 0.0) { Decomposition::Multiplicative } else { Decomposition::Additive };
-            let mut idx = seasonal_indices(y, m, kind);
-            if kind == Decomposition::Multiplicative && idx.iter().any(|v| *v < 0.01) {
-                kind = Decomposition::Additive;
-                idx = seasonal_indices(y, m, kind);
-            }
-            for (t, v) in data.iter_mut().enumerate() {
-                match kind {
-                    Decomposition::Multiplicative => *v /= idx[t % m],
-                    Decomposition::Additive => *v -= idx[t % m],
-                }
-            }
-            seasonal = Some((idx, kind));
-        }
+        let (data, seasonal) = deseasonalise(y, self.season_length);
         let kinds: &[ThetaKind] = match &self.kind {
             Some(k) => std::slice::from_ref(k),
             None => &[ThetaKind::Standard, ThetaKind::Optimized, ThetaKind::Dynamic, ThetaKind::DynamicOptimized],
@@ -274,21 +342,34 @@ impl ModelSpec for Theta {
             .min_by(|a, b| a.1 .3.total_cmp(&b.1 .3))
             .ok_or_else(|| Error::InvalidInput(format!("{}: no Theta model could be fitted", self.name())))?;
         let (kind, (level0, alpha, theta, _)) = best;
-        let (state, e, _) = run(&data, kind, level0, alpha, theta);
-        let tail = &e[3.min(e.len())..];
-        let tail = if tail.len() >= 2 { tail } else { &e[..] };
-        let mean = tail.iter().sum::<f64>() / tail.len() as f64;
-        let sigma = (tail.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (tail.len().max(2) - 1) as f64).sqrt();
-        Ok(Box::new(FittedTheta {
-            kind,
-            state,
-            n: data.len(),
-            alpha,
-            theta,
-            sigma,
-            seasonal,
-            powers: Default::default(),
-        }))
+        Ok(Box::new(finish(&data, self.season_length, seasonal, kind, level0, alpha, theta)))
+    }
+}
+
+/// A Theta model with its estimated kind, initial level, α and θ fixed (the pinned
+/// spec of a fitted Theta): a fit runs the states over the series without searching.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ThetaFixed {
+    kind: ThetaKind,
+    season_length: usize,
+    level0: f64,
+    alpha: f64,
+    theta: f64,
+}
+
+impl ModelSpec for ThetaFixed {
+    fn name(&self) -> String {
+        self.kind.name().into()
+    }
+    fn min_length(&self) -> usize {
+        4
+    }
+    fn fit(&self, y: &[f64], _: &FitOptions) -> Result<Box<dyn Fitted>> {
+        if y.iter().all(|v| *v == y[0]) {
+            return Ok(super::baselines::constant(y[0]));
+        }
+        let (data, seasonal) = deseasonalise(y, self.season_length);
+        Ok(Box::new(finish(&data, self.season_length, seasonal, self.kind, self.level0, self.alpha, self.theta)))
     }
 }
 
@@ -304,10 +385,12 @@ impl FittedTheta {
 
 impl Fitted for FittedTheta {
     fn mean(&self, h: usize) -> Vec<f64> {
-        let mut s = self.state;
+        let q = 1.0 - self.alpha;
+        let (mut s, mut p) = (self.state, self.power_n);
         (0..h)
             .map(|j| {
-                s = step(&s, self.n + j, self.kind, self.alpha, self.theta, None);
+                s = step_with(&s, self.n + j, self.kind, self.alpha, self.theta, None, [p, p * q]);
+                p *= q;
                 self.reseason(j, s.mu)
             })
             .collect()
@@ -315,26 +398,33 @@ impl Fitted for FittedTheta {
     fn sd(&self, _h: usize) -> Option<Vec<f64>> {
         None
     }
+    fn pinned(&self) -> Option<Box<dyn ModelSpec>> {
+        Some(Box::new(ThetaFixed {
+            kind: self.kind,
+            season_length: self.season_length,
+            level0: self.level0,
+            alpha: self.alpha,
+            theta: self.theta,
+        }))
+    }
     fn simulate(&self, h: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-        let powers = |h: usize| -> Vec<f64> { (0..=h).map(|j| (1.0 - self.alpha).powf((self.n + j) as f64)).collect() };
-        let kept = self.powers.get_or_init(|| powers(h));
-        let fresh;
-        let pw = if kept.len() > h {
-            kept
-        } else {
-            fresh = powers(h);
-            &fresh
-        };
-        let mut s = self.state;
-        (0..h)
-            .map(|j| {
-                let (i, p) = (self.n + j, [pw[j], pw[j + 1]]);
-                let mu = step_with(&s, i, self.kind, self.alpha, self.theta, None, p).mu;
-                let v = mu + self.sigma * normal_draw(rng);
-                s = step_with(&s, i, self.kind, self.alpha, self.theta, Some(v), p);
-                self.reseason(j, v)
-            })
-            .collect()
+        let mut out = Vec::with_capacity(h);
+        self.simulate_into(h, rng, &mut out);
+        out
+    }
+    fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+        // (1 − α)^(n+j) carried along from (1 − α)^n.
+        let q = 1.0 - self.alpha;
+        let (mut s, mut p) = (self.state, self.power_n);
+        out.clear();
+        out.extend((0..h).map(|j| {
+            let (i, pw) = (self.n + j, [p, p * q]);
+            p *= q;
+            let mu = one_step(&s, self.alpha, self.theta, pw);
+            let v = mu + self.sigma * normal_draw(rng);
+            s = step_with(&s, i, self.kind, self.alpha, self.theta, Some(v), pw);
+            self.reseason(j, v)
+        }));
     }
 }
 
@@ -360,13 +450,41 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_objective_matches_the_state_recursion() {
+    fn the_profiled_level_and_theta_minimise_the_state_recursion_error() {
         let long: Vec<f64> = (0..200).map(|t| 50.0 + (t as f64 * 0.7).sin() * 10.0 + t as f64 * 0.3).collect();
-        for y in [&long[..], &long[..199], &long[..2], &long[..3], &long[..4], &long[..5]] {
+        for y in [&long[..], &long[..199], &long[..4], &long[..5], &long[..9]] {
             for kind in [ThetaKind::Standard, ThetaKind::Optimized, ThetaKind::Dynamic, ThetaKind::DynamicOptimized] {
-                let slow = run(y, kind, 20.0, 0.3, 2.5).2;
-                let fast = objective(y, &prepare(y, kind), 20.0, 0.3, 2.5);
-                assert!((slow - fast).abs() <= 1e-9 * slow.abs(), "{kind:?} n={}: {slow} vs {fast}", y.len());
+                let pre = prepare(y, kind);
+                for alpha in [0.1, 0.3, 0.77, 0.99] {
+                    let p = profile(y, &pre, alpha, kind.optimise_theta());
+                    if !kind.optimise_theta() {
+                        assert_eq!(p.theta, 2.0);
+                    }
+                    assert!(p.theta >= 1.0, "{kind:?}: θ {}", p.theta);
+                    // The sums give the objective the state recursion gives at (ℓ₀, α, θ)...
+                    let at = run(y, kind, p.level0, alpha, p.theta).2;
+                    let tol = 1e-7 * at.abs().max(1e-3);
+                    assert!(
+                        (at - p.objective).abs() <= tol,
+                        "{kind:?} n={} α={alpha}: {at} vs {}",
+                        y.len(),
+                        p.objective
+                    );
+                    // ...and no other (ℓ₀, θ) does better at that α.
+                    for level0 in [p.level0 - 5.0, p.level0 - 0.1, p.level0 + 0.1, p.level0 + 5.0, 0.0, 60.0] {
+                        let thetas: &[f64] =
+                            if kind.optimise_theta() { &[1.0, 1.5, 2.0, 3.0, 10.0, p.theta] } else { &[2.0] };
+                        for &theta in thetas {
+                            let other = run(y, kind, level0, alpha, theta).2;
+                            assert!(
+                                other >= p.objective - tol,
+                                "{kind:?} n={} α={alpha} ℓ₀={level0} θ={theta}: {other} < {}",
+                                y.len(),
+                                p.objective
+                            );
+                        }
+                    }
+                }
             }
         }
     }
@@ -375,6 +493,59 @@ mod tests {
     fn constant_series_forecast_the_constant() {
         let f = fit(None, 1, &[7.0; 30]).mean(4);
         assert!(f.iter().all(|v| (v - 7.0).abs() < 1e-6), "{f:?}");
+    }
+
+    #[test]
+    fn a_pinned_theta_reproduces_its_fit_and_updates_states_on_more_data() {
+        let y: Vec<f64> = (0..300)
+            .map(|t| {
+                50.0 + (t as f64 * 0.9).sin() * 8.0 + t as f64 * 0.2 + [3.0, -1.0, 0.0, 5.0, -4.0, 2.0, -5.0][t % 7]
+            })
+            .collect();
+        let o = FitOptions::default();
+        for kind in [ThetaKind::Standard, ThetaKind::DynamicOptimized] {
+            let spec = Theta { kind: Some(kind), season_length: 7 };
+            let fitted = spec.fit(&y[..250], &o).unwrap();
+            let pinned = fitted.pinned().expect("Theta pins its parameters");
+            assert_eq!(pinned.name(), kind.name());
+            assert_eq!(pinned.fit(&y[..250], &o).unwrap().mean(5), fitted.mean(5));
+            // On more data the states move on; the parameters stay, so the forecast
+            // differs from both the old one and a fresh estimate.
+            let moved = pinned.fit(&y, &o).unwrap().mean(5);
+            assert_ne!(moved, fitted.mean(5));
+            let Some(FittedPin { level0, alpha, theta }) = pin_of(&*pinned) else { panic!("a ThetaFixed") };
+            let (data, seasonal) = deseasonalise(&y, 7);
+            let by_hand = finish(&data, 7, seasonal, kind, level0, alpha, theta);
+            assert_eq!(moved, by_hand.mean(5), "{kind:?}");
+        }
+    }
+
+    struct FittedPin {
+        level0: f64,
+        alpha: f64,
+        theta: f64,
+    }
+
+    /// The parameters of a pinned Theta spec (through its debug form: specs are not `Any`).
+    fn pin_of(spec: &dyn ModelSpec) -> Option<FittedPin> {
+        let text = format!("{spec:?}");
+        let field = |name: &str| -> Option<f64> {
+            text.split(&format!("{name}: ")).nth(1)?.split([',', ' ', '}']).next()?.parse().ok()
+        };
+        Some(FittedPin { level0: field("level0")?, alpha: field("alpha")?, theta: field("theta")? })
+    }
+
+    #[test]
+    fn theta_paths_into_a_buffer_are_the_paths_simulated() {
+        use rand::SeedableRng;
+        let y: Vec<f64> = (0..120).map(|t| 20.0 + (t % 7) as f64 + t as f64 * 0.1).collect();
+        let f = fit(Some(ThetaKind::DynamicOptimized), 7, &y);
+        let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
+        let mut buf = Vec::new();
+        for h in [1, 9, 30] {
+            f.simulate_into(h, &mut b, &mut buf);
+            assert_eq!(buf, f.simulate(h, &mut a));
+        }
     }
 
     #[test]
