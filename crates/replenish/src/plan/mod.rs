@@ -2,11 +2,11 @@
 //! and purchase orders. Pure: no I/O, deterministic, parallel over SKU-locations.
 
 use crate::error::{Error, Result};
-use crate::forecast::{classify, series_key, stream, DemandClass, Panel};
+use crate::forecast::{classify, series_key, stream, DemandClass};
 use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protection};
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
-use crate::policy::classes::{abc_xyz, ClassThresholds};
+use crate::policy::classes::{xyz_of, ClassThresholds};
 use crate::policy::ltd::{self, Family, Ltd};
 use crate::policy::{self, fmt_qty, OrderConstraints};
 use crate::report::{summarize, PlanSummary};
@@ -638,18 +638,19 @@ struct LineCtx<'a> {
     learnt: &'a HashMap<(String, String), usize>,
 }
 
-/// What is known of a SKU-location before its segment is chosen.
+/// What is known of a SKU-location before its segment is chosen. Only numbers: the
+/// daily history is derived again where a line needs it ([`LineCtx::history`]), so
+/// that the facts of a whole assortment take no memory per day.
 struct Facts<'a> {
     sku: &'a str,
     location: &'a str,
     series: Option<usize>,
     /// Days of history up to the planning date.
     days: usize,
-    /// Demand with stock-out, promotion and event days missing (NaN): what the
-    /// forecast learns from.
-    y: Vec<f64>,
-    /// Demand with stock-out days missing: what the classes are computed on.
-    sales: Vec<f64>,
+    /// Sales (stock-out days left out) × unit cost: what ABC ranks.
+    value: f64,
+    /// XYZ class of the sales.
+    xyz: char,
     class: DemandClass,
     adi: f64,
     cv2: f64,
@@ -745,32 +746,33 @@ fn weight(factors: &[f64], days: f64) -> f64 {
 }
 
 impl LineCtx<'_> {
-    fn facts<'k>(&self, sku: &'k str, location: &'k str) -> Facts<'k> {
-        let series = self.data.demand.find(sku, location);
+    /// Days of history up to the planning date, sales (stock-out days missing, NaN)
+    /// and what the forecast learns from: sales with promotion and event days missing
+    /// too when there is a calendar (the model learns the baseline; the uplifts come
+    /// back on the planned days).
+    fn history(&self, series: Option<usize>) -> (usize, Vec<f64>, Vec<f64>) {
+        let Some(i) = series else { return (0, Vec::new(), Vec::new()) };
         let calendar = self.data.promotions.is_some();
         let with_events = self.data.events.is_some();
-        let (days, y, sales) = match series {
-            Some(i) => {
-                let s = self.data.demand.series(i);
-                let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-                // With a promotion calendar (or events) the model learns the baseline:
-                // promotion and event days are left out like stock-out days, and the
-                // uplifts come back on the planned days.
-                let event_mask = if with_events { self.ev_days.mask(i, days) } else { Vec::new() };
-                let sales: Vec<f64> = (0..days).map(|d| if s.stockout[d] { f64::NAN } else { s.quantity[d] }).collect();
-                let y = (0..days)
-                    .map(|d| {
-                        if (calendar && self.promo_days[i][d]) || (with_events && event_mask[d]) {
-                            f64::NAN
-                        } else {
-                            sales[d]
-                        }
-                    })
-                    .collect();
-                (days, y, sales)
-            }
-            None => (0, Vec::new(), Vec::new()),
-        };
+        let s = self.data.demand.series(i);
+        let days = ((self.as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+        let event_mask = if with_events { self.ev_days.mask(i, days) } else { Vec::new() };
+        let sales: Vec<f64> = (0..days).map(|d| if s.stockout[d] { f64::NAN } else { s.quantity[d] }).collect();
+        let y = (0..days)
+            .map(|d| {
+                if (calendar && self.promo_days[i][d]) || (with_events && event_mask[d]) {
+                    f64::NAN
+                } else {
+                    sales[d]
+                }
+            })
+            .collect();
+        (days, sales, y)
+    }
+
+    fn facts<'k>(&self, sku: &'k str, location: &'k str) -> Facts<'k> {
+        let series = self.data.demand.find(sku, location);
+        let (days, sales, y) = self.history(series);
         let seen: Vec<f64> = y.iter().copied().filter(|v| !v.is_nan()).collect();
         let c = classify(&seen);
         let n = seen.len() as f64;
@@ -778,26 +780,20 @@ impl LineCtx<'_> {
         let sd = if n > 1.0 { (seen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
         let terms = select_terms(terms_of_sku(self.terms, sku), sku, location);
         let unit_cost = terms.and_then(|t| t.unit_cost).or(self.items.get(sku).map(|i| i.unit_cost)).unwrap_or(0.0);
-        Facts { sku, location, series, days, y, sales, class: c.class, adi: c.adi, cv2: c.cv2, mean, sd, unit_cost }
+        let value = sales.iter().filter(|v| !v.is_nan()).sum::<f64>() * unit_cost;
+        let xyz = xyz_of(&sales, &ClassThresholds::default()).1;
+        Facts { sku, location, series, days, value, xyz, class: c.class, adi: c.adi, cv2: c.cv2, mean, sd, unit_cost }
     }
 
     /// XYZ from each SKU-location's own demand; ABC from the assortment's ranking.
     fn abc_xyz(&self, facts: &[Facts], globals: &PlanGlobals) -> Result<HashMap<(String, String), (char, char)>> {
-        let mut offsets = vec![0];
-        let mut values = Vec::new();
-        for f in facts {
-            values.extend(&f.sales);
-            offsets.push(values.len());
+        if let Some(v) = facts.iter().map(|f| f.unit_cost).find(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(Error::InvalidInput(format!("unit value {v} must be a number ≥ 0")));
         }
-        let ids = facts.iter().map(|f| format!("{}@{}", f.sku, f.location)).collect();
-        let panel = Panel::new(ids, offsets, values)?;
-        let costs: Vec<f64> = facts.iter().map(|f| f.unit_cost).collect();
-        let classes = abc_xyz(&panel, &costs, &ClassThresholds::default())?;
         facts
             .iter()
-            .zip(classes)
-            .map(|(f, c)| match globals.abc_of(f.sku, f.location) {
-                Some(abc) => Ok(((f.sku.to_string(), f.location.to_string()), (abc, c.xyz))),
+            .map(|f| match globals.abc_of(f.sku, f.location) {
+                Some(abc) => Ok(((f.sku.to_string(), f.location.to_string()), (abc, f.xyz))),
                 None => Err(Error::InvalidInput(format!(
                     "{}@{} is not in the merged statistics: plan lines with the globals of the same data",
                     f.sku, f.location
@@ -1001,9 +997,10 @@ impl LineCtx<'_> {
         // Random streams are keyed by the SKU-location, not its position, so a plan of
         // a subset (one Spark or Dask partition) draws the same paths for it.
         let stream_key = series_key(&format!("{sku}\u{1f}{}", f.location));
+        let y = self.history(series_index).2;
         let opts = FitOptions { non_negative: true, n_paths: cfg.n_paths, seed: cfg.seed, ..FitOptions::default() };
         let forecast = if series_index.is_some() {
-            daily_demand(forecaster.as_ref(), &f.y, horizon, protection.as_ref(), &opts, stream_key)?
+            daily_demand(forecaster.as_ref(), &y, horizon, protection.as_ref(), &opts, stream_key)?
         } else {
             daily_demand(forecaster.as_ref(), &[], horizon, protection.as_ref(), &FitOptions::default(), 0)?
         };
@@ -1028,7 +1025,7 @@ impl LineCtx<'_> {
             }
             LtdMethod::Bootstrap => {
                 let mut rng = stream(cfg.seed, stream_key, 2);
-                let (p, l) = bootstrap(&f.y, lead, lead_std, review_eff, &day_factors, cfg.n_paths, &mut rng);
+                let (p, l) = bootstrap(&y, lead, lead_std, review_eff, &day_factors, cfg.n_paths, &mut rng);
                 (
                     Ltd::empirical(p)?,
                     Ltd::empirical(l)?,

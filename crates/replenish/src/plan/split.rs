@@ -171,11 +171,7 @@ pub(super) fn stats(
         history_end,
         values: facts
             .iter()
-            .map(|f| SeriesValue {
-                sku: f.sku.to_string(),
-                location: f.location.to_string(),
-                value: f.sales.iter().filter(|v| !v.is_nan()).sum::<f64>() * f.unit_cost,
-            })
+            .map(|f| SeriesValue { sku: f.sku.to_string(), location: f.location.to_string(), value: f.value })
             .collect(),
         promotion_uplifts: uplifts
             .samples

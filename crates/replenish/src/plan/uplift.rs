@@ -4,7 +4,8 @@
 
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 /// Promotion uplifts learnt from history: per series index (SKU-location), and the
 /// median per category.
@@ -32,6 +33,7 @@ pub(super) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>
 /// the calendar (one pass over the calendar, not one per day).
 pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<Vec<bool>> {
     (0..data.demand.len())
+        .into_par_iter()
         .map(|i| {
             let s = data.demand.series(i);
             let mut days = s.promotion.to_vec();
@@ -61,7 +63,8 @@ struct Ordinary {
     sum: Vec<f64>,
     count: Vec<usize>,
     weekday: [f64; 7],
-    start: NaiveDate,
+    /// Weekday of the series' first day (Monday 0).
+    first_weekday: usize,
     /// Ordinary days with demand, as a share of ordinary days.
     demand_share: f64,
 }
@@ -73,12 +76,13 @@ impl Ordinary {
         let mut count = vec![0usize; q.len() + 1];
         let mut by_weekday = [(0.0, 0usize); 7];
         let mut nonzero = 0usize;
+        let first_weekday = start.weekday().num_days_from_monday() as usize;
         for d in 0..q.len() {
             let o = ordinary[d];
             sum[d + 1] = sum[d] + if o { q[d] } else { 0.0 };
             count[d + 1] = count[d] + usize::from(o);
             if o {
-                let w = &mut by_weekday[Self::weekday_of(start, d)];
+                let w = &mut by_weekday[(first_weekday + d) % 7];
                 w.0 += q[d];
                 w.1 += 1;
                 nonzero += usize::from(q[d] > 0.0);
@@ -90,11 +94,7 @@ impl Ordinary {
         }
         let mean = total / n as f64;
         let weekday = by_weekday.map(|(s, c)| if c >= 2 { s / c as f64 / mean } else { 1.0 });
-        Some(Ordinary { sum, count, weekday, start, demand_share: nonzero as f64 / n as f64 })
-    }
-
-    fn weekday_of(start: NaiveDate, d: usize) -> usize {
-        (start + chrono::Duration::days(d as i64)).weekday().num_days_from_monday() as usize
+        Some(Ordinary { sum, count, weekday, first_weekday, demand_share: nonzero as f64 / n as f64 })
     }
 
     fn expected(&self, d: usize) -> f64 {
@@ -102,7 +102,7 @@ impl Ordinary {
         let (a, b) = (d.saturating_sub(LOCAL_WINDOW), (d + LOCAL_WINDOW + 1).min(n));
         let (s, c) = (self.sum[b] - self.sum[a], self.count[b] - self.count[a]);
         let level = if c >= 7 { s / c as f64 } else { self.sum[n] / self.count[n] as f64 };
-        level * self.weekday[Self::weekday_of(self.start, d)]
+        level * self.weekday[(self.first_weekday + d) % 7]
     }
 }
 
@@ -130,24 +130,29 @@ pub(super) fn promotion_uplifts(
         return out;
     }
     let mut by_category: HashMap<String, Vec<f64>> = HashMap::new();
-    for (i, flags) in promo.iter().enumerate() {
-        let s = data.demand.series(i);
-        let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-        let ordinary = ordinary_days(&s, days, Some(flags), &ev.mask(i, days));
-        let Some(base) = Ordinary::new(&s.quantity[..days], &ordinary, s.start) else { continue };
-        let (mut sum, mut exp, mut n) = (0.0, 0.0, 0usize);
-        for d in (0..days).filter(|&d| flags[d] && !s.stockout[d]) {
-            sum += s.quantity[d];
-            exp += base.expected(d);
-            n += 1;
-        }
-        if n >= MIN_PROMOTION_DAYS && exp > 0.0 {
-            let uplift = sum / exp;
-            out.series.insert(i, (uplift, n));
-            if let Some(item) = items.get(s.key.sku.as_str()) {
-                by_category.entry(item.category.clone()).or_default().push(uplift);
-                out.samples.push((item.category.clone(), uplift));
+    // Each series on its own (in parallel), then gathered in series order.
+    let own: Vec<Option<(f64, usize)>> = promo
+        .par_iter()
+        .enumerate()
+        .map(|(i, flags)| {
+            let s = data.demand.series(i);
+            let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+            let ordinary = ordinary_days(&s, days, Some(flags), &ev.mask(i, days));
+            let base = Ordinary::new(&s.quantity[..days], &ordinary, s.start)?;
+            let (mut sum, mut exp, mut n) = (0.0, 0.0, 0usize);
+            for d in (0..days).filter(|&d| flags[d] && !s.stockout[d]) {
+                sum += s.quantity[d];
+                exp += base.expected(d);
+                n += 1;
             }
+            (n >= MIN_PROMOTION_DAYS && exp > 0.0).then(|| (sum / exp, n))
+        })
+        .collect();
+    for (i, (uplift, n)) in own.into_iter().enumerate().filter_map(|(i, o)| Some((i, o?))) {
+        out.series.insert(i, (uplift, n));
+        if let Some(item) = items.get(data.demand.keys[i].sku.as_str()) {
+            by_category.entry(item.category.clone()).or_default().push(uplift);
+            out.samples.push((item.category.clone(), uplift));
         }
     }
     for (cat, v) in by_category {
@@ -198,6 +203,7 @@ pub(super) fn event_days(data: &Dataset) -> EventDays {
     names.dedup();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(k, n)| (n.as_str(), k)).collect();
     let series = (0..data.demand.len())
+        .into_par_iter()
         .map(|i| {
             let s = data.demand.series(i);
             let mut days = Vec::new();
@@ -233,6 +239,16 @@ pub(super) struct EventUplifts {
     pub samples: Vec<(Option<String>, usize, f64)>,
 }
 
+/// One series' past days of one event: its demand, the demand expected from ordinary
+/// days, how many days and how many of them expected to have demand.
+struct EventSum {
+    name: usize,
+    demand: f64,
+    expected: f64,
+    days: usize,
+    demand_days: f64,
+}
+
 /// Each event's uplift per SKU-location: demand on its past days over the demand
 /// expected on them from ordinary days ([`Ordinary`]: local level and weekday), so
 /// that an event in a busy season or on busy weekdays is not mistaken for an
@@ -248,27 +264,41 @@ pub(super) fn event_uplifts(
     let mut out = EventUplifts::default();
     let mut by_category: HashMap<(String, usize), Vec<f64>> = HashMap::new();
     let mut by_name: HashMap<usize, Vec<f64>> = HashMap::new();
-    for i in 0..ev.series.len() {
-        if ev.series[i].is_empty() {
-            continue;
-        }
-        let s = data.demand.series(i);
-        let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-        let flags = promo.get(i).map(|p| &p[..days]);
-        let ordinary = ordinary_days(&s, days, flags, &ev.mask(i, days));
-        let Some(base) = Ordinary::new(&s.quantity[..days], &ordinary, s.start) else { continue };
-        // Per event name: (demand, expected demand, days).
-        let mut on: HashMap<usize, (f64, f64, usize)> = HashMap::new();
-        for &(d, k) in ev.series[i].iter().filter(|(d, _)| *d < days) {
-            if !s.stockout[d] && !flags.is_some_and(|p| p[d]) {
-                let acc = on.entry(k).or_default();
-                acc.0 += s.quantity[d];
-                acc.1 += base.expected(d);
-                acc.2 += 1;
+    // Per series (in parallel) and event name, in name order; gathered in series order.
+    let per_series: Vec<Vec<EventSum>> = (0..ev.series.len())
+        .into_par_iter()
+        .map(|i| {
+            if ev.series[i].is_empty() {
+                return Vec::new();
             }
-        }
-        for (k, (sum, exp, n)) in on {
-            let demand_days = n as f64 * base.demand_share;
+            let s = data.demand.series(i);
+            let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+            let flags = promo.get(i).map(|p| &p[..days]);
+            let ordinary = ordinary_days(&s, days, flags, &ev.mask(i, days));
+            let Some(base) = Ordinary::new(&s.quantity[..days], &ordinary, s.start) else { return Vec::new() };
+            let mut on: BTreeMap<usize, (f64, f64, usize)> = BTreeMap::new();
+            for &(d, k) in ev.series[i].iter().filter(|(d, _)| *d < days) {
+                if !s.stockout[d] && !flags.is_some_and(|p| p[d]) {
+                    let acc = on.entry(k).or_default();
+                    acc.0 += s.quantity[d];
+                    acc.1 += base.expected(d);
+                    acc.2 += 1;
+                }
+            }
+            on.into_iter()
+                .map(|(name, (demand, expected, days))| EventSum {
+                    name,
+                    demand,
+                    expected,
+                    days,
+                    demand_days: days as f64 * base.demand_share,
+                })
+                .collect()
+        })
+        .collect();
+    for (i, on) in per_series.into_iter().enumerate() {
+        let s = data.demand.series(i);
+        for EventSum { name: k, demand: sum, expected: exp, days: n, demand_days } in on {
             if n < MIN_EVENT_DAYS || exp < MIN_EVENT_UNITS || demand_days < MIN_EVENT_DEMAND_DAYS {
                 continue;
             }

@@ -78,6 +78,25 @@ pub fn abc_by_value(ids: &[String], values: &[f64], t: &ClassThresholds) -> Vec<
         .collect()
 }
 
+/// The XYZ class of one series (missing days NaN) and the coefficient of variation
+/// of its `bucket_days` sums behind it (none without demand).
+pub fn xyz_of(series: &[f64], t: &ClassThresholds) -> (Option<f64>, char) {
+    let buckets: Vec<f64> =
+        series.chunks(t.bucket_days.max(1)).map(|c| c.iter().filter(|v| !v.is_nan()).sum::<f64>()).collect();
+    let n = buckets.len() as f64;
+    let mean = buckets.iter().sum::<f64>() / n.max(1.0);
+    let cv = (mean > 0.0).then(|| {
+        let var = buckets.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+        var.sqrt() / mean
+    });
+    let xyz = match cv {
+        Some(c) if c <= t.x => 'X',
+        Some(c) if c <= t.y => 'Y',
+        _ => 'Z',
+    };
+    (cv, xyz)
+}
+
 /// Classifies every series of `panel`; `unit_values` has one value per series
 /// (unit cost or price).
 pub fn abc_xyz(panel: &Panel, unit_values: &[f64], t: &ClassThresholds) -> Result<Vec<SeriesClass>> {
@@ -110,19 +129,7 @@ pub fn abc_xyz(panel: &Panel, unit_values: &[f64], t: &ClassThresholds) -> Resul
     Ok((0..panel.len())
         .map(|i| {
             let (share, before, abc) = ranked[i];
-            let buckets: Vec<f64> =
-                panel.series(i).chunks(t.bucket_days).map(|c| c.iter().filter(|v| !v.is_nan()).sum::<f64>()).collect();
-            let n = buckets.len() as f64;
-            let mean = buckets.iter().sum::<f64>() / n.max(1.0);
-            let cv = (mean > 0.0).then(|| {
-                let var = buckets.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-                var.sqrt() / mean
-            });
-            let xyz = match cv {
-                Some(c) if c <= t.x => 'X',
-                Some(c) if c <= t.y => 'Y',
-                _ => 'Z',
-            };
+            let (cv, xyz) = xyz_of(panel.series(i), t);
             SeriesClass {
                 id: panel.ids[i].clone(),
                 value: values[i],
