@@ -84,9 +84,15 @@ fn init_state(y: &[f64], kind: ThetaKind, level0: f64, alpha: f64, theta: f64) -
 /// One transition at time index `i`, given (1 − α)^i and (1 − α)^(i+1); `y = None`
 /// feeds the model its own forecast.
 fn step_with(prev: &State, i: usize, kind: ThetaKind, alpha: f64, theta: f64, y: Option<f64>, pow: [f64; 2]) -> State {
-    let fi = i as f64;
     let mu = one_step(prev, alpha, theta, pow);
-    let y = y.unwrap_or(mu);
+    advance(prev, i, kind, alpha, y.unwrap_or(mu), mu)
+}
+
+/// The state after observation `y` at time index `i`, given the forecast `mu` of it
+/// ([`one_step`]).
+#[inline(always)]
+fn advance(prev: &State, i: usize, kind: ThetaKind, alpha: f64, y: f64, mu: f64) -> State {
+    let fi = i as f64;
     let level = alpha * y + (1.0 - alpha) * prev.level;
     let (mean_y, a, b) = if kind.dynamic() {
         dynamic_trend(fi, prev.mean_y, prev.b, y)
@@ -422,7 +428,8 @@ impl Fitted for FittedTheta {
             p *= q;
             let mu = one_step(&s, self.alpha, self.theta, pw);
             let v = mu + self.sigma * normal_draw(rng);
-            s = step_with(&s, i, self.kind, self.alpha, self.theta, Some(v), pw);
+            // The state stores the forecast of the observation it took in.
+            s = advance(&s, i, self.kind, self.alpha, v, mu);
             self.reseason(j, v)
         }));
     }

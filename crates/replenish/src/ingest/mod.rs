@@ -848,6 +848,9 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series) -> Vec<Vec<
                 let rows = c * SALES_CHUNK_ROWS..((c + 1) * SALES_CHUNK_ROWS).min(n);
                 let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
                 let mut local: FastMap<(&'t str, &'t str), u32> = FastMap::default();
+                // The previous line's key and id: POS exports often list one
+                // SKU-location's lines together, and then no hash is needed.
+                let mut last: Option<((&'t str, &'t str), u32)> = None;
                 let (c_date, c_sku, c_loc) = (t.col(date_col), t.col("sku"), t.col("location"));
                 let (c_qty, c_price, c_promo) = (t.col("quantity"), t.col("price"), t.col("promo"));
                 for (line, fields) in rows.map(|i| t.rows.row(i)) {
@@ -863,10 +866,14 @@ fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series) -> Vec<Vec<
                     let promotion = r.opt_bool(c_promo).unwrap_or(false);
                     if let (true, Some(date)) = (r.ok, date) {
                         let next = keys.len() as u32;
-                        let series = *local.entry((sku, location)).or_insert_with(|| {
-                            keys.push((sku, location));
-                            next
-                        });
+                        let series = match last {
+                            Some((k, id)) if k == (sku, location) => id,
+                            _ => *local.entry((sku, location)).or_insert_with(|| {
+                                keys.push((sku, location));
+                                next
+                            }),
+                        };
+                        last = Some(((sku, location), series));
                         let price = price.unwrap_or(f64::NAN);
                         lines.push(SaleLine { line: *line, quantity, price, series, date, promotion });
                     }

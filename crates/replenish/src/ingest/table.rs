@@ -463,7 +463,7 @@ impl<'a, 'p> Row<'a, 'p> {
     }
 
     fn raw(&self, col: impl ColRef) -> Option<&'a str> {
-        col.index(self.table).and_then(|i| self.fields.get(i)).map(str::trim)
+        col.index(self.table).and_then(|i| self.fields.get(i)).map(trim)
     }
 
     /// Records a problem on this row at canonical column `col`.
@@ -508,7 +508,7 @@ impl<'a, 'p> Row<'a, 'p> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let m = &self.table.mapping;
         if m.thousands_separator.is_none() && m.decimal_separator == '.' {
-            return self.checked_number(col, raw, raw.parse::<f64>());
+            return self.checked_number(col, raw, plain_decimal(raw).map_or_else(|| raw.parse::<f64>(), Ok));
         }
         let mut s: String = match m.thousands_separator {
             Some(t) => raw.chars().filter(|&c| c != t).collect(),
@@ -599,6 +599,11 @@ impl<'a, 'p> Row<'a, 'p> {
     pub fn opt_bool(&mut self, col: impl ColRef) -> Option<bool> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
         let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
+        match raw {
+            "1" => return Some(true),
+            "0" => return Some(false),
+            _ => {}
+        }
         match () {
             _ if is(&["1", "true", "t", "yes", "y"]) => Some(true),
             _ if is(&["0", "false", "f", "no", "n"]) => Some(false),
@@ -612,6 +617,45 @@ impl<'a, 'p> Row<'a, 'p> {
             }
         }
     }
+}
+
+/// [`str::trim`], without looking at the characters when the first and last bytes
+/// are ASCII and not white space (most fields): then there is nothing to trim.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&f), Some(&l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// `[-]digits[.digits]` with at most 15 digits in all, parsed to the same bits as
+/// `str::parse::<f64>` (most quantities and prices): the digits as an integer are
+/// exact in an f64, and so is the power of ten dividing them, so the one correctly
+/// rounded division gives the correctly rounded value (Clinger's fast path). Any
+/// other form: `None`, for the general parser.
+fn plain_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (negative, b) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    let (mut digits, mut fraction, mut n, mut dot) = (0u64, 0usize, 0usize, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                digits = digits * 10 + u64::from(c - b'0');
+                n += 1;
+                fraction += usize::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if n == 0 || n > 15 || (dot && fraction == 0) {
+        return None;
+    }
+    let v = digits as f64 / POW10[fraction];
+    Some(if negative { -v } else { v })
 }
 
 /// ISO date, or ISO timestamp whose date part is taken as written.
@@ -644,6 +688,59 @@ fn parse_iso_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_decimals_parse_to_the_bits_of_the_general_parser() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "7",
+            "-12",
+            "12.99",
+            "0.1",
+            "-0.30",
+            "999999999999999",
+            "123456789.012345",
+            ".5",
+            "-.5",
+            "00012",
+            "3.14159265358979",
+            "0.00000000000001",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        cases.extend((0..20_000u64).map(|i| format!("{}.{:02}", i * 7919 % 100_000, i % 100)));
+        cases.extend((0..2_000u64).map(|i| format!("-{}.{}", i * 104_729 % 1_000_003, i * 31 % 1000)));
+        for c in &cases {
+            let fast = plain_decimal(c).unwrap_or_else(|| panic!("{c} is plain"));
+            assert_eq!(fast.to_bits(), c.parse::<f64>().unwrap().to_bits(), "{c}");
+        }
+        for other in [
+            "",
+            "-",
+            ".",
+            "1.",
+            "1e5",
+            "+3",
+            "1,5",
+            "1.2.3",
+            "1234567890123456",
+            "0.000000000000001",
+            "nan",
+            "inf",
+            " 1",
+        ] {
+            assert_eq!(plain_decimal(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_fast_trim_is_trim() {
+        for s in ["", " ", "a", " a", "a ", "\ta\n", "\u{a0}x", "x\u{3000}", "é", "ab c", "\u{1}a"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn a_table_read_in_chunks_is_the_table_read_whole() {

@@ -228,7 +228,7 @@ impl Ltd {
         if totals.is_empty() || totals.iter().any(|t| !t.is_finite()) {
             return Err(Error::InvalidInput("lead-time demand: give at least one finite sample total".into()));
         }
-        totals.sort_unstable_by(f64::total_cmp);
+        crate::forecast::sort_total(&mut totals);
         Ok(Ltd { parts: Vec::new(), sample: totals })
     }
 
