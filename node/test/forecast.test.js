@@ -124,6 +124,15 @@ test('cross-validation and evaluation by hand', async () => {
   await assert.rejects(replenish.crossValidation(data, 5, 'Naive', { nWindows: 3 }), (e) => e.code === 'INVALID_INPUT')
 })
 
+test('cross-validation without refitting holds the parameters estimated at the first window', async () => {
+  const data = { unique_id: [], ds: [], y: [] }
+  for (let t = 0; t < 80; t++) { data.unique_id.push('s'); data.ds.push(t); data.y.push(50 + 10 * Math.sin(t / 3) + ((t * 37) % 11) - 5) }
+  const run = (refit) => replenish.crossValidation(data, 7, ['DynamicOptimizedTheta'], { nWindows: 3, refit })
+  const [a, b] = [await run(true), await run(false)]
+  assert.deepEqual(b.DynamicOptimizedTheta.slice(0, 7), a.DynamicOptimizedTheta.slice(0, 7))
+  assert.notDeepEqual(b.DynamicOptimizedTheta, a.DynamicOptimizedTheta)
+})
+
 test('Theta, AutoSelect and ensembles', async () => {
   const pattern = [5, 9, 4, 7, 12, 20, 3]
   const y = Array.from({ length: 140 }, (_, t) => pattern[t % 7])

@@ -153,6 +153,12 @@ def test_cross_validation_dates_and_refit():
     assert a["cutoff"].iloc[0] == pd.Timestamp("2025-02-08")  # 60 days, 3 windows of 7: training ends at index 39
     assert a["TSB"].iloc[:7].tolist() == b["TSB"].iloc[:7].tolist()
     assert a["y"].tolist() == b["y"].tolist()
+    # Theta pins α, θ and its initial level at the first window: later windows differ.
+    smooth = df.assign(y=50 + 10 * np.sin(np.arange(60) / 3) + rng.normal(0, 3, 60))
+    a = replenish.cross_validation(smooth, h=7, models=["DynamicOptimizedTheta"], n_windows=3, refit=True)
+    b = replenish.cross_validation(smooth, h=7, models=["DynamicOptimizedTheta"], n_windows=3, refit=False)
+    assert a["DynamicOptimizedTheta"].iloc[:7].tolist() == b["DynamicOptimizedTheta"].iloc[:7].tolist()
+    assert a["DynamicOptimizedTheta"].tolist() != b["DynamicOptimizedTheta"].tolist()
 
 
 def test_theta_auto_select_and_ensembles_as_objects():

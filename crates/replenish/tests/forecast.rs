@@ -372,7 +372,12 @@ fn cross_validation_refit_false_keeps_estimated_parameters() {
     let mk = |refit| CvRequest {
         forecast: ForecastRequest {
             h: 7,
-            models: vec![ModelConfig::Tsb { alpha_d: None, alpha_p: None }, ModelConfig::Naive],
+            models: vec![
+                ModelConfig::Tsb { alpha_d: None, alpha_p: None },
+                ModelConfig::Naive,
+                ModelConfig::DynamicOptimizedTheta { season_length: 7 },
+                ModelConfig::Imapa,
+            ],
             options: FitOptions { missing: MissingPolicy::Drop, ..Default::default() },
             ..Default::default()
         },
@@ -385,8 +390,11 @@ fn cross_validation_refit_false_keeps_estimated_parameters() {
     assert_eq!(a.y, b.y);
     // Naive estimates nothing: identical. TSB's first window is identical, later ones use pinned alphas.
     assert_eq!(a.models[1].mean, b.models[1].mean);
-    assert_eq!(a.models[0].mean[..7], b.models[0].mean[..7]);
-    assert_ne!(a.models[0].mean, b.models[0].mean);
+    // Theta and IMAPA pin theirs too (α, θ and the initial level; levels and weights).
+    for m in [0, 2, 3] {
+        assert_eq!(a.models[m].mean[..7], b.models[m].mean[..7], "{}", a.models[m].model);
+        assert_ne!(a.models[m].mean, b.models[m].mean, "{}", a.models[m].model);
+    }
     let short = panel(&[("s", vec![1.0; 5])]);
     let err = cross_validation(&short, &mk(true)).unwrap_err();
     assert!(err.to_string().contains("`s` has 5 observations"), "{err}");
