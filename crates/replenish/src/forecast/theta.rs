@@ -97,22 +97,29 @@ fn advance(prev: &State, i: usize, kind: ThetaKind, alpha: f64, y: f64, mu: f64)
     let (mean_y, a, b) = if kind.dynamic() {
         dynamic_trend(fi, prev.mean_y, prev.b, y)
     } else {
-        ((fi * prev.mean_y + y) / (fi + 1.0), prev.a, prev.b)
+        ((fi * prev.mean_y + y) * (1.0 / (fi + 1.0)), prev.a, prev.b)
     };
     State { level, mean_y, a, b, mu }
 }
 
 /// The one-step forecast μ from the state before it (see [`step_with`]).
+///
+/// Here and in [`dynamic_trend`] every division is of numbers known before the
+/// state (α, θ, the time index), and the state is only multiplied by the quotient:
+/// a simulated path is a chain of dependent steps, and a division on that chain
+/// would add its latency to every step.
 #[inline(always)]
 fn one_step(prev: &State, alpha: f64, theta: f64, pow: [f64; 2]) -> f64 {
-    prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * (1.0 - pow[1]) / alpha)
+    prev.level + (1.0 - 1.0 / theta) * (prev.a * pow[0] + prev.b * ((1.0 - pow[1]) / alpha))
 }
 
 /// The running mean and the dynamic models' trend (A, B) after observation `y` at
 /// time index `fi`, from the mean and B before it.
+#[inline(always)]
 fn dynamic_trend(fi: f64, mean_y: f64, b: f64, y: f64) -> (f64, f64, f64) {
-    let new_mean = (fi * mean_y + y) / (fi + 1.0);
-    let b = ((fi - 1.0) * b + 6.0 * (y - mean_y) / (fi + 1.0)) / (fi + 2.0);
+    let (r1, r2) = (1.0 / (fi + 1.0), 1.0 / (fi + 2.0));
+    let new_mean = (fi * mean_y + y) * r1;
+    let b = ((fi - 1.0) * b + 6.0 * (y - mean_y) * r1) * r2;
     (new_mean, new_mean - b * (fi + 2.0) / 2.0, b)
 }
 
