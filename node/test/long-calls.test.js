@@ -34,8 +34,10 @@ test('an AbortSignal stops a plan part way and rejects with AbortError', async (
   const controller = new AbortController()
   const seen = []
   setTimeout(() => controller.abort(new Error('user left')), 150)
+  // 50 000 paths per SKU-location: seconds of work, far longer than the 150 ms before
+  // the abort (the default plan of the demo can finish in less).
   await assert.rejects(
-    replenish.plan(dataset, null, { signal: controller.signal, onProgress: (p) => seen.push(p) }),
+    replenish.plan(dataset, { n_paths: 50000 }, { signal: controller.signal, onProgress: (p) => seen.push(p) }),
     (e) => e instanceof replenish.AbortError && e.code === 'ABORTED' && e.cause.message === 'user left',
   )
   assert.ok(seen.length > 0, 'progress was reported before the abort')

@@ -37,7 +37,9 @@ def test_ctrl_c_stops_a_long_plan_and_raises_keyboard_interrupt(demo):
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            replenish.plan(demo, progress=lambda done, total: seen.append((done, total)))
+            # 50 000 paths per SKU-location: seconds of work, far longer than the 0.3 s
+            # before Ctrl-C (the default plan of the demo can finish in less).
+            replenish.plan(demo, {"n_paths": 50_000}, progress=lambda done, total: seen.append((done, total)))
     finally:
         timer.cancel()
     # The callback ran while the plan worked, and the plan stopped before its end.

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// re-estimation, Tashman 2000). Each candidate is estimated once instead of once per
 /// window, and no window sees data after its origin. Only the winner is re-estimated,
 /// on the whole series.
+///
 /// RMSE, not MAE: the mean minimises squared error while the median minimises the
 /// absolute error, and the median of intermittent demand is zero — MAE picks
 /// forecasts biased low, and stock levels built on them miss their service level
