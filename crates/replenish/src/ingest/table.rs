@@ -598,12 +598,12 @@ impl<'a, 'p> Row<'a, 'p> {
 
     pub fn opt_bool(&mut self, col: impl ColRef) -> Option<bool> {
         let raw = self.raw(col).filter(|s| !s.is_empty())?;
-        let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
         match raw {
             "1" => return Some(true),
             "0" => return Some(false),
             _ => {}
         }
+        let is = |words: &[&str]| words.iter().any(|w| raw.eq_ignore_ascii_case(w));
         match () {
             _ if is(&["1", "true", "t", "yes", "y"]) => Some(true),
             _ if is(&["0", "false", "f", "no", "n"]) => Some(false),
@@ -642,7 +642,7 @@ fn plain_decimal(s: &str) -> Option<f64> {
     let (mut digits, mut fraction, mut n, mut dot) = (0u64, 0usize, 0usize, false);
     for &c in b {
         match c {
-            b'0'..=b'9' => {
+            b'0'..=b'9' if n < 15 => {
                 digits = digits * 10 + u64::from(c - b'0');
                 n += 1;
                 fraction += usize::from(dot);
@@ -651,7 +651,7 @@ fn plain_decimal(s: &str) -> Option<f64> {
             _ => return None,
         }
     }
-    if n == 0 || n > 15 || (dot && fraction == 0) {
+    if n == 0 || (dot && fraction == 0) {
         return None;
     }
     let v = digits as f64 / POW10[fraction];
@@ -727,6 +727,8 @@ mod tests {
             "1.2.3",
             "1234567890123456",
             "0.000000000000001",
+            "123456789012345678901234567890",
+            "-98765432109876543210.5",
             "nan",
             "inf",
             " 1",
