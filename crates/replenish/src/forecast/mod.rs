@@ -1688,6 +1688,7 @@ impl ForecastRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn sort_total_is_total_cmp_order_to_the_bit() {
@@ -1699,7 +1700,6 @@ mod tests {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
         assert_eq!(bits(&v), bits(&expected));
     }
-    use rand::{Rng, SeedableRng};
 
     #[test]
     fn a_quantile_by_selection_is_the_quantile_of_the_sorted_sample() {
