@@ -393,10 +393,10 @@ impl Task for DemoTask {
             Ok(demo::generate(&cfg)
                 .tables()
                 .into_iter()
-                .map(|(name, t)| {
-                    (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned())
+                .map(|(name, t)| -> std::result::Result<(String, String), CoreError> {
+                    Ok((name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.read()?).into_owned()))
                 })
-                .collect())
+                .collect::<std::result::Result<_, CoreError>>()?)
         })
     }
 

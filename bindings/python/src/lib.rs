@@ -443,9 +443,9 @@ fn demo_tables(py: Python<'_>, config_json: Option<String>) -> PyResult<Vec<(Str
             .tables()
             .into_iter()
             .map(|(name, t)| {
-                (name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.bytes).into_owned())
+                Ok((name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.read()?).into_owned()))
             })
-            .collect())
+            .collect::<Result<_, Error>>()?)
     })
 }
 

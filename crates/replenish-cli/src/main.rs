@@ -339,7 +339,7 @@ fn run_demo(a: &DemoArgs) -> Result<(), Error> {
     if let Some(dir) = &a.write_data {
         mkdir(dir)?;
         for (name, table) in inputs.tables() {
-            write(dir, name, &table.bytes)?;
+            write(dir, name, &table.read()?)?;
         }
     }
     pb.inc(1);

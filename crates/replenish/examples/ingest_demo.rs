@@ -7,7 +7,7 @@ fn main() -> Result<(), replenish::Error> {
     let t = Instant::now();
     let inputs = demo::generate(&demo::DemoConfig::default());
     let gen = t.elapsed();
-    let bytes: usize = inputs.tables().iter().map(|(_, t)| t.bytes.len()).sum();
+    let bytes: usize = inputs.tables().iter().map(|(_, t)| t.read().map_or(0, |b| b.len())).sum();
     let t = Instant::now();
     let data = ingest::parse(&inputs, &ingest::IngestOptions::default())?;
     let ing = t.elapsed();

@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Poisson};
 use serde::{Deserialize, Serialize};
-use std::fmt::Write;
+use std::io::Write;
 
 /// Size and seed of the generated company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,9 +203,87 @@ fn demo_events(start: NaiveDate, end: NaiveDate, locations: &[String]) -> Vec<De
     out
 }
 
+/// One writer per table of the demo company, in the order of
+/// [`DemoTables::NAMES`].
+#[derive(Debug, Default)]
+pub struct DemoTables<W> {
+    pub items: W,
+    pub suppliers: W,
+    pub sales: W,
+    pub inventory: W,
+    pub open_orders: W,
+    pub stockouts: W,
+    pub promotions: W,
+    pub events: W,
+    pub prices: W,
+    pub weather: W,
+}
+
+impl<W> DemoTables<W> {
+    /// The tables' file names.
+    pub const NAMES: [&'static str; 10] = [
+        "items.csv",
+        "suppliers.csv",
+        "sales.csv",
+        "inventory.csv",
+        "open_orders.csv",
+        "stockouts.csv",
+        "promotions.csv",
+        "events.csv",
+        "prices.csv",
+        "weather.csv",
+    ];
+
+    /// The writers, in [`Self::NAMES`] order.
+    pub fn into_vec(self) -> Vec<W> {
+        vec![
+            self.items,
+            self.suppliers,
+            self.sales,
+            self.inventory,
+            self.open_orders,
+            self.stockouts,
+            self.promotions,
+            self.events,
+            self.prices,
+            self.weather,
+        ]
+    }
+
+    /// One writer per table, made from its file name.
+    pub fn try_new<E>(mut make: impl FnMut(&str) -> std::result::Result<W, E>) -> std::result::Result<Self, E> {
+        Ok(DemoTables {
+            items: make(Self::NAMES[0])?,
+            suppliers: make(Self::NAMES[1])?,
+            sales: make(Self::NAMES[2])?,
+            inventory: make(Self::NAMES[3])?,
+            open_orders: make(Self::NAMES[4])?,
+            stockouts: make(Self::NAMES[5])?,
+            promotions: make(Self::NAMES[6])?,
+            events: make(Self::NAMES[7])?,
+            prices: make(Self::NAMES[8])?,
+            weather: make(Self::NAMES[9])?,
+        })
+    }
+}
+
 /// Generates the input tables (the stock-out log, the promotion calendar, events,
-/// planned prices and weather included).
+/// planned prices and weather included), in memory.
 pub fn generate(cfg: &DemoConfig) -> Inputs {
+    let mut out = DemoTables::<Vec<u8>>::default();
+    // Writing to memory cannot fail.
+    let _ = generate_into(cfg, &mut out);
+    let mut inputs = Inputs::default();
+    for (name, bytes) in DemoTables::<Vec<u8>>::NAMES.iter().zip(out.into_vec()) {
+        let table = name.trim_end_matches(".csv");
+        let _ = inputs.set(table, TableInput::new(format!("demo/{name}"), bytes));
+    }
+    inputs
+}
+
+/// Generates the input tables into `out`, a row at a time: with files as writers,
+/// a company larger than memory can be generated.
+pub fn generate_into<W: Write>(cfg: &DemoConfig, out: &mut DemoTables<W>) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let start = cfg.end_date - Duration::days(cfg.days as i64 - 1);
     let locations: Vec<String> = (1..=cfg.locations).map(|i| format!("L{i:02}")).collect();
@@ -213,10 +291,10 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
 
     // Events: the table, and each location's demand multiplier per history day.
     let event_list = demo_events(start, cfg.end_date, &locations);
-    let mut events = String::from("date,name,location,before,after\n");
+    out.events.write_all("date,name,location,before,after\n".as_bytes())?;
     for DemoEvent { event: e, .. } in &event_list {
         let loc = e.location.as_deref().unwrap_or("");
-        let _ = writeln!(events, "{},{},{loc},{},{}", e.date, e.name, e.before, e.after);
+        writeln!(out.events, "{},{},{loc},{},{}", e.date, e.name, e.before, e.after)?;
     }
     let event_factor: Vec<Vec<f64>> = locations
         .iter()
@@ -232,41 +310,37 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
     // Weather per location: observed for the history, forecast for two weeks after.
     // A separate stream, so the sales draws do not depend on it.
     let mut weather_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x0057_4541_5448_4552);
-    let mut weather = String::from("location,date,temperature,precipitation\n");
+    out.weather.write_all("location,date,temperature,precipitation\n".as_bytes())?;
     let noise = rand_distr::Normal::new(0.0, 2.5).ok();
-    let temperature: Vec<Vec<f64>> = locations
-        .iter()
-        .enumerate()
-        .map(|(li, loc)| {
-            (0..cfg.days + WEATHER_AHEAD)
-                .map(|d| {
-                    let date = start + Duration::days(d as i64);
-                    let season = ((date.ordinal() as f64 - 105.0) / 365.25 * std::f64::consts::TAU).sin();
-                    let t = 11.0 - li as f64 + 9.0 * season + noise.map_or(0.0, |n| n.sample(&mut weather_rng));
-                    let t = (t * 10.0).round() / 10.0;
-                    let rain = if weather_rng.random_bool(0.3) { weather_rng.random_range(0.2..12.0) } else { 0.0 };
-                    let _ = writeln!(weather, "{loc},{date},{t:.1},{rain:.1}");
-                    t
-                })
-                .collect()
-        })
-        .collect();
-    let mut prices = String::from("sku,location,start,end,price\n");
+    let mut temperature: Vec<Vec<f64>> = Vec::with_capacity(locations.len());
+    for (li, loc) in locations.iter().enumerate() {
+        let mut at = Vec::with_capacity(cfg.days + WEATHER_AHEAD);
+        for d in 0..cfg.days + WEATHER_AHEAD {
+            let date = start + Duration::days(d as i64);
+            let season = ((date.ordinal() as f64 - 105.0) / 365.25 * std::f64::consts::TAU).sin();
+            let t = 11.0 - li as f64 + 9.0 * season + noise.map_or(0.0, |n| n.sample(&mut weather_rng));
+            let t = (t * 10.0).round() / 10.0;
+            let rain = if weather_rng.random_bool(0.3) { weather_rng.random_range(0.2..12.0) } else { 0.0 };
+            writeln!(out.weather, "{loc},{date},{t:.1},{rain:.1}")?;
+            at.push(t);
+        }
+        temperature.push(at);
+    }
+    out.prices.write_all("sku,location,start,end,price\n".as_bytes())?;
 
-    let mut items = String::from("sku,name,category,unit_cost,sell_price,brand,unit_volume,unit_weight\n");
-    let mut suppliers = String::from(
-        "supplier_id,supplier_name,sku,location,lead_time_days,lead_time_std_days,moq,pack_size,max_order,order_cycle_days,order_weekdays,unit_cost,currency,rank,supplier_email,order_cutoff,min_order_value,truck_volume,truck_weight\n",
-    );
-    let mut sales = String::from("date,sku,location,quantity,price,promo\n");
-    let mut inventory = String::from("sku,location,on_hand,reserved,backorders,as_of\n");
-    let mut open_orders = String::from(
-        "po_number,line,supplier_id,sku,location,status,quantity_ordered,quantity_received,order_date,expected_date\n",
-    );
-    let mut stockouts = String::from("date,sku,location\n");
+    out.items.write_all("sku,name,category,unit_cost,sell_price,brand,unit_volume,unit_weight\n".as_bytes())?;
+    out.suppliers.write_all("supplier_id,supplier_name,sku,location,lead_time_days,lead_time_std_days,moq,pack_size,max_order,order_cycle_days,order_weekdays,unit_cost,currency,rank,supplier_email,order_cutoff,min_order_value,truck_volume,truck_weight\n".as_bytes())?;
+    out.sales.write_all("date,sku,location,quantity,price,promo\n".as_bytes())?;
+    out.inventory.write_all("sku,location,on_hand,reserved,backorders,as_of\n".as_bytes())?;
+    out.open_orders.write_all(
+        "po_number,line,supplier_id,sku,location,status,quantity_ordered,quantity_received,order_date,expected_date\n"
+            .as_bytes(),
+    )?;
+    out.stockouts.write_all("date,sku,location\n".as_bytes())?;
     // The promotion calendar: every past window, and planned ones for about one
     // regular seller in four, starting 2-10 days after the last sales day. A separate
     // stream, so the sales are the same with or without it.
-    let mut promotions = String::from("sku,location,start,end,discount\n");
+    out.promotions.write_all("sku,location,start,end,discount\n".as_bytes())?;
     let mut plan_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5052_4f4d_4f53);
     let cost_dist = LogNormal::new(1.3, 0.8).ok();
     let mut po_seq = 0;
@@ -292,26 +366,26 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         );
         // Pack volume (m³) and weight (kg) per unit, for truck loads.
         let volume = 0.0005 + 0.0001 * ((s * 13) % 20) as f64;
-        let _ = writeln!(
-            items,
+        writeln!(
+            out.items,
             "{sku},{name},{},{unit_cost},{price},Brand {},{volume:.4},{:.3}",
             CATEGORIES[cat],
             (s % 17) + 1,
             volume * 450.0
-        );
+        )?;
         // Planned prices: the list price, a past increase for one SKU in twenty (demand
         // answers with elasticity −1.5) and a planned cut for another one in twenty.
         let change = start + Duration::days(cfg.days as i64 * 5 / 6);
         let price_after = (price * 1.15 * 100.0).round() / 100.0;
         if s % 20 == 3 {
-            let _ = writeln!(prices, "{sku},,{start},{},{price}", change - Duration::days(1));
-            let _ = writeln!(prices, "{sku},,{change},,{price_after}");
+            writeln!(out.prices, "{sku},,{start},{},{price}", change - Duration::days(1))?;
+            writeln!(out.prices, "{sku},,{change},,{price_after}")?;
         } else if s % 20 == 13 {
             let cut = cfg.end_date + Duration::days(7);
-            let _ = writeln!(prices, "{sku},,{start},{},{price}", cut - Duration::days(1));
-            let _ = writeln!(prices, "{sku},,{cut},,{:.2}", price * 0.9);
+            writeln!(out.prices, "{sku},,{start},{},{price}", cut - Duration::days(1))?;
+            writeln!(out.prices, "{sku},,{cut},,{:.2}", price * 0.9)?;
         } else {
-            let _ = writeln!(prices, "{sku},,{start},,{price}");
+            writeln!(out.prices, "{sku},,{start},,{price}")?;
         }
         let weather_sensitive = matches!(CATEGORIES[cat], "Beverages" | "Frozen");
 
@@ -330,8 +404,8 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
         let max_order = if rng.random_bool(0.2) { format!("{}", moq.max(pack) * 40.0) } else { String::new() };
         let cycle = sup.cycle.map(|c| c.to_string()).unwrap_or_default();
         let cost = (unit_cost * 0.98 * 100.0).round() / 100.0;
-        let _ = writeln!(
-            suppliers,
+        writeln!(
+            out.suppliers,
             "{},{},{sku},,{},{},{moq},{pack},{max_order},{cycle},{},{cost},{},1,{}",
             sup.id,
             sup.name,
@@ -340,12 +414,12 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             sup.weekdays,
             sup.currency,
             supplier_level(sup.id)
-        );
+        )?;
         // Some items have a slower, dearer second source.
         if s % 9 == 0 {
             let alt = &SUPPLIERS[(cat + 3) % SUPPLIERS.len()];
-            let _ = writeln!(
-                suppliers,
+            writeln!(
+                out.suppliers,
                 "{},{},{sku},,{},{},{},{pack},,{},{},{},{},2,{}",
                 alt.id,
                 alt.name,
@@ -357,7 +431,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 (unit_cost * 1.05 * 100.0).round() / 100.0,
                 alt.currency,
                 supplier_level(alt.id)
-            );
+            )?;
         }
 
         let base = match pattern {
@@ -389,7 +463,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 if promo[d] {
                     let e = d + promo[d..].iter().take_while(|p| **p).count();
                     let (a, b) = (start + Duration::days(d as i64), start + Duration::days(e as i64 - 1));
-                    let _ = writeln!(promotions, "{sku},{loc},{a},{b},{discount:.2}");
+                    writeln!(out.promotions, "{sku},{loc},{a},{b},{discount:.2}")?;
                     d = e;
                 } else {
                     d += 1;
@@ -398,7 +472,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             if regular && plan_rng.random_bool(0.25) {
                 let a = cfg.end_date + Duration::days(plan_rng.random_range(2..=10));
                 let b = a + Duration::days(plan_rng.random_range(6..=13));
-                let _ = writeln!(promotions, "{sku},{loc},{a},{b},{discount:.2}");
+                writeln!(out.promotions, "{sku},{loc},{a},{b},{discount:.2}")?;
             }
             // A stock-out spell for about one SKU-location in eight.
             let spell = rng.random_bool(0.125).then(|| {
@@ -422,7 +496,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 let weather_effect =
                     if weather_sensitive { (1.0 + 0.03 * (temperature[li][d] - 12.0)).clamp(0.6, 1.6) } else { 1.0 };
                 let level = base * scale * (1.0 + trend * t).max(0.05) * yearly;
-                let out = spell.is_some_and(|(a, b)| d >= a && d < b);
+                let out_of_stock = spell.is_some_and(|(a, b)| d >= a && d < b);
                 let qty: f64 = match pattern {
                     Pattern::Intermittent | Pattern::Lumpy => {
                         if rng.random_bool(level.clamp(0.0, 0.95)) {
@@ -446,8 +520,8 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                         Poisson::new(lambda.max(1e-6)).map_or(0.0, |p| p.sample(&mut rng))
                     }
                 };
-                if out {
-                    let _ = writeln!(stockouts, "{date},{sku},{loc}");
+                if out_of_stock {
+                    writeln!(out.stockouts, "{date},{sku},{loc}")?;
                     continue; // nothing on the shelf, nothing sold
                 }
                 if d + 28 >= cfg.days {
@@ -455,9 +529,9 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                 }
                 if qty > 0.0 {
                     let p = if on_promo { shelf_price * (1.0 - discount) } else { shelf_price };
-                    let _ = writeln!(sales, "{date},{sku},{loc},{qty},{:.2},{}", p, u8::from(on_promo));
+                    writeln!(out.sales, "{date},{sku},{loc},{qty},{:.2},{}", p, u8::from(on_promo))?;
                     if rng.random_bool(0.004) {
-                        let _ = writeln!(sales, "{date},{sku},{loc},-1,{price:.2},0");
+                        writeln!(out.sales, "{date},{sku},{loc},-1,{price:.2},0")?;
                     }
                 }
             }
@@ -466,7 +540,7 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
             let on_hand = if rng.random_bool(0.08) { 0.0 } else { (daily * rng.random_range(0.0..42.0)).round() };
             let reserved = if rng.random_bool(0.1) { (on_hand * 0.1).floor() } else { 0.0 };
             let backorders = if on_hand == 0.0 && rng.random_bool(0.3) { rng.random_range(1..=5) as f64 } else { 0.0 };
-            let _ = writeln!(inventory, "{sku},{loc},{on_hand},{reserved},{backorders},{}", cfg.end_date);
+            writeln!(out.inventory, "{sku},{loc},{on_hand},{reserved},{backorders},{}", cfg.end_date)?;
             // Open orders: some lines in transit, some received or cancelled (not on order).
             if rng.random_bool(0.18) {
                 po_seq += 1;
@@ -480,28 +554,15 @@ pub fn generate(cfg: &DemoConfig) -> Inputs {
                     8 => ("received", ordered),
                     _ => ("cancelled", 0.0),
                 };
-                let _ = writeln!(
-                    open_orders,
+                writeln!(
+                    out.open_orders,
                     "PO-HIST-{po_seq:05},1,{},{sku},{loc},{status},{ordered},{received},{order_date},{expected}",
                     sup.id
-                );
+                )?;
             }
         }
     }
-    Inputs {
-        items: Some(TableInput::new("demo/items.csv", items)),
-        suppliers: Some(TableInput::new("demo/suppliers.csv", suppliers)),
-        sales: Some(TableInput::new("demo/sales.csv", sales)),
-        inventory: Some(TableInput::new("demo/inventory.csv", inventory)),
-        open_orders: Some(TableInput::new("demo/open_orders.csv", open_orders)),
-        stockouts: Some(TableInput::new("demo/stockouts.csv", stockouts)),
-        stock_history: None,
-        promotions: Some(TableInput::new("demo/promotions.csv", promotions)),
-        events: Some(TableInput::new("demo/events.csv", events)),
-        prices: Some(TableInput::new("demo/prices.csv", prices)),
-        weather: Some(TableInput::new("demo/weather.csv", weather)),
-        receipts: None,
-    }
+    Ok(())
 }
 
 /// The demo company's approval rules: a manager approves every PO from 1,000, the

@@ -92,7 +92,7 @@ pub fn driver_panel(data: &Dataset, h: usize) -> Result<Panel> {
             .filter(|p| p.covers(&k.sku, &k.location, date))
             .collect()
     };
-    if data.promotions.is_some() || demand.promotion.iter().any(|p| *p) {
+    if data.promotions.is_some() || demand.promotion.any() {
         push("promotion", &|i, date, pos| {
             let flagged = pos.is_some_and(|p| demand.promotion[p]);
             Ok(f64::from(u8::from(flagged || !covering(i, date).is_empty())))
@@ -119,7 +119,7 @@ pub fn driver_panel(data: &Dataset, h: usize) -> Result<Panel> {
                 .filter(|p| p.covers(&k.sku, &k.location, date))
                 .min_by_key(|p| p.location.is_none())
                 .map(|p| p.price);
-            let observed = pos.map(|p| demand.price[p]).filter(|v| v.is_finite());
+            let observed = pos.and_then(|p| demand.price.get(p));
             planned.or(observed).or(list.get(k.sku.as_str()).copied()).ok_or_else(|| {
                 Error::InvalidInput(format!(
                     "no price for `{}` at `{}` on {date}: prices.csv covers no such day, no sale that day has a price, and items.csv has no sell_price",

@@ -198,7 +198,7 @@ pub fn kpis(data: &Dataset, plan: &Plan, cfg: &KpiConfig) -> Result<KpiReport> {
         let mut days: Vec<(NaiveDate, f64, bool)> = Vec::new();
         if let Some(&i) = series.get(&key) {
             let s = demand.series(i);
-            for (k, (&q, &so)) in s.quantity.iter().zip(s.stockout).enumerate() {
+            for (k, (&q, so)) in s.quantity.iter().zip(s.stockout.iter().by_vals()).enumerate() {
                 let d = s.start + Duration::days(k as i64);
                 if d >= start && d <= end {
                     days.push((d, if q.is_finite() { q } else { 0.0 }, so));
@@ -601,8 +601,8 @@ pub fn forecast_accuracy_with(
             }
             let train: Vec<f64> = s.quantity[..n_train]
                 .iter()
-                .zip(&s.stockout[..n_train])
-                .map(|(&q, &so)| if so { f64::NAN } else { q })
+                .zip(s.stockout[..n_train].iter().by_vals())
+                .map(|(&q, so)| if so { f64::NAN } else { q })
                 .collect();
             if train.iter().filter(|v| v.is_finite()).count() < min_train {
                 continue;

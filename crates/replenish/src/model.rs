@@ -234,19 +234,88 @@ pub struct SeriesKey {
     pub location: String,
 }
 
+/// One flag per series-day, packed in bits (`flags[i]` reads like a `bool` slice).
+pub type DayFlags = bitvec::vec::BitVec<u64, bitvec::order::Lsb0>;
+/// A borrowed run of [`DayFlags`], one series' days.
+pub type DayFlagsView = bitvec::slice::BitSlice<u64, bitvec::order::Lsb0>;
+
 /// Daily demand for many SKU-locations, held as one set of value arrays plus offsets
 /// (a grouped array): series `i` occupies `offsets[i]..offsets[i + 1]` and is dense
 /// (one entry per calendar day from `starts[i]`, days without sales are zero).
+///
+/// About 8.2 bytes per series-day: the quantity is an `f64`, the promotion and
+/// stock-out flags are bits, and prices are held as runs ([`DailyPrices`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DemandHistory {
     pub keys: Vec<SeriesKey>,
     pub starts: Vec<NaiveDate>,
     pub offsets: Vec<usize>,
     pub quantity: Vec<f64>,
-    /// NaN where no price is known for the day.
-    pub price: Vec<f64>,
-    pub promotion: Vec<bool>,
-    pub stockout: Vec<bool>,
+    /// The average selling price of each day's sales, where known.
+    pub price: DailyPrices,
+    pub promotion: DayFlags,
+    pub stockout: DayFlags,
+}
+
+/// The average selling price of each series-day, where one is known, indexed like
+/// [`DemandHistory::quantity`]. A price changes on few days, so it is held as one
+/// bit per day (is there a price?) and runs: a run starts on a priced day and its
+/// price holds for the priced days up to the next run's start. That is about one
+/// bit per day instead of eight bytes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DailyPrices {
+    priced: DayFlags,
+    /// (first day, price) of each run, in day order.
+    runs: Vec<(usize, f64)>,
+}
+
+impl DailyPrices {
+    /// Days covered (priced or not).
+    pub fn len(&self) -> usize {
+        self.priced.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.priced.is_empty()
+    }
+
+    /// The price of day `day`, if one is known.
+    pub fn get(&self, day: usize) -> Option<f64> {
+        if !self.priced.get(day).is_some_and(|b| *b) {
+            return None;
+        }
+        let r = self.runs.partition_point(|&(d, _)| d <= day);
+        r.checked_sub(1).map(|r| self.runs[r].1)
+    }
+
+    /// Number of runs held (distinct consecutive prices).
+    pub fn runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Extends the days covered to `len`, the new days without a price.
+    pub fn resize(&mut self, len: usize) {
+        self.priced.resize(len, false);
+    }
+
+    /// Sets the price of `day`, which must come after every day set before (the
+    /// days of a series in order, series in order).
+    pub fn push(&mut self, day: usize, price: f64) {
+        debug_assert!(self.runs.last().is_none_or(|&(d, _)| d < day));
+        self.priced.set(day, true);
+        if self.runs.last().is_none_or(|&(_, p)| p.to_bits() != price.to_bits()) {
+            self.runs.push((day, price));
+        }
+    }
+
+    /// Builds the prices from the priced days and runs given in any order. Every
+    /// run must start on a priced day, and the first priced day of every series
+    /// must start a run (so no run reaches into the next series' days).
+    pub(crate) fn from_runs(priced: DayFlags, mut runs: Vec<(usize, f64)>) -> DailyPrices {
+        runs.sort_unstable_by_key(|&(d, _)| d);
+        runs.dedup_by(|b, a| a.1.to_bits() == b.1.to_bits());
+        DailyPrices { priced, runs }
+    }
 }
 
 /// A borrowed view of one demand series.
@@ -255,9 +324,24 @@ pub struct SeriesView<'a> {
     pub key: &'a SeriesKey,
     pub start: NaiveDate,
     pub quantity: &'a [f64],
-    pub price: &'a [f64],
-    pub promotion: &'a [bool],
-    pub stockout: &'a [bool],
+    pub price: SeriesPrices<'a>,
+    pub promotion: &'a DayFlagsView,
+    pub stockout: &'a DayFlagsView,
+}
+
+/// The prices of one series' days.
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesPrices<'a> {
+    prices: &'a DailyPrices,
+    base: usize,
+    len: usize,
+}
+
+impl SeriesPrices<'_> {
+    /// The average selling price on day `d` of the series, if known.
+    pub fn get(&self, d: usize) -> Option<f64> {
+        (d < self.len).then(|| self.prices.get(self.base + d)).flatten()
+    }
 }
 
 impl SeriesView<'_> {
@@ -292,26 +376,50 @@ impl DemandHistory {
             let len = (end - start).num_days() as usize + 1;
             let key = SeriesKey { sku: first.sku.clone(), location: first.location.clone() };
             let base = h.push_series(key, start, len);
-            let mut revenue = vec![0.0; len];
+            // Revenue and quantity of each day's priced records, and their price when
+            // they all have the same one (NaN: they differ).
+            let mut revenue = vec![(0.0, 0.0, None::<f64>); len];
             for &k in &idx[i..j] {
                 let r = &records[k];
                 let d = (r.date - start).num_days() as usize;
                 h.quantity[base + d] += r.quantity;
-                h.promotion[base + d] |= r.promotion;
-                h.stockout[base + d] |= r.stockout;
+                if r.promotion {
+                    h.promotion.set(base + d, true);
+                }
+                if r.stockout {
+                    h.stockout.set(base + d, true);
+                }
                 if let Some(p) = r.price {
-                    revenue[d] += p * r.quantity;
+                    let (rev, units, same) = &mut revenue[d];
+                    *rev += p * r.quantity;
+                    *units += r.quantity;
+                    *same = Some(if same.is_none_or(|s| s == p) { p } else { f64::NAN });
                 }
             }
-            for (d, &rev) in revenue.iter().enumerate() {
-                let q = h.quantity[base + d];
-                if q > 0.0 && rev > 0.0 {
-                    h.price[base + d] = rev / q;
+            for (d, &(rev, units, same)) in revenue.iter().enumerate() {
+                if units > 0.0 && rev > 0.0 {
+                    h.price.push(base + d, same.filter(|s| !s.is_nan()).unwrap_or(rev / units));
                 }
             }
             i = j;
         }
         h
+    }
+
+    /// An empty history with room for `series` series of `days` days in all (so
+    /// that appending them never copies the arrays).
+    pub fn with_capacity(series: usize, days: usize) -> DemandHistory {
+        let mut offsets = Vec::with_capacity(series + 1);
+        offsets.push(0);
+        DemandHistory {
+            keys: Vec::with_capacity(series),
+            starts: Vec::with_capacity(series),
+            offsets,
+            quantity: Vec::with_capacity(days),
+            price: DailyPrices { priced: DayFlags::with_capacity(days), runs: Vec::new() },
+            promotion: DayFlags::with_capacity(days),
+            stockout: DayFlags::with_capacity(days),
+        }
     }
 
     /// Appends a series of `len` days from `start`, all zero demand, no price, no
@@ -323,7 +431,7 @@ impl DemandHistory {
         }
         let base = self.quantity.len();
         self.quantity.resize(base + len, 0.0);
-        self.price.resize(base + len, f64::NAN);
+        self.price.resize(base + len);
         self.promotion.resize(base + len, false);
         self.stockout.resize(base + len, false);
         self.keys.push(key);
@@ -353,7 +461,7 @@ impl DemandHistory {
             key: &self.keys[i],
             start: self.starts[i],
             quantity: &self.quantity[r.clone()],
-            price: &self.price[r.clone()],
+            price: SeriesPrices { prices: &self.price, base: r.start, len: r.len() },
             promotion: &self.promotion[r.clone()],
             stockout: &self.stockout[r],
         }
@@ -375,7 +483,7 @@ impl DemandHistory {
                     location: s.key.location.clone(),
                     date: s.start + chrono::Duration::days(d as i64),
                     quantity: s.quantity[d],
-                    price: (!s.price[d].is_nan()).then_some(s.price[d]),
+                    price: s.price.get(d),
                     promotion: s.promotion[d],
                     stockout: s.stockout[d],
                 });

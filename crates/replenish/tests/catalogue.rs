@@ -93,7 +93,7 @@ fn every_bad_table_gets_its_error_or_its_treatment() {
         let mut inputs = fixture();
         for (table, edit) in entry["edit"].as_object().unwrap() {
             let s = slot(&mut inputs, table);
-            let text = String::from_utf8(s.as_ref().unwrap().bytes.clone()).unwrap();
+            let text = String::from_utf8(s.as_ref().unwrap().read().unwrap().into_owned()).unwrap();
             *s = edited(&text, edit).map(|b| TableInput::new(format!("{table}.csv"), b));
         }
         let expect = &entry["expect"];

@@ -31,9 +31,10 @@ fn demo_panel_days(skus: usize, days: usize) -> (Panel, Vec<Vec<bool>>) {
     let mut flags = vec![];
     for i in 0..d.len() {
         let s = d.series(i);
-        let y: Vec<f64> = s.quantity.iter().zip(s.stockout).map(|(q, so)| if *so { f64::NAN } else { *q }).collect();
+        let y: Vec<f64> =
+            s.quantity.iter().zip(s.stockout.iter().by_vals()).map(|(q, so)| if so { f64::NAN } else { *q }).collect();
         series.push((format!("{}/{}", s.key.sku, s.key.location), y));
-        flags.push(s.stockout.to_vec());
+        flags.push(s.stockout.iter().by_vals().collect::<Vec<bool>>());
     }
     let refs: Vec<(&str, Vec<f64>)> = series.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     (panel(&refs), flags)

@@ -615,7 +615,8 @@ fn a_budget_cap_defers_the_lowest_priority_lines() {
 /// Rows of a CSV table whose `sku` falls in part `k` of `n` (by id hash), with the header.
 fn part_of(t: &Option<replenish::ingest::TableInput>, k: u64, n: u64) -> Option<replenish::ingest::TableInput> {
     let t = t.as_ref()?;
-    let mut r = csv::Reader::from_reader(t.bytes.as_slice());
+    let text = t.read().unwrap();
+    let mut r = csv::Reader::from_reader(&*text);
     let col = r.headers().unwrap().iter().position(|h| h == "sku").unwrap();
     let mut w = csv::Writer::from_writer(vec![]);
     w.write_record(r.headers().unwrap()).unwrap();

@@ -13,9 +13,10 @@ use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::model::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
-use table::{read_table, Row, Table};
+use std::path::{Path, PathBuf};
+use table::{read_table, Row, Table, TableBlocks, Text};
 
 /// How negative POS lines (returns) enter demand.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,12 +59,46 @@ impl IngestOptions {
 pub struct TableInput {
     /// Shown in problems, e.g. `data/sales.csv` or `sales (DataFrame)`.
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub data: TableData,
+}
+
+/// Where a table's text is: in memory, or in a file read when the table is parsed.
+/// A POS table in a file is read in blocks, so it may be larger than memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableData {
+    Bytes(Vec<u8>),
+    File(PathBuf),
 }
 
 impl TableInput {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        TableInput { name: name.into(), bytes: bytes.into() }
+        TableInput { name: name.into(), data: TableData::Bytes(bytes.into()) }
+    }
+
+    /// A table in a file, named by its path; the file is read when parsed.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        TableInput { name: path.display().to_string(), data: TableData::File(path) }
+    }
+
+    /// The whole text of the table (a file is read).
+    pub fn read(&self) -> Result<Cow<'_, [u8]>> {
+        match &self.data {
+            TableData::Bytes(b) => Ok(Cow::Borrowed(b)),
+            TableData::File(path) => std::fs::read(path)
+                .map(Cow::Owned)
+                .map_err(|source| Error::Io { path: path.display().to_string(), source }),
+        }
+    }
+
+    /// The text, for reading in blocks.
+    fn text(&self) -> Result<Text<'_>> {
+        match &self.data {
+            TableData::Bytes(b) => Ok(Text::Bytes(b)),
+            TableData::File(path) => std::fs::File::open(path)
+                .map(|f| Text::Reader(Box::new(f)))
+                .map_err(|source| Error::Io { path: path.display().to_string(), source }),
+        }
     }
 }
 
@@ -149,10 +184,10 @@ pub struct Ingested {
     pub report: QualityReport,
 }
 
-/// Reads the table files of a folder (`items.csv`, `suppliers.csv`, `sales.csv`,
-/// `inventory.csv`, `open_orders.csv`, optional `stockouts.csv` and
-/// `stock_history.csv`) without parsing
-/// them; a missing file is `None` (and becomes a problem in [`parse`] if required).
+/// Finds the table files of a folder ([`TABLE_FILES`]: `items.csv`, `suppliers.csv`,
+/// `sales.csv`, `inventory.csv`, optional `open_orders.csv`, `stockouts.csv` ...)
+/// without reading them: they are read when parsed, the POS table in blocks. A
+/// missing file is `None` (and becomes a problem in [`parse`] if required).
 pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
     let dir = dir.as_ref();
     if !dir.is_dir() {
@@ -163,8 +198,12 @@ pub fn read_inputs(dir: impl AsRef<Path>) -> Result<Inputs> {
     }
     let read = |name: &str| -> Result<Option<TableInput>> {
         let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(TableInput::new(path.display().to_string(), bytes))),
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => Err(Error::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::other("a folder where a table file was expected"),
+            }),
+            Ok(_) => Ok(Some(TableInput::file(path))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Io { path: path.display().to_string(), source }),
         }
@@ -257,6 +296,24 @@ impl Ctx {
         });
     }
 
+    /// The report of a table that could not be read (its problems say why).
+    fn unreadable(&mut self, file: &str, problems_before: usize) {
+        self.report.files.push(FileReport {
+            file: file.into(),
+            problems: self.problems.len() - problems_before,
+            ..Default::default()
+        });
+    }
+
+    /// A table not given: a problem if it is required, a note if not.
+    fn absent(&mut self, name: &str, required: bool) {
+        if required {
+            self.missing(name);
+        } else {
+            self.report.notes.push(format!("{name} not given: treated as having no rows"));
+        }
+    }
+
     fn missing(&mut self, name: &str) {
         self.problems.push(Problem {
             file: name.into(),
@@ -296,27 +353,19 @@ fn open(
     opts: &IngestOptions,
     key: &str,
     required: bool,
-) -> Option<Table> {
+) -> Result<Option<Table>> {
     match input {
         Some(t) => {
             let before = ctx.problems.len();
-            let table = read_table(&t.name, &t.bytes, &opts.mapping(key), &mut ctx.problems);
+            let table = read_table(&t.name, &t.read()?, &opts.mapping(key), &mut ctx.problems);
             if table.is_none() {
-                ctx.report.files.push(FileReport {
-                    file: t.name.clone(),
-                    problems: ctx.problems.len() - before,
-                    ..Default::default()
-                });
+                ctx.unreadable(&t.name, before);
             }
-            table
+            Ok(table)
         }
         None => {
-            if required {
-                ctx.missing(default_name);
-            } else {
-                ctx.report.notes.push(format!("{default_name} not given: treated as having no rows"));
-            }
-            None
+            ctx.absent(default_name, required);
+            Ok(None)
         }
     }
 }
@@ -774,6 +823,66 @@ struct SaleLine {
 
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
+/// The priced POS lines of one series-day, summed: revenue and units, and the price
+/// when every line has the same one (NaN before the first line, and when they differ).
+#[derive(Clone, Copy)]
+struct DaySum {
+    revenue: f64,
+    units: f64,
+    same: f64,
+    lines: u32,
+}
+
+impl Default for DaySum {
+    fn default() -> Self {
+        DaySum { revenue: 0.0, units: 0.0, same: f64::NAN, lines: 0 }
+    }
+}
+
+impl DaySum {
+    fn add(&mut self, price: f64, quantity: f64) {
+        self.revenue += price * quantity;
+        self.units += quantity;
+        self.same = if self.lines == 0 || self.same == price { price } else { f64::NAN };
+        self.lines += 1;
+    }
+
+    /// The day's average price, weighted by units: the price itself when all lines
+    /// have the same one; `None` when no unit was priced.
+    fn price(&self) -> Option<f64> {
+        (self.units > 0.0).then(|| if self.same.is_nan() { self.revenue / self.units } else { self.same })
+    }
+}
+
+/// The day of a series whose priced POS lines are being summed, and the last price
+/// the series' runs hold (its bits; NaN: none yet).
+#[derive(Clone, Copy)]
+struct OpenDay {
+    day: usize,
+    sum: DaySum,
+    last: u64,
+}
+
+impl Default for OpenDay {
+    fn default() -> Self {
+        OpenDay { day: usize::MAX, sum: DaySum::default(), last: f64::NAN.to_bits() }
+    }
+}
+
+impl OpenDay {
+    /// Ends the day: its price, if any units were priced, goes to the series' runs.
+    fn close(&mut self, priced: &mut DayFlags, runs: &mut Vec<(usize, f64)>) {
+        if let (true, Some(price)) = (self.day != usize::MAX, self.sum.price()) {
+            priced.set(self.day, true);
+            if price.to_bits() != self.last {
+                runs.push((self.day, price));
+                self.last = price.to_bits();
+            }
+        }
+        self.day = usize::MAX;
+    }
+}
+
 /// Interns SKU-location pairs: hundreds of thousands of POS lines share one key
 /// each. The keys are owned, so that the POS table's text can be freed as soon as
 /// its lines are parsed; lookups are by borrowed text (a hash, then a chain of the
@@ -827,74 +936,195 @@ impl Series {
 /// (no copy into one of tens of millions).
 const SALES_CHUNK_ROWS: usize = 8192;
 
-/// The POS lines in file order, in chunks.
-fn parse_sales<'t>(ctx: &mut Ctx, t: &'t Table, series: &mut Series) -> Vec<Vec<SaleLine>> {
-    let before = ctx.problems.len();
-    let mut out = Vec::new();
-    // `date` may be a date or a timestamp; a column named `timestamp` is accepted too.
-    let date_col =
-        if t.index.contains_key("date") || !t.index.contains_key("timestamp") { "date" } else { "timestamp" };
-    if t.require(&[date_col, "sku", "location", "quantity"], &mut ctx.problems) {
-        require_rows(ctx, t, true);
-        // POS tables are the big ones and their rows are independent: parsed in
-        // parallel chunks, each interning its keys locally, then the chunks' keys are
-        // interned in file order (problems and series ids come out as if read in one
-        // pass).
-        let n = t.rows.len();
-        type Parsed<'t> = (Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>);
-        let chunks: Vec<Parsed<'t>> = (0..n.div_ceil(SALES_CHUNK_ROWS))
-            .into_par_iter()
-            .map(|c| {
-                let rows = c * SALES_CHUNK_ROWS..((c + 1) * SALES_CHUNK_ROWS).min(n);
-                let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
-                let mut local: FastMap<(&'t str, &'t str), u32> = FastMap::default();
-                // The previous line's key and id: POS exports often list one
-                // SKU-location's lines together, and then no hash is needed.
-                let mut last: Option<((&'t str, &'t str), u32)> = None;
-                let (c_date, c_sku, c_loc) = (t.col(date_col), t.col("sku"), t.col("location"));
-                let (c_qty, c_price, c_promo) = (t.col("quantity"), t.col("price"), t.col("promo"));
-                for (line, fields) in rows.map(|i| t.rows.row(i)) {
-                    let mut r = Row::new(t, *line, fields, &mut problems);
-                    let date = r.req_date(c_date);
-                    let sku = r.req_ref(c_sku);
-                    let location = r.req_ref(c_loc);
-                    let quantity = r.req_f64(c_qty);
-                    let price = r.opt_f64(c_price);
-                    if let Some(p) = price {
-                        r.non_negative(c_price, p, false);
-                    }
-                    let promotion = r.opt_bool(c_promo).unwrap_or(false);
-                    if let (true, Some(date)) = (r.ok, date) {
-                        let next = keys.len() as u32;
-                        let series = match last {
-                            Some((k, id)) if k == (sku, location) => id,
-                            _ => *local.entry((sku, location)).or_insert_with(|| {
-                                keys.push((sku, location));
-                                next
-                            }),
-                        };
-                        last = Some(((sku, location), series));
-                        let price = price.unwrap_or(f64::NAN);
-                        lines.push(SaleLine { line: *line, quantity, price, series, date, promotion });
-                    }
+/// Bytes of the POS table read and parsed at a time: its lines are added to their
+/// days block by block, so the table may be larger than memory.
+const SALES_BLOCK_BYTES: usize = 64 << 20;
+
+/// The date column of a POS table: `date`, or a column named `timestamp`.
+fn sales_date_col(t: &Table) -> &'static str {
+    if t.index.contains_key("date") || !t.index.contains_key("timestamp") {
+        "date"
+    } else {
+        "timestamp"
+    }
+}
+
+/// The POS lines of one block of rows in file order, in chunks; every problem goes
+/// to `problems`. The table must have the required columns.
+fn parse_sales_block<'t>(problems: &mut Vec<Problem>, t: &'t Table, series: &mut Series) -> Vec<Vec<SaleLine>> {
+    let date_col = sales_date_col(t);
+    // POS tables are the big ones and their rows are independent: parsed in
+    // parallel chunks, each interning its keys locally, then the chunks' keys are
+    // interned in file order (problems and series ids come out as if read in one
+    // pass).
+    let n = t.rows.len();
+    type Parsed<'t> = (Vec<Problem>, Vec<SaleLine>, Vec<(&'t str, &'t str)>);
+    let chunks: Vec<Parsed<'t>> = (0..n.div_ceil(SALES_CHUNK_ROWS))
+        .into_par_iter()
+        .map(|c| {
+            let rows = c * SALES_CHUNK_ROWS..((c + 1) * SALES_CHUNK_ROWS).min(n);
+            let (mut problems, mut lines, mut keys) = (Vec::new(), Vec::with_capacity(rows.len()), Vec::new());
+            let mut local: FastMap<(&'t str, &'t str), u32> = FastMap::default();
+            // The previous line's key and id: POS exports often list one
+            // SKU-location's lines together, and then no hash is needed.
+            let mut last: Option<((&'t str, &'t str), u32)> = None;
+            let (c_date, c_sku, c_loc) = (t.col(date_col), t.col("sku"), t.col("location"));
+            let (c_qty, c_price, c_promo) = (t.col("quantity"), t.col("price"), t.col("promo"));
+            for (line, fields) in rows.map(|i| t.rows.row(i)) {
+                let mut r = Row::new(t, *line, fields, &mut problems);
+                let date = r.req_date(c_date);
+                let sku = r.req_ref(c_sku);
+                let location = r.req_ref(c_loc);
+                let quantity = r.req_f64(c_qty);
+                let price = r.opt_f64(c_price);
+                if let Some(p) = price {
+                    r.non_negative(c_price, p, false);
                 }
-                (problems, lines, keys)
-            })
-            .collect();
-        let mut maps = Vec::with_capacity(chunks.len());
-        for (problems, lines, keys) in chunks {
-            ctx.problems.extend(problems);
-            maps.push(keys.iter().map(|&(sku, loc)| series.id(sku, loc)).collect::<Vec<u32>>());
-            out.push(lines);
-        }
-        out.par_iter_mut().zip(maps).for_each(|(lines, map)| {
-            for s in lines {
-                s.series = map[s.series as usize];
+                let promotion = r.opt_bool(c_promo).unwrap_or(false);
+                if let (true, Some(date)) = (r.ok, date) {
+                    let next = keys.len() as u32;
+                    let series = match last {
+                        Some((k, id)) if k == (sku, location) => id,
+                        _ => *local.entry((sku, location)).or_insert_with(|| {
+                            keys.push((sku, location));
+                            next
+                        }),
+                    };
+                    last = Some(((sku, location), series));
+                    let price = price.unwrap_or(f64::NAN);
+                    lines.push(SaleLine { line: *line, quantity, price, series, date, promotion });
+                }
             }
+            (problems, lines, keys)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(chunks.len());
+    let mut maps = Vec::with_capacity(chunks.len());
+    for (chunk_problems, lines, keys) in chunks {
+        problems.extend(chunk_problems);
+        maps.push(keys.iter().map(|&(sku, loc)| series.id(sku, loc)).collect::<Vec<u32>>());
+        out.push(lines);
+    }
+    out.par_iter_mut().zip(maps).for_each(|(lines, map)| {
+        for s in lines {
+            s.series = map[s.series as usize];
+        }
+    });
+    out
+}
+
+/// What the first pass over the POS table learns, per series id of the interner.
+#[derive(Default)]
+struct SalesScan {
+    /// Lines accepted.
+    lines: usize,
+    /// First day (`num_days_from_ce`) of each series' lines; `i32::MAX`: none.
+    first: Vec<i32>,
+    /// Latest day of each series' lines so far, and whether a line came before an
+    /// earlier day's (the series' lines are not in date order).
+    latest: Vec<i32>,
+    unordered: Vec<bool>,
+    /// Last day of all lines; `i32::MIN`: none.
+    last: i32,
+}
+
+fn day_of(d: chrono::NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&d)
+}
+
+/// The first pass over the POS table: every row parsed and checked (problems to
+/// `ctx`), its SKU-locations interned in `series`, and the days each one spans.
+/// `None` when the table is absent, unreadable or lacks a required column.
+fn scan_sales(
+    ctx: &mut Ctx,
+    input: &Option<TableInput>,
+    opts: &IngestOptions,
+    series: &mut Series,
+) -> Result<Option<SalesScan>> {
+    let Some(input) = input else {
+        ctx.absent("sales.csv", true);
+        return Ok(None);
+    };
+    let before = ctx.problems.len();
+    let io = |source| Error::Io { path: input.name.clone(), source };
+    let Some(mut blocks) =
+        TableBlocks::open(&input.name, input.text()?, &opts.mapping("sales"), &mut ctx.problems, SALES_BLOCK_BYTES)
+            .map_err(io)?
+    else {
+        ctx.unreadable(&input.name, before);
+        return Ok(None);
+    };
+    let t = &blocks.table;
+    let columns = t.require(&[sales_date_col(t), "sku", "location", "quantity"], &mut ctx.problems);
+    let mut scan = SalesScan { last: i32::MIN, ..Default::default() };
+    let mut rows = 0;
+    while blocks.next(&mut ctx.problems).map_err(io)? {
+        rows += blocks.table.rows.len();
+        if !columns {
+            continue;
+        }
+        let lines = parse_sales_block(&mut ctx.problems, &blocks.table, series);
+        let n = series.keys.len();
+        scan.first.resize(n, i32::MAX);
+        scan.latest.resize(n, i32::MIN);
+        scan.unordered.resize(n, false);
+        for s in lines.iter().flatten() {
+            let (d, k) = (day_of(s.date), s.series as usize);
+            scan.first[k] = scan.first[k].min(d);
+            scan.unordered[k] |= d < scan.latest[k];
+            scan.latest[k] = scan.latest[k].max(d);
+            scan.last = scan.last.max(d);
+            scan.lines += 1;
+        }
+    }
+    let t = &blocks.table;
+    if rows == 0 && t.rejected_rows == 0 && !ctx.part {
+        ctx.problems.push(Problem {
+            file: t.file.clone(),
+            row: None,
+            column: None,
+            kind: ProblemKind::EmptyFile,
+            message: "the file has a header but no data rows".into(),
         });
     }
-    ctx.file_report(t, out.iter().map(Vec::len).sum(), before);
-    out
+    ctx.report.files.push(FileReport {
+        file: t.file.clone(),
+        rows_read: rows + t.rejected_rows,
+        rows_accepted: scan.lines,
+        rows_rejected: rows + t.rejected_rows - scan.lines,
+        problems: ctx.problems.len() - before,
+    });
+    Ok(columns.then_some(scan))
+}
+
+/// Reads the POS table again, block by block, and hands each block's lines (in file
+/// order) to `f`. The table was read by [`scan_sales`]; a key it did not see, or a
+/// problem when it found none (`clean`), means the file changed in between.
+fn each_sales_block(
+    input: &TableInput,
+    opts: &IngestOptions,
+    series: &mut Series,
+    clean: bool,
+    mut f: impl FnMut(&[Vec<SaleLine>]) -> Result<()>,
+) -> Result<()> {
+    let io = |source| Error::Io { path: input.name.clone(), source };
+    let changed =
+        || Error::Io { path: input.name.clone(), source: std::io::Error::other("the file changed while it was read") };
+    let mut problems = Vec::new();
+    let mut blocks =
+        TableBlocks::open(&input.name, input.text()?, &opts.mapping("sales"), &mut problems, SALES_BLOCK_BYTES)
+            .map_err(io)?
+            .ok_or_else(changed)?;
+    let keys = series.keys.len();
+    while blocks.next(&mut problems).map_err(io)? {
+        let lines = parse_sales_block(&mut problems, &blocks.table, series);
+        if series.keys.len() != keys || (clean && !problems.is_empty()) {
+            return Err(changed());
+        }
+        problems.clear();
+        f(&lines)?;
+    }
+    Ok(())
 }
 
 fn parse_receipts(ctx: &mut Ctx, t: &Table) -> Vec<(u64, crate::orders::leadtime::Receipt)> {
@@ -1132,26 +1362,25 @@ fn parse_weather(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<(u64, WeatherDay
 /// [`Error::Validation`] with all of them and the quality report.
 pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default(), part: options.part };
-    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true);
-    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true);
-    let t_sales = open(&mut ctx, &inputs.sales, "sales.csv", options, "sales", true);
-    let t_inv = open(&mut ctx, &inputs.inventory, "inventory.csv", options, "inventory", true);
-    let t_po = open(&mut ctx, &inputs.open_orders, "open_orders.csv", options, "open_orders", false);
-    let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false);
-    let t_sh = open(&mut ctx, &inputs.stock_history, "stock_history.csv", options, "stock_history", false);
-    let t_pr = open(&mut ctx, &inputs.promotions, "promotions.csv", options, "promotions", false);
-    let t_ev = open(&mut ctx, &inputs.events, "events.csv", options, "events", false);
-    let t_pp = open(&mut ctx, &inputs.prices, "prices.csv", options, "prices", false);
-    let t_we = open(&mut ctx, &inputs.weather, "weather.csv", options, "weather", false);
-    let t_rc = open(&mut ctx, &inputs.receipts, "receipts.csv", options, "receipts", false);
+    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true)?;
+    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true)?;
+    let t_inv = open(&mut ctx, &inputs.inventory, "inventory.csv", options, "inventory", true)?;
+    let t_po = open(&mut ctx, &inputs.open_orders, "open_orders.csv", options, "open_orders", false)?;
+    let t_so = open(&mut ctx, &inputs.stockouts, "stockouts.csv", options, "stockouts", false)?;
+    let t_sh = open(&mut ctx, &inputs.stock_history, "stock_history.csv", options, "stock_history", false)?;
+    let t_pr = open(&mut ctx, &inputs.promotions, "promotions.csv", options, "promotions", false)?;
+    let t_ev = open(&mut ctx, &inputs.events, "events.csv", options, "events", false)?;
+    let t_pp = open(&mut ctx, &inputs.prices, "prices.csv", options, "prices", false)?;
+    let t_we = open(&mut ctx, &inputs.weather, "weather.csv", options, "weather", false)?;
+    let t_rc = open(&mut ctx, &inputs.receipts, "receipts.csv", options, "receipts", false)?;
 
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
     let mut series = Series::default();
-    let sales = t_sales.as_ref().map(|t| parse_sales(&mut ctx, t, &mut series)).unwrap_or_default();
-    // The POS table's text is the largest allocation of ingest, and its lines are
-    // parsed: freed now, before they are aggregated.
-    let f_sales = t_sales.map_or_else(|| "sales.csv".to_string(), |t| t.file);
+    // The POS table is read in blocks: a first pass checks every row and finds the
+    // days of each series; a second one (below) adds the lines to their days.
+    let sales_scan = scan_sales(&mut ctx, &inputs.sales, options, &mut series)?;
+    let f_sales = inputs.sales.as_ref().map_or_else(|| "sales.csv".to_string(), |t| t.name.clone());
     let inventory = t_inv.as_ref().map(|t| parse_inventory(&mut ctx, t)).unwrap_or_default();
     let open_orders = t_po.as_ref().map(|t| parse_open_orders(&mut ctx, t)).unwrap_or_default();
     let mut stockouts = t_so.as_ref().map(|t| parse_stockouts(&mut ctx, t, &mut series)).unwrap_or_default();
@@ -1252,11 +1481,37 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             (check_items && !skus.contains(sku.as_str()), check_locs && !locations.contains(loc.as_str()))
         })
         .collect();
+    // A sale after the latest inventory snapshot (the plan date) has not happened
+    // yet: most often a wrong year or a day-month swap. Left in, it would extend every
+    // series with days of no demand. A part of the data (`part`) is not checked: its
+    // own snapshot may be older than the plan date, which only the merge knows.
+    let latest = inventory.iter().map(|(_, r)| r.as_of).max().filter(|_| !ctx.part);
+    let sales_last = sales_scan.as_ref().map_or(i32::MIN, |s| s.last);
+    let future_sales = latest.is_some_and(|l| sales_last > day_of(l));
+    // Sales with an unknown key or a future date: a pass over the POS table to name
+    // their rows (only when there are some).
+    let sales_keys_bad = sales_scan.as_ref().is_some_and(|scan| {
+        scan.first.iter().zip(&key_bad).any(|(&first, &(sku, loc))| first != i32::MAX && (sku || loc))
+    });
+    let (mut sales_refs, mut future): (Vec<(u64, u32)>, Vec<(u64, chrono::NaiveDate)>) = (Vec::new(), Vec::new());
+    if let (Some(input), true) = (&inputs.sales, sales_scan.is_some() && (future_sales || sales_keys_bad)) {
+        each_sales_block(input, options, &mut series, false, |lines| {
+            for s in lines.iter().flatten() {
+                let (bad_sku, bad_loc) = key_bad.get(s.series as usize).copied().unwrap_or_default();
+                if bad_sku || bad_loc {
+                    sales_refs.push((s.line, s.series));
+                }
+                if latest.is_some_and(|l| s.date > l) {
+                    future.push((s.line, s.date));
+                }
+            }
+            Ok(())
+        })?;
+    }
     if key_bad.iter().any(|&(a, b)| a || b) {
-        let lines = sales
+        let lines = sales_refs
             .iter()
-            .flatten()
-            .map(|s| (&f_sales, s.line, s.series))
+            .map(|&(l, k)| (&f_sales, l, k))
             .chain(stockouts.iter().map(|(l, k, _)| (&f_so, *l, *k)))
             .chain(stock_days.iter().map(|(l, k, _, _, _)| (&f_sh, *l, *k)));
         for (file, line, k) in lines {
@@ -1274,23 +1529,18 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             }
         }
     }
-    // A sale after the latest inventory snapshot (the plan date) has not happened
-    // yet: most often a wrong year or a day-month swap. Left in, it would extend every
-    // series with days of no demand. A part of the data (`part`) is not checked: its
-    // own snapshot may be older than the plan date, which only the merge knows.
-    if let Some(latest) = inventory.iter().map(|(_, r)| r.as_of).max().filter(|_| !ctx.part) {
-        for s in sales.iter().flatten().filter(|s| s.date > latest) {
+    if let Some(latest) = latest {
+        for (line, date) in future {
             ctx.problems.push(Problem {
                 file: f_sales.clone(),
-                row: Some(s.line),
+                row: Some(line),
                 column: Some("date".into()),
                 kind: ProblemKind::OutOfRange,
                 message: format!(
-                    "{} is after the inventory snapshot of {latest} (the plan date): a sale cannot come after it",
-                    s.date
+                    "{date} is after the inventory snapshot of {latest} (the plan date): a sale cannot come after it"
                 ),
             });
-            bad_refs.insert((f_sales.clone(), s.line));
+            bad_refs.insert((f_sales.clone(), line));
         }
     }
     // Rows rejected by a reference check no longer count as accepted.
@@ -1341,32 +1591,14 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     // Aggregate POS lines into daily demand. Every series runs from its first day
     // (of sales or stock-outs) to the last day of the whole history; series are laid
     // out in (sku, location) order. Lines are then added to their day in file order,
-    // without sorting them.
+    // without sorting them, block by block as the POS table is read again.
     let mut report = ctx.report;
-    report.sales_lines = sales.iter().map(Vec::len).sum();
-    let day_of = |d: chrono::NaiveDate| chrono::Datelike::num_days_from_ce(&d);
     let n_keys = series.keys.len();
-    let (mut first, mut last) = sales
-        .par_iter()
-        .fold(
-            || (vec![i32::MAX; n_keys], i32::MIN),
-            |(mut first, mut last), chunk| {
-                for s in chunk {
-                    let d = day_of(s.date);
-                    let f = &mut first[s.series as usize];
-                    *f = (*f).min(d);
-                    last = last.max(d);
-                }
-                (first, last)
-            },
-        )
-        .reduce(
-            || (vec![i32::MAX; n_keys], i32::MIN),
-            |(mut a, la), (b, lb)| {
-                a.iter_mut().zip(b).for_each(|(a, b)| *a = (*a).min(b));
-                (a, la.max(lb))
-            },
-        );
+    let scan = sales_scan.unwrap_or_default();
+    report.sales_lines = scan.lines;
+    let mut first = scan.first;
+    first.resize(n_keys, i32::MAX);
+    let mut last = scan.last;
     for &(_, k, date) in &stockouts {
         let d = day_of(date);
         first[k as usize] = first[k as usize].min(d);
@@ -1375,7 +1607,8 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let history_end = (last != i32::MIN).then(|| chrono::NaiveDate::from_num_days_from_ce_opt(last)).flatten();
     let mut order: Vec<u32> = (0..n_keys as u32).filter(|&k| first[k as usize] != i32::MAX).collect();
     order.sort_unstable_by(|&a, &b| series.key(a).cmp(&series.key(b)));
-    let mut demand = DemandHistory::default();
+    let total: usize = order.iter().map(|&k| (last - first[k as usize]) as usize + 1).sum();
+    let mut demand = DemandHistory::with_capacity(order.len(), total);
     // Where each key's series starts in the daily arrays (unused for keys without days).
     let mut base = vec![0usize; n_keys];
     for &k in &order {
@@ -1385,32 +1618,65 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         base[k as usize] =
             demand.push_series(SeriesKey { sku: sku.to_string(), location: loc.to_string() }, start, len);
     }
-    let day_index = |k: u32, date: chrono::NaiveDate| base[k as usize] + (day_of(date) - first[k as usize]) as usize;
-    // Revenue is summed in `price`, priced units in `priced`; returns (rare) per day.
-    demand.price.iter_mut().for_each(|p| *p = 0.0);
-    let mut priced = vec![0.0; demand.price.len()];
+    let day_index = |k: u32, d: i32| base[k as usize] + (d - first[k as usize]) as usize;
+    // A day's price is its revenue over its priced units. The lines of a series in
+    // date order (the usual case) are summed day by day, and each day's price is
+    // final when the series' next day starts; other series sum in a map by day.
+    let mut open_days = vec![OpenDay::default(); n_keys];
+    let unordered = scan.unordered;
+    let mut loose: FastMap<usize, DaySum> = FastMap::default();
+    let mut priced = DayFlags::repeat(false, total);
+    let mut runs: Vec<(usize, f64)> = Vec::new();
+    // Returns (rare) per day.
     let mut returns: BTreeMap<usize, f64> = BTreeMap::new();
-    for s in sales.iter().flatten() {
-        let day = day_index(s.series, s.date);
-        if s.quantity < 0.0 {
-            report.return_lines += 1;
-            report.returned_units += -s.quantity;
-            *returns.entry(day).or_insert(0.0) += -s.quantity;
-        } else {
-            demand.quantity[day] += s.quantity;
-            if !s.price.is_nan() {
-                demand.price[day] += s.price * s.quantity;
-                priced[day] += s.quantity;
+    if let (Some(input), true) = (&inputs.sales, report.sales_lines > 0) {
+        let changed = || Error::Io {
+            path: input.name.clone(),
+            source: std::io::Error::other("the file changed while it was read"),
+        };
+        each_sales_block(input, options, &mut series, true, |lines| {
+            for s in lines.iter().flatten() {
+                let d = day_of(s.date);
+                if !(first[s.series as usize]..=last).contains(&d) {
+                    return Err(changed());
+                }
+                let day = day_index(s.series, d);
+                if s.quantity < 0.0 {
+                    report.return_lines += 1;
+                    report.returned_units += -s.quantity;
+                    *returns.entry(day).or_insert(0.0) += -s.quantity;
+                } else {
+                    demand.quantity[day] += s.quantity;
+                    if !s.price.is_nan() {
+                        if unordered[s.series as usize] {
+                            loose.entry(day).or_default().add(s.price, s.quantity);
+                        } else {
+                            let o = &mut open_days[s.series as usize];
+                            if o.day != day {
+                                o.close(&mut priced, &mut runs);
+                                *o = OpenDay { day, sum: DaySum::default(), last: o.last };
+                            }
+                            o.sum.add(s.price, s.quantity);
+                        }
+                    }
+                }
+                if s.promotion {
+                    demand.promotion.set(day, true);
+                }
             }
-        }
-        demand.promotion[day] |= s.promotion;
+            Ok(())
+        })?;
     }
-    drop(sales);
-    demand
-        .price
-        .par_iter_mut()
-        .zip(priced)
-        .for_each(|(p, priced)| *p = if priced > 0.0 { *p / priced } else { f64::NAN });
+    for o in &mut open_days {
+        o.close(&mut priced, &mut runs);
+    }
+    for (day, sum) in loose {
+        if let Some(price) = sum.price() {
+            priced.set(day, true);
+            runs.push((day, price));
+        }
+    }
+    demand.price = DailyPrices::from_runs(priced, runs);
     // Returns are netted against the same day's sales, or left out of demand.
     let mut floored = 0.0;
     if matches!(options.returns, ReturnsPolicy::NetSameDay) {
@@ -1423,7 +1689,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         }
     }
     for &(_, k, date) in &stockouts {
-        demand.stockout[day_index(k, date)] = true;
+        demand.stockout.set(day_index(k, day_of(date)), true);
     }
     if report.return_lines > 0 {
         report.notes.push(match options.returns {
@@ -1437,7 +1703,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             ),
         });
     }
-    report.stockout_days = demand.stockout.iter().filter(|&&s| s).count();
+    report.stockout_days = demand.stockout.count_ones();
     report.series = demand.len();
     report.demand_days = demand.total_days();
     report.history_start = demand.starts.iter().min().copied();
@@ -1482,8 +1748,8 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
 /// computed in parts ([`crate::plan::split`]).
 pub fn parse_master(inputs: &Inputs, options: &IngestOptions) -> Result<Dataset> {
     let mut ctx = Ctx { problems: Vec::new(), report: QualityReport::default(), part: false };
-    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true);
-    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true);
+    let t_items = open(&mut ctx, &inputs.items, "items.csv", options, "items", true)?;
+    let t_sup = open(&mut ctx, &inputs.suppliers, "suppliers.csv", options, "suppliers", true)?;
     let items = t_items.as_ref().map(|t| parse_items(&mut ctx, t)).unwrap_or_default();
     let (terms, suppliers) = t_sup.as_ref().map(|t| parse_suppliers(&mut ctx, t)).unwrap_or_default();
     let skus: HashSet<&str> = items.iter().map(|(_, i)| i.sku.as_str()).collect();

@@ -78,90 +78,280 @@ fn read_table_in_chunks(
     problems: &mut Vec<Problem>,
     chunk_bytes: usize,
 ) -> Option<Table> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        problems.push(Problem {
-            file: file.into(),
-            row: None,
-            column: None,
-            kind: ProblemKind::EmptyFile,
-            message: "the file is empty: expected a header row and data".into(),
-        });
-        return None;
-    }
-    if !mapping.delimiter.is_ascii() || !mapping.decimal_separator.is_ascii() {
-        problems.push(Problem {
-            file: file.into(),
-            row: None,
-            column: None,
-            kind: ProblemKind::InvalidValue,
-            message: "delimiter and decimal separator must be ASCII characters".into(),
-        });
-        return None;
-    }
-    let reader = |bytes| {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(mapping.delimiter as u8)
-            .from_reader(bytes)
-    };
-    let mut rdr = reader(bytes);
-    let mut header = csv::ByteRecord::new();
-    match rdr.read_byte_record(&mut header) {
-        Ok(true) => {}
-        Err(e) => {
+    // Reading from memory cannot fail.
+    let mut blocks = TableBlocks::open(file, Text::Bytes(bytes), mapping, problems, usize::MAX).ok()??;
+    blocks.chunk_bytes = chunk_bytes;
+    let _ = blocks.next(problems);
+    Some(blocks.table)
+}
+
+/// The text of a table: in memory, or a reader (an open file) that is read in blocks.
+pub(crate) enum Text<'a> {
+    Bytes(&'a [u8]),
+    Reader(Box<dyn std::io::Read + Send + 'a>),
+}
+
+/// A table read block by block: the header when opened, then the body in blocks of
+/// about `block_bytes` that end at a line end, so that a table larger than memory
+/// can be read. After [`TableBlocks::next`], `table.rows` holds the block's rows.
+pub(crate) struct TableBlocks<'a> {
+    pub table: Table,
+    text: Text<'a>,
+    /// `Bytes`: where the next block starts. `Reader`: unused.
+    at: usize,
+    /// `Reader`: bytes read and not yet handed out.
+    pending: Vec<u8>,
+    eof: bool,
+    /// Line number of the next block's first line.
+    line: u64,
+    block_bytes: usize,
+    chunk_bytes: usize,
+}
+
+impl<'a> TableBlocks<'a> {
+    /// Reads the header. `Ok(None)`: nothing usable (the problems say why); `Err`:
+    /// the reader failed.
+    pub fn open(
+        file: &str,
+        text: Text<'a>,
+        mapping: &ColumnMapping,
+        problems: &mut Vec<Problem>,
+        block_bytes: usize,
+    ) -> std::io::Result<Option<Self>> {
+        let mut this = TableBlocks {
+            table: Table {
+                file: file.into(),
+                headers: Vec::new(),
+                index: BTreeMap::new(),
+                rows: Rows::default(),
+                rejected: Vec::new(),
+                rejected_rows: 0,
+                mapping: mapping.clone(),
+            },
+            text,
+            at: 0,
+            pending: Vec::new(),
+            eof: false,
+            line: 1,
+            block_bytes: block_bytes.max(1),
+            chunk_bytes: CHUNK_BYTES,
+        };
+        // The start of the text: up to a line end that is not only blank lines.
+        if let Text::Reader(_) = this.text {
+            while !this.eof
+                && (this.pending.len() < this.block_bytes.min(1 << 20)
+                    || this.pending.iter().all(u8::is_ascii_whitespace))
+            {
+                this.fill(1 << 20)?;
+            }
+        }
+        let bytes: &[u8] = match &this.text {
+            Text::Bytes(b) => b,
+            Text::Reader(_) => &this.pending,
+        };
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let bytes = &bytes[bom..];
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             problems.push(Problem {
                 file: file.into(),
-                row: Some(1),
+                row: None,
                 column: None,
-                kind: ProblemKind::MalformedRow,
-                message: format!("cannot read the header: {e}"),
+                kind: ProblemKind::EmptyFile,
+                message: "the file is empty: expected a header row and data".into(),
             });
-            return None;
+            return Ok(None);
         }
-        Ok(false) => return None,
-    }
-    let body_at = rdr.position().clone();
-    let mut headers = Vec::with_capacity(header.len());
-    let mut header_ok = true;
-    for (c, raw) in header.iter().enumerate() {
-        match std::str::from_utf8(raw) {
-            Ok(s) => headers.push(s.trim().to_string()),
-            Err(_) => {
-                header_ok = false;
+        if !mapping.delimiter.is_ascii() || !mapping.decimal_separator.is_ascii() {
+            problems.push(Problem {
+                file: file.into(),
+                row: None,
+                column: None,
+                kind: ProblemKind::InvalidValue,
+                message: "delimiter and decimal separator must be ASCII characters".into(),
+            });
+            return Ok(None);
+        }
+        let mut rdr = reader(bytes, mapping.delimiter);
+        let mut header = csv::ByteRecord::new();
+        match rdr.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Err(e) => {
                 problems.push(Problem {
                     file: file.into(),
                     row: Some(1),
-                    column: Some(format!("#{}", c + 1)),
-                    kind: ProblemKind::InvalidEncoding,
-                    message: "header is not valid UTF-8 text (save the file as UTF-8)".into(),
+                    column: None,
+                    kind: ProblemKind::MalformedRow,
+                    message: format!("cannot read the header: {e}"),
                 });
-                headers.push(String::from_utf8_lossy(raw).trim().to_string());
+                return Ok(None);
+            }
+            Ok(false) => return Ok(None),
+        }
+        let body_at = (rdr.position().byte() as usize).min(bytes.len());
+        let mut headers = Vec::with_capacity(header.len());
+        let mut header_ok = true;
+        for (c, raw) in header.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(s) => headers.push(s.trim().to_string()),
+                Err(_) => {
+                    header_ok = false;
+                    problems.push(Problem {
+                        file: file.into(),
+                        row: Some(1),
+                        column: Some(format!("#{}", c + 1)),
+                        kind: ProblemKind::InvalidEncoding,
+                        message: "header is not valid UTF-8 text (save the file as UTF-8)".into(),
+                    });
+                    headers.push(String::from_utf8_lossy(raw).trim().to_string());
+                }
             }
         }
-    }
-    if !header_ok {
-        return None;
-    }
-    let mut index = BTreeMap::new();
-    for (c, h) in headers.iter().enumerate() {
-        let canon = mapping.rename.get(h).cloned().unwrap_or_else(|| h.to_ascii_lowercase());
-        if index.insert(canon.clone(), c).is_some() {
-            problems.push(Problem {
-                file: file.into(),
-                row: Some(1),
-                column: Some(h.clone()),
-                kind: ProblemKind::DuplicateColumn,
-                message: format!("column `{canon}` appears more than once in the header"),
-            });
+        if !header_ok {
+            return Ok(None);
         }
+        let mut index = BTreeMap::new();
+        for (c, h) in headers.iter().enumerate() {
+            let canon = mapping.rename.get(h).cloned().unwrap_or_else(|| h.to_ascii_lowercase());
+            if index.insert(canon.clone(), c).is_some() {
+                problems.push(Problem {
+                    file: file.into(),
+                    row: Some(1),
+                    column: Some(h.clone()),
+                    kind: ProblemKind::DuplicateColumn,
+                    message: format!("column `{canon}` appears more than once in the header"),
+                });
+            }
+        }
+        this.line = 1 + bytes[..body_at].iter().filter(|&&b| b == b'\n').count() as u64;
+        match this.text {
+            Text::Bytes(_) => this.at = bom + body_at,
+            Text::Reader(_) => {
+                this.pending.drain(..bom + body_at);
+            }
+        }
+        this.table.rows = Rows::new(headers.len());
+        this.table.headers = headers;
+        this.table.index = index;
+        Ok(Some(this))
     }
-    // The body in chunks read in parallel, split at line ends. Only when no value is
-    // quoted: a quoted value may hold a line end, so a quoted file is read in one piece.
-    let body = &bytes[(body_at.byte() as usize).min(bytes.len())..];
+
+    /// Reads about `want` more bytes from the reader into `pending`.
+    fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        let Text::Reader(r) = &mut self.text else { return Ok(()) };
+        let start = self.pending.len();
+        self.pending.resize(start + want, 0);
+        let mut got = 0;
+        while got < want {
+            match r.read(&mut self.pending[start + got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.pending.truncate(start + got);
+                    return Err(e);
+                }
+            }
+        }
+        self.pending.truncate(start + got);
+        Ok(())
+    }
+
+    /// Reads the next block of rows into `table.rows` (and its rejected rows into
+    /// `table.rejected`); `Ok(false)` when the body is done. A block ends at a line
+    /// end; a block holding a quote runs to the end of the table (a quoted value may
+    /// hold a line end, so the text is not split after it).
+    pub fn next(&mut self, problems: &mut Vec<Problem>) -> std::io::Result<bool> {
+        let block_bytes = self.block_bytes;
+        let owned;
+        let body: &[u8] = match &self.text {
+            Text::Bytes(b) => {
+                let rest = &b[self.at.min(b.len())..];
+                let end = if rest.len() <= block_bytes {
+                    rest.len()
+                } else {
+                    let end = rest[block_bytes..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(rest.len(), |i| block_bytes + i + 1);
+                    if rest[..end].contains(&b'"') {
+                        rest.len()
+                    } else {
+                        end
+                    }
+                };
+                self.at += end;
+                &rest[..end]
+            }
+            Text::Reader(_) => {
+                while !self.eof && self.pending.len() < block_bytes {
+                    self.fill(block_bytes - self.pending.len())?;
+                }
+                let end = if self.eof {
+                    self.pending.len()
+                } else if self.pending.contains(&b'"') {
+                    while !self.eof {
+                        self.fill(block_bytes)?;
+                    }
+                    self.pending.len()
+                } else {
+                    match self.pending.iter().rposition(|&c| c == b'\n') {
+                        Some(i) => i + 1,
+                        None => {
+                            // A line longer than a block: read on to its end.
+                            while !self.eof && !self.pending[block_bytes.min(self.pending.len())..].contains(&b'\n') {
+                                self.fill(block_bytes)?;
+                            }
+                            self.pending.iter().rposition(|&c| c == b'\n').map_or(self.pending.len(), |i| i + 1)
+                        }
+                    }
+                };
+                let rest = self.pending.split_off(end);
+                owned = std::mem::replace(&mut self.pending, rest);
+                &owned
+            }
+        };
+        if body.is_empty() {
+            self.table.rows = Rows::new(self.table.headers.len());
+            self.table.rejected.clear();
+            return Ok(false);
+        }
+        let first_line = self.line;
+        self.line += body.iter().filter(|&&b| b == b'\n').count() as u64;
+        let part = read_body(
+            &self.table.file,
+            &self.table.headers,
+            body,
+            first_line,
+            self.table.mapping.delimiter,
+            self.chunk_bytes,
+        );
+        problems.extend(part.problems);
+        self.table.rows = part.rows;
+        self.table.rejected = part.rejected;
+        self.table.rejected_rows += part.rejected_rows;
+        Ok(true)
+    }
+}
+
+fn reader(bytes: &[u8], delimiter: char) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter as u8).from_reader(bytes)
+}
+
+/// Reads a body (rows only), whose first line is `body_line` of the file, in chunks
+/// of about `chunk_bytes` read in parallel and split at line ends. Only when no value
+/// is quoted: a quoted value may hold a line end, so quoted text is read in one piece.
+fn read_body(
+    file: &str,
+    headers: &[String],
+    body: &[u8],
+    body_line: u64,
+    delimiter: char,
+    chunk_bytes: usize,
+) -> Chunk {
     let mut chunks: Vec<(u64, &[u8])> = Vec::new();
-    let body_line = 1 + bytes[..bytes.len() - body.len()].iter().filter(|&&b| b == b'\n').count() as u64;
     if body.contains(&b'"') || body.len() < 2 * chunk_bytes {
         chunks.push((body_line, body));
     } else {
@@ -179,17 +369,16 @@ fn read_table_in_chunks(
     let width = headers.len();
     let parts: Vec<Chunk> = chunks
         .into_par_iter()
-        .map(|(first_line, text)| read_chunk(file, &headers, first_line, mapping.delimiter, reader(text)))
+        .map(|(first_line, text)| read_chunk(file, headers, first_line, delimiter, reader(text, delimiter)))
         .collect();
-    let mut rows = Rows::new(width);
-    let (mut rejected, mut rejected_rows) = (Vec::new(), 0);
+    let mut all = Chunk { rows: Rows::new(width), problems: Vec::new(), rejected: Vec::new(), rejected_rows: 0 };
     for part in parts {
-        rows.append(part.rows);
-        problems.extend(part.problems);
-        rejected.extend(part.rejected);
-        rejected_rows += part.rejected_rows;
+        all.rows.append(part.rows);
+        all.problems.extend(part.problems);
+        all.rejected.extend(part.rejected);
+        all.rejected_rows += part.rejected_rows;
     }
-    Some(Table { file: file.into(), headers, index, rows, rejected, rejected_rows, mapping: mapping.clone() })
+    all
 }
 
 /// Bytes per chunk of a table read in parallel.

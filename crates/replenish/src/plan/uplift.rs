@@ -36,7 +36,7 @@ pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promoti
         .into_par_iter()
         .map(|i| {
             let s = data.demand.series(i);
-            let mut days = s.promotion.to_vec();
+            let mut days: Vec<bool> = s.promotion.iter().by_vals().collect();
             for p in by_sku.get(s.key.sku.as_str()).into_iter().flatten() {
                 if p.location.as_deref().is_some_and(|l| l != s.key.location) {
                     continue;

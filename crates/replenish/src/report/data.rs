@@ -306,8 +306,8 @@ fn choose_series<'a>(plan: &'a Plan, kpis: &KpiReport, cfg: &ReportConfig) -> Re
 }
 
 /// The demand of a series with stock-out days missing.
-fn censored(q: &[f64], stockout: &[bool]) -> Vec<f64> {
-    q.iter().zip(stockout).map(|(&v, &s)| if s { f64::NAN } else { v }).collect()
+fn censored(q: &[f64], stockout: &crate::model::DayFlagsView) -> Vec<f64> {
+    q.iter().zip(stockout.iter().by_vals()).map(|(&v, s)| if s { f64::NAN } else { v }).collect()
 }
 
 fn band(mf: &crate::forecast::ModelForecast, i: usize, h: usize, start: NaiveDate) -> ForecastBand {
