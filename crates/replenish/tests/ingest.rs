@@ -414,3 +414,44 @@ fn supplier_level_columns_are_checked_and_must_agree() {
     assert_eq!(s.email.as_deref(), Some("orders@s1.example"));
     assert_eq!(s.order_cutoff, chrono::NaiveTime::from_hms_opt(11, 30, 0));
 }
+
+#[test]
+fn sales_in_any_order_and_read_from_files_give_the_same_demand() {
+    use replenish::demo;
+    let inputs = demo::generate(&demo::DemoConfig { skus: 20, locations: 3, days: 90, ..Default::default() });
+    let text = String::from_utf8(inputs.sales.as_ref().unwrap().read().unwrap().into_owned()).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    // A second line at another price on every third sale's day (two lines: their
+    // revenue sums the same in either order).
+    let mut lines = Vec::new();
+    for (i, l) in body.lines().enumerate() {
+        lines.push(l.to_string());
+        let f: Vec<&str> = l.split(',').collect();
+        if i % 3 == 0 && f[3] != "-1" {
+            let price: f64 = f[4].parse().unwrap();
+            lines.push(format!("{},{},{},1,{:.2},{}", f[0], f[1], f[2], price * 0.9, f[5]));
+        }
+    }
+    let with = |lines: &[String]| {
+        let mut i = inputs.clone();
+        i.sales = Some(TableInput::new("sales.csv", format!("{header}\n{}\n", lines.join("\n"))));
+        parse(&i, &IngestOptions::default()).unwrap().dataset.demand
+    };
+    let in_order = with(&lines);
+    assert!(in_order.price.runs() > in_order.len(), "{} runs", in_order.price.runs());
+    lines.reverse(); // every SKU-location's lines now go back in time
+    assert_eq!(with(&lines), in_order);
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, t) in inputs.tables() {
+        std::fs::write(dir.path().join(name), t.read().unwrap()).unwrap();
+    }
+    let from_files = replenish::read_folder(dir.path(), &IngestOptions::default()).unwrap();
+    assert_eq!(from_files.dataset.demand, parse(&inputs, &IngestOptions::default()).unwrap().dataset.demand);
+    // A day whose priced lines share one price has exactly that price.
+    let d = &from_files.dataset.demand;
+    let s = d.series(0);
+    let day = (0..s.quantity.len()).find(|&k| s.price.get(k).is_some()).unwrap();
+    let first = text.lines().find(|l| l.contains(&format!(",{},{},", s.key.sku, s.key.location))).unwrap();
+    assert_eq!(first.split(',').nth(4).unwrap().parse::<f64>().ok(), s.price.get(day));
+}

@@ -1205,7 +1205,7 @@ fn parse_stock_history(ctx: &mut Ctx, t: &Table, series: &mut Series) -> Vec<Sto
 
 fn parse_promotions(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Promotion)> {
     let before = ctx.problems.len();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     if t.require(&["sku", "start", "end"], &mut ctx.problems) {
         for (line, fields) in t.rows.iter() {
             let mut r = Row::new(t, *line, fields, &mut ctx.problems);
@@ -1422,53 +1422,53 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let mut bad_refs: BTreeSet<(String, u64)> = BTreeSet::new();
     let mut refs = Vec::new();
     for (line, s) in &terms {
-        refs.push((f_sup.clone(), *line, Some(&s.sku), s.location.as_ref(), None));
+        refs.push((f_sup.as_str(), *line, Some(&s.sku), s.location.as_ref(), None));
     }
     for (line, s) in &inventory {
-        refs.push((f_inv.clone(), *line, Some(&s.sku), None, None));
+        refs.push((f_inv.as_str(), *line, Some(&s.sku), None, None));
     }
     for (line, o) in &open_orders {
-        refs.push((f_po.clone(), *line, Some(&o.sku), Some(&o.location), Some(&o.supplier_id)));
+        refs.push((f_po.as_str(), *line, Some(&o.sku), Some(&o.location), Some(&o.supplier_id)));
     }
     for (line, p) in promotions.iter().flatten() {
-        refs.push((f_pr.clone(), *line, Some(&p.sku), p.location.as_ref(), None));
+        refs.push((f_pr.as_str(), *line, Some(&p.sku), p.location.as_ref(), None));
     }
     for (line, e) in events.iter().flatten() {
-        refs.push((f_ev.clone(), *line, None, e.location.as_ref(), None));
+        refs.push((f_ev.as_str(), *line, None, e.location.as_ref(), None));
     }
     for (line, p) in prices.iter().flatten() {
-        refs.push((f_pp.clone(), *line, Some(&p.sku), p.location.as_ref(), None));
+        refs.push((f_pp.as_str(), *line, Some(&p.sku), p.location.as_ref(), None));
     }
     for (line, w) in weather.iter().flat_map(|w| &w.1) {
-        refs.push((f_we.clone(), *line, None, Some(&w.location), None));
+        refs.push((f_we.as_str(), *line, None, Some(&w.location), None));
     }
     for (line, r) in &receipts {
-        refs.push((f_rc.clone(), *line, Some(&r.sku), None, Some(&r.supplier_id)));
+        refs.push((f_rc.as_str(), *line, Some(&r.sku), None, Some(&r.supplier_id)));
     }
     for (file, line, sku, loc, sup) in refs {
         if let (true, Some(sku)) = (check_items, sku) {
             if !skus.contains(sku.as_str()) {
-                ctx.reference(&file, line, "sku", "SKU", sku, &f_items);
-                bad_refs.insert((file.clone(), line));
+                ctx.reference(file, line, "sku", "SKU", sku, &f_items);
+                bad_refs.insert((file.to_string(), line));
             }
         }
         if let (true, Some(loc)) = (check_locs, loc) {
             if !locations.contains(loc.as_str()) {
                 ctx.reference(
-                    &file,
+                    file,
                     line,
                     "location",
                     "location",
                     loc,
                     &format!("{f_inv} (locations are defined by the inventory snapshot)"),
                 );
-                bad_refs.insert((file.clone(), line));
+                bad_refs.insert((file.to_string(), line));
             }
         }
         if let (true, Some(sup)) = (t_sup.is_some(), sup) {
             if !supplier_ids.contains(sup.as_str()) {
-                ctx.reference(&file, line, "supplier_id", "supplier", sup, &f_sup);
-                bad_refs.insert((file.clone(), line));
+                ctx.reference(file, line, "supplier_id", "supplier", sup, &f_sup);
+                bad_refs.insert((file.to_string(), line));
             }
         }
     }
@@ -1777,7 +1777,8 @@ fn declared(table: &Option<Table>, col: &str) -> BTreeSet<String> {
     let Some(&i) = t.index.get(col) else { return BTreeSet::new() };
     let ok = t.rows.iter().filter_map(|(_, f)| f.get(i)).map(str::trim);
     let rejected = t.rejected.iter().filter_map(|(_, f)| f.get(i)).map(String::as_str);
-    ok.chain(rejected).filter(|v| !v.is_empty()).map(str::to_string).collect()
+    let distinct: BTreeSet<&str> = ok.chain(rejected).filter(|v| !v.is_empty()).collect();
+    distinct.into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]

@@ -269,19 +269,7 @@ impl<'a> TableBlocks<'a> {
         let body: &[u8] = match &self.text {
             Text::Bytes(b) => {
                 let rest = &b[self.at.min(b.len())..];
-                let end = if rest.len() <= block_bytes {
-                    rest.len()
-                } else {
-                    let end = rest[block_bytes..]
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .map_or(rest.len(), |i| block_bytes + i + 1);
-                    if rest[..end].contains(&b'"') {
-                        rest.len()
-                    } else {
-                        end
-                    }
-                };
+                let end = block_end(rest, block_bytes);
                 self.at += end;
                 &rest[..end]
             }
@@ -290,7 +278,7 @@ impl<'a> TableBlocks<'a> {
                     self.fill(block_bytes - self.pending.len())?;
                 }
                 let end = if self.eof {
-                    self.pending.len()
+                    block_end(&self.pending, block_bytes)
                 } else if self.pending.contains(&b'"') {
                     while !self.eof {
                         self.fill(block_bytes)?;
@@ -333,6 +321,21 @@ impl<'a> TableBlocks<'a> {
         self.table.rejected = part.rejected;
         self.table.rejected_rows += part.rejected_rows;
         Ok(true)
+    }
+}
+
+/// Where the block at the start of `rest` ends: at the first line end after
+/// `block_bytes`, or at the end of `rest` when that comes first or the block holds a
+/// quote.
+fn block_end(rest: &[u8], block_bytes: usize) -> usize {
+    if rest.len() <= block_bytes {
+        return rest.len();
+    }
+    let end = rest[block_bytes..].iter().position(|&c| c == b'\n').map_or(rest.len(), |i| block_bytes + i + 1);
+    if rest[..end].contains(&b'"') {
+        rest.len()
+    } else {
+        end
     }
 }
 
@@ -961,6 +964,55 @@ mod tests {
         for chunk in [1, 64, 1000] {
             assert_eq!(read(chunk), whole, "chunks of {chunk} bytes");
         }
+    }
+
+    #[test]
+    fn a_table_read_in_blocks_from_a_reader_is_the_table_read_whole() {
+        let mut text = b"\xEF\xBB\xBFdate,sku,qty\n".to_vec();
+        for i in 0..300 {
+            match i % 61 {
+                7 => text.extend_from_slice(b"2025-01-01,too,many,fields\n"),
+                29 => text.extend_from_slice(b"\n"),
+                _ => text.extend_from_slice(format!("2025-01-{:02},SKU{i},{i}\n", i % 28 + 1).as_bytes()),
+            }
+        }
+        let rows_of = |t: &Table| -> Vec<(u64, Vec<String>)> {
+            t.rows.iter().map(|(l, f)| (*l, (0..3).map(|i| f.get(i).unwrap().to_string()).collect())).collect()
+        };
+        let mut problems = Vec::new();
+        let whole = read_table("t.csv", &text, &ColumnMapping::default(), &mut problems).unwrap();
+        for block in [1, 10, 100, 5000] {
+            for from_reader in [false, true] {
+                let source = if from_reader { Text::Reader(Box::new(&text[..])) } else { Text::Bytes(&text) };
+                let mut got = Vec::new();
+                let mut blocks =
+                    TableBlocks::open("t.csv", source, &ColumnMapping::default(), &mut got, block).unwrap().unwrap();
+                let mut rows = Vec::new();
+                let mut n = 0;
+                while blocks.next(&mut got).unwrap() {
+                    rows.extend(rows_of(&blocks.table));
+                    n += 1;
+                }
+                assert_eq!(blocks.table.headers, whole.headers);
+                assert_eq!(rows, rows_of(&whole), "blocks of {block} bytes, reader {from_reader}");
+                assert_eq!(got, problems, "blocks of {block} bytes, reader {from_reader}");
+                assert_eq!(blocks.table.rejected_rows, whole.rejected_rows);
+                assert!(block > 1000 || n > 5, "{n} blocks of {block} bytes");
+            }
+        }
+        // A quote: the block runs to the end, so a line end inside a value is kept.
+        let quoted = b"sku,name\nA,plain\nB,\"two\nlines\"\nC,last\n";
+        let mut got = Vec::new();
+        let mut blocks =
+            TableBlocks::open("q.csv", Text::Reader(Box::new(&quoted[..])), &ColumnMapping::default(), &mut got, 4)
+                .unwrap()
+                .unwrap();
+        let mut names = Vec::new();
+        while blocks.next(&mut got).unwrap() {
+            names.extend(blocks.table.rows.iter().map(|(l, f)| (*l, f.get(1).unwrap().to_string())));
+        }
+        assert!(got.is_empty(), "{got:?}");
+        assert_eq!(names, [(2, "plain".to_string()), (3, "two\nlines".to_string()), (5, "last".to_string())]);
     }
 
     #[test]

@@ -485,7 +485,7 @@ struct Prepared<'a> {
     /// Every SKU-location to plan, sorted: the inventory snapshot's and the sales history's.
     keys: Vec<(&'a str, &'a str)>,
     promos_by_sku: HashMap<&'a str, Vec<&'a Promotion>>,
-    promo_days: Vec<Vec<bool>>,
+    promo_days: Vec<DayFlags>,
     ev_days: EventDays,
     uplifts: Uplifts,
     ev_uplifts: EventUplifts,
@@ -620,7 +620,7 @@ struct LineCtx<'a> {
     ev_days: &'a EventDays,
     ev_uplifts: &'a EventUplifts,
     /// Per demand series, its promotion days (empty without a calendar).
-    promo_days: &'a [Vec<bool>],
+    promo_days: &'a [DayFlags],
     data: &'a Dataset,
     config: &'a PlanConfig,
     rules: &'a CompiledRules,

@@ -31,19 +31,21 @@ pub(super) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>
 
 /// Per demand series, its promotion days: flagged on the sales lines or covered by
 /// the calendar (one pass over the calendar, not one per day).
-pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<Vec<bool>> {
+pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<DayFlags> {
     (0..data.demand.len())
         .into_par_iter()
         .map(|i| {
             let s = data.demand.series(i);
-            let mut days: Vec<bool> = s.promotion.iter().by_vals().collect();
+            let mut days: DayFlags = s.promotion.to_bitvec();
             for p in by_sku.get(s.key.sku.as_str()).into_iter().flatten() {
                 if p.location.as_deref().is_some_and(|l| l != s.key.location) {
                     continue;
                 }
                 let from = (p.start - s.start).num_days().max(0) as usize;
                 let to = ((p.end - s.start).num_days() + 1).clamp(0, days.len() as i64) as usize;
-                days.iter_mut().take(to).skip(from).for_each(|d| *d = true);
+                if from < to {
+                    days[from..to].fill(true);
+                }
             }
             days
         })
@@ -108,7 +110,7 @@ impl Ordinary {
 
 /// The ordinary days of series `i` up to `days`: not censored, not on promotion,
 /// not covered by an event.
-fn ordinary_days(s: &crate::model::SeriesView, days: usize, promo: Option<&[bool]>, event: &[bool]) -> Vec<bool> {
+fn ordinary_days(s: &crate::model::SeriesView, days: usize, promo: Option<&DayFlagsView>, event: &[bool]) -> Vec<bool> {
     (0..days)
         .map(|d| !s.stockout[d] && !promo.is_some_and(|p| p[d]) && !event.get(d).copied().unwrap_or(false))
         .collect()
@@ -122,7 +124,7 @@ pub(super) fn promotion_uplifts(
     data: &Dataset,
     items: &HashMap<&str, &Item>,
     as_of: NaiveDate,
-    promo: &[Vec<bool>],
+    promo: &[DayFlags],
     ev: &EventDays,
 ) -> Uplifts {
     let mut out = Uplifts::default();
@@ -179,7 +181,8 @@ const MIN_EVENT_DEMAND_DAYS: f64 = 5.0;
 /// Per demand series, the days events cover: (day index, event-name index), sorted.
 pub(super) struct EventDays {
     pub names: Vec<String>,
-    pub series: Vec<Vec<(usize, usize)>>,
+    /// Per series, (day, event-name index) pairs, sorted.
+    pub series: Vec<Vec<(u32, u32)>>,
 }
 
 impl EventDays {
@@ -187,8 +190,8 @@ impl EventDays {
     pub fn mask(&self, i: usize, len: usize) -> Vec<bool> {
         let mut m = vec![false; len];
         for &(d, _) in &self.series[i] {
-            if d < len {
-                m[d] = true;
+            if let Some(m) = m.get_mut(d as usize) {
+                *m = true;
             }
         }
         m
@@ -215,7 +218,7 @@ pub(super) fn event_days(data: &Dataset) -> EventDays {
                 let a = (from - s.start).num_days().max(0);
                 let b = ((to - s.start).num_days() + 1).min(s.quantity.len() as i64);
                 for d in a..b {
-                    days.push((d as usize, index[e.name.as_str()]));
+                    days.push((d as u32, index[e.name.as_str()] as u32));
                 }
             }
             days.sort_unstable();
@@ -259,7 +262,7 @@ pub(super) fn event_uplifts(
     items: &HashMap<&str, &Item>,
     as_of: NaiveDate,
     ev: &EventDays,
-    promo: &[Vec<bool>],
+    promo: &[DayFlags],
 ) -> EventUplifts {
     let mut out = EventUplifts::default();
     let mut by_category: HashMap<(String, usize), Vec<f64>> = HashMap::new();
@@ -277,7 +280,7 @@ pub(super) fn event_uplifts(
             let ordinary = ordinary_days(&s, days, flags, &ev.mask(i, days));
             let Some(base) = Ordinary::new(&s.quantity[..days], &ordinary, s.start) else { return Vec::new() };
             let mut on: BTreeMap<usize, (f64, f64, usize)> = BTreeMap::new();
-            for &(d, k) in ev.series[i].iter().filter(|(d, _)| *d < days) {
+            for (d, k) in ev.series[i].iter().map(|&(d, k)| (d as usize, k as usize)).filter(|&(d, _)| d < days) {
                 if !s.stockout[d] && !flags.is_some_and(|p| p[d]) {
                     let acc = on.entry(k).or_default();
                     acc.0 += s.quantity[d];
