@@ -261,7 +261,7 @@ fn the_plan_learns_lead_times_from_receipts() {
     let p = plan(&data, &PlanConfig::default()).unwrap();
     let line = p.lines.iter().find(|l| l.sku == t.sku && l.supplier_id.as_deref() == Some(&t.supplier_id)).unwrap();
     assert!(line.lead_time_days > t.lead_time_days + 4.0, "{} vs stated {}", line.lead_time_days, t.lead_time_days);
-    assert_eq!(line.parameter_sources.get("lead_time").map(String::as_str), Some("learnt from 40 receipt(s)"));
+    assert_eq!(line.parameter_sources.get("lead_time").map(|s| &**s), Some("learnt from 40 receipt(s)"));
     // Off: the stated terms.
     let off = plan(&data, &PlanConfig { learn_lead_times: false, ..Default::default() }).unwrap();
     let line = off.lines.iter().find(|l| l.sku == t.sku).unwrap();

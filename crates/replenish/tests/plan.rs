@@ -430,10 +430,10 @@ set = { service_level = 0.995, policy = "s_q" }
         }
     }
     let o = p.lines.iter().find(|l| l.sku == "SKU-0002" && l.location == "L01").unwrap();
-    assert_eq!((o.policy.as_str(), o.parameter_sources["policy"].as_str()), ("s_q", "override:SKU-0002@L01"));
+    assert_eq!((o.policy.as_str(), o.parameter_sources["policy"].as_ref()), ("s_q", "override:SKU-0002@L01"));
     // Lines no rule touches keep the configuration's parameters.
     let plain = p.lines.iter().find(|l| l.segments.is_empty() && l.sku != "SKU-0002").unwrap();
-    assert_eq!((plain.policy.as_str(), plain.parameter_sources["policy"].as_str()), ("r_s_s", "config"));
+    assert_eq!((plain.policy.as_str(), plain.parameter_sources["policy"].as_ref()), ("r_s_s", "config"));
 
     // A bad rule is an error naming the rule, the field and the column.
     let e =
@@ -512,7 +512,7 @@ fn rules_choose_the_forecast_model_and_review_period() {
     for l in &dairy {
         assert_eq!(l.forecast_model, "WindowAverage(window=14)");
         assert_eq!(l.parameter_sources["forecast"], "rule:dairy");
-        assert_eq!((l.review_period_days, l.parameter_sources["review_period_days"].as_str()), (3.0, "rule:dairy"));
+        assert_eq!((l.review_period_days, l.parameter_sources["review_period_days"].as_ref()), (3.0, "rule:dairy"));
     }
     for l in p.lines.iter().filter(|l| l.category != "Dairy") {
         assert!(l.forecast_model.starts_with("AutoSelect"), "{}", l.forecast_model);

@@ -15,6 +15,7 @@ use crate::rules::{Applied, Attributes, CompiledRules, LtdMethod, PolicyKind, Ru
 use chrono::{Datelike, Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod invariants;
@@ -316,7 +317,7 @@ pub struct PlanLine {
     /// Per parameter, what set it: `config`, `category:<name>`, `supplier terms`,
     /// `rule:<name>`, `override:<sku>[@<location>]`, or `demand class <class>`.
     #[serde(default)]
-    pub parameter_sources: BTreeMap<String, String>,
+    pub parameter_sources: ParameterSources,
     /// When an order is placed: `position ≤ reorder point` or the rule's expression.
     #[serde(default)]
     pub trigger: String,
@@ -711,29 +712,33 @@ pub fn order_day(
     next_order_date(if late { as_of + Duration::days(1) } else { as_of }, days)
 }
 
+/// Per parameter of a plan line, what set it. The names and the common sources
+/// (`config`, `supplier terms`) are static text: a million lines share them.
+pub type ParameterSources = BTreeMap<Cow<'static, str>, Cow<'static, str>>;
+
 /// A parameter's value and the source recorded for it.
 fn pick<T: Clone>(
-    sources: &mut BTreeMap<String, String>,
-    name: &str,
+    sources: &mut ParameterSources,
+    name: &'static str,
     chosen: Option<crate::rules::Sourced<T>>,
-    fallback: (T, String),
+    fallback: (T, Cow<'static, str>),
 ) -> T {
     let (v, src) = match chosen {
-        Some(c) => (c.value, c.source),
+        Some(c) => (c.value, Cow::Owned(c.source)),
         None => fallback,
     };
-    sources.insert(name.to_string(), src);
+    sources.insert(Cow::Borrowed(name), src);
     v
 }
 
 /// An optional parameter (a constraint): recorded only when some rule sets it.
 fn optional(
-    sources: &mut BTreeMap<String, String>,
-    name: &str,
+    sources: &mut ParameterSources,
+    name: &'static str,
     chosen: Option<crate::rules::Sourced<f64>>,
 ) -> Option<f64> {
     chosen.map(|c| {
-        sources.insert(name.to_string(), c.source);
+        sources.insert(Cow::Borrowed(name), Cow::Owned(c.source));
         c.value
     })
 }
@@ -844,23 +849,25 @@ impl LineCtx<'_> {
         let attrs = self.attributes(f, terms);
         let applied: Applied = self.rules.apply(sku, location, &attrs);
         let cfg = self.config;
-        let mut sources = BTreeMap::new();
-        let src = |s: &str| s.to_string();
+        let mut sources = ParameterSources::new();
+        let src = |s: &'static str| Cow::Borrowed(s);
 
         if let Some(n) = terms.and_then(|t| self.learnt.get(&(t.supplier_id.clone(), sku.to_string()))) {
-            sources.insert("lead_time".into(), format!("learnt from {n} receipt(s)"));
+            sources.insert("lead_time".into(), format!("learnt from {n} receipt(s)").into());
         }
         // Parameters: override > rule > supplier terms > configuration.
         let policy = pick(&mut sources, "policy", applied.policy(), (cfg.policy, src("config")));
         let target = pick(&mut sources, "target", applied.target(), (cfg.target, src("config")));
         let sl_default = match cfg.category_service_levels.get(&category) {
-            Some(&v) => (v, format!("category:{category}")),
+            Some(&v) => (v, format!("category:{category}").into()),
             None => (cfg.service_level, src("config")),
         };
         let service_level_set = pick(&mut sources, "service_level", applied.service_level(), sl_default);
         let fill_rate = pick(&mut sources, "fill_rate", applied.fill_rate(), (cfg.fill_rate, src("config")));
-        let shortage_cost =
-            applied.shortage_cost().map(|c| (c.value, c.source)).or(cfg.shortage_cost.map(|c| (c, src("config"))));
+        let shortage_cost = applied
+            .shortage_cost()
+            .map(|c| (c.value, c.source.into()))
+            .or(cfg.shortage_cost.map(|c| (c, src("config"))));
         let lost_sales = pick(&mut sources, "lost_sales", applied.lost_sales(), (cfg.lost_sales, src("config")));
         let review_default = match terms.and_then(|t| t.order_cycle_days) {
             Some(d) => (d, src("supplier terms")),
@@ -979,10 +986,14 @@ impl LineCtx<'_> {
                     DemandClass::Intermittent | DemandClass::Lumpy => LtdMethod::Bootstrap,
                     _ => LtdMethod::Distribution,
                 };
-                sources.insert(
-                    "lead_time_demand".into(),
-                    format!("{} (auto: demand class {})", sources["lead_time_demand"], f.class.as_str()),
-                );
+                let source = match (&*sources["lead_time_demand"], f.class) {
+                    ("config", DemandClass::Smooth) => Cow::Borrowed("config (auto: demand class smooth)"),
+                    ("config", DemandClass::Intermittent) => Cow::Borrowed("config (auto: demand class intermittent)"),
+                    ("config", DemandClass::Erratic) => Cow::Borrowed("config (auto: demand class erratic)"),
+                    ("config", DemandClass::Lumpy) => Cow::Borrowed("config (auto: demand class lumpy)"),
+                    (set, class) => Cow::Owned(format!("{set} (auto: demand class {})", class.as_str())),
+                };
+                sources.insert("lead_time_demand".into(), source);
                 m
             }
             m => m,
@@ -1196,7 +1207,7 @@ impl LineCtx<'_> {
         let below = ip <= reorder_point && order_up_to > 0.0;
         let (trigger_text, fire) = match applied.order_when() {
             Some((expr, source)) => {
-                sources.insert("order_when".into(), source.to_string());
+                sources.insert("order_when".into(), source.to_string().into());
                 let env = attrs.with_plan([
                     pos.backorders,
                     pos.reserved,
@@ -1376,7 +1387,9 @@ impl LineCtx<'_> {
             protection_days,
             demand_over_protection: mean_p,
             service_level,
-            service_level_source: sources.get("service_level").cloned().unwrap_or_else(|| target.as_str().to_string()),
+            service_level_source: sources
+                .get("service_level")
+                .map_or_else(|| target.as_str().to_string(), |s| s.to_string()),
             safety_stock_method: method_text,
             z: if service_level > 0.0 && service_level < 1.0 {
                 policy::standard_normal_quantile(service_level)
