@@ -390,13 +390,13 @@ impl Task for DemoTask {
             if cfg.skus == 0 || cfg.locations == 0 || cfg.days == 0 {
                 return Err(CoreError::InvalidInput("skus, locations and days must be at least 1".into()));
             }
-            Ok(demo::generate(&cfg)
+            demo::generate(&cfg)
                 .tables()
                 .into_iter()
                 .map(|(name, t)| -> std::result::Result<(String, String), CoreError> {
                     Ok((name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.read()?).into_owned()))
                 })
-                .collect::<std::result::Result<_, CoreError>>()?)
+                .collect()
         })
     }
 

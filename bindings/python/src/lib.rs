@@ -439,13 +439,13 @@ fn demo_tables(py: Python<'_>, config_json: Option<String>) -> PyResult<Vec<(Str
             return Err(Error::InvalidInput("skus, locations and days must be at least 1".into()));
         }
         let inputs = demo::generate(&cfg);
-        Ok(inputs
+        inputs
             .tables()
             .into_iter()
             .map(|(name, t)| {
                 Ok((name.trim_end_matches(".csv").to_string(), String::from_utf8_lossy(&t.read()?).into_owned()))
             })
-            .collect::<Result<_, Error>>()?)
+            .collect::<Result<_, Error>>()
     })
 }
 

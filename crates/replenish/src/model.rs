@@ -243,7 +243,7 @@ pub type DayFlagsView = bitvec::slice::BitSlice<u64, bitvec::order::Lsb0>;
 /// (a grouped array): series `i` occupies `offsets[i]..offsets[i + 1]` and is dense
 /// (one entry per calendar day from `starts[i]`, days without sales are zero).
 ///
-/// About 8.2 bytes per series-day: the quantity is an `f64`, the promotion and
+/// About 8.6 bytes per series-day: the quantity is an `f64`, the promotion and
 /// stock-out flags are bits, and prices are held as runs ([`DailyPrices`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DemandHistory {

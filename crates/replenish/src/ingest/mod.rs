@@ -1097,6 +1097,11 @@ fn scan_sales(
     Ok(columns.then_some(scan))
 }
 
+/// The error of a table whose second reading differs from its first.
+fn changed_while_read(input: &TableInput) -> Error {
+    Error::Io { path: input.name.clone(), source: std::io::Error::other("the file changed while it was read") }
+}
+
 /// Reads the POS table again, block by block, and hands each block's lines (in file
 /// order) to `f`. The table was read by [`scan_sales`]; a key it did not see, or a
 /// problem when it found none (`clean`), means the file changed in between.
@@ -1108,8 +1113,7 @@ fn each_sales_block(
     mut f: impl FnMut(&[Vec<SaleLine>]) -> Result<()>,
 ) -> Result<()> {
     let io = |source| Error::Io { path: input.name.clone(), source };
-    let changed =
-        || Error::Io { path: input.name.clone(), source: std::io::Error::other("the file changed while it was read") };
+    let changed = || changed_while_read(input);
     let mut problems = Vec::new();
     let mut blocks =
         TableBlocks::open(&input.name, input.text()?, &opts.mapping("sales"), &mut problems, SALES_BLOCK_BYTES)
@@ -1493,7 +1497,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let sales_keys_bad = sales_scan.as_ref().is_some_and(|scan| {
         scan.first.iter().zip(&key_bad).any(|(&first, &(sku, loc))| first != i32::MAX && (sku || loc))
     });
-    let (mut sales_refs, mut future): (Vec<(u64, u32)>, Vec<(u64, chrono::NaiveDate)>) = (Vec::new(), Vec::new());
+    // (row, series) of sales with an unknown key; (row, date) of sales in the future.
+    let mut sales_refs: Vec<(u64, u32)> = Vec::new();
+    let mut future: Vec<(u64, chrono::NaiveDate)> = Vec::new();
     if let (Some(input), true) = (&inputs.sales, sales_scan.is_some() && (future_sales || sales_keys_bad)) {
         each_sales_block(input, options, &mut series, false, |lines| {
             for s in lines.iter().flatten() {
@@ -1630,10 +1636,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     // Returns (rare) per day.
     let mut returns: BTreeMap<usize, f64> = BTreeMap::new();
     if let (Some(input), true) = (&inputs.sales, report.sales_lines > 0) {
-        let changed = || Error::Io {
-            path: input.name.clone(),
-            source: std::io::Error::other("the file changed while it was read"),
-        };
+        let changed = || changed_while_read(input);
         each_sales_block(input, options, &mut series, true, |lines| {
             for s in lines.iter().flatten() {
                 let d = day_of(s.date);
