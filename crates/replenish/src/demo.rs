@@ -221,18 +221,10 @@ pub struct DemoTables<W> {
 
 impl<W> DemoTables<W> {
     /// The tables' file names.
-    pub const NAMES: [&'static str; 10] = [
-        "items.csv",
-        "suppliers.csv",
-        "sales.csv",
-        "inventory.csv",
-        "open_orders.csv",
-        "stockouts.csv",
-        "promotions.csv",
-        "events.csv",
-        "prices.csv",
-        "weather.csv",
-    ];
+    pub const NAMES: [&'static str; 10] = {
+        let t = crate::ingest::TABLE_FILES;
+        [t[0], t[1], t[2], t[3], t[4], t[5], t[7], t[8], t[9], t[10]]
+    };
 
     /// The writers, in [`Self::NAMES`] order.
     pub fn into_vec(self) -> Vec<W> {

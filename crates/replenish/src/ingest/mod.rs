@@ -372,9 +372,14 @@ fn open(
 
 /// A required table must have rows; in a part of a split plan only the items must.
 fn require_rows(ctx: &mut Ctx, t: &Table, in_part: bool) {
-    if t.rows.is_empty() && t.rejected_rows == 0 && !(ctx.part && in_part) {
+    require_rows_read(ctx, &t.file, t.rows.len() + t.rejected_rows, in_part);
+}
+
+/// [`require_rows`] for a table read in blocks, of which `rows` were read.
+fn require_rows_read(ctx: &mut Ctx, file: &str, rows: usize, in_part: bool) {
+    if rows == 0 && !(ctx.part && in_part) {
         ctx.problems.push(Problem {
-            file: t.file.clone(),
+            file: file.into(),
             row: None,
             column: None,
             kind: ProblemKind::EmptyFile,
@@ -1014,7 +1019,6 @@ fn parse_sales_block<'t>(problems: &mut Vec<Problem>, t: &'t Table, series: &mut
 }
 
 /// What the first pass over the POS table learns, per series id of the interner.
-#[derive(Default)]
 struct SalesScan {
     /// Lines accepted.
     lines: usize,
@@ -1026,6 +1030,12 @@ struct SalesScan {
     unordered: Vec<bool>,
     /// Last day of all lines; `i32::MIN`: none.
     last: i32,
+}
+
+impl Default for SalesScan {
+    fn default() -> Self {
+        SalesScan { lines: 0, first: Vec::new(), latest: Vec::new(), unordered: Vec::new(), last: i32::MIN }
+    }
 }
 
 fn day_of(d: chrono::NaiveDate) -> i32 {
@@ -1056,7 +1066,7 @@ fn scan_sales(
     };
     let t = &blocks.table;
     let columns = t.require(&[sales_date_col(t), "sku", "location", "quantity"], &mut ctx.problems);
-    let mut scan = SalesScan { last: i32::MIN, ..Default::default() };
+    let mut scan = SalesScan::default();
     let mut rows = 0;
     while blocks.next(&mut ctx.problems).map_err(io)? {
         rows += blocks.table.rows.len();
@@ -1078,14 +1088,8 @@ fn scan_sales(
         }
     }
     let t = &blocks.table;
-    if rows == 0 && t.rejected_rows == 0 && !ctx.part {
-        ctx.problems.push(Problem {
-            file: t.file.clone(),
-            row: None,
-            column: None,
-            kind: ProblemKind::EmptyFile,
-            message: "the file has a header but no data rows".into(),
-        });
+    if columns {
+        require_rows_read(ctx, &t.file, rows + t.rejected_rows, true);
     }
     ctx.report.files.push(FileReport {
         file: t.file.clone(),

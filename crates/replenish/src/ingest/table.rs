@@ -532,9 +532,6 @@ impl Rows {
     pub fn len(&self) -> usize {
         self.len
     }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
     /// Row `i`: its line number and fields.
     pub fn row(&self, i: usize) -> (&u64, Fields<'_>) {
         let b = self.firsts.partition_point(|&f| f <= i) - 1;
