@@ -222,7 +222,7 @@ impl<'a> TableBlocks<'a> {
                 });
             }
         }
-        this.line = 1 + bytes[..body_at].iter().filter(|&&b| b == b'\n').count() as u64;
+        this.line = 1 + lines_in(&bytes[..body_at]);
         match this.text {
             Text::Bytes(_) => this.at = bom + body_at,
             Text::Reader(_) => {
@@ -235,27 +235,14 @@ impl<'a> TableBlocks<'a> {
         Ok(Some(this))
     }
 
-    /// Reads about `want` more bytes from the reader into `pending`.
+    /// Reads up to `want` more bytes from the reader into `pending` (fewer only at
+    /// the end of the text).
     fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        use std::io::Read;
         let Text::Reader(r) = &mut self.text else { return Ok(()) };
-        let start = self.pending.len();
-        self.pending.resize(start + want, 0);
-        let mut got = 0;
-        while got < want {
-            match r.read(&mut self.pending[start + got..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.pending.truncate(start + got);
-                    return Err(e);
-                }
-            }
-        }
-        self.pending.truncate(start + got);
+        self.pending.reserve(want);
+        let got = r.take(want as u64).read_to_end(&mut self.pending)?;
+        self.eof |= got < want;
         Ok(())
     }
 
@@ -307,7 +294,7 @@ impl<'a> TableBlocks<'a> {
             return Ok(false);
         }
         let first_line = self.line;
-        self.line += body.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += lines_in(body);
         let part = read_body(
             &self.table.file,
             &self.table.headers,
@@ -339,6 +326,16 @@ fn block_end(rest: &[u8], block_bytes: usize) -> usize {
     }
 }
 
+/// The number of line ends in `text` (SIMD: the line numbers of a POS file are
+/// counted over all of its bytes).
+fn lines_in(text: &[u8]) -> u64 {
+    if text.len() < 64 {
+        // The span between two records: a call into bytecount costs more.
+        return text.iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    bytecount::count(text, b'\n') as u64
+}
+
 fn reader(bytes: &[u8], delimiter: char) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter as u8).from_reader(bytes)
 }
@@ -365,7 +362,7 @@ fn read_body(
                 .position(|&b| b == b'\n')
                 .map_or(body.len(), |i| (at + chunk_bytes + i + 1).min(body.len()));
             chunks.push((line, &body[at..end]));
-            line += body[at..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            line += lines_in(&body[at..end]);
             at = end;
         }
     }
@@ -410,7 +407,7 @@ fn read_chunk(file: &str, headers: &[String], first_line: u64, delimiter: char, 
             b += 1;
         }
         if b > at {
-            line_at += text[at..b].iter().filter(|&&c| c == b'\n').count() as u64;
+            line_at += lines_in(&text[at..b]);
             at = b;
         }
         line_at
