@@ -1641,7 +1641,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let mut returns: BTreeMap<usize, f64> = BTreeMap::new();
     if let (Some(input), true) = (&inputs.sales, report.sales_lines > 0) {
         let changed = || changed_while_read(input);
+        let mut added = 0;
         each_sales_block(input, options, &mut series, true, |lines| {
+            added += lines.iter().map(Vec::len).sum::<usize>();
             for s in lines.iter().flatten() {
                 let d = day_of(s.date);
                 if !(first[s.series as usize]..=last).contains(&d) {
@@ -1673,6 +1675,9 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             }
             Ok(())
         })?;
+        if added != report.sales_lines {
+            return Err(changed());
+        }
     }
     for o in &mut open_days {
         o.close(&mut priced, &mut runs);
