@@ -318,6 +318,37 @@ impl DailyPrices {
     }
 }
 
+/// The priced sales of one series-day, summed: revenue and units, and the price
+/// when every line has the same one (NaN before the first line, and when they differ).
+#[derive(Clone, Copy)]
+pub(crate) struct DaySum {
+    revenue: f64,
+    units: f64,
+    same: f64,
+    lines: u32,
+}
+
+impl Default for DaySum {
+    fn default() -> Self {
+        DaySum { revenue: 0.0, units: 0.0, same: f64::NAN, lines: 0 }
+    }
+}
+
+impl DaySum {
+    pub(crate) fn add(&mut self, price: f64, quantity: f64) {
+        self.revenue += price * quantity;
+        self.units += quantity;
+        self.same = if self.lines == 0 || self.same == price { price } else { f64::NAN };
+        self.lines += 1;
+    }
+
+    /// The day's average price, weighted by units: the price itself when all lines
+    /// have the same one; `None` when no unit was priced.
+    pub(crate) fn price(&self) -> Option<f64> {
+        (self.units > 0.0).then(|| if self.same.is_nan() { self.revenue / self.units } else { self.same })
+    }
+}
+
 /// A borrowed view of one demand series.
 #[derive(Debug, Clone, Copy)]
 pub struct SeriesView<'a> {
@@ -376,9 +407,7 @@ impl DemandHistory {
             let len = (end - start).num_days() as usize + 1;
             let key = SeriesKey { sku: first.sku.clone(), location: first.location.clone() };
             let base = h.push_series(key, start, len);
-            // Revenue and quantity of each day's priced records, and their price when
-            // they all have the same one (NaN: they differ).
-            let mut revenue = vec![(0.0, 0.0, None::<f64>); len];
+            let mut sums = vec![DaySum::default(); len];
             for &k in &idx[i..j] {
                 let r = &records[k];
                 let d = (r.date - start).num_days() as usize;
@@ -390,15 +419,12 @@ impl DemandHistory {
                     h.stockout.set(base + d, true);
                 }
                 if let Some(p) = r.price {
-                    let (rev, units, same) = &mut revenue[d];
-                    *rev += p * r.quantity;
-                    *units += r.quantity;
-                    *same = Some(if same.is_none_or(|s| s == p) { p } else { f64::NAN });
+                    sums[d].add(p, r.quantity);
                 }
             }
-            for (d, &(rev, units, same)) in revenue.iter().enumerate() {
-                if units > 0.0 && rev > 0.0 {
-                    h.price.push(base + d, same.filter(|s| !s.is_nan()).unwrap_or(rev / units));
+            for (d, sum) in sums.iter().enumerate() {
+                if let Some(price) = sum.price() {
+                    h.price.push(base + d, price);
                 }
             }
             i = j;
@@ -447,6 +473,16 @@ impl DemandHistory {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Bytes the daily arrays take (quantities, flags and price runs), not the keys.
+    pub fn daily_bytes(&self) -> usize {
+        let bits = |f: &DayFlags| f.capacity().div_ceil(8);
+        self.quantity.capacity() * std::mem::size_of::<f64>()
+            + bits(&self.promotion)
+            + bits(&self.stockout)
+            + bits(&self.price.priced)
+            + self.price.runs.capacity() * std::mem::size_of::<(usize, f64)>()
     }
 
     /// Total number of series-days held.

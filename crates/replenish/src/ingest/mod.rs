@@ -828,37 +828,6 @@ struct SaleLine {
 
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// The priced POS lines of one series-day, summed: revenue and units, and the price
-/// when every line has the same one (NaN before the first line, and when they differ).
-#[derive(Clone, Copy)]
-struct DaySum {
-    revenue: f64,
-    units: f64,
-    same: f64,
-    lines: u32,
-}
-
-impl Default for DaySum {
-    fn default() -> Self {
-        DaySum { revenue: 0.0, units: 0.0, same: f64::NAN, lines: 0 }
-    }
-}
-
-impl DaySum {
-    fn add(&mut self, price: f64, quantity: f64) {
-        self.revenue += price * quantity;
-        self.units += quantity;
-        self.same = if self.lines == 0 || self.same == price { price } else { f64::NAN };
-        self.lines += 1;
-    }
-
-    /// The day's average price, weighted by units: the price itself when all lines
-    /// have the same one; `None` when no unit was priced.
-    fn price(&self) -> Option<f64> {
-        (self.units > 0.0).then(|| if self.same.is_nan() { self.revenue / self.units } else { self.same })
-    }
-}
-
 /// The day of a series whose priced POS lines are being summed, and the last price
 /// the series' runs hold (its bits; NaN: none yet).
 #[derive(Clone, Copy)]
