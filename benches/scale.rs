@@ -107,14 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let d = &data.dataset.demand;
-    println!(
-        "          daily arrays {:.2} GiB ({} price runs)",
-        gib((d.quantity.capacity() * 8
-            + d.price.runs() * 16
-            + d.price.len().div_ceil(8)
-            + 2 * d.quantity.len().div_ceil(8)) as u64),
-        d.price.runs()
-    );
+    println!("          daily arrays {:.2} GiB ({} price runs)", gib(d.daily_bytes() as u64), d.price.runs());
     if ingest_only {
         println!("memory    peak {:.2} GiB resident", gib(memory().0));
         return Ok(());

@@ -450,6 +450,11 @@ fn sales_in_any_order_and_read_from_files_give_the_same_demand() {
     assert_eq!(from_files.dataset.demand, parse(&inputs, &IngestOptions::default()).unwrap().dataset.demand);
     // A day whose priced lines share one price has exactly that price.
     let d = &from_files.dataset.demand;
+    // The daily arrays: an f64 and three bits per day, and the price runs (16 bytes
+    // each, with the room a growing vector keeps).
+    let (days, runs) = (d.total_days(), d.price.runs());
+    let range = 8 * days + 16 * runs..8 * days + days / 2 + 32 * runs + 64;
+    assert!(range.contains(&d.daily_bytes()), "{} bytes, expected {range:?}", d.daily_bytes());
     let s = d.series(0);
     let day = (0..s.quantity.len()).find(|&k| s.price.get(k).is_some()).unwrap();
     let first = text.lines().find(|l| l.contains(&format!(",{},{},", s.key.sku, s.key.location))).unwrap();
