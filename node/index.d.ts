@@ -374,7 +374,7 @@ export declare function calibrate(config?: {
 export declare function backtest(
   dataset: Dataset,
   days?: number,
-  options?: { lostSales?: boolean; config?: PlanConfig; rules?: string | RuleSet }
+  options?: { lostSales?: boolean; replan?: boolean; textbookWindowDays?: number; config?: PlanConfig; rules?: string | RuleSet }
 ): Promise<Backtest>
 
 /** Checks an approval configuration (TOML text, a `.toml` path or an object). */

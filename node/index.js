@@ -665,8 +665,10 @@ function calibrate(config = {}) {
 }
 
 /**
- * Plans as of `days` before the history ends and simulates every line's policy over
- * the days that followed; resolves to `{ as_of, end, days, lines, kpis }`.
+ * Plans as of `days` before the history ends and replays every line's policy over
+ * the days that followed, re-planning at every review (`replan: false`: plan once);
+ * resolves to `{ as_of, end, days, replan, plans, lines, kpis }` with the textbook
+ * rule's figures on the same replay.
  */
 function backtest(dataset, days = 182, options = {}) {
   return call(async () => {
@@ -674,7 +676,13 @@ function backtest(dataset, days = 182, options = {}) {
     const config = { ...(options.config || {}) }
     if (options.rules != null) config.rules = rules(options.rules)
     const cfg = Object.keys(config).length ? JSON.stringify(config) : undefined
-    return JSON.parse(await native.backtest(dataset, days, Boolean(options.lostSales), cfg))
+    const opts = {
+      days,
+      shortage: options.lostSales ? 'lost_sales' : 'backorder',
+      replan: options.replan ?? true,
+      textbook_window_days: options.textbookWindowDays ?? 91,
+    }
+    return JSON.parse(await native.backtest(dataset, JSON.stringify(opts), cfg))
   })
 }
 

@@ -66,7 +66,7 @@ export declare function asOpenOrders(plan: Plan): OpenOrderLine[]
 export declare function auditVerify(logJson: string, head?: string | undefined | null): { index: number; message: string } | null
 
 /** Backtest of the plan's policies over the last `days` of history. */
-export declare function backtest(dataset: Dataset, days: number, lostSales: boolean, configJson?: string | undefined | null): Promise<string>
+export declare function backtest(dataset: Dataset, optionsJson: string, configJson?: string | undefined | null): Promise<string>
 
 /** The calibration experiment (`policy::calibration`). */
 export declare function calibrate(configJson?: string | undefined | null): Promise<string>

@@ -251,13 +251,26 @@ export interface BacktestKpis {
   average_stock_value: number
   orders: number
   total_cost: number
+  /** The textbook rule s = d̄·P + z·σ_d·√P at the target, on the same replay. */
+  textbook_cycle_service_level: number | null
+  textbook_fill_rate: number
+  textbook_average_on_hand_units: number
+  /** The textbook safety factor that reaches the plan's achieved cycle service level, and its stock then. */
+  textbook_z_at_plan_service: number | null
+  textbook_on_hand_at_plan_service: number | null
+  /** The plan's stock over the textbook rule's at equal service (≤ 1: no more stock). */
+  stock_ratio_at_equal_service: number | null
 }
 
 export interface Backtest {
   as_of: string
   end: string
   days: number
-  lines: Array<{ sku: string; location: string; policy: string; demand_class: string; abc: string; target_service_level: number; unit_cost: number; report: SimReport }>
+  /** Whether the plan was run again at every review. */
+  replan: boolean
+  /** Plans run over the replay. */
+  plans: number
+  lines: Array<{ sku: string; location: string; policy: string; demand_class: string; abc: string; target_service_level: number; unit_cost: number; plans: number; report: SimReport; textbook: SimReport }>
   kpis: BacktestKpis[]
 }
 

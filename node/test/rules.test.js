@@ -82,4 +82,12 @@ test('lead-time demand distribution, tuning, calibration and backtest', async ()
   const b = await replenish.backtest(ds, 91)
   assert.strictEqual(b.kpis[b.kpis.length - 1].group, 'all')
   assert.ok(b.lines.length > 0 && b.lines[0].report.days === 91)
+  // Re-planned at every review by default, with the textbook rule on the same replay.
+  assert.ok(b.replan && b.plans > 1 && b.lines.some((l) => l.plans > 1))
+  const all = b.kpis[b.kpis.length - 1]
+  assert.ok(b.lines[0].textbook.days === 91 && all.textbook_cycle_service_level !== null)
+  assert.ok(Math.abs(all.stock_ratio_at_equal_service - all.average_on_hand_units / all.textbook_on_hand_at_plan_service) < 1e-9)
+  const once = await replenish.backtest(ds, 91, { replan: false })
+  assert.ok(once.plans === 1 && once.lines.every((l) => l.plans === 1))
+  await assert.rejects(replenish.backtest(ds, 91, { textbookWindowDays: 0 }), (e) => e instanceof replenish.ConfigError)
 })

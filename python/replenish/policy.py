@@ -214,12 +214,14 @@ def calibrate(**config: Any) -> Any:
     return pd.DataFrame(json.loads(_replenish.calibrate(json.dumps(config, default=str))))
 
 
-def backtest(data: Any, days: int = 182, *, lost_sales: bool = False, config: Optional[Dict[str, Any]] = None,
-             rules: Any = None) -> Any:
-    """Plans as of ``days`` before the history ends and simulates every line's policy
-    over the days that followed. Returns ``(kpis, lines)``: KPIs per demand class and
-    overall (cycle service level, fill rate, stock-out days, stock, orders, cost), and
-    one row per SKU-location."""
+def backtest(data: Any, days: int = 182, *, lost_sales: bool = False, replan: bool = True,
+             textbook_window_days: int = 91, config: Optional[Dict[str, Any]] = None, rules: Any = None) -> Any:
+    """Plans as of ``days`` before the history ends and replays every line's policy
+    over the days that followed, re-planning at every review (``replan=False``: plan
+    once). Returns ``(kpis, lines)``: KPIs per demand class and overall (cycle service
+    level, fill rate, stock-out days, stock, orders, cost; the textbook rule's service
+    and stock on the same replay, and its stock at the plan's achieved service), and
+    one row per SKU-location (``textbook_*`` columns for the textbook rule)."""
     import pandas as pd
 
     from . import Dataset, read_folder
@@ -228,9 +230,11 @@ def backtest(data: Any, days: int = 182, *, lost_sales: bool = False, config: Op
     cfg = dict(config or {})
     if rules is not None:
         cfg["rules"] = globals()["rules"](rules)
-    out = json.loads(_replenish.backtest(ds._inner, int(days), bool(lost_sales),
-                                         json.dumps(cfg, default=str) if cfg else None))
+    opts = {"days": int(days), "shortage": "lost_sales" if lost_sales else "backorder", "replan": bool(replan),
+            "textbook_window_days": int(textbook_window_days)}
+    out = json.loads(_replenish.backtest(ds._inner, json.dumps(opts), json.dumps(cfg, default=str) if cfg else None))
     kpis = pd.DataFrame(out["kpis"])
-    lines = pd.DataFrame([{**{k: v for k, v in l.items() if k != "report"}, **l["report"]} for l in out["lines"]])
-    kpis.attrs.update(as_of=out["as_of"], end=out["end"], days=out["days"])
+    lines = pd.DataFrame([{**{k: v for k, v in l.items() if k not in ("report", "textbook")}, **l["report"],
+                           **{f"textbook_{k}": v for k, v in l["textbook"].items()}} for l in out["lines"]])
+    kpis.attrs.update(as_of=out["as_of"], end=out["end"], days=out["days"], replan=out["replan"], plans=out["plans"])
     return kpis, lines

@@ -104,3 +104,15 @@ def test_calibration_and_backtest(dataset):
     assert kpis.group.iloc[-1] == "all"
     assert 0.5 < kpis.fill_rate.iloc[-1] <= 1.0
     assert len(lines) == kpis.lines.iloc[-1] and "cycle_service_level" in lines
+    # Re-planned at every review by default, with the textbook rule on the same replay.
+    assert kpis.attrs["replan"] and kpis.attrs["plans"] > 1 and (lines.plans > 1).any()
+    assert {"textbook_cycle_service_level", "textbook_on_hand_at_plan_service",
+            "stock_ratio_at_equal_service"} <= set(kpis.columns)
+    assert "textbook_fill_rate" in lines and "textbook_average_on_hand" in lines
+    all_ = kpis.iloc[-1]
+    assert abs(all_.stock_ratio_at_equal_service
+               - all_.average_on_hand_units / all_.textbook_on_hand_at_plan_service) < 1e-9
+    once, once_lines = policy.backtest(dataset, days=91, replan=False)
+    assert once.attrs["plans"] == 1 and (once_lines.plans == 1).all()
+    with pytest.raises(replenish.ConfigError):
+        policy.backtest(dataset, days=91, textbook_window_days=0)

@@ -806,15 +806,15 @@ pub fn calibrate(config_json: Option<String>) -> AsyncTask<JsonTask> {
 
 /// Backtest of the plan's policies over the last `days` of history.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn backtest(dataset: &Dataset, days: u32, lost_sales: bool, config_json: Option<String>) -> AsyncTask<JsonTask> {
+pub fn backtest(dataset: &Dataset, options_json: String, config_json: Option<String>) -> AsyncTask<JsonTask> {
     let data = dataset.inner.clone();
     AsyncTask::new(JsonTask(Some(Box::new(move || {
         let config = match config_json.as_deref() {
             None => PlanConfig::default(),
             Some(t) => PlanConfig::from_json(t)?,
         };
-        let mode = replenish::policy::simulate::ShortageMode::from_lost_sales(lost_sales);
-        json_value(replenish::backtest::backtest(&data.dataset, &config, days as usize, mode)?)
+        let opts = replenish::backtest::BacktestOptions::from_json(&options_json)?;
+        json_value(replenish::backtest::backtest(&data.dataset, &config, &opts)?)
     }))))
 }
 

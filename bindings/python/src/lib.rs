@@ -721,21 +721,15 @@ fn lead_time_demand_distribution(py: Python<'_>, request_json: String) -> PyResu
 
 /// Backtest of the plan's policies over the last `days` of history (JSON).
 #[pyfunction]
-#[pyo3(signature = (dataset, days, lost_sales=false, config_json=None))]
-fn backtest(
-    py: Python<'_>,
-    dataset: &Dataset,
-    days: usize,
-    lost_sales: bool,
-    config_json: Option<String>,
-) -> PyResult<String> {
+#[pyo3(signature = (dataset, options_json, config_json=None))]
+fn backtest(py: Python<'_>, dataset: &Dataset, options_json: &str, config_json: Option<String>) -> PyResult<String> {
     run(py, || {
         let config = match config_json.as_deref() {
             None => PlanConfig::default(),
             Some(t) => PlanConfig::from_json(t)?,
         };
-        let mode = replenish::policy::simulate::ShortageMode::from_lost_sales(lost_sales);
-        let out = replenish::backtest::backtest(&dataset.inner.dataset, &config, days, mode)?;
+        let opts = replenish::backtest::BacktestOptions::from_json(options_json)?;
+        let out = replenish::backtest::backtest(&dataset.inner.dataset, &config, &opts)?;
         serde_json::to_string(&out).map_err(|e| Error::InvalidInput(e.to_string()))
     })
 }

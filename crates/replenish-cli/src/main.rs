@@ -138,6 +138,12 @@ struct SimulateArgs {
     /// Unmet demand waits for the next delivery (backorder) or is lost (lost-sales).
     #[arg(long, value_enum, default_value_t = Shortage::Backorder)]
     shortage: Shortage,
+    /// Plan once at the start instead of again at every review.
+    #[arg(long)]
+    plan_once: bool,
+    /// Days of history behind the textbook rule's mean and spread.
+    #[arg(long, default_value_t = 91)]
+    textbook_window: usize,
     /// Run configuration (TOML with [plan] and [ingest] sections).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -546,15 +552,20 @@ fn run_simulate(a: &SimulateArgs) -> Result<(), Error> {
     };
     let data = ingest::parse(&inputs, &config.ingest)?.dataset;
     config.plan.lost_sales = matches!(a.shortage, Shortage::LostSales);
-    let shortage = replenish::policy::simulate::ShortageMode::from_lost_sales(config.plan.lost_sales);
+    let opts = replenish::backtest::BacktestOptions {
+        days: a.days,
+        shortage: replenish::policy::simulate::ShortageMode::from_lost_sales(config.plan.lost_sales),
+        replan: !a.plan_once,
+        textbook_window_days: a.textbook_window,
+    };
     let pb = spinner();
     pb.set_message("planning and simulating");
-    let out =
-        replenish::backtest::backtest(&data, &config.plan, a.days, shortage).inspect_err(|_| pb.finish_and_clear())?;
+    let out = replenish::backtest::backtest(&data, &config.plan, &opts).inspect_err(|_| pb.finish_and_clear())?;
     pb.finish_and_clear();
     println!(
-        "Planned as of {} and simulated {} day(s) to {} ({} SKU-locations, {} mode):",
+        "Planned as of {}{} and replayed {} day(s) to {} ({} SKU-locations, {} mode); the textbook rule on the same replay:",
         out.as_of,
+        if out.replan { format!(", again at every review ({} plans),", out.plans) } else { String::new() },
         out.days,
         out.end,
         out.lines.len(),

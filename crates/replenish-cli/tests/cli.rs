@@ -235,3 +235,21 @@ fn report_writes_one_html_file_and_rejects_unknown_series() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("`Z@L1` is not in the plan"));
     assert!(!dir.path().join("bad.html").exists());
 }
+
+/// `simulate` re-plans at every review and prints the textbook rule beside the plan;
+/// `--plan-once` plans once.
+#[test]
+fn simulate_replays_the_plan_and_the_textbook_rule() {
+    let o = bin().args(["simulate", "--skus", "8", "--days", "42"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("again at every review") && out.contains("textbook SL") && out.contains("stock ratio"),
+        "{out}"
+    );
+    let all = out.lines().find(|l| l.trim_start().starts_with("all")).unwrap_or_default();
+    assert!(all.contains('%'), "{out}");
+    let o = bin().args(["simulate", "--skus", "8", "--days", "42", "--plan-once"]).output().unwrap();
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("again at every review"));
+}

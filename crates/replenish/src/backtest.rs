@@ -1,7 +1,17 @@
-//! Backtest of the plan's policies: plan as of some days before the history ends,
-//! then simulate every line's policy (its s, S or Q, review period, lead time,
-//! MOQ, pack, maximum order and order weekdays) over the demand that followed, and
-//! report service and stock per demand class. Pure: data in, figures out.
+//! Backtest of the plan's policies on a dataset's own history: plan as of some days
+//! before the history ends, then replay every line's policy (its s, S or Q, review
+//! period, lead time, MOQ, pack, maximum order and order weekdays) against the demand
+//! that followed, and report service and stock per demand class. Pure: data in,
+//! figures out.
+//!
+//! By default the plan is run again at every review over the held-out days, with
+//! the history up to that day, as a plan runs in practice; [`BacktestOptions::replan`]
+//! `false` plans once at the start. The textbook rule s = d̄·P + z·σ_d·√P (d̄ and σ_d
+//! of the last [`BacktestOptions::textbook_window_days`] uncensored days before each
+//! review, z for the line's target, the plan's own cycle stock on top) is replayed on
+//! the same demand with the same lead-time draws, and so is the textbook rule with
+//! the safety factor that reaches the plan's achieved cycle service level: its stock
+//! is what the plan's stock is measured against.
 //!
 //! The held-out demand is the recorded sales: on days that were out of stock it is
 //! what sold, not what was asked for, so the service measured is an upper bound
@@ -9,13 +19,43 @@
 
 use crate::error::{Error, Result};
 use crate::model::Dataset;
-use crate::plan::{plan, LineAction, PlanConfig};
-use crate::policy::simulate::{simulate, ShortageMode, SimConfig, SimPolicy, SimReport};
+use crate::plan::{plan, LineAction, PlanConfig, PlanLine};
+use crate::policy::simulate::{simulate_schedule, ShortageMode, SimConfig, SimPolicy, SimReport};
+use crate::policy::standard_normal_quantile;
 use chrono::{Datelike, Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
 
-/// One SKU-location's simulated run.
+/// How the backtest runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BacktestOptions {
+    /// Days at the end of the history replayed (the plan sees the days before).
+    pub days: usize,
+    /// Unmet demand waits for the next delivery or is lost.
+    pub shortage: ShortageMode,
+    /// Run the plan again at every review with the history up to that day (true,
+    /// the default), or plan once at the start.
+    pub replan: bool,
+    /// Days of history behind the textbook rule's d̄ and σ_d.
+    pub textbook_window_days: usize,
+}
+
+impl Default for BacktestOptions {
+    fn default() -> Self {
+        BacktestOptions { days: 182, shortage: ShortageMode::Backorder, replan: true, textbook_window_days: 91 }
+    }
+}
+
+impl BacktestOptions {
+    /// Parses the options as the bindings send them (JSON); the error names the field.
+    pub fn from_json(text: &str) -> Result<BacktestOptions> {
+        serde_json::from_str(text).map_err(|e| Error::config("backtest options", e.to_string()))
+    }
+}
+
+/// One SKU-location's replayed run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestLine {
     pub sku: String,
@@ -23,10 +63,15 @@ pub struct BacktestLine {
     pub policy: String,
     pub demand_class: String,
     pub abc: String,
-    /// The cycle service level the plan set the levels for.
+    /// The cycle service level the plan set the levels for (at the first review).
     pub target_service_level: f64,
     pub unit_cost: f64,
+    /// How many plans set this line's levels over the replay.
+    pub plans: usize,
+    /// The plan's levels replayed.
     pub report: SimReport,
+    /// The textbook rule, at the plan's target, replayed on the same demand.
+    pub textbook: SimReport,
 }
 
 /// KPIs of a group of lines (a demand class, or all).
@@ -44,6 +89,17 @@ pub struct BacktestKpis {
     pub average_stock_value: f64,
     pub orders: usize,
     pub total_cost: f64,
+    /// The textbook rule at the target, on the same replay.
+    pub textbook_cycle_service_level: Option<f64>,
+    pub textbook_fill_rate: f64,
+    pub textbook_average_on_hand_units: f64,
+    /// The safety factor with which the textbook rule reaches the plan's achieved
+    /// cycle service level on this group, and the stock it then holds.
+    pub textbook_z_at_plan_service: f64,
+    pub textbook_on_hand_at_plan_service: f64,
+    /// The plan's average stock over the textbook rule's at equal service (≤ 1: the
+    /// plan holds no more stock for the service it delivers).
+    pub stock_ratio_at_equal_service: Option<f64>,
 }
 
 /// The backtest's result.
@@ -52,35 +108,163 @@ pub struct Backtest {
     pub as_of: NaiveDate,
     pub end: NaiveDate,
     pub days: usize,
+    /// Whether the plan was run again at every review.
+    pub replan: bool,
+    /// Plans run over the replay.
+    pub plans: usize,
     pub lines: Vec<BacktestLine>,
     /// Per demand class, then `all`.
     pub kpis: Vec<BacktestKpis>,
 }
 
-fn kpis(group: &str, lines: &[&BacktestLine], days: usize) -> BacktestKpis {
-    let n = lines.len().max(1) as f64;
-    let cycles: usize = lines.iter().map(|l| l.report.cycles).sum();
-    let good: f64 = lines.iter().map(|l| l.report.cycle_service_level.unwrap_or(0.0) * l.report.cycles as f64).sum();
-    let demand: f64 = lines.iter().map(|l| l.report.demand).sum();
-    let short: f64 = lines.iter().map(|l| l.report.units_short).sum();
-    BacktestKpis {
-        group: group.to_string(),
-        lines: lines.len(),
-        target_service_level: lines.iter().map(|l| l.target_service_level).sum::<f64>() / n,
-        cycle_service_level: (cycles > 0).then(|| good / cycles as f64),
-        fill_rate: if demand > 0.0 { 1.0 - short / demand } else { 1.0 },
-        stockout_day_share: lines.iter().map(|l| l.report.stockout_days).sum::<usize>() as f64
-            / (n * days.max(1) as f64),
-        average_on_hand_units: lines.iter().map(|l| l.report.average_on_hand).sum::<f64>() / n,
-        average_stock_value: lines.iter().map(|l| l.report.average_on_hand * l.unit_cost).sum::<f64>() / n,
-        orders: lines.iter().map(|l| l.report.orders).sum(),
-        total_cost: lines.iter().map(|l| l.report.total_cost).sum(),
+/// One line's levels from one plan: its policy and the textbook rule's parts
+/// (s = base + z·spread, with the plan's cycle stock `gap` on top).
+#[derive(Debug, Clone, Copy)]
+struct Levels {
+    policy: SimPolicy,
+    base: f64,
+    spread: f64,
+    gap: f64,
+}
+
+/// What one replayed line needs besides its levels.
+struct Replay {
+    line: BacktestLine,
+    demand: Vec<f64>,
+    sim: SimConfig,
+    z: f64,
+    schedule: Vec<(usize, Levels)>,
+}
+
+impl Replay {
+    fn textbook(&self, z: f64) -> Vec<(usize, SimPolicy)> {
+        self.schedule.iter().map(|(d, l)| (*d, textbook_policy(l, z))).collect()
     }
 }
 
-/// Plans as of `days` before the last day of history and simulates the following
-/// `days` days. Lines without supply terms or without history are left out.
-pub fn backtest(data: &Dataset, config: &PlanConfig, days: usize, shortage: ShortageMode) -> Result<Backtest> {
+fn textbook_policy(l: &Levels, z: f64) -> SimPolicy {
+    let s = (l.base + z * l.spread).max(0.0);
+    match l.policy {
+        SimPolicy::RS { review_days, .. } => SimPolicy::RS { review_days, big_s: s },
+        SimPolicy::RsS { review_days, .. } => SimPolicy::RsS { review_days, s, big_s: s + l.gap },
+        SimPolicy::SS { .. } => SimPolicy::SS { s, big_s: s + l.gap },
+        SimPolicy::SQ { q, .. } => SimPolicy::SQ { s, q },
+    }
+}
+
+fn sim_policy(l: &PlanLine) -> SimPolicy {
+    let review = (l.review_period_days.round() as u32).max(1);
+    match l.policy.as_str() {
+        "r_s" | "base_stock" | "newsvendor" => SimPolicy::RS { review_days: review, big_s: l.order_up_to },
+        "s_q" => SimPolicy::SQ { s: l.reorder_point, q: l.cycle_quantity.max(1.0) },
+        "s_s" => SimPolicy::SS { s: l.reorder_point, big_s: l.order_up_to },
+        _ => SimPolicy::RsS { review_days: review, s: l.reorder_point, big_s: l.order_up_to },
+    }
+}
+
+/// Mean and standard deviation of the last `window` uncensored days up to `as_of`.
+fn recent_moments(data: &Dataset, series: usize, as_of: NaiveDate, window: usize) -> (f64, f64) {
+    let s = data.demand.series(series);
+    let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+    let seen: Vec<f64> =
+        (days.saturating_sub(window)..days).filter(|&d| !s.stockout[d]).map(|d| s.quantity[d]).collect();
+    let n = seen.len() as f64;
+    if n == 0.0 {
+        return (0.0, 0.0);
+    }
+    let mean = seen.iter().sum::<f64>() / n;
+    let var = if n > 1.0 { seen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (mean, var.sqrt())
+}
+
+fn pooled_csl(reports: &[&SimReport]) -> Option<f64> {
+    let cycles: usize = reports.iter().map(|r| r.cycles).sum();
+    let good: f64 = reports.iter().map(|r| r.cycle_service_level.unwrap_or(0.0) * r.cycles as f64).sum();
+    (cycles > 0).then(|| good / cycles as f64)
+}
+
+fn fill_rate(reports: &[&SimReport]) -> f64 {
+    let demand: f64 = reports.iter().map(|r| r.demand).sum();
+    let short: f64 = reports.iter().map(|r| r.units_short).sum();
+    if demand > 0.0 {
+        1.0 - short / demand
+    } else {
+        1.0
+    }
+}
+
+fn mean_on_hand(reports: &[&SimReport]) -> f64 {
+    reports.iter().map(|r| r.average_on_hand).sum::<f64>() / reports.len().max(1) as f64
+}
+
+fn kpis(group: &str, replays: &[&Replay], days: usize) -> Result<BacktestKpis> {
+    let lines: Vec<&BacktestLine> = replays.iter().map(|r| &r.line).collect();
+    let n = lines.len().max(1) as f64;
+    let plan: Vec<&SimReport> = lines.iter().map(|l| &l.report).collect();
+    let text: Vec<&SimReport> = lines.iter().map(|l| &l.textbook).collect();
+    let csl = pooled_csl(&plan);
+    // The textbook rule with one safety-factor shift for the whole group, against
+    // the plan's achieved service: the smallest shift that reaches it (bisection).
+    let shifted = |dz: f64| -> Result<Vec<SimReport>> {
+        replays.par_iter().map(|r| simulate_schedule(&r.demand, &r.textbook(r.z + dz), &r.sim)).collect()
+    };
+    let (mut z_eq, mut stock_eq) = (f64::NAN, f64::NAN);
+    if let Some(want) = csl {
+        let reaches = |dz: f64| -> Result<(bool, f64)> {
+            let rs = shifted(dz)?;
+            let refs: Vec<&SimReport> = rs.iter().collect();
+            Ok((pooled_csl(&refs).unwrap_or(1.0) >= want - 1e-12, mean_on_hand(&refs)))
+        };
+        let (mut lo, mut hi) = (-6.0, 6.0);
+        let mut hi_stock = reaches(hi)?;
+        if !hi_stock.0 {
+            hi = 12.0;
+            hi_stock = reaches(hi)?;
+        }
+        if hi_stock.0 {
+            for _ in 0..24 {
+                let mid = 0.5 * (lo + hi);
+                let r = reaches(mid)?;
+                if r.0 {
+                    hi = mid;
+                    hi_stock = r;
+                } else {
+                    lo = mid;
+                }
+            }
+            // Report the shift as the textbook safety factor of an average line.
+            let z0 = replays.iter().map(|r| r.z).sum::<f64>() / n;
+            z_eq = z0 + hi;
+            stock_eq = hi_stock.1;
+        }
+    }
+    let stock = mean_on_hand(&plan);
+    Ok(BacktestKpis {
+        group: group.to_string(),
+        lines: lines.len(),
+        target_service_level: lines.iter().map(|l| l.target_service_level).sum::<f64>() / n,
+        cycle_service_level: csl,
+        fill_rate: fill_rate(&plan),
+        stockout_day_share: lines.iter().map(|l| l.report.stockout_days).sum::<usize>() as f64
+            / (n * days.max(1) as f64),
+        average_on_hand_units: stock,
+        average_stock_value: lines.iter().map(|l| l.report.average_on_hand * l.unit_cost).sum::<f64>() / n,
+        orders: lines.iter().map(|l| l.report.orders).sum(),
+        total_cost: lines.iter().map(|l| l.report.total_cost).sum(),
+        textbook_cycle_service_level: pooled_csl(&text),
+        textbook_fill_rate: fill_rate(&text),
+        textbook_average_on_hand_units: mean_on_hand(&text),
+        textbook_z_at_plan_service: z_eq,
+        textbook_on_hand_at_plan_service: stock_eq,
+        stock_ratio_at_equal_service: (stock_eq > 0.0).then(|| stock / stock_eq),
+    })
+}
+
+/// Plans as of `opts.days` before the last day of history and replays the following
+/// days, re-planning at every review unless `opts.replan` is false. Lines without
+/// supply terms or without history are left out.
+pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> Result<Backtest> {
+    let days = opts.days;
     let end = (0..data.demand.len())
         .filter_map(|i| data.demand.series(i).end())
         .max()
@@ -92,29 +276,51 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, days: usize, shortage: Shor
             "cannot hold out {days} day(s) of a {history}-day history: hold out at least 1 and leave 28 to plan from"
         )));
     }
+    if opts.textbook_window_days == 0 {
+        return Err(Error::config("textbook_window_days", "must be at least 1 day"));
+    }
     let as_of = end - Duration::days(days as i64);
-    let p = plan(data, &PlanConfig { as_of: Some(as_of), ..config.clone() })?;
-    let terms_of = |sku: &str, loc: &str| crate::plan::select_terms(&data.supply_terms, sku, loc);
-    let lines: Vec<BacktestLine> = p
+    let plan_at =
+        |day: usize| plan(data, &PlanConfig { as_of: Some(as_of + Duration::days(day as i64)), ..config.clone() });
+    let first_plan = plan_at(0)?;
+    let keep = |l: &PlanLine| l.action != LineAction::NoSupplier;
+    // The days a line reviews: every R days (continuous review: every 7 days).
+    let review_of = |l: &PlanLine| match sim_policy(l) {
+        SimPolicy::RS { review_days, .. } | SimPolicy::RsS { review_days, .. } => review_days as usize,
+        _ => 7,
+    };
+    let mut plan_days: BTreeSet<usize> = BTreeSet::from([0]);
+    if opts.replan {
+        for l in first_plan.lines.iter().filter(|l| keep(l)) {
+            let r = review_of(l);
+            plan_days.extend((r..days).step_by(r));
+        }
+    }
+    let key = |l: &PlanLine| (l.sku.clone(), l.location.clone());
+    let index: HashMap<(String, String), usize> =
+        first_plan.lines.iter().enumerate().map(|(k, l)| (key(l), k)).collect();
+    let day0 = as_of + Duration::days(1);
+    let textbook_levels = |l: &PlanLine, series: usize, date: NaiveDate| -> Levels {
+        let (mean, sd) = recent_moments(data, series, date, opts.textbook_window_days);
+        let p = l.protection_days.max(0.0);
+        Levels {
+            policy: sim_policy(l),
+            base: mean * p,
+            spread: sd * p.sqrt(),
+            gap: (l.order_up_to - l.reorder_point).max(0.0),
+        }
+    };
+    let mut replays: Vec<Option<Replay>> = first_plan
         .lines
-        .par_iter()
+        .iter()
         .enumerate()
-        .filter(|(_, l)| l.action != LineAction::NoSupplier)
-        .filter_map(|(k, l)| data.demand.find(&l.sku, &l.location).map(|i| (k, l, i)))
-        .map(|(k, l, i)| {
+        .map(|(k, l)| {
+            let i = data.demand.find(&l.sku, &l.location).filter(|_| keep(l))?;
             let s = data.demand.series(i);
             let from = (as_of - s.start).num_days() + 1;
             let demand: Vec<f64> =
                 (0..days as i64).map(|d| s.quantity.get((from + d).max(0) as usize).copied().unwrap_or(0.0)).collect();
-            let review = (l.review_period_days.round() as u32).max(1);
-            let policy = match l.policy.as_str() {
-                "r_s" | "base_stock" | "newsvendor" => SimPolicy::RS { review_days: review, big_s: l.order_up_to },
-                "s_q" => SimPolicy::SQ { s: l.reorder_point, q: l.cycle_quantity.max(1.0) },
-                "s_s" => SimPolicy::SS { s: l.reorder_point, big_s: l.order_up_to },
-                _ => SimPolicy::RsS { review_days: review, s: l.reorder_point, big_s: l.order_up_to },
-            };
-            let t = terms_of(&l.sku, &l.location);
-            let day0 = as_of + Duration::days(1);
+            let t = crate::plan::select_terms(&data.supply_terms, &l.sku, &l.location);
             let order_days: Vec<u8> = t
                 .map(|t| {
                     t.order_weekdays
@@ -123,10 +329,10 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, days: usize, shortage: Shor
                         .collect()
                 })
                 .unwrap_or_default();
-            let cfg = SimConfig {
+            let sim = SimConfig {
                 lead_time_days: l.lead_time_days,
                 lead_time_std_days: l.lead_time_std_days,
-                shortage,
+                shortage: opts.shortage,
                 initial_on_hand: None,
                 moq: l.moq,
                 pack_size: l.pack_size.max(1e-9),
@@ -138,7 +344,12 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, days: usize, shortage: Shor
                 warmup_days: 0,
                 seed: config.seed.wrapping_add(k as u64),
             };
-            simulate(&demand, &policy, &cfg).map(|report| BacktestLine {
+            let z = if l.service_level > 0.0 && l.service_level < 1.0 {
+                standard_normal_quantile(l.service_level)
+            } else {
+                0.0
+            };
+            let line = BacktestLine {
                 sku: l.sku.clone(),
                 location: l.location.clone(),
                 policy: l.policy.clone(),
@@ -146,29 +357,92 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, days: usize, shortage: Shor
                 abc: l.abc.clone(),
                 target_service_level: l.service_level,
                 unit_cost: l.unit_cost,
-                report,
-            })
+                plans: 1,
+                report: empty_report(),
+                textbook: empty_report(),
+            };
+            Some(Replay { line, demand, sim, z, schedule: vec![(0, textbook_levels(l, i, as_of))] })
         })
-        .collect::<Result<_>>()?;
-    let mut classes: Vec<&str> = lines.iter().map(|l| l.demand_class.as_str()).collect();
+        .collect();
+    // Each review's plan sets the levels of the lines that review on that day.
+    for &day in plan_days.iter().skip(1) {
+        let p = plan_at(day)?;
+        for l in &p.lines {
+            let Some(&k) = index.get(&key(l)) else { continue };
+            let Some(r) = replays[k].as_mut() else { continue };
+            if day % review_of(&first_plan.lines[k]) != 0 {
+                continue;
+            }
+            let Some(i) = data.demand.find(&l.sku, &l.location) else { continue };
+            let date = as_of + Duration::days(day as i64);
+            let mut levels = textbook_levels(l, i, date);
+            // A schedule keeps one kind of rule: the first plan's.
+            levels.policy = match (r.schedule[0].1.policy, levels.policy) {
+                (SimPolicy::RS { review_days, .. }, SimPolicy::RS { big_s, .. }) => {
+                    SimPolicy::RS { review_days, big_s }
+                }
+                (a, b) if std::mem::discriminant(&a) == std::mem::discriminant(&b) => b,
+                _ => continue,
+            };
+            r.schedule.push((day, levels));
+            r.line.plans += 1;
+        }
+    }
+    let mut replays: Vec<Replay> = replays.into_iter().flatten().collect();
+    replays.par_iter_mut().try_for_each(|r| -> Result<()> {
+        let plan_schedule: Vec<(usize, SimPolicy)> = r.schedule.iter().map(|(d, l)| (*d, l.policy)).collect();
+        r.line.report = simulate_schedule(&r.demand, &plan_schedule, &r.sim)?;
+        r.line.textbook = simulate_schedule(&r.demand, &r.textbook(r.z), &r.sim)?;
+        Ok(())
+    })?;
+    let mut classes: Vec<&str> = replays.iter().map(|r| r.line.demand_class.as_str()).collect();
     classes.sort_unstable();
     classes.dedup();
     let mut out: Vec<BacktestKpis> = classes
         .iter()
         .map(|c| {
-            let group: Vec<&BacktestLine> = lines.iter().filter(|l| l.demand_class == *c).collect();
+            let group: Vec<&Replay> = replays.iter().filter(|r| r.line.demand_class == *c).collect();
             kpis(c, &group, days)
         })
-        .collect();
-    out.push(kpis("all", &lines.iter().collect::<Vec<_>>(), days));
-    Ok(Backtest { as_of, end, days, lines, kpis: out })
+        .collect::<Result<_>>()?;
+    out.push(kpis("all", &replays.iter().collect::<Vec<_>>(), days)?);
+    Ok(Backtest {
+        as_of,
+        end,
+        days,
+        replan: opts.replan,
+        plans: plan_days.len(),
+        lines: replays.into_iter().map(|r| r.line).collect(),
+        kpis: out,
+    })
+}
+
+fn empty_report() -> SimReport {
+    SimReport {
+        days: 0,
+        demand: 0.0,
+        fill_rate: 1.0,
+        cycle_service_level: None,
+        cycles: 0,
+        stockout_days: 0,
+        average_on_hand: 0.0,
+        peak_on_hand: 0.0,
+        orders: 0,
+        units_ordered: 0.0,
+        units_short: 0.0,
+        holding_cost: 0.0,
+        ordering_cost: 0.0,
+        shortage_cost: 0.0,
+        total_cost: 0.0,
+    }
 }
 
 impl Backtest {
-    /// The KPI table as text.
+    /// The KPI table as text: the plan, then the textbook rule on the same replay.
     pub fn to_text(&self) -> String {
+        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
         let mut s = format!(
-            "  {:<13} {:>5} {:>7} {:>9} {:>9} {:>9} {:>10} {:>12} {:>7} {:>12}\n",
+            "  {:<13} {:>5} {:>7} {:>9} {:>9} {:>9} {:>10} {:>12} {:>7} {:>12}   {:>11} {:>10} {:>10} {:>14} {:>11}\n",
             "class",
             "lines",
             "target",
@@ -178,21 +452,35 @@ impl Backtest {
             "on hand",
             "stock value",
             "orders",
-            "total cost"
+            "total cost",
+            "textbook SL",
+            "its fill",
+            "its stock",
+            "its stock at SL",
+            "stock ratio"
         );
         for k in &self.kpis {
             s += &format!(
-                "  {:<13} {:>5} {:>6.1}% {:>9} {:>8.1}% {:>8.1}% {:>10.1} {:>12.1} {:>7} {:>12.1}\n",
+                "  {:<13} {:>5} {:>6.1}% {:>9} {:>8.1}% {:>8.1}% {:>10.1} {:>12.1} {:>7} {:>12.1}   {:>11} {:>9.1}% {:>10.1} {:>14} {:>11}\n",
                 k.group,
                 k.lines,
                 k.target_service_level * 100.0,
-                k.cycle_service_level.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0)),
+                pct(k.cycle_service_level),
                 k.fill_rate * 100.0,
                 k.stockout_day_share * 100.0,
                 k.average_on_hand_units,
                 k.average_stock_value,
                 k.orders,
-                k.total_cost
+                k.total_cost,
+                pct(k.textbook_cycle_service_level),
+                k.textbook_fill_rate * 100.0,
+                k.textbook_average_on_hand_units,
+                if k.textbook_on_hand_at_plan_service.is_finite() {
+                    format!("{:.1}", k.textbook_on_hand_at_plan_service)
+                } else {
+                    "-".to_string()
+                },
+                k.stock_ratio_at_equal_service.map_or("-".to_string(), |v| format!("{v:.3}")),
             );
         }
         s

@@ -421,7 +421,8 @@ impl DemandClass {
 /// A series' demand classification and the numbers behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
-    /// Average inter-demand interval.
+    /// Average inter-demand interval: periods in the window over periods with
+    /// demand (leading and trailing zeros count).
     pub adi: f64,
     /// Squared coefficient of variation of non-zero sizes (population variance / mean²).
     pub cv2: f64,
@@ -434,7 +435,9 @@ pub fn classify(y: &[f64]) -> Classification {
     if sizes.is_empty() {
         return Classification { adi: f64::INFINITY, cv2: 0.0, class: DemandClass::NoDemand };
     }
-    let adi = mean_interval(y);
+    // Periods per demand over the whole window: zeros after the last demand count
+    // (one sale followed by 37 zero days is an ADI of 38, not 1).
+    let adi = y.len() as f64 / sizes.len() as f64;
     let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
     let var = sizes.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sizes.len() as f64;
     let cv2 = if mean != 0.0 { var / (mean * mean) } else { 0.0 };
@@ -450,6 +453,19 @@ pub fn classify(y: &[f64]) -> Classification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ADI counts the whole window: a sale followed by 37 zero days is not smooth.
+    #[test]
+    fn classification_counts_trailing_zeros() {
+        let mut y = vec![0.0; 38];
+        y[0] = 4.0;
+        let c = classify(&y);
+        assert_eq!(c.adi, 38.0);
+        assert_eq!(c.class, DemandClass::Intermittent);
+        let c = classify(&[0.0, 3.0, 0.0, 5.0, 0.0, 0.0]);
+        assert_eq!(c.adi, 3.0);
+        assert_eq!(classify(&[2.0; 10]).class, DemandClass::Smooth);
+    }
 
     #[test]
     fn pinned_aggregation_models_reproduce_their_fit_and_hold_alpha_on_more_data() {

@@ -23,7 +23,8 @@ pub mod split;
 mod uplift;
 pub use split::{PlanGlobals, PlanStats};
 use uplift::{
-    event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, EventDays, EventUplifts, Uplifts,
+    event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, usual_promotions, EventDays,
+    EventUplifts, Uplifts,
 };
 
 /// Planning parameters. Every field has a default; a TOML or JSON file with any
@@ -487,6 +488,7 @@ struct Prepared<'a> {
     keys: Vec<(&'a str, &'a str)>,
     promos_by_sku: HashMap<&'a str, Vec<&'a Promotion>>,
     promo_days: Vec<DayFlags>,
+    usual_promo: Vec<Option<f64>>,
     ev_days: EventDays,
     uplifts: Uplifts,
     ev_uplifts: EventUplifts,
@@ -527,7 +529,8 @@ impl<'a> Prepared<'a> {
         let keys: Vec<(&str, &str)> = keys.into_iter().collect();
 
         let promos_by_sku = promotions_by_sku(data);
-        let promo_days = if data.promotions.is_some() { promotion_days(data, &promos_by_sku) } else { Vec::new() };
+        let mut promo_days = if data.promotions.is_some() { promotion_days(data, &promos_by_sku) } else { Vec::new() };
+        let usual_promo = usual_promotions(data, as_of, &mut promo_days);
         let ev_days = event_days(data);
         let uplifts = promotion_uplifts(data, &items, as_of, &promo_days, &ev_days);
         let ev_uplifts = event_uplifts(data, &items, as_of, &ev_days, &promo_days);
@@ -554,6 +557,7 @@ impl<'a> Prepared<'a> {
             keys,
             promos_by_sku,
             promo_days,
+            usual_promo,
             ev_days,
             uplifts,
             ev_uplifts,
@@ -568,6 +572,7 @@ impl<'a> Prepared<'a> {
             ev_days: &self.ev_days,
             ev_uplifts: &self.ev_uplifts,
             promo_days: &self.promo_days,
+            usual_promo: &self.usual_promo,
             data: self.data,
             config: self.config,
             rules: &self.rules,
@@ -622,6 +627,9 @@ struct LineCtx<'a> {
     ev_uplifts: &'a EventUplifts,
     /// Per demand series, its promotion days (empty without a calendar).
     promo_days: &'a [DayFlags],
+    /// Per demand series with a calendar, its share of promotion days when they are
+    /// its usual state (then cleared from `promo_days`).
+    usual_promo: &'a [Option<f64>],
     data: &'a Dataset,
     config: &'a PlanConfig,
     rules: &'a CompiledRules,
@@ -931,8 +939,10 @@ impl LineCtx<'_> {
                 promos.iter().any(|p| p.covers(sku, location, date))
             })
             .collect();
+        let usual = series_index.and_then(|i| self.usual_promo.get(i).copied().flatten());
         let (uplift, uplift_source, uplift_days) = match series_index.and_then(|i| self.uplifts.series.get(&i)) {
             Some(&(u, n)) => (Some(u), "sku".to_string(), n),
+            None if usual.is_some() => (Some(1.0), "usual".to_string(), 0),
             None => match self.uplifts.category.get(&category) {
                 Some(&u) => (Some(u), format!("category:{category}"), 0),
                 None => (None, String::new(), 0),
@@ -1322,6 +1332,11 @@ impl LineCtx<'_> {
                 let first = planned.iter().position(|p| *p).map(|d| self.as_of + Duration::days(d as i64 + 1));
                 let from = if uplift_source == "sku" {
                     format!("{uplift_days} past promotion days of this SKU here")
+                } else if let Some(share) = usual {
+                    format!(
+                        "promotion is this SKU's usual state here: {:.0}% of its last 364 days, so the plan learns from every day and does not raise demand",
+                        share * 100.0
+                    )
                 } else {
                     format!("past promotions in category {category}")
                 };

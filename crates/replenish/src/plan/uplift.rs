@@ -52,6 +52,36 @@ pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promoti
         .collect()
 }
 
+/// Days before the planning date in which a SKU-location's promotion share is counted.
+const USUAL_WINDOW: usize = 364;
+
+/// Share of those days (not censored) on promotion from which a promotion is the
+/// SKU-location's usual state rather than an exception.
+pub(super) const USUAL_PROMOTION_SHARE: f64 = 0.5;
+
+/// Per demand series, the share of its last [`USUAL_WINDOW`] uncensored days up to
+/// `as_of` that were on promotion, when it is at least [`USUAL_PROMOTION_SHARE`]:
+/// such a series has too few ordinary days to learn a baseline from, so its
+/// promotion days are cleared from `promo` (the plan learns from every day, and a
+/// planned promotion does not raise demand above what is usual for it).
+pub(super) fn usual_promotions(data: &Dataset, as_of: NaiveDate, promo: &mut [DayFlags]) -> Vec<Option<f64>> {
+    promo
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, flags)| {
+            let s = data.demand.series(i);
+            let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
+            let seen: Vec<usize> = (days.saturating_sub(USUAL_WINDOW)..days).filter(|&d| !s.stockout[d]).collect();
+            let on = seen.iter().filter(|&&d| flags[d]).count();
+            let share = on as f64 / seen.len().max(1) as f64;
+            (on > 0 && share >= USUAL_PROMOTION_SHARE).then(|| {
+                flags.fill(false);
+                share
+            })
+        })
+        .collect()
+}
+
 /// Half-width, in days, of the window of ordinary days that gives the local level.
 const LOCAL_WINDOW: usize = 28;
 

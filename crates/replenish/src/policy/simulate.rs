@@ -163,14 +163,43 @@ fn check(cfg: &SimConfig, policy: &SimPolicy, demand: &[f64]) -> Result<()> {
 
 /// Simulates `policy` over the daily `demand` path.
 pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<SimReport> {
-    check(cfg, policy, demand)?;
+    simulate_schedule(demand, &[(0, *policy)], cfg)
+}
+
+/// Simulates a policy whose levels change over time, as when the plan is run again
+/// at every review: `schedule` lists `(first day, policy)` in day order, the first
+/// from day 0; on each day the last entry that has started applies. All entries
+/// must be of one kind (the same reorder rule with new levels). The stock on the
+/// first day is the first entry's order-up-to level (or `initial_on_hand`).
+pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &SimConfig) -> Result<SimReport> {
+    let Some(&(first_day, first)) = schedule.first() else {
+        return Err(Error::config("schedule", "a schedule needs at least one policy".to_string()));
+    };
+    if first_day != 0 {
+        return Err(Error::config("schedule", format!("the first policy starts on day {first_day}, not 0")));
+    }
+    for w in schedule.windows(2) {
+        if w[1].0 <= w[0].0 {
+            return Err(Error::config(
+                "schedule",
+                format!("day {} follows day {}: days must increase", w[1].0, w[0].0),
+            ));
+        }
+        if std::mem::discriminant(&w[0].1) != std::mem::discriminant(&w[1].1) {
+            return Err(Error::config("schedule", "every policy of a schedule must be of one kind".to_string()));
+        }
+    }
+    for (_, p) in schedule {
+        check(cfg, p, demand)?;
+    }
     let lead = Normal::new(cfg.lead_time_days, cfg.lead_time_std_days)
         .map_err(|e| Error::config("lead_time_std_days", e.to_string()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    let top = match *policy {
+    let top = match first {
         SimPolicy::SQ { s, q } => s + q,
         SimPolicy::SS { big_s, .. } | SimPolicy::RS { big_s, .. } | SimPolicy::RsS { big_s, .. } => big_s,
     };
+    let mut current = 0usize;
     let constraints = OrderConstraints { moq: cfg.moq, pack_size: cfg.pack_size, max_order: cfg.max_order };
     let mut on_hand = cfg.initial_on_hand.unwrap_or(top).max(0.0);
     let mut backorders: f64 = 0.0;
@@ -182,10 +211,14 @@ pub fn simulate(demand: &[f64], policy: &SimPolicy, cfg: &SimConfig) -> Result<S
     // Cycle boundaries (the days a replenishment arrives) and the days with a shortage.
     let mut boundaries: Vec<usize> = Vec::new();
     let mut short_day = vec![false; demand.len()];
-    let periodic = matches!(policy, SimPolicy::RS { .. } | SimPolicy::RsS { .. });
+    let periodic = matches!(first, SimPolicy::RS { .. } | SimPolicy::RsS { .. });
     let mut next_review = 0usize;
     let counted = |day: usize| day >= cfg.warmup_days;
     for (day, &d) in demand.iter().enumerate() {
+        while schedule.get(current + 1).is_some_and(|e| e.0 <= day) {
+            current += 1;
+        }
+        let policy = &schedule[current].1;
         // Deliveries due today: serve backorders first.
         let arrived: f64 = pipeline.iter().filter(|o| o.0 <= day).map(|o| o.1).sum();
         if arrived > 0.0 {

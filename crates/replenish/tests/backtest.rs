@@ -1,0 +1,113 @@
+//! The backtest that re-plans at every review, and the textbook rule replayed beside
+//! it; promotions that are a SKU's usual state.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, NaiveDate};
+use replenish::backtest::{backtest, BacktestOptions};
+use replenish::ingest::{self, IngestOptions, Inputs, TableInput};
+use replenish::plan::PlanConfig;
+use replenish::policy::simulate::{simulate, simulate_schedule, SimConfig, SimPolicy};
+use replenish::rules::PolicyKind;
+use replenish::{demo, plan};
+use std::fmt::Write as _;
+
+/// One SKU at one location: `days` of sales from 2025-01-01, the promotion calendar
+/// covering the days `promo` says (past and the 28 days after the history).
+fn one_sku(days: usize, qty: impl Fn(usize) -> f64, promo: impl Fn(usize) -> bool) -> replenish::Dataset {
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let end = start + Duration::days(days as i64 - 1);
+    let mut sales = String::from("date,sku,location,quantity\n");
+    let mut promos = String::from("sku,start,end\n");
+    for d in 0..days {
+        let q = qty(d);
+        if q > 0.0 {
+            writeln!(sales, "{},A,L,{q}", start + Duration::days(d as i64)).unwrap();
+        }
+    }
+    for d in 0..days + 28 {
+        if promo(d) {
+            let day = start + Duration::days(d as i64);
+            writeln!(promos, "A,{day},{day}").unwrap();
+        }
+    }
+    let t = |n: &str, s: String| Some(TableInput::new(n, s));
+    let inputs = Inputs {
+        items: t("items", "sku,unit_cost\nA,1\n".into()),
+        suppliers: t("suppliers", "supplier_id,sku,lead_time_days,order_cycle_days\nS,A,7,7\n".into()),
+        sales: t("sales", sales),
+        inventory: t("inventory", format!("sku,location,on_hand,as_of\nA,L,0,{end}\n")),
+        promotions: t("promotions", promos),
+        ..Default::default()
+    };
+    ingest::parse(&inputs, &IngestOptions::default()).unwrap().dataset
+}
+
+#[test]
+fn a_schedule_changes_the_levels_on_its_days() {
+    let demand = vec![10.0; 60];
+    let cfg = SimConfig { lead_time_days: 2.0, ..Default::default() };
+    let low = SimPolicy::RS { review_days: 1, big_s: 30.0 };
+    let high = SimPolicy::RS { review_days: 1, big_s: 60.0 };
+    // One entry: the same as a fixed policy.
+    assert_eq!(simulate_schedule(&demand, &[(0, low)], &cfg).unwrap(), simulate(&demand, &low, &cfg).unwrap());
+    // From day 30 the level is 60: twice the stock of S = 30 in steady state.
+    let r = simulate_schedule(&demand, &[(0, low), (30, high)], &cfg).unwrap();
+    let fixed = simulate(&demand, &low, &cfg).unwrap();
+    assert!(r.average_on_hand > fixed.average_on_hand + 10.0, "{} vs {}", r.average_on_hand, fixed.average_on_hand);
+    // Bad schedules are configuration errors, not panics.
+    assert!(simulate_schedule(&demand, &[], &cfg).is_err());
+    assert!(simulate_schedule(&demand, &[(1, low)], &cfg).is_err());
+    assert!(simulate_schedule(&demand, &[(0, low), (0, high)], &cfg).is_err());
+    assert!(simulate_schedule(&demand, &[(0, low), (5, SimPolicy::SQ { s: 1.0, q: 2.0 })], &cfg).is_err());
+}
+
+#[test]
+fn the_backtest_replans_at_every_review_and_replays_the_textbook_rule() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 12, ..Default::default() });
+    let data = ingest::parse(&inputs, &IngestOptions::default()).unwrap().dataset;
+    let config = PlanConfig { policy: PolicyKind::RS, ..PlanConfig::default() };
+    let once = backtest(&data, &config, &BacktestOptions { days: 56, replan: false, ..Default::default() }).unwrap();
+    assert_eq!(once.plans, 1);
+    assert!(once.lines.iter().all(|l| l.plans == 1));
+    let again = backtest(&data, &config, &BacktestOptions { days: 56, ..Default::default() }).unwrap();
+    assert!(again.replan && again.plans > 1, "{} plans", again.plans);
+    // A line with a 7-day review is planned on days 0, 7, ..., 49.
+    let weekly = again.lines.iter().find(|l| l.plans == 8).expect("a line reviewed weekly");
+    assert_eq!(weekly.report.days, 56);
+    assert_eq!(weekly.textbook.days, 56);
+    let all = again.kpis.last().unwrap();
+    assert_eq!(all.group, "all");
+    assert_eq!(all.lines, again.lines.len());
+    assert!(all.textbook_cycle_service_level.is_some());
+    // The textbook rule at the plan's achieved service holds stock; the ratio compares them.
+    assert!(all.textbook_on_hand_at_plan_service > 0.0);
+    let ratio = all.stock_ratio_at_equal_service.unwrap();
+    assert!((ratio - all.average_on_hand_units / all.textbook_on_hand_at_plan_service).abs() < 1e-12);
+    let text = again.to_text();
+    assert!(text.contains("textbook SL") && text.contains("stock ratio"), "{text}");
+    // Deterministic.
+    assert_eq!(again, backtest(&data, &config, &BacktestOptions { days: 56, ..Default::default() }).unwrap());
+    assert!(
+        backtest(&data, &config, &BacktestOptions { days: 56, textbook_window_days: 0, ..Default::default() }).is_err()
+    );
+}
+
+/// A SKU on promotion on four days of five has too few ordinary days to learn a
+/// baseline from: the plan learns from every day and plans its usual demand, where
+/// it used to see almost no history and plan next to nothing.
+#[test]
+fn a_promotion_that_is_the_usual_state_is_planned_from_every_day() {
+    let data = one_sku(200, |d| if d % 5 == 0 { 4.0 } else { 10.0 }, |d| d % 5 != 0);
+    let p = plan(&data, &PlanConfig::default()).unwrap();
+    let l = &p.lines[0];
+    assert!(l.mean_daily_demand > 7.0, "mean {}", l.mean_daily_demand);
+    assert_eq!(l.promotion_uplift, Some(1.0));
+    assert_eq!(l.promotion_uplift_source, "usual");
+    assert!(l.explanation.contains("usual state"), "{}", l.explanation);
+    // Occasional promotions are still taken out of the baseline and raised.
+    let data = one_sku(200, |d| if d % 10 == 0 { 30.0 } else { 10.0 }, |d| d % 10 == 0);
+    let l = &plan(&data, &PlanConfig::default()).unwrap().lines[0];
+    assert_eq!(l.promotion_uplift_source, "sku");
+    assert!(l.promotion_uplift.unwrap() > 2.5, "{:?}", l.promotion_uplift);
+}
