@@ -111,3 +111,19 @@ fn a_promotion_that_is_the_usual_state_is_planned_from_every_day() {
     assert_eq!(l.promotion_uplift_source, "sku");
     assert!(l.promotion_uplift.unwrap() > 2.5, "{:?}", l.promotion_uplift);
 }
+
+/// The planning date may be a TOML date as the configuration docs show it, or text;
+/// anything else is an error naming the field's value.
+#[test]
+fn as_of_reads_a_toml_date_or_text() {
+    let day = NaiveDate::from_ymd_opt(2026, 10, 31);
+    assert_eq!(PlanConfig::from_toml("as_of = 2026-10-31\n").unwrap().as_of, day);
+    assert_eq!(PlanConfig::from_toml("as_of = \"2026-10-31\"\n").unwrap().as_of, day);
+    assert_eq!(PlanConfig::from_json(r#"{"as_of": "2026-10-31"}"#).unwrap().as_of, day);
+    assert_eq!(PlanConfig::from_json(r#"{"as_of": null}"#).unwrap().as_of, None);
+    let run = replenish::plan::RunConfig::from_toml("[plan]\nas_of = 2026-10-31\n").unwrap();
+    assert_eq!(run.plan.as_of, day);
+    for bad in ["as_of = 2026-10-31T10:00:00\n", "as_of = \"31.10.2026\"\n", "as_of = 5\n"] {
+        assert!(PlanConfig::from_toml(bad).is_err(), "{bad}");
+    }
+}

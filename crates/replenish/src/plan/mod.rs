@@ -32,7 +32,9 @@ use uplift::{
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlanConfig {
-    /// Planning date. Default: the latest `as_of` of the inventory snapshot.
+    /// Planning date. Default: the latest `as_of` of the inventory snapshot. Text
+    /// (`"2026-10-31"`) or, in TOML, a date (`as_of = 2026-10-31`).
+    #[serde(deserialize_with = "date_text_or_toml")]
     pub as_of: Option<NaiveDate>,
     /// Default cycle service level target, in (0, 1).
     pub service_level: f64,
@@ -78,6 +80,28 @@ pub struct PlanConfig {
     pub learn_lead_times: bool,
     /// How receipts are weighed against the stated terms.
     pub lead_time_learning: crate::orders::leadtime::LeadTimeLearning,
+}
+
+/// An optional date given as `YYYY-MM-DD` text (JSON, TOML) or as a TOML local date.
+fn date_text_or_toml<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    use serde::de::Error as _;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let bad = |v: &dyn std::fmt::Display| D::Error::custom(format!("`{v}` is not a date like 2026-10-31"));
+    match Option::<Given>::deserialize(d)? {
+        None => Ok(None),
+        Some(Given::Text(t)) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map(Some).map_err(|_| bad(&t)),
+        Some(Given::Toml(t)) => match (t.date, t.time, t.offset) {
+            (Some(v), None, None) => NaiveDate::from_ymd_opt(i32::from(v.year), u32::from(v.month), u32::from(v.day))
+                .map(Some)
+                .ok_or_else(|| bad(&t)),
+            _ => Err(bad(&t)),
+        },
+    }
 }
 
 impl Default for PlanConfig {
