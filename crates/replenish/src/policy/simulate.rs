@@ -131,7 +131,8 @@ pub struct SimReport {
     pub total_cost: f64,
 }
 
-fn check(cfg: &SimConfig, policy: &SimPolicy, demand: &[f64]) -> Result<()> {
+/// Checks the demand path and the settings (once per simulation).
+fn check_inputs(cfg: &SimConfig, demand: &[f64]) -> Result<()> {
     let bad = |f: &str, m: String| Err(Error::config(f, m));
     if let Some(d) = demand.iter().find(|d| !(d.is_finite() && **d >= 0.0)) {
         return bad("demand", format!("demand {d} must be a number ≥ 0"));
@@ -149,6 +150,12 @@ fn check(cfg: &SimConfig, policy: &SimPolicy, demand: &[f64]) -> Result<()> {
     if cfg.pack_size.is_nan() || cfg.pack_size <= 0.0 || cfg.moq < 0.0 {
         return bad("pack_size", "pack_size must be > 0 and moq ≥ 0".into());
     }
+    Ok(())
+}
+
+/// Checks one policy's levels.
+fn check_policy(policy: &SimPolicy) -> Result<()> {
+    let bad = |f: &str, m: String| Err(Error::config(f, m));
     match *policy {
         SimPolicy::SQ { q, .. } if q.is_nan() || q <= 0.0 => bad("q", format!("order quantity {q} must be > 0")),
         SimPolicy::SS { s, big_s } | SimPolicy::RsS { s, big_s, .. } if big_s < s => {
@@ -189,9 +196,8 @@ pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &
             return Err(Error::config("schedule", "every policy of a schedule must be of one kind".to_string()));
         }
     }
-    for (_, p) in schedule {
-        check(cfg, p, demand)?;
-    }
+    check_inputs(cfg, demand)?;
+    schedule.iter().try_for_each(|(_, p)| check_policy(p))?;
     let lead = Normal::new(cfg.lead_time_days, cfg.lead_time_std_days)
         .map_err(|e| Error::config("lead_time_std_days", e.to_string()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
