@@ -24,7 +24,7 @@ mod uplift;
 pub use split::{PlanGlobals, PlanStats};
 use uplift::{
     event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, usual_promotions, EventDays,
-    EventUplifts, Uplifts,
+    EventUplifts, Uplifts, USUAL_WINDOW,
 };
 
 /// Planning parameters. Every field has a default; a TOML or JSON file with any
@@ -1347,20 +1347,19 @@ impl LineCtx<'_> {
                 format!("{when}: {how}, need {}, order {}", fmt_qty(net), fmt_qty(rounded.quantity))
             }
         };
-        let explanation = match (promotion_days, uplift) {
-            (0, _) => explanation,
-            (n, None) => format!(
+        let explanation = match (promotion_days, uplift, usual) {
+            (0, _, _) => explanation,
+            (n, _, Some(share)) => format!(
+                "{explanation}. {n} planned promotion day(s) in the protection days: promotion is this SKU's usual state here ({:.0}% of its last {USUAL_WINDOW} days), so demand is learnt from every day and not raised",
+                share * 100.0
+            ),
+            (n, None, None) => format!(
                 "{explanation}. {n} planned promotion day(s) in the protection days, but no past promotions to learn an uplift from: demand not raised"
             ),
-            (n, Some(u)) => {
+            (n, Some(u), None) => {
                 let first = planned.iter().position(|p| *p).map(|d| self.as_of + Duration::days(d as i64 + 1));
                 let from = if uplift_source == "sku" {
                     format!("{uplift_days} past promotion days of this SKU here")
-                } else if let Some(share) = usual {
-                    format!(
-                        "promotion is this SKU's usual state here: {:.0}% of its last 364 days, so the plan learns from every day and does not raise demand",
-                        share * 100.0
-                    )
                 } else {
                     format!("past promotions in category {category}")
                 };

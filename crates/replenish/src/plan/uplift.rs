@@ -53,11 +53,11 @@ pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promoti
 }
 
 /// Days before the planning date in which a SKU-location's promotion share is counted.
-const USUAL_WINDOW: usize = 364;
+pub(super) const USUAL_WINDOW: usize = 364;
 
 /// Share of those days (not censored) on promotion from which a promotion is the
 /// SKU-location's usual state rather than an exception.
-pub(super) const USUAL_PROMOTION_SHARE: f64 = 0.5;
+const USUAL_PROMOTION_SHARE: f64 = 0.5;
 
 /// Per demand series, the share of its last [`USUAL_WINDOW`] uncensored days up to
 /// `as_of` that were on promotion, when it is at least [`USUAL_PROMOTION_SHARE`]:
@@ -71,9 +71,12 @@ pub(super) fn usual_promotions(data: &Dataset, as_of: NaiveDate, promo: &mut [Da
         .map(|(i, flags)| {
             let s = data.demand.series(i);
             let days = ((as_of - s.start).num_days() + 1).clamp(0, s.quantity.len() as i64) as usize;
-            let seen: Vec<usize> = (days.saturating_sub(USUAL_WINDOW)..days).filter(|&d| !s.stockout[d]).collect();
-            let on = seen.iter().filter(|&&d| flags[d]).count();
-            let share = on as f64 / seen.len().max(1) as f64;
+            let (mut seen, mut on) = (0usize, 0usize);
+            for d in (days.saturating_sub(USUAL_WINDOW)..days).filter(|&d| !s.stockout[d]) {
+                seen += 1;
+                on += usize::from(flags[d]);
+            }
+            let share = on as f64 / seen.max(1) as f64;
             (on > 0 && share >= USUAL_PROMOTION_SHARE).then(|| {
                 flags.fill(false);
                 share
