@@ -127,16 +127,17 @@ struct Levels {
     gap: f64,
 }
 
-/// What one replayed line needs besides its levels.
-struct Replay {
-    line: BacktestLine,
+/// What one replayed line needs: its first plan line, the held-out demand, the
+/// simulation settings, the textbook safety factor and the levels of each plan.
+struct Replay<'p> {
+    first: &'p PlanLine,
     demand: Vec<f64>,
     sim: SimConfig,
     z: f64,
     schedule: Vec<(usize, Levels)>,
 }
 
-impl Replay {
+impl Replay<'_> {
     fn textbook(&self, z: f64) -> Vec<(usize, SimPolicy)> {
         self.schedule.iter().map(|(d, l)| (*d, textbook_policy(l, z))).collect()
     }
@@ -197,8 +198,16 @@ fn mean_on_hand(reports: &[&SimReport]) -> f64 {
     reports.iter().map(|r| r.average_on_hand).sum::<f64>() / reports.len().max(1) as f64
 }
 
-fn kpis(group: &str, replays: &[&Replay], days: usize) -> Result<BacktestKpis> {
-    let lines: Vec<&BacktestLine> = replays.iter().map(|r| &r.line).collect();
+/// The KPIs of the lines `members` (indices into `replays` and `lines`).
+fn kpis(
+    group: &str,
+    members: &[usize],
+    replays: &[Replay],
+    lines: &[BacktestLine],
+    days: usize,
+) -> Result<BacktestKpis> {
+    let replays: Vec<&Replay> = members.iter().map(|&k| &replays[k]).collect();
+    let lines: Vec<&BacktestLine> = members.iter().map(|&k| &lines[k]).collect();
     let n = lines.len().max(1) as f64;
     let plan: Vec<&SimReport> = lines.iter().map(|l| &l.report).collect();
     let text: Vec<&SimReport> = lines.iter().map(|l| &l.textbook).collect();
@@ -349,19 +358,7 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
             } else {
                 0.0
             };
-            let line = BacktestLine {
-                sku: l.sku.clone(),
-                location: l.location.clone(),
-                policy: l.policy.clone(),
-                demand_class: l.demand_class.clone(),
-                abc: l.abc.clone(),
-                target_service_level: l.service_level,
-                unit_cost: l.unit_cost,
-                plans: 1,
-                report: empty_report(),
-                textbook: empty_report(),
-            };
-            Some(Replay { line, demand, sim, z, schedule: vec![(0, textbook_levels(l, i, as_of))] })
+            Some(Replay { first: l, demand, sim, z, schedule: vec![(0, textbook_levels(l, i, as_of))] })
         })
         .collect();
     // Each review's plan sets the levels of the lines that review on that day.
@@ -375,66 +372,46 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
             }
             let Some(i) = data.demand.find(&l.sku, &l.location) else { continue };
             let date = as_of + Duration::days(day as i64);
-            let mut levels = textbook_levels(l, i, date);
-            // A schedule keeps one kind of rule: the first plan's.
-            levels.policy = match (r.schedule[0].1.policy, levels.policy) {
-                (SimPolicy::RS { review_days, .. }, SimPolicy::RS { big_s, .. }) => {
-                    SimPolicy::RS { review_days, big_s }
-                }
-                (a, b) if std::mem::discriminant(&a) == std::mem::discriminant(&b) => b,
-                _ => continue,
-            };
-            r.schedule.push((day, levels));
-            r.line.plans += 1;
+            let levels = textbook_levels(l, i, date);
+            // A schedule keeps one kind of rule (a rule that changed the policy
+            // mid-replay keeps the first plan's).
+            if std::mem::discriminant(&r.schedule[0].1.policy) == std::mem::discriminant(&levels.policy) {
+                r.schedule.push((day, levels));
+            }
         }
     }
-    let mut replays: Vec<Replay> = replays.into_iter().flatten().collect();
-    replays.par_iter_mut().try_for_each(|r| -> Result<()> {
-        let plan_schedule: Vec<(usize, SimPolicy)> = r.schedule.iter().map(|(d, l)| (*d, l.policy)).collect();
-        r.line.report = simulate_schedule(&r.demand, &plan_schedule, &r.sim)?;
-        r.line.textbook = simulate_schedule(&r.demand, &r.textbook(r.z), &r.sim)?;
-        Ok(())
-    })?;
-    let mut classes: Vec<&str> = replays.iter().map(|r| r.line.demand_class.as_str()).collect();
+    let replays: Vec<Replay> = replays.into_iter().flatten().collect();
+    let lines: Vec<BacktestLine> = replays
+        .par_iter()
+        .map(|r| {
+            let l = r.first;
+            let plan_schedule: Vec<(usize, SimPolicy)> = r.schedule.iter().map(|(d, v)| (*d, v.policy)).collect();
+            Ok(BacktestLine {
+                sku: l.sku.clone(),
+                location: l.location.clone(),
+                policy: l.policy.clone(),
+                demand_class: l.demand_class.clone(),
+                abc: l.abc.clone(),
+                target_service_level: l.service_level,
+                unit_cost: l.unit_cost,
+                plans: r.schedule.len(),
+                report: simulate_schedule(&r.demand, &plan_schedule, &r.sim)?,
+                textbook: simulate_schedule(&r.demand, &r.textbook(r.z), &r.sim)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut classes: Vec<&str> = lines.iter().map(|l| l.demand_class.as_str()).collect();
     classes.sort_unstable();
     classes.dedup();
     let mut out: Vec<BacktestKpis> = classes
         .iter()
         .map(|c| {
-            let group: Vec<&Replay> = replays.iter().filter(|r| r.line.demand_class == *c).collect();
-            kpis(c, &group, days)
+            let members: Vec<usize> = (0..lines.len()).filter(|&k| lines[k].demand_class == *c).collect();
+            kpis(c, &members, &replays, &lines, days)
         })
         .collect::<Result<_>>()?;
-    out.push(kpis("all", &replays.iter().collect::<Vec<_>>(), days)?);
-    Ok(Backtest {
-        as_of,
-        end,
-        days,
-        replan: opts.replan,
-        plans: plan_days.len(),
-        lines: replays.into_iter().map(|r| r.line).collect(),
-        kpis: out,
-    })
-}
-
-fn empty_report() -> SimReport {
-    SimReport {
-        days: 0,
-        demand: 0.0,
-        fill_rate: 1.0,
-        cycle_service_level: None,
-        cycles: 0,
-        stockout_days: 0,
-        average_on_hand: 0.0,
-        peak_on_hand: 0.0,
-        orders: 0,
-        units_ordered: 0.0,
-        units_short: 0.0,
-        holding_cost: 0.0,
-        ordering_cost: 0.0,
-        shortage_cost: 0.0,
-        total_cost: 0.0,
-    }
+    out.push(kpis("all", &(0..lines.len()).collect::<Vec<_>>(), &replays, &lines, days)?);
+    Ok(Backtest { as_of, end, days, replan: opts.replan, plans: plan_days.len(), lines, kpis: out })
 }
 
 impl Backtest {
