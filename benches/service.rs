@@ -433,7 +433,7 @@ fn vn2_plan(config: PlanConfig) -> impl FnMut(&Vn2Round) -> Res<Vec<f64>> {
     }
 }
 
-fn vn2_costs(root: &Path) -> Res<()> {
+fn vn2_costs(root: &Path, ltd: replenish::rules::LtdMethod) -> Res<()> {
     let dir = root.join("vn2");
     println!("\nVN2 by its rules (lost sales, lead time 2 weeks, 0.2 per unit held, 1 per unit short), six rounds:\n");
     println!("| policy | holding 1..8 | shortage 1..8 | total 1..8 | total 3..8 | vs benchmark 3..8 |");
@@ -456,7 +456,8 @@ fn vn2_costs(root: &Path) -> Res<()> {
     row("organisers' benchmark", &bench);
     // The critical ratio of lost sales: b / (b + h) = 1 / 1.2.
     let csl = VN2_SHORTAGE / (VN2_SHORTAGE + VN2_HOLDING);
-    let plan_csl = PlanConfig { service_level: csl, policy: PolicyKind::RS, ..PlanConfig::default() };
+    let plan_csl =
+        PlanConfig { service_level: csl, policy: PolicyKind::RS, lead_time_demand: ltd, ..PlanConfig::default() };
     row(&format!("plan, r_s at CSL {csl:.3}"), &vn2_replay(&dir, vn2_plan(plan_csl))?);
     // The cost target: 0.2 per period held is a holding rate of 73 a "year" of 365 periods.
     let plan_cost = PlanConfig {
@@ -465,6 +466,7 @@ fn vn2_costs(root: &Path) -> Res<()> {
         shortage_cost: Some(VN2_SHORTAGE),
         lost_sales: true,
         holding_rate: VN2_HOLDING * 365.0,
+        lead_time_demand: ltd,
         ..PlanConfig::default()
     };
     row("plan, r_s, min_cost (lost sales)", &vn2_replay(&dir, vn2_plan(plan_cost))?);
@@ -486,6 +488,13 @@ fn main() -> Res<()> {
         return Ok(());
     }
     let lost = args.iter().any(|a| a == "--lost-sales");
+    // `--ltd=METHOD` plans with another lead-time demand method than the default.
+    let ltd = match args.iter().find_map(|a| a.strip_prefix("--ltd=")) {
+        Some(m) => {
+            serde_json::from_value(serde_json::Value::String(m.to_string())).map_err(|e| format!("--ltd: {e}"))?
+        }
+        None => replenish::rules::LtdMethod::default(),
+    };
     let names: Vec<&str> = args.iter().filter(|a| !a.starts_with("--")).map(String::as_str).collect();
     let all = ["pasta", "online_retail", "vn2", "tuna", "walmart", "raf", "carparts", "pbs"];
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names };
@@ -501,7 +510,12 @@ fn main() -> Res<()> {
             if src.frequency == "daily" { "daily".to_string() } else { format!("{} (periods as days)", src.frequency) };
         for target in [0.90, 0.95, 0.98] {
             let t0 = Instant::now();
-            let config = PlanConfig { service_level: target, policy: PolicyKind::RS, ..PlanConfig::default() };
+            let config = PlanConfig {
+                service_level: target,
+                policy: PolicyKind::RS,
+                lead_time_demand: ltd,
+                ..PlanConfig::default()
+            };
             let opts = BacktestOptions { days: src.holdout, shortage, replan: true, ..BacktestOptions::default() };
             let b = backtest(&data, &config, &opts).map_err(|e| format!("{name}: {e}"))?;
             let Some(k) = b.kpis.iter().find(|k| k.group == "all") else { continue };
@@ -527,7 +541,7 @@ fn main() -> Res<()> {
         }
     }
     if chosen.contains(&"vn2") {
-        vn2_costs(&root)?;
+        vn2_costs(&root, ltd)?;
     }
     if lost {
         println!("(lost sales: unmet demand is gone)");

@@ -24,6 +24,7 @@ import type {
   SimReport,
   RuleSet,
   LtdSummary,
+  LtdErrorsSummary,
   CalibrationRow,
   Backtest,
   PolicyKind,
@@ -356,6 +357,21 @@ export declare function leadTimeDemandDistribution(request: {
   at?: number[]
   fill_rate?: number
 }): LtdSummary
+/** Demand over lead time + review by the plan's default `errors` method: today's
+ * level of a local-level forecast plus that forecast's errors over the same interval
+ * from every past origin of the last 364 days (a negative binomial on their moments).
+ * `history`: daily demand, oldest first; null or NaN for a day not seen. */
+export declare function leadTimeDemandErrors(request: {
+  history: ArrayLike<number | null>
+  lead_time_days: number
+  lead_time_std_days?: number
+  review_period_days?: number
+  n_paths?: number
+  seed?: number
+  quantiles?: number[]
+  at?: number[]
+  fill_rate?: number
+}): LtdErrorsSummary
 /** The calibration experiment: plan vs classic formula on synthetic demand classes. */
 export declare function calibrate(config?: {
   classes?: Array<'smooth' | 'intermittent' | 'lumpy'>

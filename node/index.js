@@ -659,6 +659,11 @@ function leadTimeDemandDistribution(request) {
   return callSync(() => native.leadTimeDemandDistribution(JSON.stringify(request)))
 }
 
+function leadTimeDemandErrors(request) {
+  const history = Array.from(request.history, (v) => (v == null || Number.isNaN(v) ? null : v))
+  return callSync(() => native.leadTimeDemandErrors(JSON.stringify({ ...request, history })))
+}
+
 /** The calibration experiment (docs/policy.md): resolves to one row per class and target. */
 function calibrate(config = {}) {
   return call(async () => JSON.parse(await native.calibrate(JSON.stringify(config))))
@@ -976,6 +981,7 @@ module.exports = {
   tune,
   rules,
   leadTimeDemandDistribution,
+  leadTimeDemandErrors,
   calibrate,
   backtest,
   approvalConfig,

@@ -862,6 +862,7 @@ module.exports.forecastAccuracy = nativeBinding.forecastAccuracy
 module.exports.formula = nativeBinding.formula
 module.exports.kpis = nativeBinding.kpis
 module.exports.leadTimeDemandDistribution = nativeBinding.leadTimeDemandDistribution
+module.exports.leadTimeDemandErrors = nativeBinding.leadTimeDemandErrors
 module.exports.learnLeadTimes = nativeBinding.learnLeadTimes
 module.exports.mergePlanStats = nativeBinding.mergePlanStats
 module.exports.metric = nativeBinding.metric

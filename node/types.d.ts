@@ -180,7 +180,7 @@ export interface Deferral {
   reason: string
 }
 
-export type LtdMethod = 'auto' | 'distribution' | 'bootstrap' | 'normal' | 'poisson' | 'negative_binomial' | 'gamma'
+export type LtdMethod = 'auto' | 'errors' | 'distribution' | 'bootstrap' | 'normal' | 'poisson' | 'negative_binomial' | 'gamma'
 export type PolicyKind = 'r_s_s' | 'r_s' | 's_q' | 's_s' | 'min_max' | 'base_stock' | 'newsvendor'
 export type TargetKind = 'cycle_service_level' | 'fill_rate' | 'min_cost'
 
@@ -223,6 +223,14 @@ export interface LtdSummary {
   cdf: number[]
   loss: number[]
   order_up_to_for_fill_rate: number | null
+}
+
+/** What `leadTimeDemandErrors` returns: the distribution's summary and what the
+ * method measured (the chosen smoothing weight, today's level, past origins). */
+export interface LtdErrorsSummary extends LtdSummary {
+  smoothing_weight: number
+  level: number
+  origins: number
 }
 
 export interface CalibrationRow {

@@ -61,6 +61,28 @@ for (const [when, column, words] of [
   })
 }
 
+test('errors lead-time demand sees runs of weeks that independent days miss', () => {
+  let seed = 7
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  const history = []
+  for (let w = 0; w < 60; w++) {
+    const v = rand() < 0.5 ? 5 : 1
+    for (let d = 0; d < 7; d++) history.push(v)
+  }
+  const e = replenish.leadTimeDemandErrors({ history, lead_time_days: 7, review_period_days: 7, quantiles: [0.5, 0.95], seed: 1 })
+  const mean = history.reduce((a, b) => a + b, 0) / history.length
+  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length)
+  const indep = replenish.leadTimeDemandDistribution({ family: 'negative_binomial', daily_mean: mean, daily_sd: sd, lead_time_days: 7, review_period_days: 7, quantiles: [0.95] })
+  assert.ok(e.quantiles[1] > indep.quantiles[0] + 5, `${e.quantiles[1]} vs ${indep.quantiles[0]}`)
+  assert.ok(e.origins > 300 && e.smoothing_weight > 0 && e.level > 0)
+  const gappy = history.map((v, i) => (i % 10 === 3 ? null : v))
+  const a = replenish.leadTimeDemandErrors({ history: gappy, lead_time_days: 7, review_period_days: 7, quantiles: [0.95] })
+  const b = replenish.leadTimeDemandErrors({ history: Float64Array.from(gappy.map((v) => (v === null ? NaN : v))), lead_time_days: 7, review_period_days: 7, quantiles: [0.95] })
+  assert.deepStrictEqual(a, b)
+  assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 2, -1, ...Array(100).fill(1)], lead_time_days: 7 }), /day 2/)
+  assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 1, 1], lead_time_days: 7, review_period_days: 7 }), /no past origin/)
+})
+
 test('lead-time demand distribution, tuning, calibration and backtest', async () => {
   const d = replenish.leadTimeDemandDistribution({ family: 'normal', daily_mean: 10, daily_sd: 3, lead_time_days: 4, review_period_days: 1, quantiles: [0.95], at: [50] })
   assert.ok(Math.abs(d.mean - 50) < 1e-9 && Math.abs(d.variance - 45) < 1e-9)

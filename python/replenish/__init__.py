@@ -434,7 +434,7 @@ def plan(
     ``holding_rate``, ``po_prefix``, ``policy`` (``r_s_s``, ``r_s``, ``s_q``, ``s_s``,
     ``min_max``, ``base_stock``, ``newsvendor``), ``target`` (``cycle_service_level``,
     ``fill_rate``, ``min_cost``), ``fill_rate``, ``shortage_cost``, ``lost_sales``,
-    ``lead_time_demand`` (``auto``, ``distribution``, ``bootstrap``, ``normal``,
+    ``lead_time_demand`` (``auto``, ``errors``, ``distribution``, ``bootstrap``, ``normal``,
     ``poisson``, ``negative_binomial``, ``gamma``).
 
     ``budgets``: spending caps ``[{"name", "currency", "amount", "supplier"?, "category"?}]``;

@@ -35,6 +35,7 @@ __all__ = [
     "abc_xyz",
     "rules",
     "lead_time_demand_distribution",
+    "lead_time_demand_errors",
     "calibrate",
     "backtest",
 ]
@@ -199,6 +200,23 @@ def lead_time_demand_distribution(family: str, daily_mean: float, daily_sd: floa
                lead_time_std_days=lead_time_std_days, review_period_days=review_period_days,
                quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
     return json.loads(_replenish.lead_time_demand_distribution(json.dumps(req)))
+
+
+def lead_time_demand_errors(history: Any, *, lead_time_days: float, lead_time_std_days: float = 0.0,
+                            review_period_days: float = 0.0, n_paths: int = 1000, seed: int = 0,
+                            quantiles: Any = (), at: Any = (), fill_rate: Optional[float] = None) -> Dict[str, Any]:
+    """Demand over lead time + review period by the ``errors`` method (the plan's
+    default, ``docs/policy.md``): today's level of a local-level forecast plus the
+    errors that forecast made over the same interval from every past origin of the
+    last 364 days, as a negative binomial on their moments. ``history`` is daily
+    demand, oldest first (a list, numpy array or pandas Series; NaN or None for a day
+    not seen, e.g. a stock-out). Returns what :func:`lead_time_demand_distribution`
+    returns plus ``smoothing_weight``, ``level`` and ``origins``."""
+    values = [None if v is None or v != v else float(v) for v in list(history)]
+    req = dict(history=values, lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days,
+               review_period_days=review_period_days, n_paths=int(n_paths), seed=int(seed),
+               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
+    return json.loads(_replenish.lead_time_demand_errors(json.dumps(req)))
 
 
 def calibrate(**config: Any) -> Any:

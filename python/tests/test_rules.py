@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import replenish
@@ -83,6 +84,39 @@ def test_lead_time_demand_distribution():
     assert p["order_up_to_for_fill_rate"] > 0
     with pytest.raises(replenish.ReplenishError):
         policy.lead_time_demand_distribution("cauchy", 1, lead_time_days=1)
+
+
+def _weekly_runs(weeks=60, seed=7):
+    # Whole weeks at 1 or 5 a day, in random order: days are not independent.
+    rng = np.random.default_rng(seed)
+    return np.repeat(np.where(rng.random(weeks) < 0.5, 5.0, 1.0), 7)
+
+
+def test_lead_time_demand_errors_sees_runs_that_independent_days_miss():
+    history = _weekly_runs()
+    e = policy.lead_time_demand_errors(history, lead_time_days=7, review_period_days=7, quantiles=[0.5, 0.95],
+                                       at=[42.0], fill_rate=0.95, seed=1)
+    indep = policy.lead_time_demand_distribution("negative_binomial", float(history.mean()), float(history.std()),
+                                                 lead_time_days=7, review_period_days=7, quantiles=[0.95])
+    assert e["quantiles"][1] > indep["quantiles"][0] + 5
+    assert e["origins"] > 300 and 0 < e["smoothing_weight"] <= 0.5 and e["level"] > 0
+    assert e["order_up_to_for_fill_rate"] > 0 and 0 < e["cdf"][0] < 1
+    # Days not seen (stock-outs) as NaN, a pandas Series, the same seed: the same answer.
+    gappy = pd.Series(history).where(pd.Series(range(len(history))) % 10 != 3)
+    a = policy.lead_time_demand_errors(gappy, lead_time_days=7, review_period_days=7, quantiles=[0.95])
+    assert a == policy.lead_time_demand_errors(list(gappy), lead_time_days=7, review_period_days=7, quantiles=[0.95])
+    with pytest.raises(replenish.ReplenishError, match="day 2"):
+        policy.lead_time_demand_errors([1.0, 2.0, -1.0] + [1.0] * 100, lead_time_days=7)
+    with pytest.raises(replenish.ReplenishError, match="no past origin"):
+        policy.lead_time_demand_errors([1.0] * 5, lead_time_days=7, review_period_days=7)
+
+
+def test_plan_reads_levels_from_the_errors_method_by_default(dataset):
+    lines = replenish.plan(dataset).lines
+    assert lines["safety_stock_method"].str.startswith("errors (negative binomial").all()
+    assert lines["parameter_sources"].str.contains("lead_time_demand=config (auto: errors)").all()
+    boot = replenish.plan(dataset, {"lead_time_demand": "bootstrap"}).lines
+    assert boot["safety_stock_method"].str.startswith("bootstrap (").all()
 
 
 def test_tune_reaches_the_target():

@@ -795,6 +795,17 @@ pub fn lead_time_demand_distribution(request_json: String) -> Result<serde_json:
     to_value(&out)
 }
 
+/// The `errors` lead-time demand of one history (`ErrorsRequest`).
+#[napi(ts_return_type = "LtdErrorsSummary")]
+pub fn lead_time_demand_errors(request_json: String) -> Result<serde_json::Value> {
+    let out = guarded(|| {
+        let r: replenish::policy::resample::ErrorsRequest = serde_json::from_str(&request_json)
+            .map_err(|e| CoreError::Config { field: "request".into(), message: e.to_string() })?;
+        r.evaluate()
+    })?;
+    to_value(&out)
+}
+
 /// The calibration experiment (`policy::calibration`).
 #[napi(ts_return_type = "Promise<string>")]
 pub fn calibrate(config_json: Option<String>) -> AsyncTask<JsonTask> {

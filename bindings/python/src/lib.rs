@@ -719,6 +719,16 @@ fn lead_time_demand_distribution(py: Python<'_>, request_json: String) -> PyResu
     })
 }
 
+/// The `errors` lead-time demand of one history (`policy::resample::ErrorsRequest` JSON).
+#[pyfunction]
+fn lead_time_demand_errors(py: Python<'_>, request_json: String) -> PyResult<String> {
+    run(py, move || {
+        let r: replenish::policy::resample::ErrorsRequest = serde_json::from_str(&request_json)
+            .map_err(|e| Error::Config { field: "request".into(), message: e.to_string() })?;
+        serde_json::to_string(&r.evaluate()?).map_err(|e| Error::InvalidInput(e.to_string()))
+    })
+}
+
 /// Backtest of the plan's policies over the last `days` of history (JSON).
 #[pyfunction]
 #[pyo3(signature = (dataset, options_json, config_json=None))]
@@ -1244,6 +1254,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tune_policy, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(lead_time_demand_distribution, m)?)?;
+    m.add_function(wrap_pyfunction!(lead_time_demand_errors, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(approval_config_check, m)?)?;
     m.add_function(wrap_pyfunction!(approval_new, m)?)?;

@@ -145,3 +145,36 @@ fn as_of_reads_a_toml_date_or_text() {
         assert!(PlanConfig::from_toml(bad).is_err(), "{bad}");
     }
 }
+
+/// Whole weeks at 1 or 5 a day in a fixed pseudo-random order.
+fn weekly_runs(d: usize) -> f64 {
+    let w = (d / 7) as u64;
+    if (w.wrapping_mul(2_654_435_761) >> 7) % 2 == 0 {
+        5.0
+    } else {
+        1.0
+    }
+}
+
+#[test]
+fn the_default_reads_levels_from_the_forecasts_misses_over_whole_intervals() {
+    let data = one_sku(420, weekly_runs, |_| false);
+    let cfg = PlanConfig { policy: PolicyKind::RS, service_level: 0.95, ..PlanConfig::default() };
+    let line = plan(&data, &cfg).unwrap().lines.remove(0);
+    assert!(line.safety_stock_method.starts_with("errors (negative binomial"), "{}", line.safety_stock_method);
+    assert_eq!(line.parameter_sources["lead_time_demand"], "config (auto: errors)");
+    // Independent resampled days miss that whole weeks move together: over 14 days
+    // they put the 95% level near 42 + 1.645·√56 ≈ 54; the weeks reach 70.
+    let boot = PlanConfig { lead_time_demand: replenish::rules::LtdMethod::Bootstrap, ..cfg.clone() };
+    let b = plan(&data, &boot).unwrap().lines.remove(0);
+    assert!(line.order_up_to > b.order_up_to + 5.0, "errors S {} vs bootstrap S {}", line.order_up_to, b.order_up_to);
+    assert!(line.order_up_to >= 60.0, "{}", line.order_up_to);
+}
+
+#[test]
+fn too_short_a_history_for_errors_falls_back_to_the_bootstrap_and_says_so() {
+    let data = one_sku(30, |d| (d % 3) as f64, |_| false);
+    let line = plan(&data, &PlanConfig::default()).unwrap().lines.remove(0);
+    assert!(line.safety_stock_method.contains("too little history for errors"), "{}", line.safety_stock_method);
+    assert!(line.order_up_to > 0.0);
+}

@@ -217,6 +217,18 @@ impl Ltd {
         Ok(Ltd { parts, sample: Vec::new() })
     }
 
+    /// The `family` with this mean and variance (moment-matched; a point when the
+    /// mean is 0 or the variance 0 for the continuous families, Poisson when a
+    /// negative binomial's variance does not exceed its mean).
+    pub fn moments(family: Family, mean: f64, variance: f64) -> Result<Ltd> {
+        if !(mean.is_finite() && mean >= 0.0 && variance.is_finite() && variance >= 0.0) {
+            return Err(Error::InvalidInput(format!(
+                "lead-time demand: mean {mean} and variance {variance} must be finite numbers ≥ 0"
+            )));
+        }
+        Ok(Ltd { parts: vec![(1.0, Component::new(family, mean, variance))], sample: Vec::new() })
+    }
+
     /// A normal distribution with this mean and standard deviation (sd 0: a point).
     pub fn normal(mean: f64, sd: f64) -> Ltd {
         let c = if sd > 0.0 { Component::Normal { mean, sd } } else { Component::Point(mean) };
@@ -440,35 +452,38 @@ impl LtdRequest {
             self.review_period_days,
             &w,
         )?;
-        for p in self.quantiles.iter().chain(self.fill_rate.iter()) {
-            if !(*p > 0.0 && *p < 1.0) {
-                return Err(Error::InvalidInput(format!("probability {p} is outside (0, 1)")));
-            }
-        }
-        let fill = match self.fill_rate {
-            Some(b) => {
-                let lead = Ltd::parametric(
-                    self.family,
-                    self.daily_mean,
-                    self.daily_sd,
-                    self.lead_time_days,
-                    self.lead_time_std_days,
-                    0.0,
-                    &w,
-                )?;
-                Some(order_up_to_for_fill_rate(&d, &lead, b))
-            }
-            None => None,
-        };
-        Ok(LtdSummary {
-            mean: d.mean(),
-            variance: d.variance(),
-            quantiles: self.quantiles.iter().map(|p| d.quantile(*p)).collect(),
-            cdf: self.at.iter().map(|x| d.cdf(*x)).collect(),
-            loss: self.at.iter().map(|x| d.loss(*x)).collect(),
-            order_up_to_for_fill_rate: fill,
-        })
+        let lead = Ltd::parametric(
+            self.family,
+            self.daily_mean,
+            self.daily_sd,
+            self.lead_time_days,
+            self.lead_time_std_days,
+            0.0,
+            &w,
+        )?;
+        summarize(&d, &lead, &self.quantiles, &self.at, self.fill_rate)
     }
+}
+
+/// Quantiles, CDF and loss of `d` where asked, and the (R, S) order-up-to level for
+/// a fill rate (`lead`: the demand over the lead time alone).
+pub fn summarize(d: &Ltd, lead: &Ltd, quantiles: &[f64], at: &[f64], fill_rate: Option<f64>) -> Result<LtdSummary> {
+    for p in quantiles.iter().chain(fill_rate.iter()) {
+        if !(*p > 0.0 && *p < 1.0) {
+            return Err(Error::InvalidInput(format!("probability {p} is outside (0, 1)")));
+        }
+    }
+    if let Some(x) = at.iter().find(|x| !x.is_finite()) {
+        return Err(Error::InvalidInput(format!("level {x} must be a finite number")));
+    }
+    Ok(LtdSummary {
+        mean: d.mean(),
+        variance: d.variance(),
+        quantiles: quantiles.iter().map(|p| d.quantile(*p)).collect(),
+        cdf: at.iter().map(|x| d.cdf(*x)).collect(),
+        loss: at.iter().map(|x| d.loss(*x)).collect(),
+        order_up_to_for_fill_rate: fill_rate.map(|b| order_up_to_for_fill_rate(d, lead, b)),
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod classes;
 pub mod formulas;
 pub mod ltd;
+pub mod resample;
 pub mod simulate;
 
 use serde::{Deserialize, Serialize};

@@ -96,14 +96,17 @@ impl TargetKind {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LtdMethod {
-    /// `distribution` for smooth and erratic demand, `bootstrap` for intermittent
-    /// and lumpy demand. The default.
+    /// `errors` for every demand class (the bootstrap where the history is too
+    /// short to measure errors). The default.
     #[default]
     Auto,
     /// The forecast model's own sample paths with random lead times.
     Distribution,
     /// Resampled history days (scaled to the forecast level) over random lead times.
     Bootstrap,
+    /// Today's level plus the rolling-origin errors of a local-level forecast over
+    /// the same interval, measured on the series' own history.
+    Errors,
     /// The normal formula SS = z·√(P·σ_d² + d̄²·σ_L²).
     Normal,
     /// Parametric families summed over the random lead time.
@@ -118,6 +121,7 @@ impl LtdMethod {
             LtdMethod::Auto => "auto",
             LtdMethod::Distribution => "distribution",
             LtdMethod::Bootstrap => "bootstrap",
+            LtdMethod::Errors => "errors",
             LtdMethod::Normal => "normal",
             LtdMethod::Poisson => "poisson",
             LtdMethod::NegativeBinomial => "negative_binomial",

@@ -1,0 +1,470 @@
+//! Demand over the protection interval as a sample built from the series' own
+//! history: the two empirical methods of lead-time demand.
+//!
+//! * [`errors`] (`lead_time_demand = "errors"`): a local-level forecast run over the
+//!   history, its errors over whole protection intervals measured from every past
+//!   origin of the last [`WINDOW_DAYS`] (rolling origin), and the sample = today's
+//!   level over the interval + those errors. The spread is what forecasting this
+//!   series over this interval actually missed by, with runs of high and low days,
+//!   level shifts the forecast lagged and over-dispersion all included; a model's
+//!   own noise term (independent days) sees none of them and its levels fall short
+//!   of their service on real demand (`docs/benchmarks.md`).
+//! * [`bootstrap`] (`lead_time_demand = "bootstrap"`): independent resampled days.
+//!
+//! Both draw each path's lead time as the simulation draws it (normal, rounded to
+//! whole days, never negative) and multiply planned days by their factors
+//! (promotions, events). Pure functions of their inputs and the random stream.
+
+use super::ltd::{Family, Ltd, LtdSummary};
+use crate::error::{Error, Result};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution;
+use serde::{Deserialize, Serialize};
+
+/// Past days the bootstrap resamples and whose origins the errors method measures.
+pub const WINDOW_DAYS: usize = 364;
+
+/// The smoothing weights the errors method chooses from (the one with the smallest
+/// squared error of interval totals over the window).
+pub const ALPHAS: [f64; 7] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
+
+/// Origins whose interval has more than this share of missing days (stock-outs,
+/// promotion or event days taken out of the history) are not measured.
+const MAX_MISSING_SHARE: f64 = 0.5;
+
+/// Sampled totals over lead time + review and over the lead time alone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sample {
+    pub totals: Vec<f64>,
+    pub lead_totals: Vec<f64>,
+}
+
+/// What the errors method measured, for the plan line's explanation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ErrorsFit {
+    /// The chosen smoothing weight.
+    pub alpha: f64,
+    /// Today's level (demand per day).
+    pub level: f64,
+    /// Past origins measured.
+    pub origins: usize,
+}
+
+fn lead_draw(lead: f64, lead_std: f64, rng: &mut ChaCha8Rng) -> f64 {
+    if lead_std > 0.0 {
+        match rand_distr::Normal::new(lead, lead_std) {
+            Ok(d) => d.sample(rng).round().max(0.0),
+            Err(_) => lead.max(0.0),
+        }
+    } else {
+        lead.max(0.0)
+    }
+}
+
+/// Sum of `f(d)` over the first `days` days, the last one by its fraction.
+fn over_days(days: f64, mut f: impl FnMut(usize) -> f64) -> f64 {
+    let whole = days.floor() as usize;
+    let mut s: f64 = (0..whole).map(&mut f).sum();
+    let frac = days - whole as f64;
+    if frac > 0.0 {
+        s += frac * f(whole);
+    }
+    s
+}
+
+/// Independent resampled days: `n` paths over lead time + `review`, each day drawn
+/// from the last [`WINDOW_DAYS`] seen (missing days left out) and multiplied by its
+/// factor. Suits demand with no runs; all zeros when the window has no demand.
+pub fn bootstrap(
+    y: &[f64],
+    lead: f64,
+    lead_std: f64,
+    review: f64,
+    factors: &[f64],
+    n: usize,
+    rng: &mut ChaCha8Rng,
+) -> Sample {
+    let pool: Vec<f64> = y.iter().rev().filter(|v| !v.is_nan()).take(WINDOW_DAYS).copied().collect();
+    if pool.iter().all(|v| *v <= 0.0) {
+        return Sample { totals: vec![0.0], lead_totals: vec![0.0] };
+    }
+    let factor = |d: usize| factors.get(d).copied().unwrap_or(1.0);
+    let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
+    for _ in 0..n {
+        let l = lead_draw(lead, lead_std, rng);
+        let days = l + review;
+        let (mut total, mut lead_total) = (0.0, 0.0);
+        let mut d = 0usize;
+        while (d as f64) < days {
+            let share = (days - d as f64).min(1.0);
+            let v = pool[rng.random_range(0..pool.len())] * factor(d);
+            total += share * v;
+            if (d as f64) < l {
+                lead_total += (l - d as f64).min(1.0) * v;
+            }
+            d += 1;
+        }
+        out.totals.push(total);
+        out.lead_totals.push(lead_total);
+    }
+    out
+}
+
+/// The local level after each day: simple exponential smoothing with weight
+/// `alpha`, started at the mean of the first four weeks seen; missing days leave it
+/// unchanged. `None` before the first day seen.
+fn levels(y: &[f64], past: &[f64], alpha: f64) -> Vec<Option<f64>> {
+    let base = |d: usize| y[d] / past.get(d).copied().unwrap_or(1.0);
+    let seen: Vec<f64> = (0..y.len()).map(base).filter(|v| !v.is_nan()).take(28).collect();
+    if seen.is_empty() {
+        return vec![None; y.len()];
+    }
+    let mut level = seen.iter().sum::<f64>() / seen.len() as f64;
+    let mut started = false;
+    (0..y.len())
+        .map(|d| {
+            let v = base(d);
+            if !v.is_nan() {
+                started = true;
+                level += alpha * (v - level);
+            }
+            started.then_some(level)
+        })
+        .collect()
+}
+
+/// Running sums of a history, so that one origin's error over any interval costs
+/// the same whatever its length.
+struct Prefix<'a> {
+    y: &'a [f64],
+    past: &'a [f64],
+    /// Demand seen, factors of the days seen, missing days: sums of the first i days.
+    seen: Vec<f64>,
+    factors: Vec<f64>,
+    missing: Vec<u32>,
+}
+
+impl<'a> Prefix<'a> {
+    fn new(y: &'a [f64], past: &'a [f64]) -> Prefix<'a> {
+        let n = y.len();
+        let (mut seen, mut factors, mut missing) =
+            (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let (mut s, mut f, mut m) = (0.0, 0.0, 0u32);
+        seen.push(s);
+        factors.push(f);
+        missing.push(m);
+        for (d, &v) in y.iter().enumerate() {
+            if v.is_nan() {
+                m += 1;
+            } else {
+                s += v;
+                f += past.get(d).copied().unwrap_or(1.0);
+            }
+            seen.push(s);
+            factors.push(f);
+            missing.push(m);
+        }
+        Prefix { y, past, seen, factors, missing }
+    }
+
+    /// One origin's error over `days` days after it: the days seen minus level ×
+    /// their factor, missing days counting as on the level. `None` when too many days
+    /// are missing or the history ends first.
+    fn error(&self, origin: usize, days: f64, level: f64) -> Option<f64> {
+        let span = days.ceil() as usize;
+        if span == 0 {
+            return Some(0.0);
+        }
+        if origin + span >= self.y.len() {
+            return None;
+        }
+        let (a, whole) = (origin + 1, days.floor() as usize);
+        let missing = self.missing[a + span] - self.missing[a];
+        if f64::from(missing) > MAX_MISSING_SHARE * span as f64 {
+            return None;
+        }
+        let mut e = (self.seen[a + whole] - self.seen[a]) - level * (self.factors[a + whole] - self.factors[a]);
+        let frac = days - whole as f64;
+        if frac > 0.0 && !self.y[a + whole].is_nan() {
+            e += frac * (self.y[a + whole] - level * self.past.get(a + whole).copied().unwrap_or(1.0));
+        }
+        Some(e)
+    }
+}
+
+/// Rolling-origin errors of a local level over lead time + `review` (see the module
+/// text). `past` holds the factor each past day was forecast with (a promotion day
+/// its uplift; empty or 1 for none): the level learns from demand divided by it and
+/// the error of that day is measured against level × factor, so the uplift's own
+/// misses are part of the sample. The smoothing weight that forecast the window's interval totals best,
+/// then `n` paths, each with a lead time drawn as the simulation draws it and a past
+/// origin of the window drawn at random, total = today's level × the interval's
+/// planned factors + that origin's error over the same days (never below 0). The
+/// lead-time total is the same path's first `l` days. `None` when the history has
+/// fewer than `min_origins` measurable origins (the caller falls back).
+#[allow(clippy::too_many_arguments)]
+pub fn errors(
+    y: &[f64],
+    past: &[f64],
+    lead: f64,
+    lead_std: f64,
+    review: f64,
+    factors: &[f64],
+    n: usize,
+    min_origins: usize,
+    rng: &mut ChaCha8Rng,
+) -> Option<(Sample, ErrorsFit)> {
+    let horizon = (lead + review).max(1.0);
+    let first = y.len().saturating_sub(WINDOW_DAYS + horizon.ceil() as usize);
+    let sums = Prefix::new(y, past);
+    // (squared error, weight, levels, origins measured) of the best weight so far.
+    struct Best {
+        mse: f64,
+        alpha: f64,
+        levels: Vec<Option<f64>>,
+        origins: Vec<usize>,
+    }
+    let mut best: Option<Best> = None;
+    for &alpha in &ALPHAS {
+        let lv = levels(y, past, alpha);
+        let mut sse = 0.0;
+        let mut origins = Vec::new();
+        for (t, l) in lv.iter().enumerate().skip(first) {
+            let Some(l) = *l else { continue };
+            if let Some(e) = sums.error(t, horizon, l) {
+                sse += e * e;
+                origins.push(t);
+            }
+        }
+        if origins.len() < min_origins.max(1) {
+            return None;
+        }
+        let mse = sse / origins.len() as f64;
+        if best.as_ref().is_none_or(|b| mse < b.mse) {
+            best = Some(Best { mse, alpha, levels: lv, origins });
+        }
+    }
+    let Best { alpha, levels: lv, origins, .. } = best?;
+    let level = lv.last().copied().flatten().unwrap_or(0.0);
+    let factor = |d: usize| factors.get(d).copied().unwrap_or(1.0);
+    let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
+    for _ in 0..n {
+        let l = lead_draw(lead, lead_std, rng);
+        let days = l + review;
+        // An origin whose interval fits this path's days; the window's own when the
+        // drawn lead time runs past the history.
+        let mut pick = None;
+        for _ in 0..8 {
+            let t = origins[rng.random_range(0..origins.len())];
+            let lt = lv[t].unwrap_or(level);
+            if let (Some(e), Some(el)) = (sums.error(t, days, lt), sums.error(t, l, lt)) {
+                pick = Some((e, el));
+                break;
+            }
+        }
+        let (e, el) = pick.unwrap_or((0.0, 0.0));
+        out.totals.push((level * over_days(days, factor) + e).max(0.0));
+        out.lead_totals.push((level * over_days(l, factor) + el).max(0.0));
+    }
+    Some((out, ErrorsFit { alpha, level, origins: origins.len() }))
+}
+
+/// The `errors` method's distributions over lead time + review and over the lead
+/// time alone: [`errors`], then a negative binomial on each sample's mean and
+/// variance (Poisson when the variance does not exceed the mean). Its tail is steadier
+/// than the sample's own upper quantiles, which rest on a few dozen independent
+/// intervals; measured on real demand it met the targets more closely with less
+/// stock (docs/benchmarks.md). `None` as [`errors`].
+#[allow(clippy::too_many_arguments)]
+pub fn errors_ltd(
+    y: &[f64],
+    past: &[f64],
+    lead: f64,
+    lead_std: f64,
+    review: f64,
+    factors: &[f64],
+    n: usize,
+    min_origins: usize,
+    rng: &mut ChaCha8Rng,
+) -> Result<Option<(Ltd, Ltd, ErrorsFit)>> {
+    let Some((s, fit)) = errors(y, past, lead, lead_std, review, factors, n, min_origins, rng) else {
+        return Ok(None);
+    };
+    let nb = |v: Vec<f64>| {
+        let e = Ltd::empirical(v)?;
+        Ltd::moments(Family::NegativeBinomial, e.mean(), e.variance())
+    };
+    Ok(Some((nb(s.totals)?, nb(s.lead_totals)?, fit)))
+}
+
+/// The `errors` distribution of one history and what to read from it (for the
+/// bindings and anyone planning a single series by hand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsRequest {
+    /// Past demand per day, oldest first; `null` for a day not seen (a stock-out).
+    pub history: Vec<Option<f64>>,
+    pub lead_time_days: f64,
+    #[serde(default)]
+    pub lead_time_std_days: f64,
+    #[serde(default)]
+    pub review_period_days: f64,
+    #[serde(default = "default_paths")]
+    pub n_paths: usize,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub quantiles: Vec<f64>,
+    #[serde(default)]
+    pub at: Vec<f64>,
+    #[serde(default)]
+    pub fill_rate: Option<f64>,
+}
+
+fn default_paths() -> usize {
+    1000
+}
+
+/// What [`ErrorsRequest::evaluate`] returns: the distribution's summary and what the
+/// method measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorsSummary {
+    #[serde(flatten)]
+    pub summary: LtdSummary,
+    pub smoothing_weight: f64,
+    pub level: f64,
+    pub origins: usize,
+}
+
+impl ErrorsRequest {
+    pub fn evaluate(&self) -> Result<ErrorsSummary> {
+        for (name, v) in [
+            ("lead_time_days", self.lead_time_days),
+            ("lead_time_std_days", self.lead_time_std_days),
+            ("review_period_days", self.review_period_days),
+        ] {
+            if !(v.is_finite() && (0.0..=MAX_DAYS).contains(&v)) {
+                return Err(Error::config(name, format!("{v} must be a number of days from 0 to {MAX_DAYS}")));
+            }
+        }
+        if !(1..=100_000).contains(&self.n_paths) {
+            return Err(Error::config("n_paths", format!("{} must be from 1 to 100000", self.n_paths)));
+        }
+        if let Some((d, v)) = self
+            .history
+            .iter()
+            .enumerate()
+            .find_map(|(d, v)| v.filter(|v| !(v.is_finite() && *v >= 0.0)).map(|v| (d, v)))
+        {
+            return Err(Error::InvalidInput(format!("history day {d}: demand {v} must be a finite number ≥ 0")));
+        }
+        let y: Vec<f64> = self.history.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(self.seed);
+        let r = self.review_period_days;
+        let Some((p, l, fit)) =
+            errors_ltd(&y, &[], self.lead_time_days, self.lead_time_std_days, r, &[], self.n_paths, 1, &mut rng)?
+        else {
+            return Err(Error::InvalidInput(format!(
+                "history of {} days has no past origin with lead time + review ({} days) of demand after it",
+                y.len(),
+                self.lead_time_days + r
+            )));
+        };
+        Ok(ErrorsSummary {
+            summary: super::ltd::summarize(&p, &l, &self.quantiles, &self.at, self.fill_rate)?,
+            smoothing_weight: fit.alpha,
+            level: fit.level,
+            origins: fit.origins,
+        })
+    }
+}
+
+/// The longest lead time or review period [`ErrorsRequest`] takes (ten years).
+const MAX_DAYS: f64 = 3650.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn constant_demand_gives_its_total() {
+        let y = vec![3.0; 400];
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let (s, fit) = errors(&y, &[], 7.0, 0.0, 7.0, &[], 100, 10, &mut rng).unwrap();
+        assert!(s.totals.iter().all(|t| (t - 42.0).abs() < 1e-9), "{:?}", &s.totals[..3]);
+        assert!(s.lead_totals.iter().all(|t| (t - 21.0).abs() < 1e-9));
+        assert!((fit.level - 3.0).abs() < 1e-9);
+        assert!(fit.origins >= 300);
+    }
+
+    #[test]
+    fn runs_of_high_weeks_widen_the_interval_beyond_independent_days() {
+        // Weeks alternate at random between 1/day and 5/day: independent days
+        // would put a 14-day total near 42 ± 9; whole weeks move together.
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let y: Vec<f64> = (0..60)
+            .flat_map(|_| {
+                let v = if rng.random_bool(0.5) { 5.0 } else { 1.0 };
+                std::iter::repeat_n(v, 7)
+            })
+            .collect();
+        let (s, _) = errors(&y, &[], 7.0, 0.0, 7.0, &[], 2000, 10, &mut rng).unwrap();
+        let b = bootstrap(&y, 7.0, 0.0, 7.0, &[], 2000, &mut rng);
+        let q = |v: &[f64]| {
+            let mut v = v.to_vec();
+            v.sort_by(f64::total_cmp);
+            v[(0.95 * v.len() as f64) as usize]
+        };
+        assert!(q(&s.totals) > q(&b.totals) + 5.0, "errors {} bootstrap {}", q(&s.totals), q(&b.totals));
+        // Two high weeks in a row happen: the 95% level reaches about 70.
+        assert!(q(&s.totals) >= 60.0, "{}", q(&s.totals));
+    }
+
+    #[test]
+    fn short_history_asks_for_a_fallback() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert!(errors(&[1.0; 20], &[], 7.0, 0.0, 7.0, &[], 10, 10, &mut rng).is_none());
+    }
+
+    #[test]
+    fn planned_factors_scale_the_level_part() {
+        let y = vec![2.0; 200];
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (s, _) = errors(&y, &[], 2.0, 0.0, 0.0, &[3.0, 1.0], 10, 10, &mut rng).unwrap();
+        assert!(s.totals.iter().all(|t| (t - 8.0).abs() < 1e-9));
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+
+    #[test]
+    fn request_reads_levels_and_rejects_bad_input() {
+        let history: Vec<Option<f64>> = (0..200).map(|d| Some(f64::from(d % 3))).collect();
+        let r = ErrorsRequest {
+            history: history.clone(),
+            lead_time_days: 5.0,
+            lead_time_std_days: 1.0,
+            review_period_days: 7.0,
+            n_paths: 500,
+            seed: 1,
+            quantiles: vec![0.5, 0.95],
+            at: vec![12.0],
+            fill_rate: Some(0.95),
+        };
+        let out = r.evaluate().unwrap();
+        assert!((out.summary.mean - 12.0).abs() < 1.5, "{}", out.summary.mean);
+        assert!(out.summary.quantiles[1] > out.summary.quantiles[0]);
+        assert!(out.origins > 100 && out.level > 0.5);
+        assert_eq!(r.evaluate().unwrap(), out, "seeded: the same answer twice");
+        let bad = ErrorsRequest { lead_time_days: f64::NAN, ..r.clone() };
+        assert!(matches!(bad.evaluate(), Err(Error::Config { field, .. }) if field == "lead_time_days"));
+        let neg = ErrorsRequest { history: vec![Some(-1.0); 50], ..r.clone() };
+        assert!(matches!(neg.evaluate(), Err(Error::InvalidInput(m)) if m.contains("day 0")));
+        let short = ErrorsRequest { history: vec![Some(1.0); 5], ..r };
+        assert!(matches!(short.evaluate(), Err(Error::InvalidInput(m)) if m.contains("no past origin")));
+    }
+}
