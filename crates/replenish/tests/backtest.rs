@@ -149,7 +149,7 @@ fn as_of_reads_a_toml_date_or_text() {
 /// Whole weeks at 1 or 5 a day in a fixed pseudo-random order.
 fn weekly_runs(d: usize) -> f64 {
     let w = (d / 7) as u64;
-    if (w.wrapping_mul(2_654_435_761) >> 7) % 2 == 0 {
+    if (w.wrapping_mul(2_654_435_761) >> 7).is_multiple_of(2) {
         5.0
     } else {
         1.0
