@@ -114,7 +114,7 @@ def test_lead_time_demand_errors_sees_runs_that_independent_days_miss():
 def test_plan_reads_levels_from_the_errors_method_by_default(dataset):
     lines = replenish.plan(dataset).lines
     assert lines["safety_stock_method"].str.startswith("errors (negative binomial").all()
-    assert lines["parameter_sources"].str.contains("lead_time_demand=config (auto: errors)").all()
+    assert lines["parameter_sources"].str.contains("lead_time_demand=config (auto: errors)", regex=False).all()
     boot = replenish.plan(dataset, {"lead_time_demand": "bootstrap"}).lines
     assert boot["safety_stock_method"].str.startswith("bootstrap (").all()
 
