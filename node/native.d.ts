@@ -1,4 +1,4 @@
-import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate, PoTracking, Refusal, PoAlert, OpenOrderLine, PoEvent, StockOutlook, KpiReport, SupplierKpi, AlertCount } from './types'
+import type { Plan, PlanConfig, IngestOptions, QualityReport, DriverPanel, SimReport, RuleSet, LtdSummary, LtdErrorsSummary, ApprovalConfig, ApprovalState, LeadTimeEstimate, PoTracking, Refusal, PoAlert, OpenOrderLine, PoEvent, StockOutlook, KpiReport, SupplierKpi, AlertCount } from './types'
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -182,6 +182,9 @@ export declare function kpis(plan: Plan, dataset: Dataset, configJson?: string |
 
 /** A parametric lead-time demand distribution (`LtdRequest`). */
 export declare function leadTimeDemandDistribution(requestJson: string): LtdSummary
+
+/** The `errors` lead-time demand of one history (`ErrorsRequest`). */
+export declare function leadTimeDemandErrors(requestJson: string): LtdErrorsSummary
 
 /** Lead times learnt from receipts (JSON) against a dataset's supply terms. */
 export declare function learnLeadTimes(dataset: Dataset, receiptsJson: string, optionsJson?: string | undefined | null): LeadTimeEstimate[]
