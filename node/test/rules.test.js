@@ -80,7 +80,7 @@ test('errors lead-time demand sees runs of weeks that independent days miss', ()
   const b = replenish.leadTimeDemandErrors({ history: Float64Array.from(gappy.map((v) => (v === null ? NaN : v))), lead_time_days: 7, review_period_days: 7, quantiles: [0.95] })
   assert.deepStrictEqual(a, b)
   assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 2, -1, ...Array(100).fill(1)], lead_time_days: 7 }), /day 2/)
-  assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 1, 1], lead_time_days: 7, review_period_days: 7 }), /no past origin/)
+  assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 1, 1], lead_time_days: 7, review_period_days: 7 }), /fewer than 26 past origins/)
 })
 
 test('lead-time demand distribution, tuning, calibration and backtest', async () => {

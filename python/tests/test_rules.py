@@ -107,7 +107,7 @@ def test_lead_time_demand_errors_sees_runs_that_independent_days_miss():
     assert a == policy.lead_time_demand_errors(list(gappy), lead_time_days=7, review_period_days=7, quantiles=[0.95])
     with pytest.raises(replenish.ReplenishError, match="day 2"):
         policy.lead_time_demand_errors([1.0, 2.0, -1.0] + [1.0] * 100, lead_time_days=7)
-    with pytest.raises(replenish.ReplenishError, match="no past origin"):
+    with pytest.raises(replenish.ReplenishError, match="fewer than 26 past origins"):
         policy.lead_time_demand_errors([1.0] * 5, lead_time_days=7, review_period_days=7)
 
 

@@ -783,10 +783,6 @@ fn weight(factors: &[f64], days: f64) -> f64 {
     (0..whole).map(f).sum::<f64>() + (days - whole as f64) * f(whole)
 }
 
-/// Past origins the `errors` method needs before it trusts its error sample; with
-/// fewer the line falls back to the bootstrap and says so.
-pub const MIN_ORIGINS: usize = 26;
-
 impl LineCtx<'_> {
     /// Days of history up to the planning date, sales (stock-out days missing, NaN)
     /// and what the forecast learns from: sales with promotion and event days missing
@@ -1093,31 +1089,19 @@ impl LineCtx<'_> {
                     format!("distribution ({n} simulated paths of the forecast model)"),
                 )
             }
-            LtdMethod::Bootstrap => {
+            LtdMethod::Bootstrap | LtdMethod::Errors => {
                 let mut rng = stream(cfg.seed, stream_key, 2);
-                let s = resample::bootstrap(&y, lead, lead_std, review_eff, &day_factors, cfg.n_paths, &mut rng);
-                (
-                    Ltd::empirical(s.totals)?,
-                    Ltd::empirical(s.lead_totals)?,
-                    format!("bootstrap ({} resampled paths of past days)", cfg.n_paths),
-                )
-            }
-            LtdMethod::Errors => {
-                let mut rng = stream(cfg.seed, stream_key, 2);
+                let at = resample::Interval { lead, lead_std, review: review_eff, factors: &day_factors };
+                let boot = format!("bootstrap ({} resampled paths of past days", cfg.n_paths);
                 // Promotion days stay in the history at their uplift: the errors
                 // then measure what forecasting them missed by.
-                let (past_y, past) = self.past_with_promotions(series_index, &y, factor);
-                match resample::errors_ltd(
-                    &past_y,
-                    &past,
-                    lead,
-                    lead_std,
-                    review_eff,
-                    &day_factors,
-                    cfg.n_paths,
-                    MIN_ORIGINS,
-                    &mut rng,
-                )? {
+                let fitted = if method == LtdMethod::Errors {
+                    let (past_y, past) = self.past_with_promotions(series_index, &y, factor);
+                    resample::errors_ltd(&past_y, &past, &at, cfg.n_paths, &mut rng)?
+                } else {
+                    None
+                };
+                match fitted {
                     Some((p, l, fit)) => (
                         p,
                         l,
@@ -1129,16 +1113,16 @@ impl LineCtx<'_> {
                         ),
                     ),
                     None => {
-                        let s =
-                            resample::bootstrap(&y, lead, lead_std, review_eff, &day_factors, cfg.n_paths, &mut rng);
-                        (
-                            Ltd::empirical(s.totals)?,
-                            Ltd::empirical(s.lead_totals)?,
+                        let (p, l) = resample::bootstrap_ltd(&y, &at, cfg.n_paths, &mut rng)?;
+                        let why = if method == LtdMethod::Errors {
                             format!(
-                                "bootstrap ({} resampled paths of past days; too little history for errors: fewer than {MIN_ORIGINS} past origins)",
-                                cfg.n_paths
-                            ),
-                        )
+                                "; too little history for errors: fewer than {} past origins",
+                                resample::MIN_ORIGINS
+                            )
+                        } else {
+                            String::new()
+                        };
+                        (p, l, format!("{boot}{why})"))
                     }
                 }
             }

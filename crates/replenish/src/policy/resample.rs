@@ -51,6 +51,28 @@ pub struct ErrorsFit {
     pub origins: usize,
 }
 
+/// The protection interval a sample covers: a lead time N(`lead`, `lead_std`) drawn
+/// per path as the simulation draws it, plus `review` days, with each future day's
+/// demand multiplied by its planned factor (`factors[d]`, 1 past the end).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Interval<'a> {
+    pub lead: f64,
+    pub lead_std: f64,
+    pub review: f64,
+    pub factors: &'a [f64],
+}
+
+impl Interval<'_> {
+    fn factor(&self, d: usize) -> f64 {
+        self.factors.get(d).copied().unwrap_or(1.0)
+    }
+}
+
+/// Past origins the `errors` method needs before it trusts its error sample; with
+/// fewer, [`errors`] gives `None` (the planner falls back to the bootstrap and says
+/// so).
+pub const MIN_ORIGINS: usize = 26;
+
 fn lead_draw(lead: f64, lead_std: f64, rng: &mut ChaCha8Rng) -> f64 {
     if lead_std > 0.0 {
         match rand_distr::Normal::new(lead, lead_std) {
@@ -76,29 +98,20 @@ fn over_days(days: f64, mut f: impl FnMut(usize) -> f64) -> f64 {
 /// Independent resampled days: `n` paths over lead time + `review`, each day drawn
 /// from the last [`WINDOW_DAYS`] seen (missing days left out) and multiplied by its
 /// factor. Suits demand with no runs; all zeros when the window has no demand.
-pub fn bootstrap(
-    y: &[f64],
-    lead: f64,
-    lead_std: f64,
-    review: f64,
-    factors: &[f64],
-    n: usize,
-    rng: &mut ChaCha8Rng,
-) -> Sample {
+pub fn bootstrap(y: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Sample {
     let pool: Vec<f64> = y.iter().rev().filter(|v| !v.is_nan()).take(WINDOW_DAYS).copied().collect();
     if pool.iter().all(|v| *v <= 0.0) {
         return Sample { totals: vec![0.0], lead_totals: vec![0.0] };
     }
-    let factor = |d: usize| factors.get(d).copied().unwrap_or(1.0);
     let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
     for _ in 0..n {
-        let l = lead_draw(lead, lead_std, rng);
-        let days = l + review;
+        let l = lead_draw(at.lead, at.lead_std, rng);
+        let days = l + at.review;
         let (mut total, mut lead_total) = (0.0, 0.0);
         let mut d = 0usize;
         while (d as f64) < days {
             let share = (days - d as f64).min(1.0);
-            let v = pool[rng.random_range(0..pool.len())] * factor(d);
+            let v = pool[rng.random_range(0..pool.len())] * at.factor(d);
             total += share * v;
             if (d as f64) < l {
                 lead_total += (l - d as f64).min(1.0) * v;
@@ -202,20 +215,9 @@ impl<'a> Prefix<'a> {
 /// origin of the window drawn at random, total = today's level × the interval's
 /// planned factors + that origin's error over the same days (never below 0). The
 /// lead-time total is the same path's first `l` days. `None` when the history has
-/// fewer than `min_origins` measurable origins (the caller falls back).
-#[allow(clippy::too_many_arguments)]
-pub fn errors(
-    y: &[f64],
-    past: &[f64],
-    lead: f64,
-    lead_std: f64,
-    review: f64,
-    factors: &[f64],
-    n: usize,
-    min_origins: usize,
-    rng: &mut ChaCha8Rng,
-) -> Option<(Sample, ErrorsFit)> {
-    let horizon = (lead + review).max(1.0);
+/// fewer than [`MIN_ORIGINS`] measurable origins (the caller falls back).
+pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Option<(Sample, ErrorsFit)> {
+    let horizon = (at.lead + at.review).max(1.0);
     let first = y.len().saturating_sub(WINDOW_DAYS + horizon.ceil() as usize);
     let sums = Prefix::new(y, past);
     // (squared error, weight, levels, origins measured) of the best weight so far.
@@ -237,7 +239,7 @@ pub fn errors(
                 origins.push(t);
             }
         }
-        if origins.len() < min_origins.max(1) {
+        if origins.len() < MIN_ORIGINS {
             return None;
         }
         let mse = sse / origins.len() as f64;
@@ -247,11 +249,11 @@ pub fn errors(
     }
     let Best { alpha, levels: lv, origins, .. } = best?;
     let level = lv.last().copied().flatten().unwrap_or(0.0);
-    let factor = |d: usize| factors.get(d).copied().unwrap_or(1.0);
+    let factor = |d: usize| at.factor(d);
     let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
     for _ in 0..n {
-        let l = lead_draw(lead, lead_std, rng);
-        let days = l + review;
+        let l = lead_draw(at.lead, at.lead_std, rng);
+        let days = l + at.review;
         // An origin whose interval fits this path's days; the window's own when the
         // drawn lead time runs past the history.
         let mut pick = None;
@@ -276,19 +278,14 @@ pub fn errors(
 /// than the sample's own upper quantiles, which rest on a few dozen independent
 /// intervals; measured on real demand it met the targets more closely with less
 /// stock (docs/benchmarks.md). `None` as [`errors`].
-#[allow(clippy::too_many_arguments)]
 pub fn errors_ltd(
     y: &[f64],
     past: &[f64],
-    lead: f64,
-    lead_std: f64,
-    review: f64,
-    factors: &[f64],
+    at: &Interval,
     n: usize,
-    min_origins: usize,
     rng: &mut ChaCha8Rng,
 ) -> Result<Option<(Ltd, Ltd, ErrorsFit)>> {
-    let Some((s, fit)) = errors(y, past, lead, lead_std, review, factors, n, min_origins, rng) else {
+    let Some((s, fit)) = errors(y, past, at, n, rng) else {
         return Ok(None);
     };
     let nb = |v: Vec<f64>| {
@@ -296,6 +293,13 @@ pub fn errors_ltd(
         Ltd::moments(Family::NegativeBinomial, e.mean(), e.variance())
     };
     Ok(Some((nb(s.totals)?, nb(s.lead_totals)?, fit)))
+}
+
+/// The bootstrap's distributions over lead time + review and over the lead time
+/// alone: the empirical distributions of [`bootstrap`]'s paths.
+pub fn bootstrap_ltd(y: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Result<(Ltd, Ltd)> {
+    let s = bootstrap(y, at, n, rng);
+    Ok((Ltd::empirical(s.totals)?, Ltd::empirical(s.lead_totals)?))
 }
 
 /// The `errors` distribution of one history and what to read from it (for the
@@ -361,14 +365,17 @@ impl ErrorsRequest {
         }
         let y: Vec<f64> = self.history.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
         let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(self.seed);
-        let r = self.review_period_days;
-        let Some((p, l, fit)) =
-            errors_ltd(&y, &[], self.lead_time_days, self.lead_time_std_days, r, &[], self.n_paths, 1, &mut rng)?
-        else {
+        let at = Interval {
+            lead: self.lead_time_days,
+            lead_std: self.lead_time_std_days,
+            review: self.review_period_days,
+            factors: &[],
+        };
+        let Some((p, l, fit)) = errors_ltd(&y, &[], &at, self.n_paths, &mut rng)? else {
             return Err(Error::InvalidInput(format!(
-                "history of {} days has no past origin with lead time + review ({} days) of demand after it",
+                "history of {} days has fewer than {MIN_ORIGINS} past origins with lead time + review ({} days) of demand after them",
                 y.len(),
-                self.lead_time_days + r
+                at.lead + at.review
             )));
         };
         Ok(ErrorsSummary {
@@ -388,11 +395,16 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
+    /// Lead time 7 days, review 7 days, no planned factors.
+    fn week2() -> Interval<'static> {
+        Interval { lead: 7.0, review: 7.0, ..Interval::default() }
+    }
+
     #[test]
     fn constant_demand_gives_its_total() {
         let y = vec![3.0; 400];
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let (s, fit) = errors(&y, &[], 7.0, 0.0, 7.0, &[], 100, 10, &mut rng).unwrap();
+        let (s, fit) = errors(&y, &[], &week2(), 100, &mut rng).unwrap();
         assert!(s.totals.iter().all(|t| (t - 42.0).abs() < 1e-9), "{:?}", &s.totals[..3]);
         assert!(s.lead_totals.iter().all(|t| (t - 21.0).abs() < 1e-9));
         assert!((fit.level - 3.0).abs() < 1e-9);
@@ -410,8 +422,8 @@ mod tests {
                 std::iter::repeat_n(v, 7)
             })
             .collect();
-        let (s, _) = errors(&y, &[], 7.0, 0.0, 7.0, &[], 2000, 10, &mut rng).unwrap();
-        let b = bootstrap(&y, 7.0, 0.0, 7.0, &[], 2000, &mut rng);
+        let (s, _) = errors(&y, &[], &week2(), 2000, &mut rng).unwrap();
+        let b = bootstrap(&y, &week2(), 2000, &mut rng);
         let q = |v: &[f64]| {
             let mut v = v.to_vec();
             v.sort_by(f64::total_cmp);
@@ -425,14 +437,16 @@ mod tests {
     #[test]
     fn short_history_asks_for_a_fallback() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert!(errors(&[1.0; 20], &[], 7.0, 0.0, 7.0, &[], 10, 10, &mut rng).is_none());
+        assert!(errors(&[1.0; 20], &[], &week2(), 10, &mut rng).is_none());
     }
 
     #[test]
     fn planned_factors_scale_the_level_part() {
         let y = vec![2.0; 200];
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let (s, _) = errors(&y, &[], 2.0, 0.0, 0.0, &[3.0, 1.0], 10, 10, &mut rng).unwrap();
+        let (s, _) =
+            errors(&y, &[], &Interval { lead: 2.0, factors: &[3.0, 1.0], ..Interval::default() }, 10, &mut rng)
+                .unwrap();
         assert!(s.totals.iter().all(|t| (t - 8.0).abs() < 1e-9));
     }
 }
@@ -465,6 +479,6 @@ mod request_tests {
         let neg = ErrorsRequest { history: vec![Some(-1.0); 50], ..r.clone() };
         assert!(matches!(neg.evaluate(), Err(Error::InvalidInput(m)) if m.contains("day 0")));
         let short = ErrorsRequest { history: vec![Some(1.0); 5], ..r };
-        assert!(matches!(short.evaluate(), Err(Error::InvalidInput(m)) if m.contains("no past origin")));
+        assert!(matches!(short.evaluate(), Err(Error::InvalidInput(m)) if m.contains("fewer than 26 past origins")));
     }
 }
