@@ -19,6 +19,7 @@ export const {
   tune,
   rules,
   leadTimeDemandDistribution,
+  leadTimeDemandErrors,
   calibrate,
   backtest,
   approvalConfig,
