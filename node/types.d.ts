@@ -131,7 +131,8 @@ export interface PlanConfig {
   category_service_levels?: Record<string, number>
   review_period_days?: number
   forecast?: ModelConfig
-  ordering_cost?: number
+  /** Cost of one order line; with it the (R,s,S), (s,S) and (s,Q) cycle is at least the EOQ. Default: none, no EOQ. */
+  ordering_cost?: number | null
   holding_rate?: number
   po_prefix?: string
   /** How lead-time demand is modelled (also accepted under the old name `safety_stock`). */
@@ -332,7 +333,8 @@ export interface PlanLine {
   z: number
   safety_stock: number
   reorder_point: number
-  eoq: number
+  /** Economic order quantity; `null` without an ordering cost (the default). */
+  eoq: number | null
   cycle_quantity: number
   order_up_to: number
   on_hand: number

@@ -113,3 +113,34 @@ test('lead-time demand distribution, tuning, calibration and backtest', async ()
   assert.ok(once.plans === 1 && once.lines.every((l) => l.plans === 1))
   await assert.rejects(replenish.backtest(ds, 91, { textbookWindowDays: 0 }), (e) => e instanceof replenish.ConfigError)
 })
+
+test('defaults need no invented costs; extra item columns drive rules; the chosen model is named', async () => {
+  const tables = await replenish.demoData({ skus: 20, locations: 2 })
+  tables.items = tables.items
+    .trimEnd()
+    .split('\n')
+    .map((row, i) => row + (i === 0 ? ',shelf_life_days,perishable' : i === 1 ? ',3,1' : ',,0'))
+    .join('\n')
+  const ds = await replenish.readTables(tables)
+  const p = await replenish.plan(ds)
+  for (const l of p.lines) {
+    assert.strictEqual(l.policy, 'r_s')
+    assert.strictEqual(l.eoq, null)
+    assert.strictEqual(l.reorder_point, l.order_up_to)
+    assert.match(l.forecast_model, /^AutoSelect\(season_length=7\): \w+, (beat \w+: RMSE|the only)/)
+  }
+  const fresh = p.lines.filter((l) => l.sku === 'SKU-0001')
+  assert.ok(fresh.length > 0 && fresh.every((l) => l.parameter_sources.shelf_life_days === 'items.csv'))
+  const costed = await replenish.plan(ds, { ordering_cost: 25, policy: 'r_s_s' })
+  assert.ok(costed.lines.some((l) => l.eoq !== null && l.eoq > 0))
+  const r = await replenish.plan(ds, {
+    rules: replenish.rules({ rules: [{ name: 'fresh', when: "perishable == '1'", set: { service_level: 0.9 } }] }),
+  })
+  for (const l of r.lines) {
+    assert.deepStrictEqual(l.segments, l.sku === 'SKU-0001' ? ['fresh'] : [])
+  }
+  await assert.rejects(
+    replenish.plan(ds, { rules: { rules: [{ name: 'x', when: "frozen_zone == 'B'" }] } }),
+    (e) => e instanceof replenish.RuleError && /unknown attribute `frozen_zone`.*brand, perishable/.test(e.message)
+  )
+})

@@ -430,8 +430,9 @@ def plan(
 
     ``config`` keys (all optional): ``as_of``, ``service_level``,
     ``category_service_levels``, ``review_period_days``, ``forecast``
-    (e.g. ``{"model": "window_average", "window": 56}``), ``ordering_cost``,
-    ``holding_rate``, ``po_prefix``, ``policy`` (``r_s_s``, ``r_s``, ``s_q``, ``s_s``,
+    (e.g. ``{"model": "window_average", "window": 56}``), ``ordering_cost`` (none by
+    default: no EOQ), ``holding_rate``, ``po_prefix``, ``policy`` (``r_s`` by default,
+    ``r_s_s``, ``s_q``, ``s_s``,
     ``min_max``, ``base_stock``, ``newsvendor``), ``target`` (``cycle_service_level``,
     ``fill_rate``, ``min_cost``), ``fill_rate``, ``shortage_cost``, ``lost_sales``,
     ``lead_time_demand`` (``auto``, ``errors``, ``distribution``, ``bootstrap``, ``normal``,

@@ -150,3 +150,29 @@ def test_calibration_and_backtest(dataset):
     assert once.attrs["plans"] == 1 and (once_lines.plans == 1).all()
     with pytest.raises(replenish.ConfigError):
         policy.backtest(dataset, days=91, textbook_window_days=0)
+
+
+def test_defaults_item_columns_and_the_chosen_model():
+    tables = replenish.demo_data(skus=20, locations=2)
+    items = tables["items"].copy()
+    items["shelf_life_days"] = [3.0] + [float("nan")] * (len(items) - 1)
+    items["perishable"] = ["1"] + ["0"] * (len(items) - 1)
+    tables["items"] = items
+    ds = replenish.read_tables(**tables)
+    lines = replenish.plan(ds).lines
+    # No ordering cost given: no EOQ, and the default orders up to cover review + lead time.
+    assert (lines.policy == "r_s").all() and lines.eoq.isna().all()
+    assert (lines.reorder_point == lines.order_up_to).all()
+    assert lines.forecast_model.str.match(r"AutoSelect\(season_length=7\): \w+, (beat \w+: RMSE|the only)").all()
+    fresh = lines[lines.sku == "SKU-0001"]
+    assert len(fresh) > 0 and fresh.parameter_sources.str.contains("shelf_life_days=items.csv", regex=False).all()
+    costed = replenish.plan(ds, {"ordering_cost": 25, "policy": "r_s_s"}).lines
+    assert (costed.eoq > 0).any() and costed.parameter_sources.str.contains("ordering_cost=config").all()
+    # An extra item column is a text attribute in rules.
+    rules = "[[rules]]\nname = \"fresh\"\nwhen = \"perishable == '1'\"\nset = { service_level = 0.9 }\n"
+    r = replenish.plan(ds, rules=rules).lines
+    assert (r[r.sku == "SKU-0001"].service_level == 0.9).all()
+    assert r[r.sku == "SKU-0001"].segments.str.contains("fresh").all()
+    assert not r[r.sku != "SKU-0001"].segments.str.contains("fresh").any()
+    with pytest.raises(replenish.RuleError, match="unknown attribute `frozen_zone`.*brand, perishable"):
+        replenish.plan(ds, rules="[[rules]]\nname = \"x\"\nwhen = \"frozen_zone == 'B'\"\n")

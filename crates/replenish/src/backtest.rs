@@ -348,7 +348,7 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
                 max_order: l.max_order,
                 order_days,
                 holding_cost: config.holding_rate * l.unit_cost / 365.0,
-                ordering_cost: config.ordering_cost,
+                ordering_cost: config.ordering_cost.unwrap_or(0.0),
                 shortage_cost: config.shortage_cost.unwrap_or(l.unit_cost),
                 warmup_days: 0,
                 seed: config.seed.wrapping_add(k as u64),

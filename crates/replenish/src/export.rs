@@ -114,7 +114,7 @@ fn line_record(l: &PlanLine) -> Vec<String> {
         num(l.z),
         num(l.safety_stock),
         num(l.reorder_point),
-        num(l.eoq),
+        l.eoq.map(num).unwrap_or_default(),
         num(l.cycle_quantity),
         num(l.order_up_to),
         num(l.on_hand),

@@ -27,6 +27,10 @@ pub struct Item {
     /// Units on one pallet.
     #[serde(default)]
     pub units_per_pallet: Option<f64>,
+    /// Days a unit stays sellable after it arrives: orders never bring more than
+    /// the demand over lead time + shelf life (a rule's `shelf_life_days` wins).
+    #[serde(default)]
+    pub shelf_life_days: Option<f64>,
     /// Any further columns of `items.csv`, kept as text.
     pub attributes: BTreeMap<String, String>,
 }

@@ -35,7 +35,7 @@ fn small_fixture_matches_hand_computation() {
     assert!(close(a.safety_stock, 19.8067), "{}", a.safety_stock);
     assert!(close(a.reorder_point, 69.8067));
     // EOQ = sqrt(2·25·3650 / (0.25·2)) = 604.152
-    assert!(close(a.eoq, 604.1523));
+    assert!(close(a.eoq.unwrap(), 604.1523));
     assert!(close(a.order_up_to, 673.959));
     // position = 40 on hand + 10 on order (sent; received and cancelled lines do not count) − 5 reserved
     assert_eq!((a.on_hand, a.on_order, a.reserved, a.inventory_position), (40.0, 10.0, 5.0, 45.0));
@@ -433,7 +433,7 @@ set = { service_level = 0.995, policy = "s_q" }
     assert_eq!((o.policy.as_str(), o.parameter_sources["policy"].as_ref()), ("s_q", "override:SKU-0002@L01"));
     // Lines no rule touches keep the configuration's parameters.
     let plain = p.lines.iter().find(|l| l.segments.is_empty() && l.sku != "SKU-0002").unwrap();
-    assert_eq!((plain.policy.as_str(), plain.parameter_sources["policy"].as_ref()), ("r_s_s", "config"));
+    assert_eq!((plain.policy.as_str(), plain.parameter_sources["policy"].as_ref()), ("r_s", "config"));
 
     // A bad rule is an error naming the rule, the field and the column.
     let e =
@@ -709,4 +709,109 @@ fn the_invariant_check_finds_a_broken_plan() {
     let mut broken = p;
     broken.lines[k].safety_stock = f64::NAN;
     assert!(replenish::plan::invariants::violations(&broken).iter().any(|m| m.contains("safety_stock is NaN")));
+}
+
+/// Without ordering costs no EOQ sets order sizes: the default policy orders up to
+/// the demand over review period + lead time at the target. Extra item columns are
+/// rule attributes, and a `shelf_life_days` column caps what one order brings.
+#[test]
+fn defaults_need_no_invented_costs_and_item_columns_drive_rules() {
+    let mut inputs = demo::generate(&demo::DemoConfig { skus: 30, ..Default::default() });
+    let Some(ingest::TableInput { data: ingest::TableData::Bytes(items), .. }) = &inputs.items else { panic!("demo items are in memory") };
+    let items = String::from_utf8(items.clone()).unwrap();
+    let mut text = String::new();
+    for (i, row) in items.lines().enumerate() {
+        let extra = match i {
+            0 => ",shelf_life_days,perishable",
+            1 => ",3,1",
+            _ => ",,0",
+        };
+        text += &format!("{row}{extra}\n");
+    }
+    inputs.items = Some(ingest::TableInput::new("items.csv", text));
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    assert_eq!(data.items[0].shelf_life_days, Some(3.0));
+    assert!(!data.items[0].attributes.contains_key("shelf_life_days"));
+
+    let p = plan(&data, &PlanConfig::default()).unwrap();
+    for l in &p.lines {
+        assert_eq!(l.policy, "r_s");
+        assert_eq!(l.eoq, None, "{}/{}", l.sku, l.location);
+        assert!(!l.parameter_sources.contains_key("ordering_cost"));
+        assert_eq!(l.reorder_point, l.order_up_to);
+        // The forecast column names the model chosen and the one it beat.
+        assert!(l.forecast_model.starts_with("AutoSelect(season_length=7): "), "{}", l.forecast_model);
+        assert!(
+            l.forecast_model.contains(", beat ") || l.forecast_model.contains("only candidate"),
+            "{}",
+            l.forecast_model
+        );
+    }
+    let fresh: Vec<_> = p.lines.iter().filter(|l| l.sku == "SKU-0001").collect();
+    assert!(!fresh.is_empty());
+    for l in &fresh {
+        assert_eq!(l.parameter_sources["shelf_life_days"], "items.csv");
+        let cap = l.mean_daily_demand * (l.lead_time_days + 3.0);
+        assert!(l.inventory_position + l.order_quantity <= cap.max(l.inventory_position) + l.pack_size, "{l:?}");
+    }
+
+    // With an ordering cost the EOQ is back, and the (R,s,S) order-up-to sits a cycle above s.
+    let costed = PlanConfig { ordering_cost: Some(25.0), policy: replenish::rules::PolicyKind::RsS, ..Default::default() };
+    let q = plan(&data, &costed).unwrap();
+    let l = q.lines.iter().find(|l| l.mean_daily_demand > 0.0 && l.unit_cost > 0.0).unwrap();
+    assert!(l.eoq.unwrap() > 0.0 && l.order_up_to >= l.reorder_point + l.eoq.unwrap() - 1e-9, "{l:?}");
+    assert_eq!(l.parameter_sources["ordering_cost"], "config");
+
+    // A rule on an extra item column (text, compared with quotes) and on the demo's `brand`.
+    let rules = replenish::rules::RuleSet::from_toml(
+        r#"
+[[rules]]
+name = "perishables"
+when = "perishable == '1'"
+set = { service_level = 0.9 }
+
+[[rules]]
+name = "brand 2"
+when = "brand == 'Brand 2'"
+set = { service_level = 0.97 }
+"#,
+    )
+    .unwrap();
+    let r = plan(&data, &PlanConfig { rules, ..Default::default() }).unwrap();
+    for l in &r.lines {
+        let want = match l.sku.as_str() {
+            "SKU-0001" => Some(("perishables", 0.9)),
+            "SKU-0002" | "SKU-0019" => Some(("brand 2", 0.97)), // brand = s % 17 + 1
+            _ => None,
+        };
+        match want {
+            Some((rule, sl)) => {
+                assert_eq!(l.segments, vec![rule.to_string()]);
+                assert_eq!(l.service_level, sl);
+            }
+            None => assert!(l.segments.is_empty(), "{}: {:?}", l.sku, l.segments),
+        }
+    }
+    // A column the items do not have is an error naming it and the ones they have.
+    let bad = replenish::rules::RuleSet::from_toml("[[rules]]\nname = \"x\"\nwhen = \"frozen_zone == 'B'\"\n").unwrap();
+    let e = plan(&data, &PlanConfig { rules: bad, ..Default::default() }).unwrap_err().to_string();
+    assert!(e.contains("unknown attribute `frozen_zone`") && e.contains("brand, perishable"), "{e}");
+}
+
+/// With the errors method the explanation names the daily level its levels rest on
+/// (the one in `safety_stock_method`), beside the forecast's mean.
+#[test]
+fn the_explanation_names_the_rate_the_levels_rest_on() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 20, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let p = plan(&data, &PlanConfig::default()).unwrap();
+    let mut checked = 0;
+    for l in p.lines.iter().filter(|l| l.safety_stock_method.starts_with("errors")) {
+        let level = l.safety_stock_method.split("today's level ").nth(1).unwrap().split("/day").next().unwrap();
+        assert!(l.explanation.contains(&format!("from today's level {level}/day")), "{}", l.explanation);
+        // Mean over the interval + safety stock is the level the policy used.
+        assert!((l.demand_over_protection + l.safety_stock - l.order_up_to).abs() < 1.0 + l.pack_size, "{l:?}");
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked}");
 }

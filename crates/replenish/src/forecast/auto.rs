@@ -62,10 +62,11 @@ pub fn default_candidates(class: DemandClass, season_length: usize) -> Vec<Model
     }
 }
 
-/// A fitted model that remembers which candidate won.
+/// A fitted model that remembers which candidate won, and over which.
 #[derive(Debug)]
 struct Chosen {
     inner: Box<dyn Fitted>,
+    why: String,
 }
 
 impl Fitted for Chosen {
@@ -80,6 +81,9 @@ impl Fitted for Chosen {
     }
     fn simulate_into(&self, h: usize, rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
         self.inner.simulate_into(h, rng, out)
+    }
+    fn chosen(&self) -> Option<String> {
+        Some(self.why.clone())
     }
 }
 
@@ -106,7 +110,8 @@ impl ModelSpec for AutoSelect {
             }
         };
         let h = self.holdout;
-        let mut best: Option<(f64, &dyn ModelSpec)> = None;
+        // Every candidate scored on all windows, with its mean RMSE.
+        let mut scores: Vec<(f64, &dyn ModelSpec)> = Vec::new();
         let ends: Vec<usize> =
             (1..=self.windows).rev().filter_map(|w| y.len().checked_sub(w * h)).filter(|&e| e > 1).collect();
         if !ends.is_empty() {
@@ -136,23 +141,52 @@ impl ModelSpec for AutoSelect {
                 }
                 // Only candidates scored on every window compete.
                 if scored == ends.len() {
-                    let err = total / scored as f64;
-                    if best.is_none_or(|(b, _)| err < b) {
-                        best = Some((err, c.as_ref()));
-                    }
+                    scores.push((total / scored as f64, c.as_ref()));
                 }
             }
         }
-        let order: Vec<&dyn ModelSpec> =
-            best.map(|(_, c)| c).into_iter().chain(candidates.iter().map(|c| c.as_ref())).collect();
+        // The smallest error wins; the first listed among equals.
+        scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let best = scores.first().map(|(_, c)| *c);
+        let order: Vec<&dyn ModelSpec> = best.into_iter().chain(candidates.iter().map(|c| c.as_ref())).collect();
         for c in order {
             if y.len() >= c.min_length() {
                 if let Ok(f) = c.fit_with(y, x, o) {
-                    return Ok(Box::new(Chosen { inner: f }));
+                    let won = best.is_some_and(|b| std::ptr::addr_eq(b, c));
+                    let why = match (won, scores.as_slice()) {
+                        (true, [(e1, _), (e2, second), ..]) => {
+                            let (e1, e2) = fmt_errs(*e1, *e2);
+                            format!(
+                                "{}, beat {}: RMSE {e1} vs {e2} over {} holdout windows of {h}",
+                                c.name(),
+                                second.name(),
+                                ends.len()
+                            )
+                        }
+                        (true, _) => format!("{}, the only candidate scored on every holdout window", c.name()),
+                        (false, _) => {
+                            format!("{}, the first candidate that fits (too short a history to compare)", c.name())
+                        }
+                    };
+                    return Ok(Box::new(Chosen { inner: f, why }));
                 }
             }
         }
         Err(Error::InvalidInput("AutoSelect: no candidate model could be fitted".into()))
+    }
+}
+
+/// Two errors for a model's explanation: 3 significant digits, more where that
+/// would print them equal (up to 6 decimals).
+fn fmt_errs(a: f64, b: f64) -> (String, String) {
+    let m = a.abs().max(b.abs());
+    let mut digits = if m > 0.0 && m.is_finite() { (2 - m.log10().floor() as i32).max(0) as usize } else { 0 };
+    loop {
+        let (x, y) = (format!("{a:.digits$}"), format!("{b:.digits$}"));
+        if x != y || digits >= 6 {
+            return (x, y);
+        }
+        digits += 1;
     }
 }
 

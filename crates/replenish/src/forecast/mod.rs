@@ -199,6 +199,11 @@ pub trait Fitted: Send + Sync + std::fmt::Debug {
     fn effects(&self) -> Vec<(String, Vec<f64>)> {
         Vec::new()
     }
+    /// For a model that chooses among candidates: which one it chose and why (e.g.
+    /// `Theta, beat WindowAverage: holdout RMSE 2.10 vs 2.31`); `None` for the others.
+    fn chosen(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A model choice as data (configuration files, Python, Node). Names follow
@@ -1422,6 +1427,9 @@ pub(crate) fn residual_sigma(residuals: impl Iterator<Item = f64>, dof: usize) -
 pub struct DailyDemand {
     /// The model that produced it (`HistoricAverage` when the series was too short for the chosen one).
     pub model: String,
+    /// What a selecting model chose for this series and the candidate it beat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<String>,
     pub mean: f64,
     pub sigma: f64,
     /// Observations used (censored days excluded).
@@ -1521,6 +1529,7 @@ pub fn daily_demand(
         });
         return Ok(DailyDemand {
             model: spec.name(),
+            chosen: None,
             mean: 0.0,
             sigma: 0.0,
             observations: 0,
@@ -1554,7 +1563,15 @@ pub fn daily_demand(
     let non_neg = |v: f64| if options.non_negative { v.max(0.0) } else { v };
     let protection = protection
         .map(|p| protection_demand(fitted.as_ref(), p, options.n_paths, &mut stream(options.seed, stream_key, 1)));
-    Ok(DailyDemand { model, mean: non_neg(mean), sigma, observations: y.len(), censored_days, protection })
+    Ok(DailyDemand {
+        model,
+        chosen: fitted.chosen(),
+        mean: non_neg(mean),
+        sigma,
+        observations: y.len(),
+        censored_days,
+        protection,
+    })
 }
 
 impl ModelConfig {

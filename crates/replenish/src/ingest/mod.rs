@@ -388,8 +388,17 @@ fn require_rows_read(ctx: &mut Ctx, file: &str, rows: usize, in_part: bool) {
     }
 }
 
-const ITEM_COLS: [&str; 8] =
-    ["sku", "name", "category", "unit_cost", "sell_price", "unit_volume", "unit_weight", "units_per_pallet"];
+const ITEM_COLS: [&str; 9] = [
+    "sku",
+    "name",
+    "category",
+    "unit_cost",
+    "sell_price",
+    "unit_volume",
+    "unit_weight",
+    "units_per_pallet",
+    "shelf_life_days",
+];
 
 fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
     let before = ctx.problems.len();
@@ -419,6 +428,10 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
             let unit_volume = measure(&mut r, "unit_volume");
             let unit_weight = measure(&mut r, "unit_weight");
             let units_per_pallet = measure(&mut r, "units_per_pallet");
+            let shelf_life_days = r.opt_f64("shelf_life_days");
+            if let Some(d) = shelf_life_days {
+                r.non_negative("shelf_life_days", d, true);
+            }
             let attributes = extra
                 .iter()
                 .filter_map(|(k, i)| {
@@ -443,6 +456,7 @@ fn parse_items(ctx: &mut Ctx, t: &Table) -> Vec<(u64, Item)> {
                         unit_volume,
                         unit_weight,
                         units_per_pallet,
+                        shelf_life_days,
                         attributes,
                     },
                 ));

@@ -411,6 +411,7 @@ mod tests {
             unit_volume: Some(volume),
             unit_weight: None,
             units_per_pallet: None,
+            shelf_life_days: None,
             attributes: Default::default(),
         }
     }

@@ -45,7 +45,7 @@ fn line_violations(l: &PlanLine, out: &mut Vec<String>) {
         ("safety_stock", l.safety_stock),
         ("reorder_point", l.reorder_point),
         ("order_up_to", l.order_up_to),
-        ("eoq", l.eoq),
+        ("eoq", l.eoq.unwrap_or(0.0)),
         ("demand_over_protection", l.demand_over_protection),
         ("inventory_position", l.inventory_position),
         ("net_requirement", l.net_requirement),

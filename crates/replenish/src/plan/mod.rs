@@ -45,8 +45,10 @@ pub struct PlanConfig {
     pub review_period_days: f64,
     /// Forecasting model.
     pub forecast: ModelConfig,
-    /// Fixed cost of one order line, for the EOQ.
-    pub ordering_cost: f64,
+    /// Fixed cost of one order line. With it (and `holding_rate`) the cycle
+    /// quantity of the (R,s,S), (s,S) and (s,Q) policies is at least the EOQ; without
+    /// it (the default) no EOQ is computed: an invented cost would set order sizes.
+    pub ordering_cost: Option<f64>,
     /// Yearly holding cost as a fraction of unit cost, for the EOQ.
     pub holding_rate: f64,
     /// Prefix of generated PO numbers.
@@ -59,7 +61,8 @@ pub struct PlanConfig {
     pub n_paths: usize,
     /// Seed of those paths (the same seed gives the same plan).
     pub seed: u64,
-    /// Default reorder policy.
+    /// Default reorder policy: `r_s`, order up to the demand over review period +
+    /// lead time at the target.
     pub policy: PolicyKind,
     /// Default service target: `service_level`, `fill_rate` or the minimum cost.
     pub target: TargetKind,
@@ -113,13 +116,13 @@ impl Default for PlanConfig {
             category_service_levels: BTreeMap::new(),
             review_period_days: 7.0,
             forecast: ModelConfig::AutoSelect { season_length: 7, candidates: None, holdout: None, windows: None },
-            ordering_cost: 25.0,
+            ordering_cost: None,
             holding_rate: 0.25,
             po_prefix: "PO".into(),
             lead_time_demand: LtdMethod::Auto,
             n_paths: 1000,
             seed: 0,
-            policy: PolicyKind::RsS,
+            policy: PolicyKind::RS,
             target: TargetKind::CycleServiceLevel,
             fill_rate: 0.98,
             shortage_cost: None,
@@ -147,7 +150,7 @@ impl PlanConfig {
         }
         let non_neg = [
             ("review_period_days", self.review_period_days),
-            ("ordering_cost", self.ordering_cost),
+            ("ordering_cost", self.ordering_cost.unwrap_or(0.0)),
             ("holding_rate", self.holding_rate),
         ];
         for (name, v) in non_neg {
@@ -172,7 +175,7 @@ impl PlanConfig {
                 "must be at least 1 (sample paths of the distribution and bootstrap methods)",
             ));
         }
-        self.rules.compile()?;
+        self.rules.check()?;
         crate::orders::budget::check(&self.budgets)?;
         // The learning options are checked even without receipts.
         crate::orders::leadtime::learn_lead_times(&[], &[], &self.lead_time_learning)?;
@@ -263,7 +266,9 @@ pub struct PlanLine {
     pub z: f64,
     pub safety_stock: f64,
     pub reorder_point: f64,
-    pub eoq: f64,
+    /// Economic order quantity; `None` when no ordering cost is configured (or the
+    /// line has no demand or holding cost).
+    pub eoq: Option<f64>,
     pub cycle_quantity: f64,
     pub order_up_to: f64,
     pub on_hand: f64,
@@ -502,6 +507,8 @@ struct Prepared<'a> {
     data: &'a Dataset,
     config: &'a PlanConfig,
     rules: CompiledRules,
+    /// The extra item columns the rules can read, in their attribute order.
+    extra_columns: Vec<String>,
     as_of: NaiveDate,
     items: HashMap<&'a str, &'a Item>,
     /// Supply terms, with lead times learnt from receipts where there are any.
@@ -522,7 +529,17 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(data: &'a Dataset, config: &'a PlanConfig) -> Result<Prepared<'a>> {
-        let rules = config.rules.compile()?;
+        // Extra item columns are rule attributes; a fixed attribute of the same name wins.
+        let extra_columns: Vec<String> = data
+            .items
+            .iter()
+            .flat_map(|i| i.attributes.keys())
+            .filter(|k| !crate::rules::SEGMENT_ATTRIBUTES.iter().any(|(n, _)| n == k))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let rules = config.rules.compile_with(&extra_columns)?;
         let as_of = match config.as_of.or_else(|| data.inventory.iter().map(|r| r.as_of).max()) {
             Some(d) => d,
             None => {
@@ -567,6 +584,7 @@ impl<'a> Prepared<'a> {
             data,
             config,
             rules,
+            extra_columns,
             as_of,
             items,
             terms: {
@@ -601,6 +619,7 @@ impl<'a> Prepared<'a> {
             data: self.data,
             config: self.config,
             rules: &self.rules,
+            extra_columns: &self.extra_columns,
             forecasters: &self.forecasters,
             items: &self.items,
             inventory: &self.inventory,
@@ -658,6 +677,7 @@ struct LineCtx<'a> {
     data: &'a Dataset,
     config: &'a PlanConfig,
     rules: &'a CompiledRules,
+    extra_columns: &'a [String],
     /// Forecast models by label: the configuration's and every rule's.
     forecasters: &'a HashMap<String, Box<dyn ModelSpec>>,
     items: &'a HashMap<&'a str, &'a Item>,
@@ -869,31 +889,37 @@ impl LineCtx<'_> {
         let inv = self.inventory.get(&(f.sku, f.location));
         let text = |s: &str| Value::Text(s.to_string());
         let num = Value::Number;
-        Attributes::segment(vec![
-            text(f.sku),
-            text(f.location),
-            text(item.map_or("", |i| i.category.as_str())),
-            text(terms.map_or("", |t| t.supplier_id.as_str())),
-            text(item.map_or("", |i| i.name.as_str())),
-            text(&abc.to_string()),
-            text(&xyz.to_string()),
-            text(f.class.as_str()),
-            num(f.unit_cost),
-            num(item.and_then(|i| i.sell_price).unwrap_or(f64::NAN)),
-            num(terms.map_or(f64::NAN, |t| t.lead_time_days)),
-            num(terms.map_or(f64::NAN, |t| t.lead_time_std_days)),
-            num(terms.map_or(f64::NAN, |t| t.moq)),
-            num(terms.map_or(f64::NAN, |t| t.pack_size)),
-            num(f.mean),
-            num(if f.mean > 0.0 { f.sd / f.mean } else { f64::NAN }),
-            num(f.adi),
-            num(f.cv2),
-            num(f.mean * 365.0 * f.unit_cost),
-            num(f.days as f64),
-            num(inv.map_or(0.0, |r| r.on_hand)),
-            num(self.on_order.get(&(f.sku, f.location)).copied().unwrap_or(0.0)),
-            Value::Bool(terms.is_some()),
-        ])
+        Attributes::segment(
+            vec![
+                text(f.sku),
+                text(f.location),
+                text(item.map_or("", |i| i.category.as_str())),
+                text(terms.map_or("", |t| t.supplier_id.as_str())),
+                text(item.map_or("", |i| i.name.as_str())),
+                text(&abc.to_string()),
+                text(&xyz.to_string()),
+                text(f.class.as_str()),
+                num(f.unit_cost),
+                num(item.and_then(|i| i.sell_price).unwrap_or(f64::NAN)),
+                num(terms.map_or(f64::NAN, |t| t.lead_time_days)),
+                num(terms.map_or(f64::NAN, |t| t.lead_time_std_days)),
+                num(terms.map_or(f64::NAN, |t| t.moq)),
+                num(terms.map_or(f64::NAN, |t| t.pack_size)),
+                num(f.mean),
+                num(if f.mean > 0.0 { f.sd / f.mean } else { f64::NAN }),
+                num(f.adi),
+                num(f.cv2),
+                num(f.mean * 365.0 * f.unit_cost),
+                num(f.days as f64),
+                num(inv.map_or(0.0, |r| r.on_hand)),
+                num(self.on_order.get(&(f.sku, f.location)).copied().unwrap_or(0.0)),
+                Value::Bool(terms.is_some()),
+            ],
+            self.extra_columns
+                .iter()
+                .map(|c| item.and_then(|i| i.attributes.get(c)).cloned().unwrap_or_default())
+                .collect(),
+        )
     }
 
     fn line(&self, f: &Facts) -> Result<PlanLine> {
@@ -933,8 +959,11 @@ impl LineCtx<'_> {
         let forecast_cfg = pick(&mut sources, "forecast", applied.forecast(), (cfg.forecast.clone(), src("config")));
         let ltd_set =
             pick(&mut sources, "lead_time_demand", applied.lead_time_demand(), (cfg.lead_time_demand, src("config")));
-        let ordering_cost =
-            pick(&mut sources, "ordering_cost", applied.ordering_cost(), (cfg.ordering_cost, src("config")));
+        let ordering_cost = optional(&mut sources, "ordering_cost", applied.ordering_cost()).or_else(|| {
+            cfg.ordering_cost.inspect(|_| {
+                sources.insert("ordering_cost".into(), src("config"));
+            })
+        });
         let holding_rate =
             pick(&mut sources, "holding_rate", applied.holding_rate(), (cfg.holding_rate, src("config")));
         let ss_min_units = optional(&mut sources, "safety_stock_min_units", applied.safety_stock_min_units());
@@ -943,7 +972,11 @@ impl LineCtx<'_> {
         let ss_max_days = optional(&mut sources, "safety_stock_max_days", applied.safety_stock_max_days());
         let max_stock_units = optional(&mut sources, "max_stock_units", applied.max_stock_units());
         let max_stock_days = optional(&mut sources, "max_stock_days", applied.max_stock_days());
-        let shelf_life = optional(&mut sources, "shelf_life_days", applied.shelf_life_days());
+        let shelf_life = optional(&mut sources, "shelf_life_days", applied.shelf_life_days()).or_else(|| {
+            item.and_then(|i| i.shelf_life_days).inspect(|_| {
+                sources.insert("shelf_life_days".into(), src("items.csv"));
+            })
+        });
         let rule_max_order = optional(&mut sources, "max_order", applied.max_order());
         let min_days = optional(&mut sources, "min_days_of_cover", applied.min_days_of_cover());
         let max_days = optional(&mut sources, "max_days_of_cover", applied.max_days_of_cover());
@@ -1070,13 +1103,21 @@ impl LineCtx<'_> {
         } else {
             daily_demand(forecaster.as_ref(), &[], horizon, protection.as_ref(), &FitOptions::default(), 0)?
         };
-        let model = if forecast.model == forecaster.name() { model_label } else { forecast.model.clone() };
+        // The configured model, and for a selecting one what it chose here and over which.
+        let model = match (forecast.model == forecaster.name(), &forecast.chosen) {
+            (true, Some(chosen)) => format!("{model_label}: {chosen}"),
+            (true, None) => model_label,
+            (false, _) => forecast.model.clone(),
+        };
         let mean = forecast.mean;
         let sigma = forecast.sigma;
         let unit_cost = f.unit_cost;
 
         // Demand over the protection interval (lead time + review) and over the lead time alone.
         let w = |days: f64| weight(&day_factors, days);
+        // The daily rate the levels rest on: the forecast's mean, or the errors
+        // method's own recent level.
+        let mut errors_level: Option<f64> = None;
         let (ltd_p, ltd_l, method_text) = match method {
             LtdMethod::Distribution => {
                 let p = forecast.protection.clone().unwrap_or_default();
@@ -1102,7 +1143,9 @@ impl LineCtx<'_> {
                     None
                 };
                 match fitted {
-                    Some((p, l, fit)) => (
+                    Some((p, l, fit)) => {
+                        errors_level = Some(fit.level);
+                        (
                         p,
                         l,
                         format!(
@@ -1111,7 +1154,8 @@ impl LineCtx<'_> {
                             fit.origins,
                             fit.alpha
                         ),
-                    ),
+                    )
+                    }
                     None => {
                         let (p, l) = resample::bootstrap_ltd(&y, &at, cfg.n_paths, &mut rng)?;
                         let why = if method == LtdMethod::Errors {
@@ -1146,11 +1190,15 @@ impl LineCtx<'_> {
         };
         let mean_p = ltd_p.mean();
 
-        // Cycle quantity: EOQ, at least a review period's demand.
+        // Cycle quantity: a review period's demand, or the EOQ where it is larger and
+        // the user gave an ordering cost (an invented one would set order sizes).
         let h_year = holding_rate * unit_cost;
         let annual = 365.0 * mean;
-        let eoq = if h_year > 0.0 && annual > 0.0 { (2.0 * ordering_cost * annual / h_year).sqrt() } else { 0.0 };
-        let cycle_quantity = eoq.max(mean * review_eff);
+        let eoq = ordering_cost
+            .filter(|_| h_year > 0.0 && annual > 0.0)
+            .and_then(|k| crate::policy::formulas::eoq(k, h_year, annual).ok())
+            .map(|e| e.quantity);
+        let cycle_quantity = eoq.unwrap_or(0.0).max(mean * review_eff);
         let order_up_to_policy = matches!(policy, PolicyKind::RS | PolicyKind::BaseStock | PolicyKind::Newsvendor);
 
         // The service target → the protection level.
@@ -1350,19 +1398,28 @@ impl LineCtx<'_> {
         // protection days (an event on a promotion day raises the promoted demand).
         let promotion_days = planned.iter().take(in_protection).filter(|p| **p).count();
         let dw = |d: usize| if d == whole { frac } else { 1.0 };
+        let rate = errors_level.unwrap_or(mean);
         let promo_extra: f64 =
-            promo_factors.iter().take(in_protection).enumerate().map(|(d, x)| (x - 1.0) * mean * dw(d)).sum();
+            promo_factors.iter().take(in_protection).enumerate().map(|(d, x)| (x - 1.0) * rate * dw(d)).sum();
         let event_extra: f64 = promo_factors
             .iter()
             .zip(&event_factors)
             .take(in_protection)
             .enumerate()
-            .map(|(d, (p, e))| p * (e - 1.0) * mean * dw(d))
+            .map(|(d, (p, e))| p * (e - 1.0) * rate * dw(d))
             .sum();
         let protection_days = lead + review_eff;
         let level_name = if order_up_to_policy { "order-up-to level" } else { "reorder point" };
+        let basis = match errors_level {
+            Some(l) => format!(
+                " (from today's level {}/day and its past errors; the forecast says {}/day)",
+                fmt_qty(l),
+                fmt_qty(mean)
+            ),
+            None => String::new(),
+        };
         let why = format!(
-            "expected demand {} over {} days{} + safety stock {} for {target_text}",
+            "expected demand {} over {} days{basis}{} + safety stock {} for {target_text}",
             fmt_qty(mean_p - promo_extra - event_extra),
             fmt_qty(protection_days),
             extras(promo_extra, event_extra),

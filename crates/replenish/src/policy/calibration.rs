@@ -210,6 +210,7 @@ pub fn calibrate(cfg: &CalibrationConfig) -> Result<Vec<CalibrationRow>> {
                 unit_volume: None,
                 unit_weight: None,
                 units_per_pallet: None,
+                shelf_life_days: None,
                 attributes: Default::default(),
             });
             data.supply_terms.push(SupplyTerms {

@@ -71,7 +71,10 @@ pub fn levels(input: &PolicyInput) -> PolicyLevels {
     let reorder_point = demand_over_protection + safety_stock;
     let h = input.holding_rate * input.unit_cost;
     let annual = 365.0 * d;
-    let eoq = if h > 0.0 && annual > 0.0 { (2.0 * input.ordering_cost * annual / h).sqrt() } else { 0.0 };
+    let eoq = match formulas::eoq(input.ordering_cost, h, annual) {
+        Ok(e) if annual > 0.0 => e.quantity,
+        _ => 0.0,
+    };
     let cycle_quantity = eoq.max(d * input.review_period_days);
     PolicyLevels {
         protection_days: p,

@@ -63,21 +63,54 @@ pub enum Value {
 /// parts one after the other. An expression refers to an attribute by its index in
 /// that order, and the caller supplies the values in the same order.
 #[derive(Debug, Clone, Copy)]
-pub struct Schema {
+pub struct Schema<'a> {
     pub parts: &'static [&'static [(&'static str, Type)]],
     /// Attributes that exist but not in this context, with the reason (e.g. a
     /// forecast figure in a segment filter, which runs before the forecast).
     pub elsewhere: &'static [(&'static [(&'static str, Type)], &'static str)],
+    /// Text attributes known only from the data (the extra columns of items.csv),
+    /// attribute `extra_at + j` for name `extra[j]`. A name in `parts` wins.
+    pub extra: &'a [String],
+    pub extra_at: usize,
+    /// Checking configuration before the data is read: any other name is taken as
+    /// a text attribute the data may have, unless it is a near miss of a known name
+    /// (a typo is still an error). Such an expression is for checking only.
+    pub open: bool,
 }
 
-impl Schema {
+impl Schema<'static> {
+    /// A schema of fixed attributes only.
+    pub const fn fixed(
+        parts: &'static [&'static [(&'static str, Type)]],
+        elsewhere: &'static [(&'static [(&'static str, Type)], &'static str)],
+    ) -> Schema<'static> {
+        Schema { parts, elsewhere, extra: &[], extra_at: 0, open: false }
+    }
+}
+
+impl Schema<'_> {
     /// Every attribute in order.
     pub fn attributes(&self) -> impl Iterator<Item = &'static (&'static str, Type)> {
         self.parts.iter().flat_map(|p| p.iter())
     }
 
     fn find(&self, name: &str) -> Option<(usize, Type)> {
-        self.attributes().enumerate().find(|(_, (n, _))| *n == name).map(|(i, (_, t))| (i, *t))
+        self.attributes()
+            .enumerate()
+            .find(|(_, (n, _))| *n == name)
+            .map(|(i, (_, t))| (i, *t))
+            .or_else(|| self.extra.iter().position(|n| n == name).map(|j| (self.extra_at + j, Type::Text)))
+    }
+
+    /// The closest known name within a typo's distance of `name`.
+    fn near_miss(&self, name: &str) -> Option<&str> {
+        self.attributes()
+            .map(|(n, _)| *n)
+            .chain(self.extra.iter().map(String::as_str))
+            .map(|n| (distance(name, n), n))
+            .min()
+            .filter(|(d, _)| *d <= 2.max(name.len() / 3))
+            .map(|(_, n)| n)
     }
 
     fn why_not(&self, name: &str) -> Option<&'static str> {
@@ -282,7 +315,7 @@ fn distance(a: &str, b: &str) -> usize {
 struct Parser<'a> {
     toks: Vec<(Tok, usize)>,
     at: usize,
-    schema: &'a Schema,
+    schema: &'a Schema<'a>,
     depth: usize,
 }
 
@@ -500,17 +533,23 @@ impl Parser<'_> {
                     if let Some(why) = self.schema.why_not(&name) {
                         return self.fail(pos, format!("`{name}` is not available here: {why}"));
                     }
-                    let best = self
-                        .schema
-                        .attributes()
-                        .map(|(n, _)| (distance(&name, n), *n))
-                        .min()
-                        .filter(|(d, _)| *d <= 2.max(name.len() / 3));
+                    let best = self.schema.near_miss(&name);
+                    if self.schema.open && best.is_none() {
+                        // Checked again against the data's columns when they are known.
+                        return Ok((Node::Attr(usize::MAX), Type::Text, pos));
+                    }
                     let hint = match best {
-                        Some((_, n)) => format!("; did you mean `{n}`?"),
+                        Some(n) => format!("; did you mean `{n}`?"),
                         None => String::new(),
                     };
-                    self.fail(pos, format!("unknown attribute `{name}`{hint}"))
+                    let columns = if self.schema.extra_at == 0 || self.schema.open {
+                        String::new()
+                    } else if self.schema.extra.is_empty() {
+                        " (items.csv has no extra columns to use as attributes)".to_string()
+                    } else {
+                        format!(" (extra items.csv columns: {})", self.schema.extra.join(", "))
+                    };
+                    self.fail(pos, format!("unknown attribute `{name}`{hint}{columns}"))
                 }
             },
             t => self.fail(pos, format!("expected a value, found {}", Self::describe(&t))),
@@ -556,7 +595,7 @@ impl Parser<'_> {
 impl Expr {
     /// Parses and type-checks `source` against `schema`; the result must have type
     /// `want` (a boolean for filters and triggers).
-    pub fn parse(source: &str, schema: &Schema, want: Type) -> Result<Expr, ExprError> {
+    pub fn parse(source: &str, schema: &Schema<'_>, want: Type) -> Result<Expr, ExprError> {
         let n = source.chars().count();
         if n > MAX_LENGTH {
             return Err(ExprError {
@@ -699,13 +738,13 @@ fn eval(n: &Node, env: &[Value]) -> Value {
 mod tests {
     use super::*;
 
-    const SCHEMA: Schema = Schema {
-        parts: &[
+    const SCHEMA: Schema = Schema::fixed(
+        &[
             &[("category", Type::Text), ("unit_cost", Type::Number), ("on_hand", Type::Number)],
             &[("on_order", Type::Number), ("forecast_over_lead_time", Type::Number), ("promoted", Type::Bool)],
         ],
-        elsewhere: &[(&[("reorder_point", Type::Number)], "it is computed after the segment is chosen")],
-    };
+        &[(&[("reorder_point", Type::Number)], "it is computed after the segment is chosen")],
+    );
 
     fn env() -> Vec<Value> {
         vec![

@@ -250,32 +250,55 @@ pub const PLAN_FIGURES: &[(&str, Type)] = &[
     ("review_period", Type::Number),
 ];
 
-const SEGMENT_SCHEMA: Schema = Schema { parts: &[SEGMENT_ATTRIBUTES], elsewhere: &[(PLAN_FIGURES, FORECAST_ONLY)] };
+/// Where the extra item columns start: after the segment attributes and the plan's
+/// figures, the same place in filters and triggers.
+const EXTRA_AT: usize = SEGMENT_ATTRIBUTES.len() + PLAN_FIGURES.len();
 
-const TRIGGER_SCHEMA: Schema = Schema { parts: &[SEGMENT_ATTRIBUTES, PLAN_FIGURES], elsewhere: &[] };
+/// What filters (`when`) see: the segment attributes and the extra item columns.
+fn segment_schema(extra: &[String], open: bool) -> Schema<'_> {
+    Schema {
+        parts: &[SEGMENT_ATTRIBUTES],
+        elsewhere: &[(PLAN_FIGURES, FORECAST_ONLY)],
+        extra,
+        extra_at: EXTRA_AT,
+        open,
+    }
+}
 
-/// What the segment filters see of a SKU-location, in [`SEGMENT_ATTRIBUTES`] order
-/// (triggers: then [`PLAN_FIGURES`]).
+/// What triggers (`order_when`) see: the plan's figures too.
+fn trigger_schema(extra: &[String], open: bool) -> Schema<'_> {
+    Schema { parts: &[SEGMENT_ATTRIBUTES, PLAN_FIGURES], elsewhere: &[], extra, extra_at: EXTRA_AT, open }
+}
+
+/// What the rules see of a SKU-location: [`SEGMENT_ATTRIBUTES`], then
+/// [`PLAN_FIGURES`] (missing until the plan has them), then the extra item columns
+/// in the order they were compiled with ([`RuleSet::compile_with`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attributes(pub Vec<Value>);
 
 impl Attributes {
-    /// Extends segment attributes with the plan's figures, in [`PLAN_FIGURES`] order.
+    /// The same attributes with the plan's figures, in [`PLAN_FIGURES`] order.
     pub fn with_plan(&self, figures: [f64; PLAN_FIGURES.len()]) -> Attributes {
         let mut v = self.0.clone();
-        v.extend(figures.iter().map(|f| Value::Number(*f)));
+        for (slot, f) in v[SEGMENT_ATTRIBUTES.len()..EXTRA_AT].iter_mut().zip(figures) {
+            *slot = Value::Number(f);
+        }
         Attributes(v)
     }
 
-    /// Segment attributes from their values in [`SEGMENT_ATTRIBUTES`] order; a value
-    /// of the wrong type or count is a bug in the caller (checked in debug builds).
-    pub fn segment(values: Vec<Value>) -> Attributes {
+    /// Segment attributes from their values in [`SEGMENT_ATTRIBUTES`] order and the
+    /// extra item columns' values; a value of the wrong type or count is a bug in
+    /// the caller (checked in debug builds).
+    pub fn segment(values: Vec<Value>, extra: Vec<String>) -> Attributes {
         debug_assert_eq!(values.len(), SEGMENT_ATTRIBUTES.len());
         debug_assert!(values.iter().zip(SEGMENT_ATTRIBUTES).all(|(v, (_, t))| matches!(
             (v, t),
             (Value::Number(_), Type::Number) | (Value::Text(_), Type::Text) | (Value::Bool(_), Type::Bool)
         )));
-        Attributes(values)
+        let mut v = values;
+        v.extend(PLAN_FIGURES.iter().map(|_| Value::Number(f64::NAN)));
+        v.extend(extra.into_iter().map(Value::Text));
+        Attributes(v)
     }
 }
 
@@ -289,7 +312,7 @@ fn rule_error(rule: &str, field: &str, expression: &str, e: expr::ExprError) -> 
     }
 }
 
-fn check_settings(who: &str, s: &Settings) -> Result<Option<Expr>> {
+fn check_settings(who: &str, s: &Settings, extra: &[String], open: bool) -> Result<Option<Expr>> {
     let field = |f: &str| format!("{who}.set.{f}");
     let open01 = [("service_level", s.service_level), ("fill_rate", s.fill_rate)];
     for (name, v) in open01 {
@@ -343,7 +366,10 @@ fn check_settings(who: &str, s: &Settings) -> Result<Option<Expr>> {
     }
     s.order_when
         .as_deref()
-        .map(|src| Expr::parse(src, &TRIGGER_SCHEMA, Type::Bool).map_err(|e| rule_error(who, "order_when", src, e)))
+        .map(|src| {
+            Expr::parse(src, &trigger_schema(extra, open), Type::Bool)
+                .map_err(|e| rule_error(who, "order_when", src, e))
+        })
         .transpose()
 }
 
@@ -456,14 +482,14 @@ impl RuleSet {
     /// Parses rules from TOML (`[[rules]]` and `[[overrides]]` tables) and checks them.
     pub fn from_toml(text: &str) -> Result<RuleSet> {
         let r: RuleSet = toml::from_str(text).map_err(|e| Error::config("(rules file)", e.to_string()))?;
-        r.compile()?;
+        r.check()?;
         Ok(r)
     }
 
     /// Parses rules from JSON and checks them.
     pub fn from_json(text: &str) -> Result<RuleSet> {
         let r: RuleSet = serde_json::from_str(text).map_err(|e| Error::config("(rules)", e.to_string()))?;
-        r.compile()?;
+        r.check()?;
         Ok(r)
     }
 
@@ -471,8 +497,25 @@ impl RuleSet {
         self.rules.is_empty() && self.overrides.is_empty()
     }
 
-    /// Checks every rule and parses its expressions.
+    /// Checks every rule and parses its expressions against the fixed attributes.
     pub fn compile(&self) -> Result<CompiledRules> {
+        self.compile_inner(&[], false)
+    }
+
+    /// [`RuleSet::compile`] where the data's extra item columns (text) are
+    /// attributes too, in this order (see [`Attributes::segment`]).
+    pub fn compile_with(&self, extra_columns: &[String]) -> Result<CompiledRules> {
+        self.compile_inner(extra_columns, false)
+    }
+
+    /// Checks the rules before the data is known: a name that is no attribute is
+    /// taken for an extra item column (checked when the plan compiles them with the
+    /// data's columns), unless it is a near miss of a known attribute.
+    pub fn check(&self) -> Result<()> {
+        self.compile_inner(&[], true).map(|_| ())
+    }
+
+    fn compile_inner(&self, extra: &[String], open: bool) -> Result<CompiledRules> {
         let mut names = std::collections::BTreeSet::new();
         let mut rules = Vec::with_capacity(self.rules.len());
         for (i, r) in self.rules.iter().enumerate() {
@@ -487,9 +530,12 @@ impl RuleSet {
             let when = r
                 .when
                 .as_deref()
-                .map(|src| Expr::parse(src, &SEGMENT_SCHEMA, Type::Bool).map_err(|e| rule_error(&who, "when", src, e)))
+                .map(|src| {
+                    Expr::parse(src, &segment_schema(extra, open), Type::Bool)
+                        .map_err(|e| rule_error(&who, "when", src, e))
+                })
                 .transpose()?;
-            let order_when = check_settings(&who, &r.set)?;
+            let order_when = check_settings(&who, &r.set, extra, open)?;
             rules.push(CompiledRule { index: i, rule: r.clone(), when, order_when });
         }
         // Applied in rising priority, so the highest priority writes last; among
@@ -504,7 +550,7 @@ impl RuleSet {
             }
             let who =
                 format!("override {}{}", o.sku, o.location.as_deref().map(|l| format!("@{l}")).unwrap_or_default());
-            let trigger = check_settings(&who, &o.set)?;
+            let trigger = check_settings(&who, &o.set, extra, open)?;
             overrides.push((o.clone(), trigger));
         }
         // SKU-wide overrides before location-specific ones, so the latter write last.
@@ -565,7 +611,52 @@ mod tests {
         v[2] = Value::Text(category.into());
         v[5] = Value::Text(abc.into());
         v[8] = Value::Number(cost);
-        Attributes(v)
+        Attributes::segment(v, vec![])
+    }
+
+    #[test]
+    fn extra_item_columns_are_text_attributes() {
+        let rules = RuleSet::from_toml(
+            r#"
+[[rules]]
+name = "fresh"
+when = "perishable == '1' and category == 'Deli'"
+set = { shelf_life_days = 5, order_when = "shelf_zone != 'back' and on_hand < reorder_point" }
+"#,
+        )
+        .unwrap();
+        // Before the data is known the names are accepted; a typo of a known one is not.
+        rules.check().unwrap();
+        let typo = RuleSet::from_toml("[[rules]]\nname = \"t\"\nwhen = \"categroy == 'x'\"\n");
+        let msg = typo.unwrap_err().to_string();
+        assert!(msg.contains("did you mean `category`") && !msg.contains("items.csv"), "{msg}");
+        // Against the data: a column the items lack is named, with the ones they have.
+        let msg = rules.compile_with(&["perishable".into()]).unwrap_err().to_string();
+        assert!(
+            msg.contains("unknown attribute `shelf_zone`") && msg.contains("extra items.csv columns: perishable"),
+            "{msg}"
+        );
+        let msg = rules.compile().unwrap_err().to_string();
+        assert!(msg.contains("unknown attribute `perishable`") && msg.contains("no extra columns"), "{msg}");
+        let c = rules.compile_with(&["perishable".into(), "shelf_zone".into()]).unwrap();
+        let mut base = attrs("Deli", "A", 1.0).0[..SEGMENT_ATTRIBUTES.len()].to_vec();
+        base[2] = Value::Text("Deli".into());
+        let yes = Attributes::segment(base.clone(), vec!["1".into(), "front".into()]);
+        let no = Attributes::segment(base, vec!["0".into(), "front".into()]);
+        let a = c.apply("S1", "L1", &yes);
+        assert_eq!(a.segments, vec!["fresh".to_string()]);
+        assert_eq!(a.shelf_life_days().map(|s| s.value), Some(5.0));
+        assert!(c.apply("S1", "L1", &no).segments.is_empty());
+        // The trigger reads the plan's figures and the extra column alike.
+        let (trigger, _) = a.order_when().unwrap();
+        let mut figures = [0.0; PLAN_FIGURES.len()];
+        figures[PLAN_FIGURES.iter().position(|(n, _)| *n == "reorder_point").unwrap()] = 10.0;
+        assert!(trigger.test(&yes.with_plan(figures).0));
+        let back = Attributes::segment(
+            attrs("Deli", "A", 1.0).0[..SEGMENT_ATTRIBUTES.len()].to_vec(),
+            vec!["1".into(), "back".into()],
+        );
+        assert!(!trigger.test(&back.with_plan(figures).0));
     }
 
     const RULES: &str = r#"

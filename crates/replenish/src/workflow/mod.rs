@@ -42,7 +42,7 @@ pub const PO_ATTRIBUTES: &[(&str, Type)] = &[
     ("over_budget", Type::Bool),
 ];
 
-const PO_SCHEMA: Schema = Schema { parts: &[PO_ATTRIBUTES], elsewhere: &[] };
+const PO_SCHEMA: Schema = Schema::fixed(&[PO_ATTRIBUTES], &[]);
 
 /// One approval step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
