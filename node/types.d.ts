@@ -46,7 +46,13 @@ export interface IngestOptions {
   returns?: 'exclude' | 'net_same_day'
   /** The tables are one part of a plan in parts: sales, inventory and suppliers may have no rows. */
   part?: boolean
+  /** Daily lines or weekly / monthly totals; `auto` (default) infers it from the dates. */
+  frequency?: Frequency
+  /** The day of its period a weekly or monthly line is dated by (default `start`). */
+  period_dates?: 'start' | 'end'
 }
+
+export type Frequency = 'auto' | 'daily' | 'weekly' | 'monthly'
 
 /** What one part of a plan in parts tells the merge (`planStats`). */
 export interface PlanStats {
@@ -305,6 +311,8 @@ export interface QualityReport {
   history_start: string | null
   history_end: string | null
   notes: string[]
+  /** The frequency the sales were read at (declared or inferred). */
+  frequency: Frequency
 }
 
 export type LineAction = 'order' | 'no_order' | 'no_supplier' | 'deferred'

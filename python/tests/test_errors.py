@@ -77,3 +77,31 @@ def test_column_mapping_from_python(small_dir):
     ingest = {"tables": {"sales": {"rename": {"Qty": "quantity", "Day": "date"}}}}
     p = replenish.plan(frames, ingest=ingest)
     assert len(p.lines) == 4
+
+
+def _weekly_sales(extra=()):
+    first = pd.Timestamp("2024-09-02")
+    rows = [{"date": (first + pd.Timedelta(days=7 * w)).strftime("%Y-%m-%d"), "sku": "A", "location": "L1",
+             "quantity": 70 + 7 * (w % 2)} for w in range(26)]
+    return pd.DataFrame(rows + list(extra))
+
+
+def test_weekly_sales_are_read_as_weeks_and_stray_dates_are_located(small_dir):
+    frames = {n: pd.read_csv(small_dir / f"{n}.csv", dtype=str, keep_default_na=False) for n in replenish.TABLES if (small_dir / f"{n}.csv").exists()}
+    frames["sales"] = _weekly_sales()
+    ds = replenish.read_tables(**frames)
+    report = ds.report
+    assert report["frequency"] == "weekly"
+    assert any("sales are weekly (inferred from the dates; dated on Mondays" in n for n in report["notes"])
+    lines = replenish.plan(ds).lines
+    a = lines[(lines.sku == "A") & (lines.location == "L1")].iloc[0]
+    assert 8 < a.mean_daily_demand < 13  # a week's 70-77 units over its 7 days
+    # Declared daily, the weeks are single days of sales.
+    daily = replenish.read_tables(**frames, ingest={"frequency": "daily"})
+    assert daily.report["frequency"] == "daily"
+    frames["sales"] = _weekly_sales([{"date": "2024-12-04", "sku": "A", "location": "L1", "quantity": 5}])
+    with pytest.raises(replenish.ValidationError) as info:
+        replenish.read_tables(**frames)
+    (p,) = [p for p in info.value.problems if p["kind"] == "invalid_date"]
+    assert (p["index"], p["column"]) == (26, "date")
+    assert "2024-12-04 (Wednesday) does not fit" in p["message"] and "Mondays" in p["message"]

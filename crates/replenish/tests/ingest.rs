@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use replenish::ingest::{parse, ColumnMapping, IngestOptions, ReturnsPolicy, TableInput};
-use replenish::{Error, Problem, ProblemKind};
+use replenish::{ingest, Error, Problem, ProblemKind};
 use serde::Deserialize;
 
 fn problems(inputs: &replenish::Inputs, opts: &IngestOptions) -> Vec<Problem> {
@@ -459,4 +459,95 @@ fn sales_in_any_order_and_read_from_files_give_the_same_demand() {
     let day = (0..s.quantity.len()).find(|&k| s.price.get(k).is_some()).unwrap();
     let first = text.lines().find(|l| l.contains(&format!(",{},{},", s.key.sku, s.key.location))).unwrap();
     assert_eq!(first.split(',').nth(4).unwrap().parse::<f64>().ok(), s.price.get(day));
+}
+
+/// Weekly sales (26 Mondays) of A at L1, then the given extra rows.
+fn weekly_sales(extra: &str) -> String {
+    let mut s = String::from("date,sku,location,quantity,price,promo\n");
+    let first = chrono::NaiveDate::from_ymd_opt(2024, 9, 2).unwrap();
+    for w in 0..26 {
+        let d = first + chrono::Duration::days(7 * w);
+        s += &format!("{d},A,L1,{},3.50,{}\n", 70 + 7 * (w % 2), u8::from(w == 10));
+    }
+    s + extra
+}
+
+#[test]
+fn weekly_totals_are_inferred_and_spread_over_their_days() {
+    let mut inputs = ingest::read_inputs(fixture("small")).unwrap();
+    inputs.sales = Some(ingest::TableInput::new("sales.csv", weekly_sales("2025-03-03,B,L1,14,,0\n")));
+    let data = ingest::parse(&inputs, &Default::default()).unwrap();
+    assert_eq!(data.report.frequency, ingest::Frequency::Weekly);
+    assert!(data.report.notes.iter().any(|n| n.contains("sales are weekly (inferred") && n.contains("Mondays")));
+    let d = &data.dataset.demand;
+    let s = d.series(d.keys.iter().position(|k| k.sku == "A" && k.location == "L1").unwrap());
+    assert_eq!(s.start, chrono::NaiveDate::from_ymd_opt(2024, 9, 2).unwrap());
+    // 26 weeks of 7 days, each day a seventh of its week; the stock-out of Wednesday
+    // 03-05 censors its week (03-03 .. 03-09), which the series reaches.
+    assert_eq!(s.quantity.len(), 27 * 7);
+    assert!(s.stockout[26 * 7..].iter().all(|x| *x) && !s.stockout[26 * 7 - 1]);
+    assert!(s.quantity[..7].iter().all(|q| (q - 10.0).abs() < 1e-12), "{:?}", &s.quantity[..7]);
+    assert!(s.quantity[7..14].iter().all(|q| (q - 11.0).abs() < 1e-12));
+    assert!((s.quantity.iter().sum::<f64>() - (13.0 * 70.0 + 13.0 * 77.0)).abs() < 1e-9);
+    assert!(s.promotion[70..77].iter().all(|p| *p) && !s.promotion[77]);
+    // It plans, and in days: the day rate is the week's over 7.
+    let p = replenish::plan(&data.dataset, &replenish::plan::PlanConfig::default()).unwrap();
+    let a = p.lines.iter().find(|l| l.sku == "A" && l.location == "L1").unwrap();
+    assert!((8.0..13.0).contains(&a.mean_daily_demand), "{}", a.mean_daily_demand);
+    // B at L1 has one week of sales: noted as short, and the plan
+    // says which fallback its lines used.
+    assert!(
+        data.report.notes.iter().any(|n| n.contains("less than 56 days of history (e.g. B@L1)")),
+        "{:?}",
+        data.report.notes
+    );
+    assert!(
+        p.warnings.iter().any(|w| w.contains("too little history for the errors distribution")),
+        "{:?}",
+        p.warnings
+    );
+
+    // A stray Wednesday is a problem naming the row and the column.
+    inputs.sales = Some(ingest::TableInput::new("sales.csv", weekly_sales("2024-12-04,A,L1,5,3.50,0\n")));
+    let e = ingest::parse(&inputs, &Default::default()).unwrap_err();
+    let replenish::Error::Validation { problems, .. } = e else { panic!("{e:?}") };
+    let p = problems.iter().find(|p| p.kind == replenish::ProblemKind::InvalidDate).unwrap();
+    assert_eq!((p.file.as_str(), p.row, p.column.as_deref()), ("sales.csv", Some(28), Some("date")));
+    assert!(
+        p.message.contains("2024-12-04 (Wednesday) does not fit") && p.message.contains("Mondays"),
+        "{}",
+        p.message
+    );
+
+    // Declared daily, the same weeks are days of sales with six empty days between.
+    let opts = ingest::IngestOptions { frequency: ingest::Frequency::Daily, ..Default::default() };
+    inputs.sales = Some(ingest::TableInput::new("sales.csv", weekly_sales("")));
+    let daily = ingest::parse(&inputs, &opts).unwrap();
+    assert_eq!(daily.report.frequency, ingest::Frequency::Daily);
+    let d = &daily.dataset.demand;
+    let s = d.series(d.keys.iter().position(|k| k.sku == "A" && k.location == "L1").unwrap());
+    assert_eq!((s.quantity[0], s.quantity[1]), (70.0, 0.0));
+
+    // Declared monthly, Monday dates do not fit.
+    let opts = ingest::IngestOptions { frequency: ingest::Frequency::Monthly, ..Default::default() };
+    let e = ingest::parse(&inputs, &opts).unwrap_err();
+    assert!(e.to_string().contains("monthly sales are dated on the 1st"), "{e}");
+}
+
+#[test]
+fn monthly_totals_cover_their_calendar_month() {
+    let mut inputs = ingest::read_inputs(fixture("small")).unwrap();
+    let mut s = String::from("date,sku,location,quantity\n");
+    for m in 1..=12 {
+        s += &format!("2024-{m:02}-01,A,L1,{}\n", 31 * 2);
+    }
+    s += "2025-01-01,A,L1,62\n2025-02-01,A,L1,56\n";
+    inputs.sales = Some(ingest::TableInput::new("sales.csv", s));
+    let data = ingest::parse(&inputs, &Default::default()).unwrap();
+    assert_eq!(data.report.frequency, ingest::Frequency::Monthly);
+    let d = &data.dataset.demand;
+    let s = d.series(0);
+    // January 31 days of 2, February 2024 29 days of 62/29, ...
+    assert!((s.quantity[0] - 2.0).abs() < 1e-12 && (s.quantity[31] - 62.0 / 29.0).abs() < 1e-12);
+    assert_eq!(s.start, chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
 }

@@ -717,7 +717,9 @@ fn the_invariant_check_finds_a_broken_plan() {
 #[test]
 fn defaults_need_no_invented_costs_and_item_columns_drive_rules() {
     let mut inputs = demo::generate(&demo::DemoConfig { skus: 30, ..Default::default() });
-    let Some(ingest::TableInput { data: ingest::TableData::Bytes(items), .. }) = &inputs.items else { panic!("demo items are in memory") };
+    let Some(ingest::TableInput { data: ingest::TableData::Bytes(items), .. }) = &inputs.items else {
+        panic!("demo items are in memory")
+    };
     let items = String::from_utf8(items.clone()).unwrap();
     let mut text = String::new();
     for (i, row) in items.lines().enumerate() {
@@ -756,7 +758,8 @@ fn defaults_need_no_invented_costs_and_item_columns_drive_rules() {
     }
 
     // With an ordering cost the EOQ is back, and the (R,s,S) order-up-to sits a cycle above s.
-    let costed = PlanConfig { ordering_cost: Some(25.0), policy: replenish::rules::PolicyKind::RsS, ..Default::default() };
+    let costed =
+        PlanConfig { ordering_cost: Some(25.0), policy: replenish::rules::PolicyKind::RsS, ..Default::default() };
     let q = plan(&data, &costed).unwrap();
     let l = q.lines.iter().find(|l| l.mean_daily_demand > 0.0 && l.unit_cost > 0.0).unwrap();
     assert!(l.eoq.unwrap() > 0.0 && l.order_up_to >= l.reorder_point + l.eoq.unwrap() - 1e-9, "{l:?}");

@@ -5,8 +5,10 @@
 //! only function here that touches the file system. The schemas are documented in
 //! `docs/data-formats.md`.
 
+mod frequency;
 mod table;
 
+pub use frequency::{Frequency, PeriodDate};
 pub use table::ColumnMapping;
 
 use crate::error::{Error, Problem, ProblemKind, Result};
@@ -46,6 +48,13 @@ pub struct IngestOptions {
     /// ([`crate::plan::split`]): `sales`, `inventory` and `suppliers` may have a
     /// header and no rows (the part's SKUs have none). Default: false.
     pub part: bool,
+    /// Daily lines, or weekly or monthly totals; `auto` (the default) infers it
+    /// from the dates. Weekly and monthly totals are spread evenly over the days of
+    /// their period (docs/data-formats.md).
+    pub frequency: Frequency,
+    /// Which day of its period a weekly or monthly line is dated by: `start` (the
+    /// default) or `end`. Inferred monthly data takes what its dates show.
+    pub period_dates: PeriodDate,
 }
 
 impl IngestOptions {
@@ -175,6 +184,9 @@ pub struct QualityReport {
     pub history_end: Option<chrono::NaiveDate>,
     /// Human-readable treatments and observations.
     pub notes: Vec<String>,
+    /// The frequency the sales were read at (declared or inferred).
+    #[serde(default)]
+    pub frequency: Frequency,
 }
 
 /// The result of a successful ingestion.
@@ -1001,6 +1013,9 @@ fn parse_sales_block<'t>(problems: &mut Vec<Problem>, t: &'t Table, series: &mut
     out
 }
 
+/// Below this many days a series' history is noted as short in the quality report.
+pub const SHORT_HISTORY_DAYS: usize = 56;
+
 /// What the first pass over the POS table learns, per series id of the interner.
 struct SalesScan {
     /// Lines accepted.
@@ -1013,11 +1028,20 @@ struct SalesScan {
     unordered: Vec<bool>,
     /// Last day of all lines; `i32::MIN`: none.
     last: i32,
+    /// Each distinct date: its first row and how many rows carry it (the frequency).
+    dates: BTreeMap<chrono::NaiveDate, (u64, usize)>,
 }
 
 impl Default for SalesScan {
     fn default() -> Self {
-        SalesScan { lines: 0, first: Vec::new(), latest: Vec::new(), unordered: Vec::new(), last: i32::MIN }
+        SalesScan {
+            lines: 0,
+            first: Vec::new(),
+            latest: Vec::new(),
+            unordered: Vec::new(),
+            last: i32::MIN,
+            dates: BTreeMap::new(),
+        }
     }
 }
 
@@ -1068,6 +1092,7 @@ fn scan_sales(
             scan.latest[k] = scan.latest[k].max(d);
             scan.last = scan.last.max(d);
             scan.lines += 1;
+            scan.dates.entry(s.date).or_insert((s.line, 0)).1 += 1;
         }
     }
     let t = &blocks.table;
@@ -1544,6 +1569,34 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         fr.problems = ctx.problems.iter().filter(|p| p.file == fr.file).count();
     }
 
+    // The frequency of the sales, and the rows whose date does not fit it.
+    let freq = sales_scan
+        .as_ref()
+        .map_or(frequency::Resolved::DAILY, |s| frequency::resolve(options.frequency, options.period_dates, &s.dates));
+    if let Some(scan) = &sales_scan {
+        let column = "date".to_string();
+        for (date, &(line, rows)) in scan.dates.iter().filter(|(d, _)| !freq.fits(**d)) {
+            let more =
+                if rows > 1 { format!(" ({rows} rows carry this date; this is the first)") } else { String::new() };
+            ctx.problems.push(Problem {
+                file: f_sales.clone(),
+                row: Some(line),
+                column: Some(column.clone()),
+                kind: ProblemKind::InvalidDate,
+                message: format!(
+                    "{date} ({}) does not fit the sales' frequency: {}{more}; set `ingest.frequency` if it is not {}",
+                    date.format("%A"),
+                    freq.expected(),
+                    freq.frequency.as_str()
+                ),
+            });
+        }
+    }
+    ctx.report.frequency = freq.frequency;
+    if let Some(note) = freq.note(options.frequency == Frequency::Auto) {
+        ctx.report.notes.push(note);
+    }
+
     // Inventory as-of dates must agree: one snapshot.
     let as_of_dates: BTreeSet<_> = inventory.iter().map(|(_, r)| r.as_of).collect();
     if as_of_dates.len() > 1 {
@@ -1589,13 +1642,29 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     let n_keys = series.keys.len();
     let scan = sales_scan.unwrap_or_default();
     report.sales_lines = scan.lines;
-    let mut first = scan.first;
+    // A weekly or monthly line covers the days of its period (`span`): the first
+    // and last days move to its period's.
+    let span = |d: i32| -> (i32, usize) {
+        match chrono::NaiveDate::from_num_days_from_ce_opt(d) {
+            Some(date) if freq.frequency != Frequency::Daily => {
+                let (start, len) = freq.span(date);
+                (day_of(start), len as usize)
+            }
+            _ => (d, 1),
+        }
+    };
+    let mut first: Vec<i32> = scan.first.iter().map(|&d| if d == i32::MAX { d } else { span(d).0 }).collect();
     first.resize(n_keys, i32::MAX);
-    let mut last = scan.last;
+    let mut last = if scan.last == i32::MIN {
+        scan.last
+    } else {
+        let (s, len) = span(scan.last);
+        s + len as i32 - 1
+    };
     for &(_, k, date) in &stockouts {
-        let d = day_of(date);
-        first[k as usize] = first[k as usize].min(d);
-        last = last.max(d);
+        let (s, len) = span(day_of(date));
+        first[k as usize] = first[k as usize].min(s);
+        last = last.max(s + len as i32 - 1);
     }
     let history_end = (last != i32::MIN).then(|| chrono::NaiveDate::from_num_days_from_ce_opt(last)).flatten();
     let mut order: Vec<u32> = (0..n_keys as u32).filter(|&k| first[k as usize] != i32::MAX).collect();
@@ -1628,11 +1697,33 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         each_sales_block(input, options, &mut series, true, |lines| {
             added += lines.iter().map(Vec::len).sum::<usize>();
             for s in lines.iter().flatten() {
-                let d = day_of(s.date);
-                if !(first[s.series as usize]..=last).contains(&d) {
+                let (d, len) = span(day_of(s.date));
+                if !(first[s.series as usize]..=last).contains(&d) || d + len as i32 - 1 > last {
                     return Err(changed());
                 }
                 let day = day_index(s.series, d);
+                if len > 1 {
+                    // A period's total, spread evenly over its days.
+                    let q = s.quantity / len as f64;
+                    for j in day..day + len {
+                        if q < 0.0 {
+                            *returns.entry(j).or_insert(0.0) += -q;
+                        } else {
+                            demand.quantity[j] += q;
+                            if !s.price.is_nan() {
+                                loose.entry(j).or_default().add(s.price, q);
+                            }
+                        }
+                        if s.promotion {
+                            demand.promotion.set(j, true);
+                        }
+                    }
+                    if s.quantity < 0.0 {
+                        report.return_lines += 1;
+                        report.returned_units += -s.quantity;
+                    }
+                    continue;
+                }
                 if s.quantity < 0.0 {
                     report.return_lines += 1;
                     report.returned_units += -s.quantity;
@@ -1684,7 +1775,10 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
         }
     }
     for &(_, k, date) in &stockouts {
-        demand.stockout.set(day_index(k, day_of(date)), true);
+        let (d, len) = span(day_of(date));
+        for j in 0..len {
+            demand.stockout.set(day_index(k, d) + j, true);
+        }
     }
     if report.return_lines > 0 {
         report.notes.push(match options.returns {
@@ -1703,6 +1797,21 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     report.demand_days = demand.total_days();
     report.history_start = demand.starts.iter().min().copied();
     report.history_end = history_end;
+    // Short histories: the errors distribution needs 26 origins with L + R days after
+    // them, the default model three two-week holdouts; below about 8 weeks a plan
+    // rests on little evidence.
+    let short: Vec<&SeriesKey> = (0..demand.len())
+        .filter(|&i| demand.series(i).quantity.len() < SHORT_HISTORY_DAYS)
+        .map(|i| &demand.keys[i])
+        .collect();
+    if let Some(k) = short.first() {
+        report.notes.push(format!(
+            "{} series have less than {SHORT_HISTORY_DAYS} days of history (e.g. {}@{}): their forecasts and safety stocks rest on little evidence, and the plan says on each line which fallback it used",
+            short.len(),
+            k.sku,
+            k.location
+        ));
+    }
 
     let items: Vec<Item> = items.into_iter().map(|(_, i)| i).collect();
     let inventory: Vec<InventoryRecord> = inventory.into_iter().map(|(_, i)| i).collect();

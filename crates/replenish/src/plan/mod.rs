@@ -474,6 +474,22 @@ pub fn finish_plan(
             warnings.push(format!("sales history ends on {end}, {} day(s) before the planning date {as_of}: the days between are not in the forecast", (as_of - end).num_days() - 1));
         }
     }
+    // Lines whose history was too short for their model or for the errors distribution.
+    let fallbacks = [
+        (
+            lines.iter().filter(|l| l.forecast_model.contains("(history too short for ")).collect::<Vec<_>>(),
+            "too little history for their forecast model (forecast with HistoricAverage)",
+        ),
+        (
+            lines.iter().filter(|l| l.safety_stock_method.contains("too little history")).collect(),
+            "too little history for the errors distribution (bootstrap of past days used)",
+        ),
+    ];
+    for (hit, what) in fallbacks {
+        if let Some(l) = hit.first() {
+            warnings.push(format!("{} SKU-location(s) have {what}, e.g. {}@{}", hit.len(), l.sku, l.location));
+        }
+    }
     let no_supplier = lines.iter().filter(|l| l.action == LineAction::NoSupplier).count();
     if no_supplier > 0 {
         warnings.push(format!("{no_supplier} SKU-location(s) have no supply terms and cannot be ordered"));
@@ -1107,7 +1123,7 @@ impl LineCtx<'_> {
         let model = match (forecast.model == forecaster.name(), &forecast.chosen) {
             (true, Some(chosen)) => format!("{model_label}: {chosen}"),
             (true, None) => model_label,
-            (false, _) => forecast.model.clone(),
+            (false, _) => format!("{} (history too short for {model_label})", forecast.model),
         };
         let mean = forecast.mean;
         let sigma = forecast.sigma;
