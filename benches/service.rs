@@ -8,14 +8,17 @@
 //! stock at the plan's achieved service (the stock ratio: ≤ 1 means the plan holds
 //! no more stock for the service it delivers).
 //!
-//! Run: `cargo bench -p replenish --bench service [-- NAME ...] [--lost-sales]`
-//! (NAME picks data sets: pasta, online_retail, vn2, tuna, walmart, raf, carparts, pbs).
+//! Run: `cargo bench -p replenish --bench service [-- NAME ...] [--lost-sales]
+//! [--ltd=METHOD] [--periods-as-days]` (NAME picks data sets: pasta, online_retail,
+//! vn2, tuna, walmart, raf, carparts, pbs).
 //!
 //! Each data set is turned into the CSV tables a user would give (items, suppliers,
 //! sales, inventory, and stock-outs and promotions where the data has them) and read
-//! by `ingest::parse`. Weekly and monthly data are given as consecutive days (one
-//! day per period) with lead time and review period of one period each, as the plan
-//! has no calendar frequency yet; the table says so.
+//! by `ingest::parse`. Weekly and monthly totals stay on their dates and are read at
+//! their frequency (`ingest.frequency`: each total spread over the days of its
+//! period), with lead time and review period of one period each given in days (7 for
+//! a week, 30 for a month). `--periods-as-days` gives them as consecutive days instead
+//! (one day per period), the reading before the plan had a frequency.
 //!
 //! With `vn2` it also replays the VN2 challenge's six rounds by its own rules (lost
 //! sales, an order on the shelf three weeks after the week it follows, 0.2 per unit
@@ -50,6 +53,56 @@ struct Source {
     review: f64,
     holdout: usize,
     has_promotions: bool,
+    /// Weekly and monthly periods on their calendar dates, read at their frequency
+    /// (each total spread over its days), with lead time, review and holdout in
+    /// days; false: one day per period.
+    calendar: bool,
+}
+
+impl Source {
+    /// Days in one period (monthly: 30, the review cadence a monthly buyer keeps).
+    fn period_days(&self) -> f64 {
+        match (self.calendar, self.frequency) {
+            (true, "weekly") => 7.0,
+            (true, "monthly") => 30.0,
+            _ => 1.0,
+        }
+    }
+
+    /// The first day of period `i`.
+    fn day_of(&self, i: usize) -> NaiveDate {
+        match (self.calendar, self.frequency) {
+            (true, "weekly") => self.start + Duration::days(7 * i as i64),
+            (true, "monthly") => {
+                use chrono::Datelike;
+                let first = self.start.with_day(1).unwrap_or(self.start);
+                first.checked_add_months(chrono::Months::new(i as u32)).unwrap_or(first)
+            }
+            _ => self.start + Duration::days(i as i64),
+        }
+    }
+
+    /// The frequency the tables are read at.
+    fn ingest(&self) -> IngestOptions {
+        let frequency = match (self.calendar, self.frequency) {
+            (true, "weekly") => ingest::Frequency::Weekly,
+            (true, "monthly") => ingest::Frequency::Monthly,
+            _ => ingest::Frequency::Daily,
+        };
+        IngestOptions { frequency, ..IngestOptions::default() }
+    }
+
+    /// Held-out days of the backtest.
+    fn holdout_days(&self) -> usize {
+        match (self.calendar, self.frequency) {
+            (true, "monthly") => (self.day_of(self.len()) - self.day_of(self.len() - self.holdout)).num_days() as usize,
+            _ => (self.holdout as f64 * self.period_days()) as usize,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.series.iter().map(|s| s.qty.len()).max().unwrap_or(0)
+    }
 }
 
 type Res<T> = Result<T, String>;
@@ -127,6 +180,7 @@ fn load(name: &str, root: &Path) -> Res<Source> {
         review: 7.0,
         holdout: 182,
         has_promotions,
+        calendar: false,
     };
     let per = |name, frequency, start, series, holdout, has_promotions| Source {
         name,
@@ -137,6 +191,7 @@ fn load(name: &str, root: &Path) -> Res<Source> {
         review: 1.0,
         holdout,
         has_promotions,
+        calendar: false,
     };
     Ok(match name {
         "pasta" => {
@@ -227,10 +282,11 @@ fn load(name: &str, root: &Path) -> Res<Source> {
 
 /// The tables a user would give; series ids become SKUs at one location `L`.
 fn inputs(src: &Source) -> Inputs {
-    // Daily data on its dates; weekly and monthly periods on consecutive days.
-    let day_of = |i: usize| src.start + Duration::days(i as i64);
-    let len = src.series.iter().map(|s| s.qty.len()).max().unwrap_or(0);
-    let last = day_of(len.saturating_sub(1));
+    // Daily data on its dates; weekly and monthly periods on their dates, or on
+    // consecutive days without `calendar`.
+    let day_of = |i: usize| src.day_of(i);
+    let last = day_of(src.len()) - Duration::days(1);
+    let (lead, review) = (src.lead * src.period_days(), src.review * src.period_days());
     let (mut items, mut sup, mut sales, mut inv, mut so, mut promo) = (
         String::from("sku,unit_cost,category\n"),
         String::from("supplier_id,sku,lead_time_days,order_cycle_days\n"),
@@ -242,7 +298,7 @@ fn inputs(src: &Source) -> Inputs {
     for s in &src.series {
         let sku = &s.id;
         let _ = writeln!(items, "{sku},1,{}", src.name);
-        let _ = writeln!(sup, "S,{sku},{},{}", src.lead, src.review);
+        let _ = writeln!(sup, "S,{sku},{lead},{review}");
         let _ = writeln!(inv, "{sku},L,0,{last}");
         for (i, q) in s.qty.iter().enumerate() {
             if *q > 0.0 {
@@ -256,7 +312,7 @@ fn inputs(src: &Source) -> Inputs {
         while i < s.promo.len() {
             if s.promo[i] {
                 let j = (i..s.promo.len()).find(|&j| !s.promo[j]).unwrap_or(s.promo.len());
-                let _ = writeln!(promo, "{sku},L,{},{}", day_of(i), day_of(j - 1));
+                let _ = writeln!(promo, "{sku},L,{},{}", day_of(i), day_of(j) - Duration::days(1));
                 i = j;
             } else {
                 i += 1;
@@ -403,8 +459,8 @@ fn vn2_benchmark(first_week: NaiveDate) -> impl FnMut(&Vn2Round) -> Res<Vec<f64>
 }
 
 /// The plan on VN2: each round, the sales seen so far (censored weeks as stock-outs)
-/// as one day per week, lead time 2 periods, review 1, policy `r_s`.
-fn vn2_plan(config: PlanConfig) -> impl FnMut(&Vn2Round) -> Res<Vec<f64>> {
+/// on their weeks (or one day per week), lead time 2 weeks, review 1, policy `r_s`.
+fn vn2_plan(config: PlanConfig, calendar: bool) -> impl FnMut(&Vn2Round) -> Res<Vec<f64>> {
     move |r| {
         let (ids, history, in_stock) = (r.ids, r.history, r.in_stock);
         let src = Source {
@@ -425,15 +481,16 @@ fn vn2_plan(config: PlanConfig) -> impl FnMut(&Vn2Round) -> Res<Vec<f64>> {
             review: 1.0,
             holdout: 0,
             has_promotions: false,
+            calendar,
         };
-        let data = ingest::parse(&inputs(&src), &IngestOptions::default()).map_err(|e| e.to_string())?.dataset;
+        let data = ingest::parse(&inputs(&src), &src.ingest()).map_err(|e| e.to_string())?.dataset;
         let p = replenish::plan(&data, &config).map_err(|e| e.to_string())?;
         let by: BTreeMap<&str, f64> = p.lines.iter().map(|l| (l.sku.as_str(), l.order_up_to)).collect();
         Ok(ids.iter().map(|id| by.get(id.as_str()).copied().unwrap_or(0.0)).collect())
     }
 }
 
-fn vn2_costs(root: &Path, ltd: replenish::rules::LtdMethod) -> Res<()> {
+fn vn2_costs(root: &Path, ltd: replenish::rules::LtdMethod, calendar: bool) -> Res<()> {
     let dir = root.join("vn2");
     println!("\nVN2 by its rules (lost sales, lead time 2 weeks, 0.2 per unit held, 1 per unit short), six rounds:\n");
     println!("| policy | holding 1..8 | shortage 1..8 | total 1..8 | total 3..8 | vs benchmark 3..8 |");
@@ -458,18 +515,19 @@ fn vn2_costs(root: &Path, ltd: replenish::rules::LtdMethod) -> Res<()> {
     let csl = VN2_SHORTAGE / (VN2_SHORTAGE + VN2_HOLDING);
     let plan_csl =
         PlanConfig { service_level: csl, policy: PolicyKind::RS, lead_time_demand: ltd, ..PlanConfig::default() };
-    row(&format!("plan, r_s at CSL {csl:.3}"), &vn2_replay(&dir, vn2_plan(plan_csl))?);
-    // The cost target: 0.2 per period held is a holding rate of 73 a "year" of 365 periods.
+    row(&format!("plan, r_s at CSL {csl:.3}"), &vn2_replay(&dir, vn2_plan(plan_csl, calendar))?);
+    // The cost target: 0.2 per week held at unit cost 1 is a holding rate of 0.2 × 365 / 7
+    // a year (with periods as days, 0.2 × 365: a "year" of 365 periods).
     let plan_cost = PlanConfig {
         policy: PolicyKind::RS,
         target: replenish::rules::TargetKind::MinCost,
         shortage_cost: Some(VN2_SHORTAGE),
         lost_sales: true,
-        holding_rate: VN2_HOLDING * 365.0,
+        holding_rate: VN2_HOLDING * 365.0 / if calendar { 7.0 } else { 1.0 },
         lead_time_demand: ltd,
         ..PlanConfig::default()
     };
-    row("plan, r_s, min_cost (lost sales)", &vn2_replay(&dir, vn2_plan(plan_cost))?);
+    row("plan, r_s, min_cost (lost sales)", &vn2_replay(&dir, vn2_plan(plan_cost, calendar))?);
     println!(
         "(published: the benchmark 5,247.8 over weeks 1..8 and 4,334.0 over 3..8, the winning entry about 3,763 over 3..8; \
          this reconstruction of the benchmark from the README's description differs from the published figure by {:+.1}%)",
@@ -488,6 +546,10 @@ fn main() -> Res<()> {
         return Ok(());
     }
     let lost = args.iter().any(|a| a == "--lost-sales");
+    // Weekly and monthly data on their dates, read at their frequency (each total
+    // spread over its days); `--periods-as-days`: one day per period, as before the
+    // plan had a frequency.
+    let calendar = !args.iter().any(|a| a == "--periods-as-days");
     // `--ltd=METHOD` plans with another lead-time demand method than the default.
     let ltd = match args.iter().find_map(|a| a.strip_prefix("--ltd=")) {
         Some(m) => {
@@ -504,10 +566,14 @@ fn main() -> Res<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for &name in &chosen {
-        let src = load(name, &root)?;
-        let data = ingest::parse(&inputs(&src), &IngestOptions::default()).map_err(|e| e.to_string())?.dataset;
-        let freq =
-            if src.frequency == "daily" { "daily".to_string() } else { format!("{} (periods as days)", src.frequency) };
+        let mut src = load(name, &root)?;
+        src.calendar = calendar;
+        let data = ingest::parse(&inputs(&src), &src.ingest()).map_err(|e| e.to_string())?.dataset;
+        let freq = match (src.frequency, calendar) {
+            ("daily", _) => "daily".to_string(),
+            (f, true) => format!("{f} (spread over its days)"),
+            (f, false) => format!("{f} (periods as days)"),
+        };
         for target in [0.90, 0.95, 0.98] {
             let t0 = Instant::now();
             let config = PlanConfig {
@@ -516,7 +582,7 @@ fn main() -> Res<()> {
                 lead_time_demand: ltd,
                 ..PlanConfig::default()
             };
-            let opts = BacktestOptions { days: src.holdout, shortage, replan: true, ..BacktestOptions::default() };
+            let opts = BacktestOptions { days: src.holdout_days(), shortage, replan: true, ..BacktestOptions::default() };
             let b = backtest(&data, &config, &opts).map_err(|e| format!("{name}: {e}"))?;
             let Some(k) = b.kpis.iter().find(|k| k.group == "all") else { continue };
             let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
@@ -541,7 +607,7 @@ fn main() -> Res<()> {
         }
     }
     if chosen.contains(&"vn2") {
-        vn2_costs(&root, ltd)?;
+        vn2_costs(&root, ltd, calendar)?;
     }
     if lost {
         println!("(lost sales: unmet demand is gone)");

@@ -868,6 +868,18 @@ export interface ReportOptions {
   as_of?: Date | string
   /** Purchase orders under tracking, for alerts and on-time-in-full. */
   tracked?: PoTracking[]
+  /** A backtest of the plan (`backtest()`'s result) for the report's service table. */
+  service?: Backtest | ServiceTable
+}
+
+/** What a report shows of a backtest: its span and the KPIs per demand class. */
+export interface ServiceTable {
+  as_of: string
+  end: string
+  days: number
+  replan: boolean
+  plans: number
+  kpis: BacktestKpis[]
 }
 
 export interface DayValue {
@@ -928,4 +940,6 @@ export interface ReportData {
   exceptions: ReportException[]
   exception_counts: Record<string, number>
   notes: string[]
+  /** The backtest given as `service`, if any. */
+  service: ServiceTable | null
 }

@@ -112,3 +112,18 @@ test('report data match hand computation and the page is self-contained', async 
   await assert.rejects(replenish.report(plan, dataset, { no_such_option: 1 }), replenish.ConfigError)
   assert.throws(() => replenish.renderReport({}), replenish.ReplenishError)
 })
+
+test('the report shows a backtest of the plan', async () => {
+  const ds = await replenish.readTables(await replenish.demoData({ skus: 12, locations: 1 }))
+  const b = await replenish.backtest(ds, 56)
+  const p = await replenish.plan(ds)
+  const r = await replenish.report(p, ds, { accuracy: null, service: b })
+  assert.strictEqual(r.service.days, 56)
+  assert.strictEqual(r.service.kpis.length, b.kpis.length)
+  const all = r.service.kpis.find((k) => k.group === 'all')
+  assert.strictEqual(all.lines, 12)
+  const html = replenish.renderReport(r)
+  assert.ok(html.includes('Does the plan keep its promise?') && html.includes(`${(all.fill_rate * 100).toFixed(1)}%`))
+  const without = replenish.renderReport(await replenish.report(p, ds, { accuracy: null }))
+  assert.ok(without.includes('replenish simulate --report'))
+})

@@ -266,7 +266,7 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
            top_series: int = 4, history_days: int = 56, backtest_days: int = 28, horizon_days: int = 42,
            levels: Iterable[float] = (80, 95), window_days: int = 91, dead_stock_days: int = 90,
            period: str = "week", accuracy: Any = True, max_exceptions: int = 100, as_of: Any = None,
-           forecast: Any = None, progress: Any = None) -> ReportData:
+           forecast: Any = None, progress: Any = None, service: Any = None) -> ReportData:
     """The report of a :class:`replenish.Plan`: KPIs, forecast vs actual with
     prediction intervals and projected stock for the charted SKU-locations, service
     trends, forecast accuracy over time, supplier performance, PO alerts and the
@@ -278,7 +278,9 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
     (8 weekly origins), ``False`` to leave it out, or a dict of ``windows``, ``h``
     and ``season_length``. ``forecast``: the model of the charts and the accuracy;
     default the plan's ``forecast``. ``progress`` as in :func:`replenish.forecast`
-    (over the accuracy's fits).
+    (over the accuracy's fits). ``service``: the result of
+    :func:`replenish.policy.backtest` (the ``(kpis, lines)`` pair or its ``kpis``
+    frame), shown as the report's "Does the plan keep its promise?" table.
     """
     from .orders import _json
 
@@ -298,6 +300,8 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
         cfg["forecast"] = _model_config(model)  # a dict or a replenish.models object
     if as_of is not None:
         cfg["as_of"] = _day(as_of)
+    if service is not None:
+        cfg["service"] = _service_table(service)
     states = list(tracked)
     with progress_callback(progress, "report") as on_progress:
         raw = json.loads(_replenish.report_data(plan._inner, ds._inner, _json(states) if states else None,
@@ -312,6 +316,28 @@ def report(plan: Any, tracked: Iterable[dict] = (), *, title: Optional[str] = No
                        window_start=k["window_start"], window_end=k["window_end"]),
         exception_counts=raw["exception_counts"], notes=raw["notes"], levels=raw["levels"], raw=raw, **frames,
     )
+
+
+def _service_table(service: Any) -> Dict[str, Any]:
+    """A backtest's KPIs (``policy.backtest``'s ``(kpis, lines)`` or ``kpis``) as the
+    report's ``service`` configuration."""
+    import math
+
+    kpis = service[0] if isinstance(service, tuple) else service
+    attrs = getattr(kpis, "attrs", {})
+    missing = [k for k in ("as_of", "end", "days", "replan", "plans") if k not in attrs]
+    if missing:
+        raise TypeError("service: pass the result of replenish.policy.backtest (its kpis frame lacks "
+                        + ", ".join(missing) + ")")
+    rows = kpis.to_dicts() if hasattr(kpis, "to_dicts") else kpis.to_dict("records")
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v.item() if hasattr(v, "item") else v
+
+    return {**{k: clean(attrs[k]) for k in ("as_of", "end", "days", "replan", "plans")},
+            "kpis": [{k: clean(v) for k, v in r.items()} for r in rows]}
 
 
 def html_report(plan: Any, tracked: Iterable[dict] = (), *, path: Union[str, "os.PathLike[str]", None] = None,

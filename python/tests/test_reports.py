@@ -223,3 +223,24 @@ def test_demo_tracked_gives_the_states_the_cli_demo_reports_on():
     assert {s["status"] for s in states} - {"draft"}, "the demo's events moved some POs on"
     r = p.report(states, as_of=as_of, accuracy=False, top_series=1)
     assert r.as_of == str(p.as_of)[:10] and len(r.series) == 1
+
+
+def test_the_report_shows_a_backtest_of_the_plan():
+    from replenish import policy
+
+    ds = replenish.read_tables(**replenish.demo_data(skus=12, locations=1))
+    kpis, lines = policy.backtest(ds, days=56)
+    assert set(kpis.group) >= {"all"} and len(lines) == 12
+    r = replenish.plan(ds).report(accuracy=False, service=(kpis, lines))
+    assert r.raw["service"]["days"] == 56 and r.raw["service"]["replan"] is True
+    every = next(k for k in r.raw["service"]["kpis"] if k["group"] == "all")
+    assert every["lines"] == 12
+    html = r.to_html()
+    assert "Does the plan keep its promise?" in html and "textbook cycle service" in html
+    assert f"{every['fill_rate'] * 100:.1f}%" in html
+    # The kpis frame alone works too; anything else is refused with a reason.
+    assert replenish.plan(ds).report(accuracy=False, service=kpis).raw["service"]["plans"] == kpis.attrs["plans"]
+    with pytest.raises(TypeError, match="policy.backtest"):
+        replenish.plan(ds).report(accuracy=False, service=lines)
+    # Without one, the section says how to get it.
+    assert "replenish simulate --report" in replenish.plan(ds).report(accuracy=False).to_html()

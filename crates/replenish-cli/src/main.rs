@@ -155,6 +155,10 @@ struct SimulateArgs {
     skus: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Also write the HTML report of the plan as of the end of the history, with this
+    /// backtest's table (per demand class: target, service, stock, the textbook rule).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -572,6 +576,17 @@ fn run_simulate(a: &SimulateArgs) -> Result<(), Error> {
         if config.plan.lost_sales { "lost-sales" } else { "backorder" }
     );
     print!("{}", out.to_text());
+    if let Some(path) = &a.report {
+        let pb = spinner();
+        pb.set_message("planning as of the end of the history and writing the report");
+        let plan = replenish::plan(&data, &config.plan).inspect_err(|_| pb.finish_and_clear())?;
+        let mut cfg = report_config(&config);
+        cfg.service = Some(out.service_table());
+        let html = replenish::report::html_report(&data, &plan, &[], &cfg).inspect_err(|_| pb.finish_and_clear())?;
+        pb.finish_and_clear();
+        std::fs::write(path, html).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        println!("Wrote the report with this backtest to {}", path.display());
+    }
     Ok(())
 }
 

@@ -252,4 +252,15 @@ fn simulate_replays_the_plan_and_the_textbook_rule() {
     let o = bin().args(["simulate", "--skus", "8", "--days", "42", "--plan-once"]).output().unwrap();
     assert!(o.status.success());
     assert!(!String::from_utf8_lossy(&o.stdout).contains("again at every review"));
+    // `--report` writes the HTML report with the backtest's table.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    let o = bin().args(["simulate", "--skus", "8", "--days", "42", "--report"]).arg(&path).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("Does the plan keep its promise?") && html.contains("textbook cycle service"));
+    // The same seeded replay: the printed `all` row's figures are in the table.
+    for cell in all.split_whitespace().filter(|c| c.ends_with('%')).take(3) {
+        assert!(html.contains(&format!(">{cell}<")), "{cell} not in the report's table");
+    }
 }

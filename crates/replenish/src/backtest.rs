@@ -117,6 +117,33 @@ pub struct Backtest {
     pub kpis: Vec<BacktestKpis>,
 }
 
+/// What a report shows of a backtest: its span and the KPIs per demand class (the
+/// per-line rows left out). A whole [`Backtest`] in JSON reads as one (its `lines`
+/// are ignored), so Node can pass `backtest()`'s result as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceTable {
+    pub as_of: NaiveDate,
+    pub end: NaiveDate,
+    pub days: usize,
+    pub replan: bool,
+    pub plans: usize,
+    pub kpis: Vec<BacktestKpis>,
+}
+
+impl Backtest {
+    /// The span and the KPIs, for a report.
+    pub fn service_table(&self) -> ServiceTable {
+        ServiceTable {
+            as_of: self.as_of,
+            end: self.end,
+            days: self.days,
+            replan: self.replan,
+            plans: self.plans,
+            kpis: self.kpis.clone(),
+        }
+    }
+}
+
 /// One line's levels from one plan: its policy and the textbook rule's parts
 /// (s = base + z·spread, with the plan's cycle stock `gap` on top).
 #[derive(Debug, Clone, Copy)]
@@ -315,7 +342,8 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
         Levels {
             policy: sim_policy(l),
             base: mean * p,
-            spread: sd * p.sqrt(),
+            // Days of a spread weekly or monthly total move together.
+            spread: sd * (p * data.frequency.period_days()).sqrt(),
             gap: (l.order_up_to - l.reorder_point).max(0.0),
         }
     };

@@ -533,6 +533,52 @@ impl DemandHistory {
     }
 }
 
+/// How often the POS table has a line per SKU-location.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Inferred from the dates (the default).
+    #[default]
+    Auto,
+    Daily,
+    /// Totals of 7 days.
+    Weekly,
+    /// Totals of calendar months.
+    Monthly,
+}
+
+impl Frequency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Auto => "auto",
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+            Frequency::Monthly => "monthly",
+        }
+    }
+
+    /// Days one sales total covers: 1 for daily lines (and before it is known), 7
+    /// for weeks, 365.25 / 12 for months on average.
+    pub fn period_days(self) -> f64 {
+        match self {
+            Frequency::Auto | Frequency::Daily => 1.0,
+            Frequency::Weekly => 7.0,
+            Frequency::Monthly => 365.25 / 12.0,
+        }
+    }
+}
+
+/// Which day of its period a weekly or monthly line is dated by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodDate {
+    /// The first day: a week from its date, a month from its 1st (the default).
+    #[default]
+    Start,
+    /// The last day: the week ending on its date, a month on its last day.
+    End,
+}
+
 /// Everything the planner needs, validated and cross-referenced.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
@@ -569,6 +615,10 @@ pub struct Dataset {
     /// inventory for the reports.
     #[serde(default)]
     pub stock_levels: Vec<StockLevel>,
+    /// The frequency the sales were read at: weekly and monthly totals are spread
+    /// over the days of their period, so days within one period move together.
+    #[serde(default)]
+    pub frequency: Frequency,
 }
 
 /// Closing stock of one SKU at one location on one day.

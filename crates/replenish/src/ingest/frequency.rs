@@ -8,44 +8,8 @@
 //! that does not fit it is a problem naming the row.
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::{Deserialize, Serialize};
+pub use crate::model::{Frequency, PeriodDate};
 use std::collections::BTreeMap;
-
-/// How often the POS table has a line per SKU-location.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Frequency {
-    /// Inferred from the dates (the default).
-    #[default]
-    Auto,
-    Daily,
-    /// Totals of 7 days.
-    Weekly,
-    /// Totals of calendar months.
-    Monthly,
-}
-
-impl Frequency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Frequency::Auto => "auto",
-            Frequency::Daily => "daily",
-            Frequency::Weekly => "weekly",
-            Frequency::Monthly => "monthly",
-        }
-    }
-}
-
-/// Which day of its period a weekly or monthly line is dated by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PeriodDate {
-    /// The first day: a week from its date, a month from its 1st (the default).
-    #[default]
-    Start,
-    /// The last day: the week ending on its date, a month on its last day.
-    End,
-}
 
 /// The frequency the sales are read at, with the day its lines are dated by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1833,6 +1833,7 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
             supply_terms: terms.into_iter().map(|(_, t)| t).collect(),
             inventory,
             open_orders: open_orders.into_iter().map(|(_, o)| o).collect(),
+            frequency: freq.frequency,
             demand,
             promotions: promotions.map(|v| v.into_iter().map(|(_, p)| p).collect()),
             events: events.map(|v| v.into_iter().map(|(_, e)| e).collect()),

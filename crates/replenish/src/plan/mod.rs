@@ -1134,6 +1134,13 @@ impl LineCtx<'_> {
         // The daily rate the levels rest on: the forecast's mean, or the errors
         // method's own recent level.
         let mut errors_level: Option<f64> = None;
+        // Days of one sales period: days of a spread weekly or monthly total move together.
+        let period = self.data.frequency.period_days();
+        let period_text = if period > 1.0 {
+            format!("; day variance × {} for {} sales spread over their days", fmt_qty(period), self.data.frequency.as_str())
+        } else {
+            String::new()
+        };
         let (ltd_p, ltd_l, method_text) = match method {
             LtdMethod::Distribution => {
                 let p = forecast.protection.clone().unwrap_or_default();
@@ -1187,10 +1194,16 @@ impl LineCtx<'_> {
                 }
             }
             LtdMethod::Normal => {
-                // The textbook approximation: mean d̄·P, variance P·σ_d² + d̄²·σ_L².
+                // The textbook approximation: mean d̄·P, variance P·σ_d² + d̄²·σ_L²
+                // (σ_d² × the period's days when weekly or monthly totals were spread
+                // over their days: those days move together).
                 let p_days = lead + review_eff;
-                let sd = |days: f64| (days * sigma * sigma + mean * mean * lead_std * lead_std).sqrt();
-                (Ltd::normal(mean * w(p_days), sd(p_days)), Ltd::normal(mean * w(lead), sd(lead)), "normal".to_string())
+                let sd = |days: f64| (days * period * sigma * sigma + mean * mean * lead_std * lead_std).sqrt();
+                (
+                    Ltd::normal(mean * w(p_days), sd(p_days)),
+                    Ltd::normal(mean * w(lead), sd(lead)),
+                    format!("normal{period_text}"),
+                )
             }
             LtdMethod::Poisson | LtdMethod::NegativeBinomial | LtdMethod::Gamma => {
                 let family = match method {
@@ -1198,9 +1211,10 @@ impl LineCtx<'_> {
                     LtdMethod::Gamma => Family::Gamma,
                     _ => Family::NegativeBinomial,
                 };
+                let sigma = sigma * period.sqrt();
                 let p = Ltd::parametric(family, mean, sigma, lead, lead_std, review_eff, &w)?;
                 let l = Ltd::parametric(family, mean, sigma, lead, lead_std, 0.0, &w)?;
-                (p, l, format!("{} over random lead times", family.as_str()))
+                (p, l, format!("{} over random lead times{period_text}", family.as_str()))
             }
             LtdMethod::Auto => unreachable!("resolved above"),
         };

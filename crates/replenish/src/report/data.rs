@@ -42,6 +42,10 @@ pub struct ReportConfig {
     pub alerts: AlertConfig,
     /// Date of the tracking alerts and supplier on-time-in-full; default: the plan date.
     pub as_of: Option<NaiveDate>,
+    /// A backtest of the plan on this history (`replenish simulate`, Python
+    /// `policy.backtest`, Node `backtest`) to show: per demand class the target, the
+    /// service and stock achieved, and the textbook rule's on the same replay.
+    pub service: Option<crate::backtest::ServiceTable>,
 }
 
 impl Default for ReportConfig {
@@ -60,6 +64,7 @@ impl Default for ReportConfig {
             max_exceptions: 100,
             alerts: AlertConfig::default(),
             as_of: None,
+            service: None,
         }
     }
 }
@@ -99,6 +104,9 @@ pub struct ReportData {
     pub exception_counts: BTreeMap<String, usize>,
     /// What could not be shown, and why.
     pub notes: Vec<String>,
+    /// The backtest given in the configuration, if any.
+    #[serde(default)]
+    pub service: Option<crate::backtest::ServiceTable>,
 }
 
 /// The purchase orders of one supplier (in one currency).
@@ -268,6 +276,7 @@ pub fn report_data_with(
         exceptions,
         exception_counts,
         notes,
+        service: cfg.service.clone(),
     })
 }
 

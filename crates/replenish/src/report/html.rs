@@ -190,6 +190,55 @@ fn series_section(out: &mut String, s: &SeriesChart, levels: &[f64]) -> Result<(
 }
 
 /// The whole report page.
+/// The backtest of the plan on this history: per demand class the target, what the
+/// plan achieved, and the textbook rule on the same replay.
+fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) {
+    out.push_str(r#"<section id="service"><h2>Does the plan keep its promise? (backtest on this history)</h2>"#);
+    let Some(s) = s else {
+        out.push_str(r#"<p class="note">No backtest given: run <code>replenish simulate --report</code>, or pass a backtest (Python <code>policy.backtest</code>, Node <code>backtest</code>) as the report's <code>service</code>.</p></section>"#);
+        return;
+    };
+    let how = if s.replan { format!("re-planned at every review ({} plans)", s.plans) } else { "planned once".to_string() };
+    let _ = write!(
+        out,
+        r#"<p class="note">Planned as of {} with the history before it, {how}, and replayed over the {} days to {} against the demand that followed; the textbook rule s = d̄·P + z·σ·√P ran on the same replay. The stock ratio is the plan's average stock over the textbook rule's at the service the plan achieved (below 1: less stock for the same service).</p>"#,
+        s.as_of, s.days, s.end
+    );
+    let head = [
+        ("demand class", false),
+        ("lines", true),
+        ("target", true),
+        ("cycle service", true),
+        ("fill rate", true),
+        ("stock (units)", true),
+        ("stock-out days", true),
+        ("textbook cycle service", true),
+        ("textbook fill rate", true),
+        ("textbook stock", true),
+        ("stock ratio", true),
+    ];
+    table(
+        out,
+        &head,
+        s.kpis.iter().map(|k| {
+            vec![
+                esc(&k.group),
+                num(k.lines as f64, 0),
+                pct(Some(k.target_service_level)),
+                pct(k.cycle_service_level),
+                pct(Some(k.fill_rate)),
+                num(k.average_on_hand_units, 1),
+                pct(Some(k.stockout_day_share)),
+                pct(k.textbook_cycle_service_level),
+                pct(Some(k.textbook_fill_rate)),
+                num(k.textbook_average_on_hand_units, 1),
+                opt(k.stock_ratio_at_equal_service, 2),
+            ]
+        }),
+    );
+    out.push_str("</section>");
+}
+
 pub fn render_html(r: &ReportData) -> Result<String> {
     let k = &r.kpis;
     let total = k.groups.iter().find(|g| g.group_by == "total");
@@ -209,7 +258,7 @@ pub fn render_html(r: &ReportData) -> Result<String> {
         (k.window_end - k.window_start).num_days() + 1
     );
     out.push_str(concat!(
-        r##"<nav><a href="#summary">Summary</a><a href="#orders">Orders</a><a href="#series">Forecasts &amp; stock</a>"##,
+        r##"<nav><a href="#summary">Summary</a><a href="#service">Service backtest</a><a href="#orders">Orders</a><a href="#series">Forecasts &amp; stock</a>"##,
         r##"<a href="#trends">Service trends</a><a href="#accuracy">Forecast accuracy</a><a href="#categories">Categories</a>"##,
         r##"<a href="#abcxyz">ABC/XYZ</a><a href="#suppliers">Suppliers</a><a href="#exceptions">Exceptions</a></nav><main>"##
     ));
@@ -263,6 +312,8 @@ pub fn render_html(r: &ReportData) -> Result<String> {
         let _ = write!(out, r#"<p class="note">{}</p>"#, esc(n));
     }
     out.push_str("</section>");
+
+    service_section(&mut out, r.service.as_ref());
 
     // Orders by supplier.
     out.push_str(r#"<section id="orders"><h2>Purchase orders by supplier</h2>"#);
