@@ -515,7 +515,12 @@ fn vn2_costs(root: &Path, ltd: replenish::rules::LtdMethod, calendar: bool) -> R
     let csl = VN2_SHORTAGE / (VN2_SHORTAGE + VN2_HOLDING);
     let plan_csl =
         PlanConfig { service_level: csl, policy: PolicyKind::RS, lead_time_demand: ltd, ..PlanConfig::default() };
-    row(&format!("plan, r_s at CSL {csl:.3}"), &vn2_replay(&dir, vn2_plan(plan_csl, calendar))?);
+    row(&format!("plan, r_s at CSL {csl:.3}"), &vn2_replay(&dir, vn2_plan(plan_csl.clone(), calendar))?);
+    // `VN2_CSLS=0.6,0.7`: the same plan at other service levels (a sensitivity check).
+    for extra in std::env::var("VN2_CSLS").unwrap_or_default().split(',').filter_map(|v| v.trim().parse::<f64>().ok()) {
+        let cfg = PlanConfig { service_level: extra, ..plan_csl.clone() };
+        row(&format!("plan, r_s at CSL {extra:.3}"), &vn2_replay(&dir, vn2_plan(cfg, calendar))?);
+    }
     // The cost target: 0.2 per week held at unit cost 1 is a holding rate of 0.2 × 365 / 7
     // a year (with periods as days, 0.2 × 365: a "year" of 365 periods).
     let plan_cost = PlanConfig {
@@ -582,7 +587,8 @@ fn main() -> Res<()> {
                 lead_time_demand: ltd,
                 ..PlanConfig::default()
             };
-            let opts = BacktestOptions { days: src.holdout_days(), shortage, replan: true, ..BacktestOptions::default() };
+            let opts =
+                BacktestOptions { days: src.holdout_days(), shortage, replan: true, ..BacktestOptions::default() };
             let b = backtest(&data, &config, &opts).map_err(|e| format!("{name}: {e}"))?;
             let Some(k) = b.kpis.iter().find(|k| k.group == "all") else { continue };
             let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));

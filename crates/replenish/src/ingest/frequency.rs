@@ -7,8 +7,8 @@
 //! The frequency is declared (`ingest.frequency`) or inferred from the dates; a date
 //! that does not fit it is a problem naming the row.
 
-use chrono::{Datelike, NaiveDate, Weekday};
 pub use crate::model::{Frequency, PeriodDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeMap;
 
 /// The frequency the sales are read at, with the day its lines are dated by.

@@ -1028,8 +1028,9 @@ struct SalesScan {
     unordered: Vec<bool>,
     /// Last day of all lines; `i32::MIN`: none.
     last: i32,
-    /// Each distinct date: its first row and how many rows carry it (the frequency).
-    dates: BTreeMap<chrono::NaiveDate, (u64, usize)>,
+    /// Each distinct day (`num_days_from_ce`): its first row and how many rows carry
+    /// it (the frequency). A hash map: one lookup per POS line.
+    dates: FastMap<i32, (u64, usize)>,
 }
 
 impl Default for SalesScan {
@@ -1040,7 +1041,7 @@ impl Default for SalesScan {
             latest: Vec::new(),
             unordered: Vec::new(),
             last: i32::MIN,
-            dates: BTreeMap::new(),
+            dates: FastMap::default(),
         }
     }
 }
@@ -1092,7 +1093,7 @@ fn scan_sales(
             scan.latest[k] = scan.latest[k].max(d);
             scan.last = scan.last.max(d);
             scan.lines += 1;
-            scan.dates.entry(s.date).or_insert((s.line, 0)).1 += 1;
+            scan.dates.entry(d).or_insert((s.line, 0)).1 += 1;
         }
     }
     let t = &blocks.table;
@@ -1570,12 +1571,22 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     }
 
     // The frequency of the sales, and the rows whose date does not fit it.
-    let freq = sales_scan
+    let sales_dates: BTreeMap<chrono::NaiveDate, (u64, usize)> = sales_scan
         .as_ref()
-        .map_or(frequency::Resolved::DAILY, |s| frequency::resolve(options.frequency, options.period_dates, &s.dates));
-    if let Some(scan) = &sales_scan {
+        .map(|s| {
+            s.dates
+                .iter()
+                .filter_map(|(&d, &v)| chrono::NaiveDate::from_num_days_from_ce_opt(d).map(|d| (d, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let freq = match &sales_scan {
+        Some(_) => frequency::resolve(options.frequency, options.period_dates, &sales_dates),
+        None => frequency::Resolved::DAILY,
+    };
+    if sales_scan.is_some() {
         let column = "date".to_string();
-        for (date, &(line, rows)) in scan.dates.iter().filter(|(d, _)| !freq.fits(**d)) {
+        for (date, &(line, rows)) in sales_dates.iter().filter(|(d, _)| !freq.fits(**d)) {
             let more =
                 if rows > 1 { format!(" ({rows} rows carry this date; this is the first)") } else { String::new() };
             ctx.problems.push(Problem {

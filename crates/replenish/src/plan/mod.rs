@@ -1137,7 +1137,11 @@ impl LineCtx<'_> {
         // Days of one sales period: days of a spread weekly or monthly total move together.
         let period = self.data.frequency.period_days();
         let period_text = if period > 1.0 {
-            format!("; day variance × {} for {} sales spread over their days", fmt_qty(period), self.data.frequency.as_str())
+            format!(
+                "; day variance × {} for {} sales spread over their days",
+                fmt_qty(period),
+                self.data.frequency.as_str()
+            )
         } else {
             String::new()
         };
@@ -1155,7 +1159,13 @@ impl LineCtx<'_> {
             }
             LtdMethod::Bootstrap | LtdMethod::Errors => {
                 let mut rng = stream(cfg.seed, stream_key, 2);
-                let at = resample::Interval { lead, lead_std, review: review_eff, factors: &day_factors };
+                let at = resample::Interval {
+                    lead,
+                    lead_std,
+                    review: review_eff,
+                    factors: &day_factors,
+                    block: period.round() as usize,
+                };
                 let boot = format!("bootstrap ({} resampled paths of past days", cfg.n_paths);
                 // Promotion days stay in the history at their uplift: the errors
                 // then measure what forecasting them missed by.

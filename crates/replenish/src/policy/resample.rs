@@ -60,6 +60,9 @@ pub struct Interval<'a> {
     pub lead_std: f64,
     pub review: f64,
     pub factors: &'a [f64],
+    /// Days that move together: the bootstrap draws one past day per block of this
+    /// many days (7 for weekly totals spread over their days); 0 or 1: every day.
+    pub block: usize,
 }
 
 impl Interval<'_> {
@@ -97,7 +100,8 @@ fn over_days(days: f64, mut f: impl FnMut(usize) -> f64) -> f64 {
 
 /// Independent resampled days: `n` paths over lead time + `review`, each day drawn
 /// from the last [`WINDOW_DAYS`] seen (missing days left out) and multiplied by its
-/// factor. Suits demand with no runs; all zeros when the window has no demand.
+/// factor, one draw per `at.block` days. Suits demand with no runs; all zeros when
+/// the window has no demand.
 pub fn bootstrap(y: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Sample {
     let pool: Vec<f64> = y.iter().rev().filter(|v| !v.is_nan()).take(WINDOW_DAYS).copied().collect();
     if pool.iter().all(|v| *v <= 0.0) {
@@ -109,9 +113,13 @@ pub fn bootstrap(y: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Sa
         let days = l + at.review;
         let (mut total, mut lead_total) = (0.0, 0.0);
         let mut d = 0usize;
+        let mut drawn = 0.0;
         while (d as f64) < days {
             let share = (days - d as f64).min(1.0);
-            let v = pool[rng.random_range(0..pool.len())] * at.factor(d);
+            if d % at.block.max(1) == 0 {
+                drawn = pool[rng.random_range(0..pool.len())];
+            }
+            let v = drawn * at.factor(d);
             total += share * v;
             if (d as f64) < l {
                 lead_total += (l - d as f64).min(1.0) * v;
@@ -370,6 +378,7 @@ impl ErrorsRequest {
             lead_std: self.lead_time_std_days,
             review: self.review_period_days,
             factors: &[],
+            block: 1,
         };
         let Some((p, l, fit)) = errors_ltd(&y, &[], &at, self.n_paths, &mut rng)? else {
             return Err(Error::InvalidInput(format!(

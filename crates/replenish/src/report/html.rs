@@ -198,7 +198,8 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
         out.push_str(r#"<p class="note">No backtest given: run <code>replenish simulate --report</code>, or pass a backtest (Python <code>policy.backtest</code>, Node <code>backtest</code>) as the report's <code>service</code>.</p></section>"#);
         return;
     };
-    let how = if s.replan { format!("re-planned at every review ({} plans)", s.plans) } else { "planned once".to_string() };
+    let how =
+        if s.replan { format!("re-planned at every review ({} plans)", s.plans) } else { "planned once".to_string() };
     let _ = write!(
         out,
         r#"<p class="note">Planned as of {} with the history before it, {how}, and replayed over the {} days to {} against the demand that followed; the textbook rule s = d̄·P + z·σ·√P ran on the same replay. The stock ratio is the plan's average stock over the textbook rule's at the service the plan achieved (below 1: less stock for the same service).</p>"#,
