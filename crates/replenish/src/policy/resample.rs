@@ -116,7 +116,7 @@ pub fn bootstrap(y: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Sa
         let mut drawn = 0.0;
         while (d as f64) < days {
             let share = (days - d as f64).min(1.0);
-            if d % at.block.max(1) == 0 {
+            if d.is_multiple_of(at.block.max(1)) {
                 drawn = pool[rng.random_range(0..pool.len())];
             }
             let v = drawn * at.factor(d);
