@@ -507,6 +507,15 @@ fn weekly_totals_are_inferred_and_spread_over_their_days() {
         p.warnings
     );
 
+    // The textbook normal scales the day variance by the 7 days that move together.
+    let normal = replenish::plan::PlanConfig {
+        lead_time_demand: replenish::rules::LtdMethod::Normal,
+        ..replenish::plan::PlanConfig::default()
+    };
+    let n = replenish::plan(&data.dataset, &normal).unwrap();
+    let a = n.lines.iter().find(|l| l.sku == "A" && l.location == "L1").unwrap();
+    assert!(a.safety_stock_method.contains("day variance × 7 for weekly sales"), "{}", a.safety_stock_method);
+
     // A stray Wednesday is a problem naming the row and the column.
     inputs.sales = Some(ingest::TableInput::new("sales.csv", weekly_sales("2024-12-04,A,L1,5,3.50,0\n")));
     let e = ingest::parse(&inputs, &Default::default()).unwrap_err();

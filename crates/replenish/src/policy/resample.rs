@@ -410,6 +410,25 @@ mod tests {
     }
 
     #[test]
+    fn the_bootstrap_draws_whole_periods_of_spread_totals() {
+        // Weekly totals 0 or 70, spread as 0 or 10 a day: two weeks sum to 0, 70 or 140
+        // when whole weeks are drawn; independent days would spread 0..140 in steps of 10
+        // around 70 with a much smaller variance.
+        let y: Vec<f64> = (0..364).map(|d| if (d / 7) % 2 == 0 { 10.0 } else { 0.0 }).collect();
+        let var = |s: &Sample| {
+            let m = s.totals.iter().sum::<f64>() / s.totals.len() as f64;
+            s.totals.iter().map(|t| (t - m).powi(2)).sum::<f64>() / s.totals.len() as f64
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let days = bootstrap(&y, &week2(), 2000, &mut rng);
+        let weeks = bootstrap(&y, &Interval { block: 7, ..week2() }, 2000, &mut rng);
+        assert!(weeks.totals.iter().all(|t| [0.0, 70.0, 140.0].iter().any(|w| (t - w).abs() < 1e-9)));
+        // Var of 2 weeks of 0/70: 2 × 35² = 2450; of 14 independent days of 0/10: 14 × 25 = 350.
+        assert!((var(&weeks) / 2450.0 - 1.0).abs() < 0.15, "{}", var(&weeks));
+        assert!((var(&days) / 350.0 - 1.0).abs() < 0.15, "{}", var(&days));
+    }
+
+    #[test]
     fn constant_demand_gives_its_total() {
         let y = vec![3.0; 400];
         let mut rng = ChaCha8Rng::seed_from_u64(1);
