@@ -448,6 +448,12 @@ pub fn plan_lines(
     prep.lines(&facts, globals, progress)
 }
 
+/// What a line's `forecast_model` says when its history was too short for the
+/// configured model, and its `safety_stock_method` when too short for the errors
+/// distribution: the plan's warnings count the lines by them.
+const SHORT_FOR_MODEL: &str = "history too short for";
+const SHORT_FOR_ERRORS: &str = "too little history for errors";
+
 /// Supplier minimums, truck fill, budgets and purchase orders over every plan line
 /// (from one [`plan_lines`] call or many, in any order: they are sorted by SKU and
 /// location first), and the plan's summary and warnings.
@@ -477,11 +483,11 @@ pub fn finish_plan(
     // Lines whose history was too short for their model or for the errors distribution.
     let fallbacks = [
         (
-            lines.iter().filter(|l| l.forecast_model.contains("(history too short for ")).collect::<Vec<_>>(),
+            lines.iter().filter(|l| l.forecast_model.contains(SHORT_FOR_MODEL)).collect::<Vec<_>>(),
             "too little history for their forecast model (forecast with HistoricAverage)",
         ),
         (
-            lines.iter().filter(|l| l.safety_stock_method.contains("too little history")).collect(),
+            lines.iter().filter(|l| l.safety_stock_method.contains(SHORT_FOR_ERRORS)).collect(),
             "too little history for the errors distribution (bootstrap of past days used)",
         ),
     ];
@@ -1123,7 +1129,7 @@ impl LineCtx<'_> {
         let model = match (forecast.model == forecaster.name(), &forecast.chosen) {
             (true, Some(chosen)) => format!("{model_label}: {chosen}"),
             (true, None) => model_label,
-            (false, _) => format!("{} (history too short for {model_label})", forecast.model),
+            (false, _) => format!("{} ({SHORT_FOR_MODEL} {model_label})", forecast.model),
         };
         let mean = forecast.mean;
         let sigma = forecast.sigma;
@@ -1193,7 +1199,7 @@ impl LineCtx<'_> {
                         let (p, l) = resample::bootstrap_ltd(&y, &at, cfg.n_paths, &mut rng)?;
                         let why = if method == LtdMethod::Errors {
                             format!(
-                                "; too little history for errors: fewer than {} past origins",
+                                "; {SHORT_FOR_ERRORS}: fewer than {} past origins",
                                 resample::MIN_ORIGINS
                             )
                         } else {
