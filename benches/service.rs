@@ -9,7 +9,7 @@
 //! no more stock for the service it delivers).
 //!
 //! Run: `cargo bench -p replenish --bench service [-- NAME ...] [--lost-sales]
-//! [--ltd=METHOD] [--periods-as-days]` (NAME picks data sets: pasta, online_retail,
+//! [--ltd=METHOD] [--periods-as-days] [--fill-rate]` (NAME picks data sets: pasta, online_retail,
 //! vn2, tuna, walmart, raf, carparts, pbs).
 //!
 //! Each data set is turned into the CSV tables a user would give (items, suppliers,
@@ -555,6 +555,8 @@ fn main() -> Res<()> {
     // spread over its days); `--periods-as-days`: one day per period, as before the
     // plan had a frequency.
     let calendar = !args.iter().any(|a| a == "--periods-as-days");
+    // `--fill-rate`: the targets are fill rates (`target = "fill_rate"`), not cycle service levels.
+    let fill_rate_target = args.iter().any(|a| a == "--fill-rate");
     // `--ltd=METHOD` plans with another lead-time demand method than the default.
     let ltd = match args.iter().find_map(|a| a.strip_prefix("--ltd=")) {
         Some(m) => {
@@ -581,11 +583,21 @@ fn main() -> Res<()> {
         };
         for target in [0.90, 0.95, 0.98] {
             let t0 = Instant::now();
-            let config = PlanConfig {
-                service_level: target,
-                policy: PolicyKind::RS,
-                lead_time_demand: ltd,
-                ..PlanConfig::default()
+            let config = if fill_rate_target {
+                PlanConfig {
+                    target: replenish::rules::TargetKind::FillRate,
+                    fill_rate: target,
+                    policy: PolicyKind::RS,
+                    lead_time_demand: ltd,
+                    ..PlanConfig::default()
+                }
+            } else {
+                PlanConfig {
+                    service_level: target,
+                    policy: PolicyKind::RS,
+                    lead_time_demand: ltd,
+                    ..PlanConfig::default()
+                }
             };
             let opts =
                 BacktestOptions { days: src.holdout_days(), shortage, replan: true, ..BacktestOptions::default() };
@@ -619,6 +631,9 @@ fn main() -> Res<()> {
         println!("(lost sales: unmet demand is gone)");
     } else {
         println!("(backorders: unmet demand waits for the next delivery)");
+    }
+    if fill_rate_target {
+        println!("(targets are fill rates: compare the plan fill rate column with the target)");
     }
     Ok(())
 }

@@ -1198,10 +1198,7 @@ impl LineCtx<'_> {
                     None => {
                         let (p, l) = resample::bootstrap_ltd(&y, &at, cfg.n_paths, &mut rng)?;
                         let why = if method == LtdMethod::Errors {
-                            format!(
-                                "; {SHORT_FOR_ERRORS}: fewer than {} past origins",
-                                resample::MIN_ORIGINS
-                            )
+                            format!("; {SHORT_FOR_ERRORS}: fewer than {} past origins", resample::MIN_ORIGINS)
                         } else {
                             String::new()
                         };
