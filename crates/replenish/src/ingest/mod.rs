@@ -1655,13 +1655,15 @@ pub fn parse(inputs: &Inputs, options: &IngestOptions) -> Result<Ingested> {
     report.sales_lines = scan.lines;
     // A weekly or monthly line covers the days of its period (`span`): the first
     // and last days move to its period's.
+    // Daily lines (the usual case) skip the date conversion: one call per POS line.
+    let daily = freq.frequency == Frequency::Daily;
     let span = |d: i32| -> (i32, usize) {
-        match chrono::NaiveDate::from_num_days_from_ce_opt(d) {
-            Some(date) if freq.frequency != Frequency::Daily => {
+        match (!daily).then(|| chrono::NaiveDate::from_num_days_from_ce_opt(d)).flatten() {
+            Some(date) => {
                 let (start, len) = freq.span(date);
                 (day_of(start), len as usize)
             }
-            _ => (d, 1),
+            None => (d, 1),
         }
     };
     let mut first: Vec<i32> = scan.first.iter().map(|&d| if d == i32::MAX { d } else { span(d).0 }).collect();
