@@ -235,13 +235,60 @@ export type Formula =
   | { formula: 'normal_loss_inverse'; loss: number }
   | { formula: 'sq_fill_rate'; lead_time_mean: number; lead_time_sd: number; order_quantity: number; fill_rate: number }
   | { formula: 'ss_power_approximation'; holding_cost: number; stockout_cost: number; fixed_cost: number; mean: number; sd: number }
+  | {
+      formula: 'rq_normal'
+      holding_cost: number
+      stockout_cost: number
+      fixed_cost: number
+      demand_rate: number
+      demand_sd: number
+      lead_time: number
+      reorder_point?: number
+      order_quantity?: number
+    }
+  | {
+      formula: 'rq_poisson'
+      holding_cost: number
+      stockout_cost: number
+      fixed_cost: number
+      demand_rate: number
+      lead_time: number
+      reorder_point?: number
+      order_quantity?: number
+    }
+  | {
+      formula: 'ss_discrete'
+      holding_cost: number
+      stockout_cost: number
+      fixed_cost: number
+      /** Poisson demand per period with this mean, or */
+      mean?: number
+      /** P(D = 0), P(D = 1), … */
+      pmf?: number[]
+      reorder_point?: number
+      order_up_to?: number
+    }
+  | { formula: 'epq'; fixed_cost: number; holding_cost: number; demand_rate: number; production_rate: number; order_quantity?: number }
+  | {
+      formula: 'eoq_incremental_discount'
+      fixed_cost: number
+      holding_rate: number
+      demand_rate: number
+      breaks: Array<{ min_quantity: number; unit_cost: number }>
+    }
+  | { formula: 'wagner_whitin'; fixed_cost: number; holding_cost: number; demand: number[]; purchase_cost?: number[] }
 /**
  * Evaluates a formula: `eoq` → `{ quantity, cost }`, `eoq_quantity_discount` → `{ quantity,
  * unit_cost, cost }`, `eoq_backorders` → `{ quantity,
  * stockout_fraction, max_backorder, cost }`, newsvendors → `{ quantity, critical_ratio, cost }`,
  * `normal_loss(_inverse)` → `{ value }`, `sq_fill_rate` → `{ reorder_point, safety_factor,
- * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`.
+ * safety_stock }`, `ss_power_approximation` → `{ reorder_point, order_up_to }`; the exact
+ * models (docs/policy.md, "Exact cost models"): `rq_normal`, `rq_poisson` → `{ reorder_point,
+ * order_quantity, cost }`, `ss_discrete` → `{ reorder_point, order_up_to, cost }`, `epq` →
+ * `{ quantity, cost, max_inventory }`, `eoq_incremental_discount` → `{ quantity, region,
+ * average_unit_cost, cost }`, `wagner_whitin` → `{ order_quantities, cost }`.
  */
+export declare function formula(request: Formula & { formula: 'wagner_whitin' }): { order_quantities: number[]; cost: number }
 export declare function formula(request: Formula): Record<string, number>
 /** ABC (by value) and XYZ (by variability) class per series (docs/policy.md, "ABC/XYZ classes"). */
 export declare function abcXyz(

@@ -28,6 +28,41 @@ test('loss function, fill rate and the (s,S) power approximation (Example 4.7)',
   close(s.order_up_to, 74.29017010980579)
 })
 
+test('exact cost models: (r, Q), Zheng–Federgruen (s, S), EPQ, incremental discounts, Wagner–Whitin', () => {
+  const f = replenish.formula
+  const base = { formula: 'rq_normal', holding_cost: 0.225, stockout_cost: 7.5, fixed_cost: 8, demand_rate: 1300, demand_sd: 150, lead_time: 1 / 12 }
+  close(f({ ...base, reorder_point: 126.8, order_quantity: 328.5 }).cost, 78.071162509282942) // Snyder & Shen Ex. 5.1
+  close(f({ ...base, order_quantity: 318 }).reorder_point, 127.7880348669655)
+  const opt = f(base)
+  close(opt.reorder_point, 126.8670634479628) // Ex. 5.6, loss-function method
+  close(opt.order_quantity, 328.4491421980451)
+  const p = f({ formula: 'rq_poisson', holding_cost: 20, stockout_cost: 150, fixed_cost: 100, demand_rate: 1.5, lead_time: 2 })
+  assert.deepStrictEqual([p.reorder_point, p.order_quantity], [3, 5]) // Ex. 5.8
+  close(p.cost, 107.92358063314975)
+  const s = f({ formula: 'ss_discrete', holding_cost: 1, stockout_cost: 4, fixed_cost: 5, mean: 6 })
+  assert.deepStrictEqual([s.reorder_point, s.order_up_to], [4, 10]) // Ex. 4.7
+  close(s.cost, 8.034111561471644)
+  const z = f({ formula: 'ss_discrete', holding_cost: 1, stockout_cost: 9, fixed_cost: 64, mean: 55 })
+  assert.deepStrictEqual([z.reorder_point, z.order_up_to], [47, 118]) // Zheng & Federgruen Table I
+  assert.ok(Math.abs(z.cost - 74.149) < 5e-4)
+  const e = f({ formula: 'epq', fixed_cost: 4, holding_cost: 0.08, demand_rate: 80, production_rate: 110 })
+  close(e.quantity, 171.2697677155351) // Problem 3.22
+  const d = f({
+    formula: 'eoq_incremental_discount', fixed_cost: 8, holding_rate: 0.3, demand_rate: 1300,
+    breaks: [{ min_quantity: 0, unit_cost: 0.75 }, { min_quantity: 400, unit_cost: 0.72 }, { min_quantity: 800, unit_cost: 0.68 }],
+  })
+  close(d.quantity, 304.04678003) // Ex. 3.7
+  assert.equal(d.region, 0)
+  close(d.cost, 1043.41052551)
+  const w = f({ formula: 'wagner_whitin', fixed_cost: 120, holding_cost: 0.8, demand: [150, 100, 80, 200] })
+  assert.deepStrictEqual(w.order_quantities, [150, 180, 0, 200]) // Problem 3.27
+  close(w.cost, 424)
+  assert.throws(
+    () => f({ formula: 'ss_discrete', holding_cost: 1, stockout_cost: 4, fixed_cost: 5, pmf: [0.5, 0.6] }),
+    (err) => err instanceof replenish.ConfigError && err.field === 'pmf'
+  )
+})
+
 test('bad formula parameters name the field', () => {
   assert.throws(
     () => replenish.formula({ formula: 'eoq', fixed_cost: 8, holding_cost: 0, demand_rate: 1300 }),

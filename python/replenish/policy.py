@@ -30,6 +30,12 @@ __all__ = [
     "normal_loss_inverse",
     "sq_fill_rate",
     "ss_power_approximation",
+    "rq_normal",
+    "rq_poisson",
+    "ss_discrete",
+    "epq",
+    "eoq_incremental_discount",
+    "wagner_whitin",
     "simulate",
     "tune",
     "abc_xyz",
@@ -41,7 +47,7 @@ __all__ = [
 ]
 
 
-def formula(name: str, **params: float) -> Dict[str, float]:
+def formula(name: str, **params: Any) -> Dict[str, Any]:
     """Evaluates one formula by name with keyword parameters."""
     return json.loads(_replenish.formula(json.dumps({"formula": name, **params})))
 
@@ -99,6 +105,76 @@ def ss_power_approximation(holding_cost: float, stockout_cost: float, fixed_cost
     """Power approximation of (s, S): ``reorder_point``, ``order_up_to``."""
     return formula("ss_power_approximation", holding_cost=holding_cost, stockout_cost=stockout_cost,
                    fixed_cost=fixed_cost, mean=mean, sd=sd)
+
+
+def _given(**params: Any) -> Dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def rq_normal(holding_cost: float, stockout_cost: float, fixed_cost: float, demand_rate: float, demand_sd: float,
+              lead_time: float, reorder_point: Optional[float] = None,
+              order_quantity: Optional[float] = None) -> Dict[str, float]:
+    """Continuous-review (r, Q) with normal demand (exact, Snyder & Shen §5.2): with both
+    levels their ``cost`` per unit time; with ``order_quantity`` only the best
+    ``reorder_point`` for it; with neither the optimum. Returns ``reorder_point``,
+    ``order_quantity``, ``cost``."""
+    return formula("rq_normal", **_given(holding_cost=holding_cost, stockout_cost=stockout_cost,
+                                         fixed_cost=fixed_cost, demand_rate=demand_rate, demand_sd=demand_sd,
+                                         lead_time=lead_time, reorder_point=reorder_point,
+                                         order_quantity=order_quantity))
+
+
+def rq_poisson(holding_cost: float, stockout_cost: float, fixed_cost: float, demand_rate: float, lead_time: float,
+               reorder_point: Optional[int] = None, order_quantity: Optional[int] = None) -> Dict[str, float]:
+    """(r, Q) with Poisson demand, exact (Federgruen & Zheng 1992): the cost of given
+    whole levels, or the optimum."""
+    return formula("rq_poisson", **_given(holding_cost=holding_cost, stockout_cost=stockout_cost,
+                                          fixed_cost=fixed_cost, demand_rate=demand_rate, lead_time=lead_time,
+                                          reorder_point=reorder_point, order_quantity=order_quantity))
+
+
+def ss_discrete(holding_cost: float, stockout_cost: float, fixed_cost: float, mean: Optional[float] = None,
+                pmf: Any = None, reorder_point: Optional[int] = None,
+                order_up_to: Optional[int] = None) -> Dict[str, float]:
+    """Periodic-review (s, S) for Poisson(``mean``) or a listed ``pmf`` (array-like
+    P(D = 0), P(D = 1), ...) demand per period: the exact cost of given levels, or the
+    optimum by Zheng & Federgruen (1991). Returns ``reorder_point``, ``order_up_to``,
+    ``cost`` per period."""
+    probs = None if pmf is None else [float(v) for v in np.asarray(pmf, dtype=float).ravel()]
+    return formula("ss_discrete", **_given(holding_cost=holding_cost, stockout_cost=stockout_cost,
+                                           fixed_cost=fixed_cost, mean=mean, pmf=probs, reorder_point=reorder_point,
+                                           order_up_to=order_up_to))
+
+
+def epq(fixed_cost: float, holding_cost: float, demand_rate: float, production_rate: float,
+        order_quantity: Optional[float] = None) -> Dict[str, float]:
+    """Economic production quantity: ``quantity``, ``cost`` per unit time, ``max_inventory``
+    (or the cost of a given ``order_quantity``)."""
+    return formula("epq", **_given(fixed_cost=fixed_cost, holding_cost=holding_cost, demand_rate=demand_rate,
+                                   production_rate=production_rate, order_quantity=order_quantity))
+
+
+def eoq_incremental_discount(fixed_cost: float, holding_rate: float, demand_rate: float,
+                             breaks: Any) -> Dict[str, float]:
+    """EOQ with incremental quantity discounts (each price only on the units in its
+    range): ``breaks`` as ``(min_quantity, unit_cost)`` pairs or dicts, the first at 0.
+    Returns ``quantity``, ``region``, ``average_unit_cost``, ``cost`` per unit time."""
+    rows = [b if isinstance(b, dict) else {"min_quantity": b[0], "unit_cost": b[1]} for b in breaks]
+    return formula("eoq_incremental_discount", fixed_cost=fixed_cost, holding_rate=holding_rate,
+                   demand_rate=demand_rate, breaks=rows)
+
+
+def wagner_whitin(fixed_cost: float, holding_cost: float, demand: Any,
+                  purchase_cost: Any = None) -> Dict[str, Any]:
+    """Wagner–Whitin lot sizing for known demand per period (array-like): returns
+    ``order_quantities`` (a numpy array, one per period) and the total ``cost``;
+    ``purchase_cost`` optionally gives a unit price per period."""
+    dem = [float(v) for v in np.asarray(demand, dtype=float).ravel()]
+    price = None if purchase_cost is None else [float(v) for v in np.asarray(purchase_cost, dtype=float).ravel()]
+    out = formula("wagner_whitin", **_given(fixed_cost=fixed_cost, holding_cost=holding_cost, demand=dem,
+                                            purchase_cost=price))
+    out["order_quantities"] = np.asarray(out["order_quantities"], dtype=float)
+    return out
 
 
 def simulate(demand: Any, policy: Dict[str, Any], *, lead_time_days: float = 0.0, lead_time_std_days: float = 0.0,

@@ -95,3 +95,54 @@ def test_eoq_all_units_discount_nahmias_trash_bags():
     assert e["cost"] == pytest.approx(198.10, abs=1e-6)
     with pytest.raises(replenish.ConfigError):
         policy.eoq_quantity_discount(8, 0.2, 600, [])
+
+
+def test_exact_rq_models_snyder_shen_examples_5_1_5_6_and_5_8():
+    c = policy.rq_normal(0.225, 7.5, 8, 1300, 150, 1 / 12, reorder_point=126.8, order_quantity=328.5)
+    close(c["cost"], 78.071162509282942)
+    close(policy.rq_normal(0.225, 7.5, 8, 1300, 150, 1 / 12, order_quantity=318)["reorder_point"], 127.7880348669655)
+    opt = policy.rq_normal(0.225, 7.5, 8, 1300, 150, 1 / 12)
+    close(opt["reorder_point"], 126.8670634479628)  # Example 5.6, loss-function method
+    close(opt["order_quantity"], 328.4491421980451)
+    p = policy.rq_poisson(20, 150, 100, 1.5, 2)
+    assert (p["reorder_point"], p["order_quantity"]) == (3, 5)
+    close(p["cost"], 107.92358063314975)
+    close(policy.rq_poisson(4, 28, 4, 12, 0.5, reorder_point=3, order_quantity=9)["cost"], 34.264154469469503)
+
+
+def test_exact_ss_zheng_federgruen():
+    s = policy.ss_discrete(1, 4, 5, mean=6)  # Snyder & Shen Example 4.7
+    assert (s["reorder_point"], s["order_up_to"]) == (4, 10)
+    close(s["cost"], 8.034111561471644)
+    z = policy.ss_discrete(1, 9, 64, mean=30)  # Zheng & Federgruen (1991), Table I
+    assert (z["reorder_point"], z["order_up_to"]) == (23, 66)
+    assert abs(z["cost"] - 57.819) < 5e-4
+    import numpy as np
+    from math import exp, factorial
+
+    pmf = np.array([exp(-4) * 4 ** d / factorial(d) for d in range(60)])
+    pmf[-1] += 1 - pmf.sum()
+    alt = policy.ss_discrete(40, 125, 150, pmf=pmf)  # Problem 4.31 as a listed pmf
+    assert (alt["reorder_point"], alt["order_up_to"]) == (2, 7)
+    close(alt["cost"], 223.5748295669688)
+    with pytest.raises(replenish.ConfigError) as e:
+        policy.ss_discrete(1, 4, 5, pmf=[0.5, 0.6])
+    assert e.value.field == "pmf"
+
+
+def test_epq_incremental_discounts_and_wagner_whitin():
+    e = policy.epq(8, 0.225, 1300, 2000)
+    close(e["quantity"], 513.9328595516969)
+    close(e["cost"], 40.47221268969612)
+    with pytest.raises(replenish.ConfigError) as err:
+        policy.epq(8, 0.225, 1300, 1000)
+    assert err.value.field == "production_rate"
+    d = policy.eoq_incremental_discount(2250, 0.25, 182500, [(0, 1490), (1200, 1220), (2400, 1100)])
+    close(d["quantity"], 28553.06065428)  # Problem 3.12(b)
+    assert d["region"] == 2
+    w = policy.wagner_whitin(500, 2, [90, 120, 80, 70])  # Example 3.9
+    assert w["order_quantities"].tolist() == [210, 0, 150, 0]
+    close(w["cost"], 1380)
+    w = policy.wagner_whitin(100, 0.1, [400, 500, 500, 1100, 900], purchase_cost=[3, 1, 4, 6, 6])
+    assert w["order_quantities"].tolist() == [400, 3000, 0, 0, 0]
+    close(w["cost"], 4940)

@@ -9,6 +9,7 @@
 //! [`Formula`] is the same set as data (JSON, Python, Node): `{"formula": "eoq",
 //! "fixed_cost": 8, "holding_cost": 0.225, "demand_rate": 1300}`.
 
+use super::exact;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Continuous, ContinuousCDF, Discrete, DiscreteCDF, Normal, Poisson};
@@ -279,15 +280,106 @@ pub fn ss_power_approximation(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "formula", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Formula {
-    Eoq { fixed_cost: f64, holding_cost: f64, demand_rate: f64 },
-    EoqBackorders { fixed_cost: f64, holding_cost: f64, stockout_cost: f64, demand_rate: f64 },
-    EoqQuantityDiscount { fixed_cost: f64, holding_rate: f64, demand_rate: f64, breaks: Vec<PriceBreak> },
-    NewsvendorNormal { holding_cost: f64, stockout_cost: f64, mean: f64, sd: f64 },
-    NewsvendorPoisson { holding_cost: f64, stockout_cost: f64, mean: f64 },
-    NormalLoss { z: f64 },
-    NormalLossInverse { loss: f64 },
-    SqFillRate { lead_time_mean: f64, lead_time_sd: f64, order_quantity: f64, fill_rate: f64 },
-    SsPowerApproximation { holding_cost: f64, stockout_cost: f64, fixed_cost: f64, mean: f64, sd: f64 },
+    Eoq {
+        fixed_cost: f64,
+        holding_cost: f64,
+        demand_rate: f64,
+    },
+    EoqBackorders {
+        fixed_cost: f64,
+        holding_cost: f64,
+        stockout_cost: f64,
+        demand_rate: f64,
+    },
+    EoqQuantityDiscount {
+        fixed_cost: f64,
+        holding_rate: f64,
+        demand_rate: f64,
+        breaks: Vec<PriceBreak>,
+    },
+    NewsvendorNormal {
+        holding_cost: f64,
+        stockout_cost: f64,
+        mean: f64,
+        sd: f64,
+    },
+    NewsvendorPoisson {
+        holding_cost: f64,
+        stockout_cost: f64,
+        mean: f64,
+    },
+    NormalLoss {
+        z: f64,
+    },
+    NormalLossInverse {
+        loss: f64,
+    },
+    SqFillRate {
+        lead_time_mean: f64,
+        lead_time_sd: f64,
+        order_quantity: f64,
+        fill_rate: f64,
+    },
+    SsPowerApproximation {
+        holding_cost: f64,
+        stockout_cost: f64,
+        fixed_cost: f64,
+        mean: f64,
+        sd: f64,
+    },
+    /// [`super::exact::rq_normal`]: the cost of (r, Q), the best r for Q, or the optimum.
+    RqNormal {
+        holding_cost: f64,
+        stockout_cost: f64,
+        fixed_cost: f64,
+        demand_rate: f64,
+        demand_sd: f64,
+        lead_time: f64,
+        reorder_point: Option<f64>,
+        order_quantity: Option<f64>,
+    },
+    /// [`super::exact::rq_poisson`]: the cost of (r, Q) or the optimum.
+    RqPoisson {
+        holding_cost: f64,
+        stockout_cost: f64,
+        fixed_cost: f64,
+        demand_rate: f64,
+        lead_time: f64,
+        reorder_point: Option<f64>,
+        order_quantity: Option<f64>,
+    },
+    /// [`super::exact::ss_discrete`]: Poisson `mean` or a `pmf`.
+    SsDiscrete {
+        holding_cost: f64,
+        stockout_cost: f64,
+        fixed_cost: f64,
+        mean: Option<f64>,
+        pmf: Option<Vec<f64>>,
+        reorder_point: Option<f64>,
+        order_up_to: Option<f64>,
+    },
+    /// [`super::exact::epq`].
+    Epq {
+        fixed_cost: f64,
+        holding_cost: f64,
+        demand_rate: f64,
+        production_rate: f64,
+        order_quantity: Option<f64>,
+    },
+    /// [`super::exact::eoq_incremental_discount`].
+    EoqIncrementalDiscount {
+        fixed_cost: f64,
+        holding_rate: f64,
+        demand_rate: f64,
+        breaks: Vec<PriceBreak>,
+    },
+    /// [`super::exact::wagner_whitin`].
+    WagnerWhitin {
+        fixed_cost: f64,
+        holding_cost: f64,
+        demand: Vec<f64>,
+        purchase_cost: Option<Vec<f64>>,
+    },
 }
 
 /// The result of a [`Formula`], named fields as the functions return them.
@@ -301,41 +393,95 @@ pub enum FormulaResult {
     Value { value: f64 },
     ReorderPoint(ReorderPoint),
     Ss(SsLevels),
+    Rq(exact::RqSolution),
+    SsExact(exact::SsSolution),
+    Epq(exact::Epq),
+    IncrementalDiscount(exact::IncrementalDiscount),
+    LotSizing(exact::LotSizing),
 }
 
 impl Formula {
     /// Evaluates the formula; bad parameters are [`Error::Config`] naming the field.
     pub fn evaluate(&self) -> Result<FormulaResult> {
         use Formula as F;
-        if let F::EoqQuantityDiscount { fixed_cost, holding_rate, demand_rate, breaks } = self {
-            return Ok(FormulaResult::EoqDiscount(eoq_quantity_discount(
-                *fixed_cost,
-                *holding_rate,
-                *demand_rate,
-                breaks,
-            )?));
-        }
-        Ok(match *self {
-            F::EoqQuantityDiscount { .. } => unreachable!("handled above"),
-            F::Eoq { fixed_cost, holding_cost, demand_rate } => {
-                FormulaResult::Eoq(eoq(fixed_cost, holding_cost, demand_rate)?)
-            }
+        use FormulaResult as R;
+        Ok(match self {
+            F::Eoq { fixed_cost, holding_cost, demand_rate } => R::Eoq(eoq(*fixed_cost, *holding_cost, *demand_rate)?),
             F::EoqBackorders { fixed_cost, holding_cost, stockout_cost, demand_rate } => {
-                FormulaResult::EoqBackorders(eoq_backorders(fixed_cost, holding_cost, stockout_cost, demand_rate)?)
+                R::EoqBackorders(eoq_backorders(*fixed_cost, *holding_cost, *stockout_cost, *demand_rate)?)
+            }
+            F::EoqQuantityDiscount { fixed_cost, holding_rate, demand_rate, breaks } => {
+                R::EoqDiscount(eoq_quantity_discount(*fixed_cost, *holding_rate, *demand_rate, breaks)?)
             }
             F::NewsvendorNormal { holding_cost, stockout_cost, mean, sd } => {
-                FormulaResult::Newsvendor(newsvendor_normal(holding_cost, stockout_cost, mean, sd)?)
+                R::Newsvendor(newsvendor_normal(*holding_cost, *stockout_cost, *mean, *sd)?)
             }
             F::NewsvendorPoisson { holding_cost, stockout_cost, mean } => {
-                FormulaResult::Newsvendor(newsvendor_poisson(holding_cost, stockout_cost, mean)?)
+                R::Newsvendor(newsvendor_poisson(*holding_cost, *stockout_cost, *mean)?)
             }
-            F::NormalLoss { z } => FormulaResult::Value { value: normal_loss(z) },
-            F::NormalLossInverse { loss } => FormulaResult::Value { value: normal_loss_inverse(loss)? },
+            F::NormalLoss { z } => R::Value { value: normal_loss(*z) },
+            F::NormalLossInverse { loss } => R::Value { value: normal_loss_inverse(*loss)? },
             F::SqFillRate { lead_time_mean, lead_time_sd, order_quantity, fill_rate } => {
-                FormulaResult::ReorderPoint(sq_fill_rate(lead_time_mean, lead_time_sd, order_quantity, fill_rate)?)
+                R::ReorderPoint(sq_fill_rate(*lead_time_mean, *lead_time_sd, *order_quantity, *fill_rate)?)
             }
             F::SsPowerApproximation { holding_cost, stockout_cost, fixed_cost, mean, sd } => {
-                FormulaResult::Ss(ss_power_approximation(holding_cost, stockout_cost, fixed_cost, mean, sd)?)
+                R::Ss(ss_power_approximation(*holding_cost, *stockout_cost, *fixed_cost, *mean, *sd)?)
+            }
+            F::RqNormal {
+                holding_cost,
+                stockout_cost,
+                fixed_cost,
+                demand_rate,
+                demand_sd,
+                lead_time,
+                reorder_point,
+                order_quantity,
+            } => R::Rq(exact::rq_normal(
+                *holding_cost,
+                *stockout_cost,
+                *fixed_cost,
+                *demand_rate,
+                *demand_sd,
+                *lead_time,
+                *reorder_point,
+                *order_quantity,
+            )?),
+            F::RqPoisson {
+                holding_cost,
+                stockout_cost,
+                fixed_cost,
+                demand_rate,
+                lead_time,
+                reorder_point,
+                order_quantity,
+            } => R::Rq(exact::rq_poisson(
+                *holding_cost,
+                *stockout_cost,
+                *fixed_cost,
+                *demand_rate,
+                *lead_time,
+                *reorder_point,
+                *order_quantity,
+            )?),
+            F::SsDiscrete { holding_cost, stockout_cost, fixed_cost, mean, pmf, reorder_point, order_up_to } => {
+                R::SsExact(exact::ss_discrete(
+                    *holding_cost,
+                    *stockout_cost,
+                    *fixed_cost,
+                    *mean,
+                    pmf.as_deref(),
+                    *reorder_point,
+                    *order_up_to,
+                )?)
+            }
+            F::Epq { fixed_cost, holding_cost, demand_rate, production_rate, order_quantity } => {
+                R::Epq(exact::epq(*fixed_cost, *holding_cost, *demand_rate, *production_rate, *order_quantity)?)
+            }
+            F::EoqIncrementalDiscount { fixed_cost, holding_rate, demand_rate, breaks } => R::IncrementalDiscount(
+                exact::eoq_incremental_discount(*fixed_cost, *holding_rate, *demand_rate, breaks)?,
+            ),
+            F::WagnerWhitin { fixed_cost, holding_cost, demand, purchase_cost } => {
+                R::LotSizing(exact::wagner_whitin(*fixed_cost, *holding_cost, demand, purchase_cost.as_deref())?)
             }
         })
     }

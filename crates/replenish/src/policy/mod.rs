@@ -7,6 +7,7 @@
 
 pub mod calibration;
 pub mod classes;
+pub mod exact;
 pub mod formulas;
 pub mod ltd;
 pub mod resample;
