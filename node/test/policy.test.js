@@ -107,3 +107,18 @@ test('EOQ with all-units quantity discounts (Nahmias §4.7, trash bags)', () => 
   close(e.cost, 198.1)
   assert.throws(() => replenish.formula({ formula: 'eoq_quantity_discount', fixed_cost: 8, holding_rate: 0.2, demand_rate: 600, breaks: [] }), (err) => err.code === 'CONFIG')
 })
+
+test('min_cost with lost sales simulates the order-up-to policy for its level', async () => {
+  const path = require('node:path')
+  const { FIXTURES } = require('./helpers')
+  const dir = path.join(FIXTURES, 'small')
+  const lost = await replenish.plan(dir, { policy: 'r_s', target: 'min_cost', shortage_cost: 5, lost_sales: true })
+  const high = await replenish.plan(dir, { policy: 'r_s', service_level: 0.999 })
+  const moving = lost.lines.filter((l) => l.mean_daily_demand > 0)
+  assert.ok(moving.length > 0)
+  for (const l of moving) {
+    assert.match(l.explanation, /least-cost level under lost sales/)
+    const h = high.lines.find((x) => x.sku === l.sku && x.location === l.location)
+    assert.ok(l.order_up_to <= h.order_up_to + 1e-9, `${l.order_up_to} vs ${h.order_up_to}`)
+  }
+})

@@ -474,6 +474,22 @@ fn policies_targets_and_limits() {
         assert!(c.service_level <= d.service_level, "{} vs {}", c.service_level, d.service_level);
         assert_eq!(d.parameter_sources["shortage_cost"], "rule:c");
     }
+    // Min cost with lost sales under order-up-to: the simulated least-cost level,
+    // never above the 99.9% quantile that bounds its search.
+    let lost = with(
+        "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"min_cost\", shortage_cost = 5, lost_sales = true }\n",
+    );
+    let ratio = with(
+        "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"cycle_service_level\", service_level = 0.999 }\n",
+    );
+    let mut lower = 0;
+    for (l, r) in lost.lines.iter().zip(&ratio.lines).filter(|(l, _)| l.mean_daily_demand > 0.0) {
+        assert!(l.explanation.contains("least-cost level under lost sales"), "{}", l.explanation);
+        assert!(l.order_up_to <= r.order_up_to + 1e-9, "{} vs {}", l.order_up_to, r.order_up_to);
+        lower += usize::from(l.order_up_to < r.order_up_to);
+        assert!(l.service_level > 0.0 && l.service_level < 1.0);
+    }
+    assert!(lower > 0);
     // Newsvendor uses the price/cost critical fractile where the item has a price.
     let nv = with("[[rules]]\nname = \"nv\"\nset = { policy = \"newsvendor\" }\n");
     let items: std::collections::HashMap<_, _> = data.items.iter().map(|i| (i.sku.clone(), i)).collect();

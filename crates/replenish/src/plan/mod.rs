@@ -7,6 +7,7 @@ use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protecti
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
 use crate::policy::classes::{xyz_of, ClassThresholds};
+use crate::policy::lost_sales;
 use crate::policy::ltd::{self, Family, Ltd};
 use crate::policy::resample;
 use crate::policy::{self, fmt_qty, OrderConstraints};
@@ -1295,16 +1296,41 @@ impl LineCtx<'_> {
                         review_eff.max(1.0)
                     };
                     let h_cycle = h_year / 365.0 * cycle_days;
-                    let csl = ltd::cost_optimal_service_level(h_cycle, b, lost_sales);
-                    service_level = csl.unwrap_or(0.5).max(0.5);
-                    level = ltd_p.quantile(service_level);
-                    target_text = format!(
-                        "the cost-optimal {:.1}% cycle service (shortage {} vs holding {:.3} per unit and cycle{})",
-                        service_level * 100.0,
-                        fmt_qty(b),
-                        h_cycle,
-                        if csl.is_none_or(|c| c < 0.5) { "; floored at 50%" } else { "" }
-                    );
+                    if lost_sales && order_up_to_policy {
+                        // Lost sales: no critical ratio is right (a lost unit is never
+                        // replaced), so the level is found by simulating the policy.
+                        let sys = lost_sales::LostSales {
+                            review_days: review_eff.max(1.0),
+                            lead_days: lead,
+                            holding_per_unit_day: h_year / 365.0,
+                            shortage_cost: b,
+                        };
+                        let found = lost_sales::order_up_to(&ltd_p, &sys, &mut stream(cfg.seed, stream_key, 1 << 62))?;
+                        level = found.level;
+                        service_level = ltd_p.cdf(level).clamp(0.0, 1.0);
+                        target_text = format!(
+                            "the least-cost level under lost sales: {} minimises holding {:.4} per unit and day plus shortage {} per unit lost over {} simulated days of this policy (review {} days, lead time {} days; fill rate {:.1}%); it covers the interval with probability {:.1}%",
+                            fmt_qty(level),
+                            h_year / 365.0,
+                            fmt_qty(b),
+                            found.days,
+                            fmt_qty(sys.review_days.round().max(1.0)),
+                            fmt_qty(lead.round()),
+                            found.fill_rate * 100.0,
+                            service_level * 100.0
+                        );
+                    } else {
+                        let csl = ltd::cost_optimal_service_level(h_cycle, b, lost_sales);
+                        service_level = csl.unwrap_or(0.5).max(0.5);
+                        level = ltd_p.quantile(service_level);
+                        target_text = format!(
+                            "the cost-optimal {:.1}% cycle service (shortage {} vs holding {:.3} per unit and cycle{})",
+                            service_level * 100.0,
+                            fmt_qty(b),
+                            h_cycle,
+                            if csl.is_none_or(|c| c < 0.5) { "; floored at 50%" } else { "" }
+                        );
+                    }
                 }
             }
         }

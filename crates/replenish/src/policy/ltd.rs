@@ -289,6 +289,15 @@ impl Ltd {
         self.parts.iter().all(|(_, c)| c.discrete() || matches!(c, Component::Point(m) if m.fract() == 0.0))
     }
 
+    /// Whether the distribution is in whole units (a discrete family, or a sample of
+    /// whole numbers).
+    pub fn whole_units(&self) -> bool {
+        if self.is_empirical() {
+            return self.sample.iter().all(|v| v.fract() == 0.0);
+        }
+        self.discrete()
+    }
+
     /// The smallest level x with P(D ≤ x) ≥ p (a whole unit for discrete families),
     /// for 0 < p < 1.
     pub fn quantile(&self, p: f64) -> f64 {

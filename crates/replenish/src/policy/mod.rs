@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod classes;
 pub mod exact;
 pub mod formulas;
+pub mod lost_sales;
 pub mod ltd;
 pub mod resample;
 pub mod simulate;
