@@ -7,9 +7,9 @@ use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protecti
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
 use crate::policy::classes::{xyz_of, ClassThresholds};
-use crate::policy::lost_sales;
-use crate::policy::ltd::{self, Family, Ltd};
+use crate::policy::ltd::{Family, Ltd};
 use crate::policy::resample;
+use crate::policy::target::{self, Protect, Target};
 use crate::policy::{self, fmt_qty, OrderConstraints};
 use crate::report::{summarize, PlanSummary};
 use crate::rules::expr::Value;
@@ -1245,95 +1245,42 @@ impl LineCtx<'_> {
         let cycle_quantity = eoq.unwrap_or(0.0).max(mean * review_eff);
         let order_up_to_policy = matches!(policy, PolicyKind::RS | PolicyKind::BaseStock | PolicyKind::Newsvendor);
 
-        // The service target → the protection level.
-        let mut target_text;
-        let mut level;
-        let mut service_level;
-        let price = item.and_then(|i| i.sell_price);
-        let newsvendor_ratio = match (policy, price) {
-            (PolicyKind::Newsvendor, Some(p)) if p > unit_cost && unit_cost > 0.0 => Some((p - unit_cost) / p),
-            _ => None,
-        };
-        if let Some(cr) = newsvendor_ratio {
-            service_level = cr.min(0.9999);
-            level = ltd_p.quantile(service_level);
-            target_text = format!(
-                "critical fractile {:.1}% = (price {} − cost {}) / price",
-                service_level * 100.0,
-                fmt_qty(price.unwrap_or(0.0)),
-                fmt_qty(unit_cost)
-            );
-            sources.insert("service_level".into(), "newsvendor (price and cost)".into());
+        // The service target → the protection level (`policy::target`).
+        let newsvendor = if policy == PolicyKind::Newsvendor {
+            Target::newsvendor(item.and_then(|i| i.sell_price), unit_cost)
         } else {
-            match target {
-                TargetKind::CycleServiceLevel => {
-                    service_level = service_level_set;
-                    level = ltd_p.quantile(service_level);
-                    target_text = format!("{}% cycle service", service_level * 100.0);
-                }
-                TargetKind::FillRate => {
-                    level = if order_up_to_policy {
-                        ltd::order_up_to_for_fill_rate(&ltd_p, &ltd_l, fill_rate)
-                    } else {
-                        ltd::reorder_point_for_fill_rate(&ltd_p, cycle_quantity.max(1.0), fill_rate)
-                    };
-                    service_level = ltd_p.cdf(level).clamp(0.0, 1.0);
-                    target_text =
-                        format!("{}% fill rate (cycle service {:.1}%)", fill_rate * 100.0, service_level * 100.0);
-                }
-                TargetKind::MinCost => {
-                    let Some((b, _)) = shortage_cost.clone() else {
-                        return Err(Error::config(
-                            "shortage_cost",
-                            format!("target `min_cost` for {sku} at {location} needs a shortage cost per unit short"),
-                        ));
-                    };
-                    let cycle_days = if order_up_to_policy {
-                        review_eff.max(1.0)
-                    } else if mean > 0.0 {
-                        cycle_quantity / mean
-                    } else {
-                        review_eff.max(1.0)
-                    };
-                    let h_cycle = h_year / 365.0 * cycle_days;
-                    if lost_sales && order_up_to_policy {
-                        // Lost sales: no critical ratio is right (a lost unit is never
-                        // replaced), so the level is found by simulating the policy.
-                        let sys = lost_sales::LostSales {
-                            review_days: review_eff.max(1.0),
-                            lead_days: lead,
-                            holding_per_unit_day: h_year / 365.0,
-                            shortage_cost: b,
-                        };
-                        let found = lost_sales::order_up_to(&ltd_p, &sys, &mut stream(cfg.seed, stream_key, 1 << 62))?;
-                        level = found.level;
-                        service_level = ltd_p.cdf(level).clamp(0.0, 1.0);
-                        target_text = format!(
-                            "the least-cost level under lost sales: {} minimises holding {:.4} per unit and day plus shortage {} per unit lost over {} simulated days of this policy (review {} days, lead time {} days; fill rate {:.1}%); it covers the interval with probability {:.1}%",
-                            fmt_qty(level),
-                            h_year / 365.0,
-                            fmt_qty(b),
-                            found.days,
-                            fmt_qty(sys.review_days.round().max(1.0)),
-                            fmt_qty(lead.round()),
-                            found.fill_rate * 100.0,
-                            service_level * 100.0
-                        );
-                    } else {
-                        let csl = ltd::cost_optimal_service_level(h_cycle, b, lost_sales);
-                        service_level = csl.unwrap_or(0.5).max(0.5);
-                        level = ltd_p.quantile(service_level);
-                        target_text = format!(
-                            "the cost-optimal {:.1}% cycle service (shortage {} vs holding {:.3} per unit and cycle{})",
-                            service_level * 100.0,
-                            fmt_qty(b),
-                            h_cycle,
-                            if csl.is_none_or(|c| c < 0.5) { "; floored at 50%" } else { "" }
-                        );
-                    }
-                }
+            None
+        };
+        let line_target = match (newsvendor, target) {
+            (Some(t), _) => {
+                sources.insert("service_level".into(), "newsvendor (price and cost)".into());
+                t
             }
-        }
+            (None, TargetKind::CycleServiceLevel) => Target::CycleService(service_level_set),
+            (None, TargetKind::FillRate) => Target::FillRate(fill_rate),
+            (None, TargetKind::MinCost) => {
+                let Some((b, _)) = shortage_cost.clone() else {
+                    return Err(Error::config(
+                        "shortage_cost",
+                        format!("target `min_cost` for {sku} at {location} needs a shortage cost per unit short"),
+                    ));
+                };
+                Target::MinCost { shortage_cost: b, lost_sales }
+            }
+        };
+        let protect = Protect {
+            interval: &ltd_p,
+            lead: &ltd_l,
+            order_up_to: order_up_to_policy,
+            cycle_quantity,
+            mean_daily: mean,
+            review_days: review_eff,
+            lead_days: lead,
+            holding_per_unit_year: h_year,
+        };
+        let protection = target::protection_level(line_target, &protect, &mut stream(cfg.seed, stream_key, 1 << 62))?;
+        let (mut level, mut service_level, mut target_text) =
+            (protection.level, protection.service_level, protection.text);
 
         // Safety stock floors and caps.
         let mut adjustments = Vec::new();
@@ -1637,8 +1584,12 @@ impl LineCtx<'_> {
             po_number: None,
             explanation,
             policy: policy.as_str().to_string(),
-            target: if newsvendor_ratio.is_some() { "newsvendor".to_string() } else { target.as_str().to_string() },
-            fill_rate_target: (target == TargetKind::FillRate && newsvendor_ratio.is_none()).then_some(fill_rate),
+            target: if matches!(line_target, Target::Newsvendor { .. }) {
+                "newsvendor".to_string()
+            } else {
+                target.as_str().to_string()
+            },
+            fill_rate_target: matches!(line_target, Target::FillRate(_)).then_some(fill_rate),
             demand_class: f.class.as_str().to_string(),
             abc: abc.to_string(),
             xyz: xyz.to_string(),

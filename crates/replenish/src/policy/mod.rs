@@ -13,6 +13,7 @@ pub mod lost_sales;
 pub mod ltd;
 pub mod resample;
 pub mod simulate;
+pub mod target;
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};

@@ -1,0 +1,205 @@
+//! The service target → the protection level: how much of the demand over lead
+//! time + review a line protects against, for each kind of target, and the words
+//! that say why. The planner gives the distributions ([`super::ltd`],
+//! [`super::resample`]) and the line's costs; safety-stock floors, caps and the
+//! reorder point / order-up-to level of each policy are applied on top of this.
+
+use super::fmt_qty;
+use super::lost_sales::{self, LostSales};
+use super::ltd::{self, Ltd};
+use crate::error::Result;
+use rand_chacha::ChaCha8Rng;
+
+/// A line's target, resolved from its rules and item data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// The newsvendor's critical fractile (price − cost) / price.
+    Newsvendor { price: f64, unit_cost: f64 },
+    /// Probability of no stock-out over lead time + review.
+    CycleService(f64),
+    /// Share of demand served from stock.
+    FillRate(f64),
+    /// Least holding + shortage cost: `shortage_cost` per unit short, backordered
+    /// or lost.
+    MinCost { shortage_cost: f64, lost_sales: bool },
+}
+
+impl Target {
+    /// The newsvendor target of an item sold at `price` and bought at `unit_cost`,
+    /// when the price exceeds a positive cost (otherwise no fractile is defined).
+    pub fn newsvendor(price: Option<f64>, unit_cost: f64) -> Option<Target> {
+        match price {
+            Some(p) if p > unit_cost && unit_cost > 0.0 => Some(Target::Newsvendor { price: p, unit_cost }),
+            _ => None,
+        }
+    }
+}
+
+/// What the protection level depends on besides the target.
+#[derive(Debug, Clone, Copy)]
+pub struct Protect<'a> {
+    /// Demand over lead time + review.
+    pub interval: &'a Ltd,
+    /// Demand over the lead time alone.
+    pub lead: &'a Ltd,
+    /// The policy orders up to a level at every review (`r_s`, `base_stock`,
+    /// `newsvendor`); otherwise it orders `cycle_quantity` when at or below s.
+    pub order_up_to: bool,
+    pub cycle_quantity: f64,
+    /// Mean demand per day.
+    pub mean_daily: f64,
+    pub review_days: f64,
+    pub lead_days: f64,
+    /// Holding cost per unit and year (holding rate × unit cost).
+    pub holding_per_unit_year: f64,
+}
+
+/// The protection level, the cycle service it gives, and the target in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Protection {
+    pub level: f64,
+    pub service_level: f64,
+    pub text: String,
+}
+
+/// The level of [`Protect::interval`] demand that meets `target`:
+///
+/// - newsvendor: the (price − cost) / price quantile (at most 99.99%);
+/// - cycle service: its quantile;
+/// - fill rate: the level whose expected shortage per cycle is (1 − β) of a cycle's
+///   demand ([`ltd::order_up_to_for_fill_rate`], [`ltd::reorder_point_for_fill_rate`]);
+/// - min cost with backorders or a reorder-point policy: the critical ratio
+///   ([`ltd::cost_optimal_service_level`]) of holding a unit one more cycle against
+///   the shortage cost, floored at 50%;
+/// - min cost with lost sales and an order-up-to policy: the level with the least
+///   simulated cost ([`lost_sales::order_up_to`], drawing from `rng`).
+pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Result<Protection> {
+    let interval = p.interval;
+    Ok(match target {
+        Target::Newsvendor { price, unit_cost } => {
+            let service_level = ((price - unit_cost) / price).min(0.9999);
+            Protection {
+                level: interval.quantile(service_level),
+                service_level,
+                text: format!(
+                    "critical fractile {:.1}% = (price {} − cost {}) / price",
+                    service_level * 100.0,
+                    fmt_qty(price),
+                    fmt_qty(unit_cost)
+                ),
+            }
+        }
+        Target::CycleService(service_level) => Protection {
+            level: interval.quantile(service_level),
+            service_level,
+            text: format!("{}% cycle service", service_level * 100.0),
+        },
+        Target::FillRate(fill_rate) => {
+            let level = if p.order_up_to {
+                ltd::order_up_to_for_fill_rate(interval, p.lead, fill_rate)
+            } else {
+                ltd::reorder_point_for_fill_rate(interval, p.cycle_quantity.max(1.0), fill_rate)
+            };
+            let service_level = interval.cdf(level).clamp(0.0, 1.0);
+            Protection {
+                level,
+                service_level,
+                text: format!("{}% fill rate (cycle service {:.1}%)", fill_rate * 100.0, service_level * 100.0),
+            }
+        }
+        Target::MinCost { shortage_cost: b, lost_sales } if lost_sales && p.order_up_to => {
+            // Lost sales: no critical ratio is right (a lost unit is never replaced),
+            // so the level is found by simulating the policy.
+            let sys = LostSales {
+                review_days: p.review_days.max(1.0),
+                lead_days: p.lead_days,
+                holding_per_unit_day: p.holding_per_unit_year / 365.0,
+                shortage_cost: b,
+            };
+            let found = lost_sales::order_up_to(interval, &sys, rng)?;
+            let service_level = interval.cdf(found.level).clamp(0.0, 1.0);
+            Protection {
+                level: found.level,
+                service_level,
+                text: format!(
+                    "the least-cost level under lost sales: {} minimises holding {:.4} per unit and day plus shortage {} per unit lost over {} simulated days of this policy (review {} days, lead time {} days; fill rate {:.1}%); it covers the interval with probability {:.1}%",
+                    fmt_qty(found.level),
+                    sys.holding_per_unit_day,
+                    fmt_qty(b),
+                    found.days,
+                    fmt_qty(sys.review_days.round().max(1.0)),
+                    fmt_qty(p.lead_days.round()),
+                    found.fill_rate * 100.0,
+                    service_level * 100.0
+                ),
+            }
+        }
+        Target::MinCost { shortage_cost: b, lost_sales } => {
+            let cycle_days = if p.order_up_to {
+                p.review_days.max(1.0)
+            } else if p.mean_daily > 0.0 {
+                p.cycle_quantity / p.mean_daily
+            } else {
+                p.review_days.max(1.0)
+            };
+            let h_cycle = p.holding_per_unit_year / 365.0 * cycle_days;
+            let csl = ltd::cost_optimal_service_level(h_cycle, b, lost_sales);
+            let service_level = csl.unwrap_or(0.5).max(0.5);
+            Protection {
+                level: interval.quantile(service_level),
+                service_level,
+                text: format!(
+                    "the cost-optimal {:.1}% cycle service (shortage {} vs holding {:.3} per unit and cycle{})",
+                    service_level * 100.0,
+                    fmt_qty(b),
+                    h_cycle,
+                    if csl.is_none_or(|c| c < 0.5) { "; floored at 50%" } else { "" }
+                ),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn input<'a>(interval: &'a Ltd, lead: &'a Ltd) -> Protect<'a> {
+        Protect {
+            interval,
+            lead,
+            order_up_to: true,
+            cycle_quantity: 70.0,
+            mean_daily: 10.0,
+            review_days: 7.0,
+            lead_days: 14.0,
+            holding_per_unit_year: 0.2 * 365.0 / 7.0,
+        }
+    }
+
+    #[test]
+    fn each_target_reads_its_level() {
+        let (interval, lead) = (Ltd::normal(210.0, 30.0), Ltd::normal(140.0, 25.0));
+        let p = input(&interval, &lead);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let csl = protection_level(Target::CycleService(0.95), &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert!((csl.level - interval.quantile(0.95)).abs() < 1e-9);
+        assert_eq!(csl.text, "95% cycle service");
+        let nv = Target::newsvendor(Some(10.0), 6.0).unwrap_or(Target::CycleService(0.0));
+        let nv = protection_level(nv, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert!((nv.service_level - 0.4).abs() < 1e-12, "{nv:?}");
+        assert!(Target::newsvendor(Some(5.0), 6.0).is_none() && Target::newsvendor(None, 6.0).is_none());
+        let fr = protection_level(Target::FillRate(0.99), &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert!((fr.service_level - interval.cdf(fr.level)).abs() < 1e-12);
+        // Backorders: 1 − h/b with h per cycle = 0.2 a week, b = 1 → 80%.
+        let back = Target::MinCost { shortage_cost: 1.0, lost_sales: false };
+        let back = protection_level(back, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert!((back.service_level - 0.8).abs() < 1e-9, "{back:?}");
+        // Lost sales under order-up-to: simulated, below the lost-sales critical ratio b/(b + h).
+        let lost = Target::MinCost { shortage_cost: 1.0, lost_sales: true };
+        let lost = protection_level(lost, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert!(lost.text.starts_with("the least-cost level under lost sales"), "{}", lost.text);
+        assert!(lost.level < interval.quantile(1.0 / 1.2), "{lost:?}");
+    }
+}
