@@ -588,9 +588,9 @@ fn main() -> Res<()> {
     let chosen: Vec<&str> = if names.is_empty() { all.to_vec() } else { names };
     let shortage = if lost { ShortageMode::LostSales } else { ShortageMode::Backorder };
     println!(
-        "| data set | frequency | series | target | plan CSL | plan fill rate | plan stock | stock-out days | textbook CSL | textbook fill rate | textbook stock | textbook stock at plan CSL | stock ratio | seconds |"
+        "| data set | frequency | series | target | plan CSL | plan fill rate | plan stock | stock-out days | textbook CSL | textbook fill rate | textbook stock | textbook stock at plan CSL | stock ratio | promotion cycles: plan CSL, fill rate, textbook CSL | seconds |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     // `--costs-only`: skip the service table (with `vn2`, only its cost replay).
     let costs_only = args.iter().any(|a| a == "--costs-only");
     for &name in chosen.iter().filter(|_| !costs_only) {
@@ -626,7 +626,7 @@ fn main() -> Res<()> {
             let Some(k) = b.kpis.iter().find(|k| k.group == "all") else { continue };
             let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
             println!(
-                "| {name} | {freq} | {} | {:.0}% | {} | {:.1}% | {:.1} | {:.1}% | {} | {:.1}% | {:.1} | {:.1} | {} | {:.1} |",
+                "| {name} | {freq} | {} | {:.0}% | {} | {:.1}% | {:.1} | {:.1}% | {} | {:.1}% | {:.1} | {:.1} | {} | {} | {:.1} |",
                 k.lines,
                 target * 100.0,
                 pct(k.cycle_service_level),
@@ -638,6 +638,17 @@ fn main() -> Res<()> {
                 k.textbook_average_on_hand_units,
                 k.textbook_on_hand_at_plan_service,
                 k.stock_ratio_at_equal_service.map_or("-".to_string(), |v| format!("{v:.3}")),
+                if k.promotion_cycles > 0 {
+                    format!(
+                        "{} of {}, {}, {}",
+                        pct(k.promotion_cycle_service_level),
+                        k.promotion_cycles,
+                        pct(k.promotion_fill_rate),
+                        pct(k.textbook_promotion_cycle_service_level)
+                    )
+                } else {
+                    "-".to_string()
+                },
                 t0.elapsed().as_secs_f64()
             );
             if std::env::var_os("SERVICE_BENCH_CLASSES").is_some() {

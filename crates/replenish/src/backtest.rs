@@ -100,6 +100,13 @@ pub struct BacktestKpis {
     /// The plan's average stock over the textbook rule's at equal service (≤ 1: the
     /// plan holds no more stock for the service it delivers).
     pub stock_ratio_at_equal_service: Option<f64>,
+    /// Cycles holding a promotion day (from the promotion calendar), the plan's and
+    /// the textbook rule's cycle service on them, and the plan's fill rate on
+    /// promotion days (`None` without promotions in the replay).
+    pub promotion_cycles: usize,
+    pub promotion_cycle_service_level: Option<f64>,
+    pub promotion_fill_rate: Option<f64>,
+    pub textbook_promotion_cycle_service_level: Option<f64>,
 }
 
 /// The backtest's result.
@@ -211,6 +218,19 @@ fn pooled_csl(reports: &[&SimReport]) -> Option<f64> {
     (cycles > 0).then(|| good / cycles as f64)
 }
 
+fn promotion_csl(reports: &[&SimReport]) -> Option<f64> {
+    let cycles: usize = reports.iter().map(|r| r.promotion_cycles).sum();
+    let good: f64 =
+        reports.iter().map(|r| r.promotion_cycle_service_level.unwrap_or(0.0) * r.promotion_cycles as f64).sum();
+    (cycles > 0).then(|| good / cycles as f64)
+}
+
+fn promotion_fill_rate(reports: &[&SimReport]) -> Option<f64> {
+    let demand: f64 = reports.iter().map(|r| r.promotion_demand).sum();
+    let served: f64 = reports.iter().map(|r| r.promotion_fill_rate.unwrap_or(0.0) * r.promotion_demand).sum();
+    (demand > 0.0).then(|| served / demand)
+}
+
 fn fill_rate(reports: &[&SimReport]) -> f64 {
     let demand: f64 = reports.iter().map(|r| r.demand).sum();
     let short: f64 = reports.iter().map(|r| r.units_short).sum();
@@ -293,6 +313,10 @@ fn kpis(
         textbook_z_at_plan_service: z_eq,
         textbook_on_hand_at_plan_service: stock_eq,
         stock_ratio_at_equal_service: (stock_eq > 0.0).then(|| stock / stock_eq),
+        promotion_cycles: plan.iter().map(|r| r.promotion_cycles).sum(),
+        promotion_cycle_service_level: promotion_csl(&plan),
+        promotion_fill_rate: promotion_fill_rate(&plan),
+        textbook_promotion_cycle_service_level: promotion_csl(&text),
     })
 }
 
@@ -380,6 +404,15 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
                 shortage_cost: config.shortage_cost.unwrap_or(l.unit_cost),
                 warmup_days: 0,
                 seed: config.seed.wrapping_add(k as u64),
+                promotion_days: data
+                    .promotions
+                    .as_ref()
+                    .map(|ps| {
+                        (0..days as i64)
+                            .map(|d| ps.iter().any(|p| p.covers(&l.sku, &l.location, day0 + Duration::days(d))))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             };
             let z = if l.service_level > 0.0 && l.service_level < 1.0 {
                 standard_normal_quantile(l.service_level)

@@ -85,6 +85,10 @@ pub struct SimConfig {
     /// Days at the start left out of the statistics (the start-up transient).
     pub warmup_days: usize,
     pub seed: u64,
+    /// Days of the demand path that are in a promotion (true), for the report's
+    /// service on promotion cycles and days; empty or shorter than the path: none
+    /// past its end.
+    pub promotion_days: Vec<bool>,
 }
 
 impl Default for SimConfig {
@@ -103,6 +107,7 @@ impl Default for SimConfig {
             shortage_cost: 0.0,
             warmup_days: 0,
             seed: 0,
+            promotion_days: Vec::new(),
         }
     }
 }
@@ -129,6 +134,13 @@ pub struct SimReport {
     pub ordering_cost: f64,
     pub shortage_cost: f64,
     pub total_cost: f64,
+    /// Completed cycles holding a promotion day ([`SimConfig::promotion_days`]) and
+    /// the share of them without a shortage (`None` without such cycles).
+    pub promotion_cycles: usize,
+    pub promotion_cycle_service_level: Option<f64>,
+    /// Demand on promotion days and the share of it served from stock.
+    pub promotion_demand: f64,
+    pub promotion_fill_rate: Option<f64>,
 }
 
 /// Checks the demand path and the settings (once per simulation).
@@ -212,6 +224,8 @@ pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &
     // Outstanding orders: (arrival day, quantity).
     let mut pipeline: Vec<(usize, f64)> = Vec::new();
     let (mut served, mut total, mut short_units) = (0.0, 0.0, 0.0);
+    let promo = |day: usize| cfg.promotion_days.get(day).copied().unwrap_or(false);
+    let (mut promo_total, mut promo_served) = (0.0, 0.0);
     let (mut stockout_days, mut orders, mut ordered) = (0usize, 0usize, 0.0);
     let (mut sum_on_hand, mut peak) = (0.0, 0.0_f64);
     // Cycle boundaries (the days a replenishment arrives) and the days with a shortage.
@@ -249,6 +263,10 @@ pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &
             total += d;
             served += from_stock;
             short_units += short;
+            if promo(day) {
+                promo_total += d;
+                promo_served += from_stock;
+            }
             if short > 0.0 {
                 stockout_days += 1;
             }
@@ -311,11 +329,17 @@ pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &
     boundaries.sort_unstable();
     boundaries.dedup();
     let (mut cycles, mut good_cycles) = (0usize, 0usize);
+    let (mut promo_cycles, mut promo_good) = (0usize, 0usize);
     for w in boundaries.windows(2) {
         let (a, b) = (w[0], w[1]);
         if a >= cfg.warmup_days && b <= demand.len() {
+            let good = usize::from(!short_day[a..b].iter().any(|x| *x));
             cycles += 1;
-            good_cycles += usize::from(!short_day[a..b].iter().any(|x| *x));
+            good_cycles += good;
+            if (a..b).any(promo) {
+                promo_cycles += 1;
+                promo_good += good;
+            }
         }
     }
     let holding = cfg.holding_cost * sum_on_hand;
@@ -337,6 +361,10 @@ pub fn simulate_schedule(demand: &[f64], schedule: &[(usize, SimPolicy)], cfg: &
         ordering_cost: ordering,
         shortage_cost: shortage,
         total_cost: holding + ordering + shortage,
+        promotion_cycles: promo_cycles,
+        promotion_cycle_service_level: (promo_cycles > 0).then(|| promo_good as f64 / promo_cycles as f64),
+        promotion_demand: promo_total,
+        promotion_fill_rate: (promo_total > 0.0).then(|| promo_served / promo_total),
     })
 }
 
@@ -502,5 +530,32 @@ mod tests {
         assert!(r.units_ordered % 12.0 == 0.0);
         assert!(simulate(&demand, &SimPolicy::SS { s: 5.0, big_s: 1.0 }, &SimConfig::default()).is_err());
         assert!(simulate(&[1.0, -1.0], &SimPolicy::SQ { s: 1.0, q: 1.0 }, &SimConfig::default()).is_err());
+    }
+
+    /// Service on promotion cycles and days: a weekly spike on promotion days that
+    /// the level does not cover shows up there and not on the other cycles.
+    #[test]
+    fn promotion_days_get_their_own_service() {
+        let mut demand = vec![10.0; 70];
+        let mut promo = vec![false; 70];
+        for week in [3, 6] {
+            for d in week * 7..week * 7 + 7 {
+                demand[d] = 30.0;
+                promo[d] = true;
+            }
+        }
+        // (R = 7, S = 70), lost sales: enough for a normal week, not for a promotion week.
+        let cfg = SimConfig { promotion_days: promo, shortage: ShortageMode::LostSales, ..Default::default() };
+        let r = run(&demand, SimPolicy::RS { review_days: 7, big_s: 70.0 }, &cfg);
+        assert!(r.promotion_cycles >= 2, "{r:?}");
+        assert!((r.promotion_demand - 420.0).abs() < 1e-9);
+        let (promo_csl, csl) = (r.promotion_cycle_service_level.unwrap_or(1.0), r.cycle_service_level.unwrap_or(0.0));
+        assert!(promo_csl < 0.5 && csl > promo_csl, "{r:?}");
+        let promo_fill = r.promotion_fill_rate.unwrap_or(1.0);
+        assert!(promo_fill < 0.7 && r.fill_rate > promo_fill, "{r:?}");
+        // Most of the shortage falls on promotion days (the week after starts low).
+        assert!((1.0 - promo_fill) * 420.0 > 0.9 * r.units_short, "{r:?}");
+        let none = run(&demand, SimPolicy::RS { review_days: 7, big_s: 70.0 }, &SimConfig::default());
+        assert_eq!((none.promotion_cycles, none.promotion_cycle_service_level, none.promotion_fill_rate), (0, None, None));
     }
 }
