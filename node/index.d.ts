@@ -317,6 +317,8 @@ export interface SimConfig {
   shortage_cost?: number
   warmup_days?: number
   seed?: number
+  /** Days of the demand path in a promotion: the report's service on promotion cycles and days. */
+  promotion_days?: boolean[]
 }
 /** Simulates a reorder policy day by day over a demand path (docs/policy.md, "Simulation"). */
 export declare function simulate(demand: ArrayLike<number>, policy: SimPolicy, config?: SimConfig): SimReport

@@ -275,6 +275,11 @@ export interface BacktestKpis {
   textbook_on_hand_at_plan_service: number | null
   /** The plan's stock over the textbook rule's at equal service (≤ 1: no more stock). */
   stock_ratio_at_equal_service: number | null
+  /** Cycles holding a promotion day, the plan's and the textbook rule's cycle service on them, the plan's fill rate on promotion days. */
+  promotion_cycles: number
+  promotion_cycle_service_level: number | null
+  promotion_fill_rate: number | null
+  textbook_promotion_cycle_service_level: number | null
 }
 
 export interface Backtest {
@@ -525,6 +530,11 @@ export interface SimReport {
   ordering_cost: number
   shortage_cost: number
   total_cost: number
+  /** Cycles holding a day flagged in `promotion_days`, the share without a shortage, and demand and fill rate on those days. */
+  promotion_cycles: number
+  promotion_cycle_service_level: number | null
+  promotion_demand: number
+  promotion_fill_rate: number | null
 }
 
 /** The approval configuration (docs/workflow.md). */

@@ -122,3 +122,14 @@ test('min_cost with lost sales simulates the order-up-to policy for its level', 
     assert.ok(l.order_up_to <= h.order_up_to + 1e-9, `${l.order_up_to} vs ${h.order_up_to}`)
   }
 })
+
+test('simulation reports service on promotion days', () => {
+  const demand = Array(70).fill(10)
+  const promo = Array(70).fill(false)
+  for (const week of [3, 6]) for (let d = week * 7; d < week * 7 + 7; d++) { demand[d] = 30; promo[d] = true }
+  const r = replenish.simulate(demand, { policy: 'r_s', review_days: 7, big_s: 70 }, { shortage: 'lost_sales', promotion_days: promo })
+  assert.ok(r.promotion_cycles >= 2)
+  assert.equal(r.promotion_demand, 420)
+  assert.ok(r.promotion_cycle_service_level < r.cycle_service_level)
+  assert.ok(r.promotion_fill_rate < r.fill_rate)
+})

@@ -181,16 +181,18 @@ def simulate(demand: Any, policy: Dict[str, Any], *, lead_time_days: float = 0.0
              shortage: str = "backorder", initial_on_hand: Optional[float] = None, moq: float = 0.0,
              pack_size: float = 1.0, max_order: Optional[float] = None, order_days: Any = (),
              holding_cost: float = 0.0, ordering_cost: float = 0.0, shortage_cost: float = 0.0,
-             warmup_days: int = 0, seed: int = 0) -> Dict[str, Any]:
+             warmup_days: int = 0, seed: int = 0, promotion_days: Any = ()) -> Dict[str, Any]:
     """Simulates a reorder policy day by day over a demand path (array-like, one value
     per day): ``policy`` is ``{"policy": "s_q", "s": ..., "q": ...}``, ``"s_s"`` (``s``,
     ``big_s``), ``"r_s"`` (``review_days``, ``big_s``) or ``"r_s_s"``. Returns the
     ``fill_rate``, ``cycle_service_level``, ``stockout_days``, ``average_on_hand``,
-    ``peak_on_hand``, ``orders``, costs and more (``docs/policy.md``, "Simulation")."""
+    ``peak_on_hand``, ``orders``, costs and more (``docs/policy.md``, "Simulation");
+    ``promotion_days`` (one flag per day) adds the service on cycles and days flagged."""
     config = dict(lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days, shortage=shortage,
                   initial_on_hand=initial_on_hand, moq=moq, pack_size=pack_size, max_order=max_order,
                   order_days=list(order_days), holding_cost=holding_cost, ordering_cost=ordering_cost,
-                  shortage_cost=shortage_cost, warmup_days=warmup_days, seed=seed)
+                  shortage_cost=shortage_cost, warmup_days=warmup_days, seed=seed,
+                  promotion_days=[bool(v) for v in np.asarray(promotion_days, dtype=bool).ravel()])
     raw = _f8(demand)
     return json.loads(_replenish.simulate_policy(raw, json.dumps(policy), json.dumps(config)))
 

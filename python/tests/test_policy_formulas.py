@@ -146,3 +146,20 @@ def test_epq_incremental_discounts_and_wagner_whitin():
     w = policy.wagner_whitin(100, 0.1, [400, 500, 500, 1100, 900], purchase_cost=[3, 1, 4, 6, 6])
     assert w["order_quantities"].tolist() == [400, 3000, 0, 0, 0]
     close(w["cost"], 4940)
+
+
+def test_simulation_reports_service_on_promotion_days():
+    import numpy as np
+
+    demand = np.full(70, 10.0)
+    promo = np.zeros(70, dtype=bool)
+    for week in (3, 6):
+        demand[week * 7:week * 7 + 7] = 30.0
+        promo[week * 7:week * 7 + 7] = True
+    r = policy.simulate(demand, {"policy": "r_s", "review_days": 7, "big_s": 70}, shortage="lost_sales",
+                        promotion_days=promo)
+    assert r["promotion_cycles"] >= 2
+    assert r["promotion_demand"] == 420.0
+    assert r["promotion_cycle_service_level"] < r["cycle_service_level"]
+    assert r["promotion_fill_rate"] < r["fill_rate"]
+    assert policy.simulate(demand, {"policy": "r_s", "review_days": 7, "big_s": 70})["promotion_fill_rate"] is None

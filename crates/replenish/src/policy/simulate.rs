@@ -556,6 +556,9 @@ mod tests {
         // Most of the shortage falls on promotion days (the week after starts low).
         assert!((1.0 - promo_fill) * 420.0 > 0.9 * r.units_short, "{r:?}");
         let none = run(&demand, SimPolicy::RS { review_days: 7, big_s: 70.0 }, &SimConfig::default());
-        assert_eq!((none.promotion_cycles, none.promotion_cycle_service_level, none.promotion_fill_rate), (0, None, None));
+        assert_eq!(
+            (none.promotion_cycles, none.promotion_cycle_service_level, none.promotion_fill_rate),
+            (0, None, None)
+        );
     }
 }
