@@ -124,6 +124,9 @@ test('the report shows a backtest of the plan', async () => {
   assert.strictEqual(all.lines, 12)
   const html = replenish.renderReport(r)
   assert.ok(html.includes('Does the plan keep its promise?') && html.includes(`${(all.fill_rate * 100).toFixed(1)}%`))
+  // The demo's promotion calendar: cycles holding a promotion day get their own table.
+  assert.ok(all.promotion_cycles > 0 && all.promotion_cycle_service_level >= 0)
+  assert.ok(html.includes('On cycles with a promotion day'))
   const without = replenish.renderReport(await replenish.report(p, ds, { accuracy: null }))
   assert.ok(without.includes('replenish simulate --report'))
 })

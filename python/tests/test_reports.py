@@ -238,6 +238,9 @@ def test_the_report_shows_a_backtest_of_the_plan():
     html = r.to_html()
     assert "Does the plan keep its promise?" in html and "textbook cycle service" in html
     assert f"{every['fill_rate'] * 100:.1f}%" in html
+    # The demo has a promotion calendar: cycles holding a promotion day get their own table.
+    assert every["promotion_cycles"] > 0 and 0 <= every["promotion_cycle_service_level"] <= 1
+    assert "On cycles with a promotion day" in html
     # The kpis frame alone works too; anything else is refused with a reason.
     assert replenish.plan(ds).report(accuracy=False, service=kpis).raw["service"]["plans"] == kpis.attrs["plans"]
     with pytest.raises(TypeError, match="policy.backtest"):

@@ -103,9 +103,13 @@ pub struct BacktestKpis {
     /// Cycles holding a promotion day (from the promotion calendar), the plan's and
     /// the textbook rule's cycle service on them, and the plan's fill rate on
     /// promotion days (`None` without promotions in the replay).
+    #[serde(default)]
     pub promotion_cycles: usize,
+    #[serde(default)]
     pub promotion_cycle_service_level: Option<f64>,
+    #[serde(default)]
     pub promotion_fill_rate: Option<f64>,
+    #[serde(default)]
     pub textbook_promotion_cycle_service_level: Option<f64>,
 }
 

@@ -111,6 +111,43 @@ fn replanning_follows_a_level_shift_that_a_single_plan_misses() {
     assert!(a.report.fill_rate > a.textbook.fill_rate, "{:?} vs {:?}", a.report, a.textbook);
 }
 
+/// With a promotion calendar, the backtest reports service on the cycles that hold a
+/// promotion day, for the plan and the textbook rule; the report shows them.
+#[test]
+fn promotion_cycles_get_their_own_service_in_the_backtest_and_report() {
+    // Ordinary days sell 10, promotion weeks (every fifth week) 30.
+    let promo = |d: usize| (d / 7) % 5 == 4;
+    let data = one_sku(400, |d| if promo(d) { 30.0 + (d % 3) as f64 } else { 10.0 + (d % 3) as f64 }, promo);
+    let config = PlanConfig { policy: PolicyKind::RS, ..PlanConfig::default() };
+    let b = backtest(&data, &config, &BacktestOptions { days: 91, ..Default::default() }).unwrap();
+    let all = b.kpis.last().unwrap();
+    assert!(all.promotion_cycles >= 2, "{all:?}");
+    assert!(all.promotion_cycle_service_level.is_some() && all.promotion_fill_rate.is_some(), "{all:?}");
+    assert!(all.textbook_promotion_cycle_service_level.is_some());
+    assert_eq!(all.promotion_cycles, b.lines[0].report.promotion_cycles);
+    // Without a calendar there are no promotion cycles.
+    let plain = one_sku(400, |d| 10.0 + (d % 3) as f64, |_| false);
+    let p = backtest(&plain, &config, &BacktestOptions { days: 91, ..Default::default() }).unwrap();
+    assert_eq!(p.kpis.last().unwrap().promotion_cycles, 0);
+    assert_eq!(p.kpis.last().unwrap().promotion_cycle_service_level, None);
+    // The report's service section shows the promotion table only where there are such cycles.
+    let plan = replenish::plan(&data, &config).unwrap();
+    let report = |s: &replenish::backtest::Backtest| {
+        let cfg = replenish::report::ReportConfig { service: Some(s.service_table()), ..Default::default() };
+        replenish::report::html_report(&data, &plan, &[], &cfg).unwrap()
+    };
+    assert!(report(&b).contains("On cycles with a promotion day"));
+    assert!(!report(&p).contains("On cycles with a promotion day"));
+    // A service table from before these fields reads with none.
+    let mut json = serde_json::to_value(p.service_table()).unwrap();
+    for k in json["kpis"].as_array_mut().unwrap() {
+        let o = k.as_object_mut().unwrap();
+        o.retain(|key, _| !key.contains("promotion"));
+    }
+    let old: replenish::backtest::ServiceTable = serde_json::from_value(json).unwrap();
+    assert_eq!(old.kpis.last().unwrap().promotion_cycles, 0);
+}
+
 /// A SKU on promotion on four days of five has too few ordinary days to learn a
 /// baseline from: the plan learns from every day and plans its usual demand, where
 /// it used to see almost no history and plan next to nothing.

@@ -136,10 +136,14 @@ pub struct SimReport {
     pub total_cost: f64,
     /// Completed cycles holding a promotion day ([`SimConfig::promotion_days`]) and
     /// the share of them without a shortage (`None` without such cycles).
+    #[serde(default)]
     pub promotion_cycles: usize,
+    #[serde(default)]
     pub promotion_cycle_service_level: Option<f64>,
     /// Demand on promotion days and the share of it served from stock.
+    #[serde(default)]
     pub promotion_demand: f64,
+    #[serde(default)]
     pub promotion_fill_rate: Option<f64>,
 }
 

@@ -237,6 +237,31 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
             ]
         }),
     );
+    if s.kpis.iter().any(|k| k.promotion_cycles > 0) {
+        out.push_str(
+            r#"<h3>On cycles with a promotion day</h3><p class="note">The replenishment cycles that hold a day of the promotion calendar, and the demand on promotion days.</p>"#,
+        );
+        let head = [
+            ("demand class", false),
+            ("promotion cycles", true),
+            ("cycle service", true),
+            ("fill rate on promotion days", true),
+            ("textbook cycle service", true),
+        ];
+        table(
+            out,
+            &head,
+            s.kpis.iter().filter(|k| k.promotion_cycles > 0).map(|k| {
+                vec![
+                    esc(&k.group),
+                    num(k.promotion_cycles as f64, 0),
+                    pct(k.promotion_cycle_service_level),
+                    pct(k.promotion_fill_rate),
+                    pct(k.textbook_promotion_cycle_service_level),
+                ]
+            }),
+        );
+    }
     out.push_str("</section>");
 }
 
