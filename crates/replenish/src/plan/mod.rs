@@ -449,6 +449,9 @@ pub fn plan_lines(
     prep.lines(&facts, globals, progress)
 }
 
+/// The random stream (purpose) of a line's target search: the lost-sales simulation.
+const TARGET_STREAM: u64 = 1 << 62;
+
 /// What a line's `forecast_model` says when its history was too short for the
 /// configured model, and its `safety_stock_method` when too short for the errors
 /// distribution: the plan's warnings count the lines by them.
@@ -1278,7 +1281,8 @@ impl LineCtx<'_> {
             lead_days: lead,
             holding_per_unit_year: h_year,
         };
-        let protection = target::protection_level(line_target, &protect, &mut stream(cfg.seed, stream_key, 1 << 62))?;
+        let protection =
+            target::protection_level(line_target, &protect, &mut stream(cfg.seed, stream_key, TARGET_STREAM))?;
         let (mut level, mut service_level, mut target_text) =
             (protection.level, protection.service_level, protection.text);
 

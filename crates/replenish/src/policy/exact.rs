@@ -15,7 +15,7 @@
 //! order, `λ` demand rate, `L` lead time. Everything here is arithmetic on its
 //! arguments; [`super::formulas::Formula`] exposes it as data to Python and Node.
 
-use super::formulas::PriceBreak;
+use super::formulas::{non_negative, positive, PriceBreak};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Continuous, ContinuousCDF, Discrete, DiscreteCDF, Normal, Poisson};
@@ -37,22 +37,6 @@ fn finite(field: &str, v: f64) -> Result<f64> {
         Ok(v)
     } else {
         Err(Error::config(field, format!("{v} is not a finite number")))
-    }
-}
-
-fn positive(field: &str, v: f64) -> Result<f64> {
-    if v > 0.0 && v.is_finite() {
-        Ok(v)
-    } else {
-        Err(Error::config(field, format!("{v} must be positive")))
-    }
-}
-
-fn non_negative(field: &str, v: f64) -> Result<f64> {
-    if v >= 0.0 && v.is_finite() {
-        Ok(v)
-    } else {
-        Err(Error::config(field, format!("{v} must be zero or positive")))
     }
 }
 
@@ -350,6 +334,15 @@ impl DiscreteDemand {
         }
         y
     }
+}
+
+/// The Poisson newsvendor: the smallest S with F(S) ≥ p/(h + p) and its expected
+/// cost h·E[(S − D)⁺] + p·E[(D − S)⁺] (for [`super::formulas::newsvendor_poisson`]).
+pub(super) fn poisson_newsvendor(holding_cost: f64, stockout_cost: f64, mean: f64) -> Result<(f64, f64)> {
+    let (h, p) = (positive("holding_cost", holding_cost)?, positive("stockout_cost", stockout_cost)?);
+    let d = DiscreteDemand::poisson("mean", mean)?;
+    let s = d.newsvendor(h, p);
+    Ok((s as f64, d.g(h, p, s)))
 }
 
 /// The (r, Q) policy under continuous review with Poisson demand (rate λ, lead time

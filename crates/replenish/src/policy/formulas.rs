@@ -12,9 +12,10 @@
 use super::exact;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{Continuous, ContinuousCDF, Discrete, DiscreteCDF, Normal, Poisson};
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
-fn positive(field: &str, v: f64) -> Result<f64> {
+/// `v` when it is a finite number above 0; otherwise a configuration error naming `field`.
+pub(super) fn positive(field: &str, v: f64) -> Result<f64> {
     if v > 0.0 && v.is_finite() {
         Ok(v)
     } else {
@@ -22,7 +23,8 @@ fn positive(field: &str, v: f64) -> Result<f64> {
     }
 }
 
-fn non_negative(field: &str, v: f64) -> Result<f64> {
+/// `v` when it is a finite number ≥ 0; otherwise a configuration error naming `field`.
+pub(super) fn non_negative(field: &str, v: f64) -> Result<f64> {
     if v >= 0.0 && v.is_finite() {
         Ok(v)
     } else {
@@ -201,18 +203,8 @@ pub fn newsvendor_normal(holding_cost: f64, stockout_cost: f64, mean: f64, sd: f
 /// Newsvendor with Poisson demand: the smallest S with F(S) ≥ p/(h+p), and its
 /// expected cost h·E[(S − D)⁺] + p·E[(D − S)⁺].
 pub fn newsvendor_poisson(holding_cost: f64, stockout_cost: f64, mean: f64) -> Result<Newsvendor> {
-    let (h, p) = (positive("holding_cost", holding_cost)?, positive("stockout_cost", stockout_cost)?);
-    let mean = positive("mean", mean)?;
-    let dist = Poisson::new(mean).map_err(|e| Error::config("mean", e.to_string()))?;
-    let ratio = p / (h + p);
-    let mut s: u64 = 0;
-    while dist.cdf(s) < ratio {
-        s += 1;
-    }
-    // E[(S − D)⁺] = Σ_{d ≤ S} (S − d)·P(d); E[(D − S)⁺] = E[(S − D)⁺] − (S − λ).
-    let over: f64 = (0..=s).map(|d| (s - d) as f64 * dist.pmf(d)).sum();
-    let under = over - (s as f64 - mean);
-    Ok(Newsvendor { quantity: s as f64, critical_ratio: ratio, cost: h * over + p * under })
+    let (quantity, cost) = exact::poisson_newsvendor(holding_cost, stockout_cost, mean)?;
+    Ok(Newsvendor { quantity, critical_ratio: stockout_cost / (holding_cost + stockout_cost), cost })
 }
 
 /// A reorder point with its safety factor and safety stock.

@@ -20,7 +20,6 @@
 
 use super::ltd::Ltd;
 use crate::error::{Error, Result};
-
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma, Poisson};
 use serde::{Deserialize, Serialize};
@@ -153,9 +152,7 @@ pub fn order_up_to(protect: &Ltd, sys: &LostSales, rng: &mut ChaCha8Rng) -> Resu
         ("holding cost", sys.holding_per_unit_day),
         ("shortage_cost", sys.shortage_cost),
     ] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(Error::config(name, format!("{v} must be a finite number ≥ 0")));
-        }
+        super::formulas::non_negative(name, v)?;
     }
     let review = (sys.review_days.round() as usize).max(1);
     let lead = sys.lead_days.round() as usize;
@@ -174,6 +171,19 @@ pub fn order_up_to(protect: &Ltd, sys: &LostSales, rng: &mut ChaCha8Rng) -> Resu
         lo = lo.floor();
         hi = hi.ceil();
     }
+    // Every whole level from a to b; the cheapest.
+    let scan = |a: f64, b: f64| {
+        let mut best = (a, f64::INFINITY);
+        let mut s = a;
+        while s <= b {
+            let c = run(s).0;
+            if c < best.1 {
+                best = (s, c);
+            }
+            s += 1.0;
+        }
+        best.0
+    };
     let best = if !whole {
         // Golden-section search on the continuous level.
         let g = (5f64.sqrt() - 1.0) / 2.0;
@@ -191,17 +201,9 @@ pub fn order_up_to(protect: &Ltd, sys: &LostSales, rng: &mut ChaCha8Rng) -> Resu
         }
         0.5 * (a + b)
     } else if hi - lo <= 64.0 {
-        let mut best = (lo, f64::INFINITY);
-        let mut s = lo;
-        while s <= hi {
-            let c = run(s).0;
-            if c < best.1 {
-                best = (s, c);
-            }
-            s += 1.0;
-        }
-        best.0
+        scan(lo, hi)
     } else {
+        // Ternary search down to a few levels, then every one of them.
         let (mut a, mut b) = (lo, hi);
         while b - a > 4.0 {
             let c = (a + (b - a) / 3.0).floor();
@@ -212,16 +214,7 @@ pub fn order_up_to(protect: &Ltd, sys: &LostSales, rng: &mut ChaCha8Rng) -> Resu
                 a = c;
             }
         }
-        let mut best = (a, f64::INFINITY);
-        let mut s = a;
-        while s <= b {
-            let c = run(s).0;
-            if c < best.1 {
-                best = (s, c);
-            }
-            s += 1.0;
-        }
-        best.0
+        scan(a, b)
     };
     let (cost_per_day, fill_rate) = run(best);
     Ok(LostSalesLevel { level: best, cost_per_day, fill_rate, days: demand.len() - warmup })
