@@ -19,6 +19,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::Dataset;
+use crate::plan::uplift::{promotion_days, promotions_by_sku};
 use crate::plan::{plan, LineAction, PlanConfig, PlanLine};
 use crate::policy::simulate::{simulate_schedule, ShortageMode, SimConfig, SimPolicy, SimReport};
 use crate::policy::standard_normal_quantile;
@@ -100,7 +101,7 @@ pub struct BacktestKpis {
     /// The plan's average stock over the textbook rule's at equal service (≤ 1: the
     /// plan holds no more stock for the service it delivers).
     pub stock_ratio_at_equal_service: Option<f64>,
-    /// Cycles holding a promotion day (from the promotion calendar), the plan's and
+    /// Cycles holding a promotion day (the calendar or the sales lines' flags), the plan's and
     /// the textbook rule's cycle service on them, and the plan's fill rate on
     /// promotion days (`None` without promotions in the replay).
     #[serde(default)]
@@ -375,6 +376,8 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
             gap: (l.order_up_to - l.reorder_point).max(0.0),
         }
     };
+    // Each series' promotion days: flagged on its sales lines or in the calendar.
+    let promo = promotion_days(data, &promotions_by_sku(data));
     let mut replays: Vec<Option<Replay>> = first_plan
         .lines
         .iter()
@@ -408,15 +411,9 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
                 shortage_cost: config.shortage_cost.unwrap_or(l.unit_cost),
                 warmup_days: 0,
                 seed: config.seed.wrapping_add(k as u64),
-                promotion_days: data
-                    .promotions
-                    .as_ref()
-                    .map(|ps| {
-                        (0..days as i64)
-                            .map(|d| ps.iter().any(|p| p.covers(&l.sku, &l.location, day0 + Duration::days(d))))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                promotion_days: (0..days as i64)
+                    .map(|d| usize::try_from(from + d).ok().and_then(|k| promo[i].get(k).map(|b| *b)).unwrap_or(false))
+                    .collect(),
             };
             let z = if l.service_level > 0.0 && l.service_level < 1.0 {
                 standard_normal_quantile(l.service_level)

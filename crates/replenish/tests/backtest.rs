@@ -125,7 +125,25 @@ fn promotion_cycles_get_their_own_service_in_the_backtest_and_report() {
     assert!(all.promotion_cycle_service_level.is_some() && all.promotion_fill_rate.is_some(), "{all:?}");
     assert!(all.textbook_promotion_cycle_service_level.is_some());
     assert_eq!(all.promotion_cycles, b.lines[0].report.promotion_cycles);
-    // Without a calendar there are no promotion cycles.
+    // Promotions flagged on the sales lines (the `promo` column) count too.
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let mut sales = String::from("date,sku,location,quantity,promo\n");
+    for d in 0..400 {
+        let q = if promo(d) { 30 } else { 10 } + d % 3;
+        writeln!(sales, "{},A,L,{q},{}", start + Duration::days(d as i64), u8::from(promo(d))).unwrap();
+    }
+    let t = |n: &str, s: String| Some(TableInput::new(n, s));
+    let flagged = Inputs {
+        items: t("items", "sku,unit_cost\nA,1\n".into()),
+        suppliers: t("suppliers", "supplier_id,sku,lead_time_days,order_cycle_days\nS,A,7,7\n".into()),
+        sales: t("sales", sales),
+        inventory: t("inventory", "sku,location,on_hand,as_of\nA,L,0,2026-02-04\n".into()),
+        ..Default::default()
+    };
+    let flagged = ingest::parse(&flagged, &IngestOptions::default()).unwrap().dataset;
+    let f = backtest(&flagged, &config, &BacktestOptions { days: 91, ..Default::default() }).unwrap();
+    assert!(f.kpis.last().unwrap().promotion_cycles >= 2, "{:?}", f.kpis.last());
+    // Without a calendar or flags there are no promotion cycles.
     let plain = one_sku(400, |d| 10.0 + (d % 3) as f64, |_| false);
     let p = backtest(&plain, &config, &BacktestOptions { days: 91, ..Default::default() }).unwrap();
     assert_eq!(p.kpis.last().unwrap().promotion_cycles, 0);

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub mod invariants;
 pub mod split;
-mod uplift;
+pub(crate) mod uplift;
 pub use split::{PlanGlobals, PlanStats};
 use uplift::{
     event_days, event_uplifts, promotion_days, promotion_uplifts, promotions_by_sku, usual_promotions, EventDays,

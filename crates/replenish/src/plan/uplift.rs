@@ -21,7 +21,7 @@ pub(super) struct Uplifts {
 const MIN_PROMOTION_DAYS: usize = 3;
 
 /// The promotion calendar indexed by SKU.
-pub(super) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>> {
+pub(crate) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>> {
     let mut by_sku: HashMap<&str, Vec<&Promotion>> = HashMap::new();
     for p in data.promotions.iter().flatten() {
         by_sku.entry(p.sku.as_str()).or_default().push(p);
@@ -31,7 +31,7 @@ pub(super) fn promotions_by_sku(data: &Dataset) -> HashMap<&str, Vec<&Promotion>
 
 /// Per demand series, its promotion days: flagged on the sales lines or covered by
 /// the calendar (one pass over the calendar, not one per day).
-pub(super) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<DayFlags> {
+pub(crate) fn promotion_days(data: &Dataset, by_sku: &HashMap<&str, Vec<&Promotion>>) -> Vec<DayFlags> {
     (0..data.demand.len())
         .into_par_iter()
         .map(|i| {

@@ -299,14 +299,13 @@ impl DiscreteDemand {
         if y < 0 {
             return mean - y as f64;
         }
-        let above = match self {
-            // Σ_{d > y} d·P(d) = λ·P(D ≥ y) for Poisson.
-            Self::Poisson(p, m) => m * p.sf(y as u64) + m * p.pmf(y as u64),
-            Self::Pmf { tail_mean, .. } => tail_mean.get(y as usize + 1).copied().unwrap_or(0.0),
-        };
-        let sf = match self {
-            Self::Poisson(p, _) => p.sf(y as u64),
-            Self::Pmf { .. } => 1.0 - self.cdf(y),
+        // (Σ_{d > y} d·P(d), P(D > y)); for Poisson the first is λ·P(D ≥ y).
+        let (above, sf) = match self {
+            Self::Poisson(p, m) => {
+                let sf = p.sf(y as u64);
+                (m * (sf + p.pmf(y as u64)), sf)
+            }
+            Self::Pmf { tail_mean, .. } => (tail_mean.get(y as usize + 1).copied().unwrap_or(0.0), 1.0 - self.cdf(y)),
         };
         (above - y as f64 * sf).max(0.0)
     }

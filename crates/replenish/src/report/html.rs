@@ -239,7 +239,7 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
     );
     if s.kpis.iter().any(|k| k.promotion_cycles > 0) {
         out.push_str(
-            r#"<h3>On cycles with a promotion day</h3><p class="note">The replenishment cycles that hold a day of the promotion calendar, and the demand on promotion days.</p>"#,
+            r#"<h3>On cycles with a promotion day</h3><p class="note">The replenishment cycles that hold a promotion day (from the calendar or the sales lines), and the demand on promotion days.</p>"#,
         );
         let head = [
             ("demand class", false),
