@@ -61,6 +61,13 @@ export interface PlanStats {
   values: Array<{ sku: string; location: string; value: number }>
   promotion_uplifts: Array<{ category: string; uplift: number }>
   event_uplifts: Array<{ category: string | null; event: string; uplift: number }>
+  /** Out-of-sample coverage values of the `errors` method by demand class (docs/policy.md). */
+  coverage: Coverage
+}
+
+/** Out-of-sample coverage values by demand class, counted in bins of −ln(1 − u) 0.01 wide. */
+export interface Coverage {
+  classes: Record<string, { bins: Record<string, number> }>
 }
 
 /** What the assortment as a whole decides, merged from every part (`mergePlanStats`). */
@@ -72,6 +79,8 @@ export interface PlanGlobals {
   promotion_uplifts: Record<string, number>
   event_category_uplifts: Record<string, Record<string, number>>
   event_uplifts: Record<string, number>
+  /** The parts' coverage values, merged: what corrects cycle-service targets. */
+  coverage: Coverage
 }
 
 /** A forecasting model with its parameters (names follow statsforecast). */
@@ -145,6 +154,8 @@ export interface PlanConfig {
   lead_time_demand?: LtdMethod
   safety_stock?: LtdMethod
   n_paths?: number
+  /** Read cycle-service levels where the assortment's own out-of-sample coverage says (default true; docs/policy.md). */
+  correct_service?: boolean
   seed?: number
   policy?: PolicyKind
   target?: TargetKind

@@ -178,3 +178,14 @@ test('a budget cap defers the least urgent lines and reports them', async () => 
   assert.ok(kept <= total / 2 + 1e-6)
   assert.equal(p.lines.filter((l) => l.action === 'deferred').length, p.deferred.length)
 })
+
+test('cycle-service levels are read where the past coverage says, unless turned off', async () => {
+  const data = await replenish.demoData()
+  const corrected = (await replenish.plan(data)).lines
+  const plain = (await replenish.plan(data, { correct_service: false })).lines
+  assert.ok(corrected.filter((l) => l.explanation.includes('read at the')).length > 0.9 * corrected.length)
+  assert.ok(!plain.some((l) => l.explanation.includes('read at the')))
+  assert.ok(corrected.every((l, k) => l.service_level === plain[k].service_level))
+  assert.ok(corrected.some((l, k) => l.order_up_to !== plain[k].order_up_to))
+  await assert.rejects(replenish.plan(data, { correct_service: 'yes' }), (e) => e.code === 'CONFIG')
+})

@@ -44,6 +44,11 @@ test('a plan in parts is the whole plan', async () => {
   assert.ok(stats.every((s) => s.values.length > 0 && s.values.length < whole.lines.length))
   const globals = await replenish.mergePlanStats(stats)
   assert.equal(globals.as_of, whole.as_of)
+  // Each part's coverage values by demand class add up in the merge (they correct
+  // cycle-service targets the same way as in the whole plan).
+  const count = (c) => Object.values(c.classes).reduce((n, k) => n + Object.values(k.bins).reduce((a, b) => a + b, 0), 0)
+  assert.ok(stats.every((s) => count(s.coverage) > 0))
+  assert.equal(count(globals.coverage), stats.reduce((n, s) => n + count(s.coverage), 0))
   const lines = await Promise.all(parts.map((p) => replenish.planLines(p, globals)))
   const split = await replenish.finishPlan({ items: tables.items, suppliers: tables.suppliers }, lines.reverse(), globals)
   assert.deepStrictEqual(split, whole) // numbers compared with Object.is: bit for bit

@@ -110,6 +110,9 @@ def test_the_split_steps_by_hand_give_the_whole_plan(tables, whole):
     assert globals_json is None and cfg["as_of"] == whole.as_of
     stats = [rd.part_stats(k, p, cfg) for k, p in enumerate(parts)]
     globals_json, cfg = rd.merge_stats(stats, cfg)
+    # The parts' out-of-sample coverage values add up in the merge.
+    merged = json.loads(globals_json)["coverage"]["classes"]
+    assert sum(sum(c["bins"].values()) for c in merged.values()) > 0
     lines = [rd.part_lines(k, p, cfg, globals_json) for k, p in enumerate(parts)]
     split = rd.finish(lines[::-1], {"items": tables["items"], "suppliers": tables["suppliers"]}, cfg, globals_json)
     same_plan(split, whole)

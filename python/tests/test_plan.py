@@ -212,3 +212,17 @@ def test_min_cost_with_lost_sales_simulates_the_policy(small_dir):
     high = replenish.plan(small_dir, {"policy": "r_s", "service_level": 0.999})
     merged = moving.merge(high.lines, on=["sku", "location"], suffixes=("", "_high"))
     assert (merged["order_up_to"] <= merged["order_up_to_high"] + 1e-9).all()
+
+
+def test_cycle_service_levels_are_read_where_past_coverage_says():
+    data = replenish.demo_data()
+    corrected = replenish.plan(data).lines
+    plain = replenish.plan(data, {"correct_service": False}).lines
+    on_errors = corrected["explanation"].str.contains("read at the")
+    assert on_errors.mean() > 0.9
+    assert not plain["explanation"].str.contains("read at the").any()
+    # The line keeps its target; the level moves with the measured coverage.
+    assert (corrected["service_level"] == plain["service_level"]).all()
+    assert (corrected["order_up_to"] != plain["order_up_to"]).any()
+    with pytest.raises(replenish.ConfigError):
+        replenish.plan(data, {"correct_service": "yes"})

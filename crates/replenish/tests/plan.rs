@@ -834,3 +834,20 @@ fn the_explanation_names_the_rate_the_levels_rest_on() {
     }
     assert!(checked > 10, "{checked}");
 }
+
+/// Cycle-service levels of `errors` lines are read at the probability the demo's own
+/// out-of-sample coverage calls for; the line keeps its target and says both.
+#[test]
+fn cycle_service_is_read_where_past_coverage_says() {
+    let data =
+        ingest::parse(&demo::generate(&demo::DemoConfig { skus: 60, ..Default::default() }), &Default::default())
+            .unwrap()
+            .dataset;
+    let corrected = plan(&data, &PlanConfig::default()).unwrap();
+    let plain = plan(&data, &PlanConfig { correct_service: false, ..Default::default() }).unwrap();
+    let read_at = |p: &replenish::plan::Plan| p.lines.iter().filter(|l| l.explanation.contains("read at the")).count();
+    assert!(read_at(&corrected) * 10 > corrected.lines.len() * 9, "{}", read_at(&corrected));
+    assert_eq!(read_at(&plain), 0);
+    assert!(corrected.lines.iter().zip(&plain.lines).all(|(a, b)| a.service_level == b.service_level));
+    assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
+}

@@ -7,6 +7,7 @@ use crate::forecast::{daily_demand, FitOptions, ModelConfig, ModelSpec, Protecti
 use crate::model::*;
 use crate::orders::{build_purchase_orders, PurchaseOrder};
 use crate::policy::classes::{xyz_of, ClassThresholds};
+use crate::policy::coverage::Coverage;
 use crate::policy::ltd::{Family, Ltd};
 use crate::policy::resample;
 use crate::policy::target::{self, Protect, Target};
@@ -60,6 +61,10 @@ pub struct PlanConfig {
     pub lead_time_demand: LtdMethod,
     /// Sample paths per SKU-location for the `distribution` and `bootstrap` methods.
     pub n_paths: usize,
+    /// Correct cycle-service targets of `errors` lines by the coverage the
+    /// assortment's levels achieved out of sample on its own past
+    /// ([`crate::policy::coverage`]); `false` reads every level at its target.
+    pub correct_service: bool,
     /// Seed of those paths (the same seed gives the same plan).
     pub seed: u64,
     /// Default reorder policy: `r_s`, order up to the demand over review period +
@@ -122,6 +127,7 @@ impl Default for PlanConfig {
             po_prefix: "PO".into(),
             lead_time_demand: LtdMethod::Auto,
             n_paths: 1000,
+            correct_service: true,
             seed: 0,
             policy: PolicyKind::RS,
             target: TargetKind::CycleServiceLevel,
@@ -654,6 +660,7 @@ impl<'a> Prepared<'a> {
             classes: HashMap::new(),
             terms: &self.terms,
             learnt: &self.learnt,
+            coverage: None,
         }
     }
 
@@ -672,7 +679,16 @@ impl<'a> Prepared<'a> {
             .zip(&self.data.demand.offsets)
             .map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1))
             .max();
-        split::stats(self.as_of, history_end, facts, &self.uplifts, &self.ev_uplifts, &self.ev_days.names)
+        let mut coverage = Coverage::default();
+        if self.config.correct_service {
+            let ctx = self.ctx();
+            let values: Vec<(&str, Vec<f64>)> =
+                facts.par_iter().filter_map(|f| Some((f.class.as_str(), ctx.coverage_values(f)?))).collect();
+            for (class, v) in values {
+                coverage.add(class, &v);
+            }
+        }
+        split::stats(self.as_of, history_end, facts, &self.uplifts, &self.ev_uplifts, &self.ev_days.names, coverage)
     }
 
     /// The lines of `facts`, with the assortment's ABC classes and category uplifts.
@@ -685,6 +701,7 @@ impl<'a> Prepared<'a> {
         split::apply_uplifts(globals, &mut self.uplifts, &mut self.ev_uplifts, &self.ev_days.names);
         let mut ctx = self.ctx();
         ctx.classes = ctx.abc_xyz(facts, globals)?;
+        ctx.coverage = Some(&globals.coverage);
         facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect()
     }
 }
@@ -716,6 +733,8 @@ struct LineCtx<'a> {
     terms: &'a [SupplyTerms],
     /// Receipts behind each learnt (supplier, sku) lead time.
     learnt: &'a HashMap<(String, String), usize>,
+    /// The assortment's out-of-sample coverage (set once the parts are merged).
+    coverage: Option<&'a Coverage>,
 }
 
 /// What is known of a SKU-location before its segment is chosen. Only numbers: the
@@ -948,6 +967,46 @@ impl LineCtx<'_> {
         )
     }
 
+    /// The `errors` method's out-of-sample coverage values for a SKU-location
+    /// ([`resample::errors_pit`]), with the lead time, review period, policy and
+    /// method its line resolves to (as [`LineCtx::line`]). Computed before the parts
+    /// of a split plan are merged, so with what every part knows alone: rules see ABC
+    /// class C (the merged classes come later) and promotion days count at the
+    /// series' own uplift (1 without one, not the category's). `None` for lines that
+    /// use another method or have too little history for it.
+    fn coverage_values(&self, f: &Facts) -> Option<Vec<f64>> {
+        let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
+        let applied: Applied = self.rules.apply(f.sku, f.location, &self.attributes(f, terms));
+        let cfg = self.config;
+        let method = applied.lead_time_demand().map_or(cfg.lead_time_demand, |c| c.value);
+        if !matches!(method, LtdMethod::Auto | LtdMethod::Errors) {
+            return None;
+        }
+        let policy = applied.policy().map_or(cfg.policy, |c| c.value);
+        let review = applied
+            .review_period_days()
+            .map(|c| c.value)
+            .or_else(|| terms.and_then(|t| t.order_cycle_days))
+            .unwrap_or(cfg.review_period_days);
+        let review_eff = match policy {
+            PolicyKind::SQ | PolicyKind::SS => 0.0,
+            PolicyKind::BaseStock => 1.0,
+            _ => review,
+        };
+        let i = f.series?;
+        let uplift = self.uplifts.series.get(&i).map_or(1.0, |&(u, _)| u);
+        let y = self.history(Some(i)).2;
+        let (past_y, past) = self.past_with_promotions(Some(i), &y, uplift);
+        let at = resample::Interval {
+            lead: terms.map_or(0.0, |t| t.lead_time_days),
+            lead_std: terms.map_or(0.0, |t| t.lead_time_std_days),
+            review: review_eff,
+            factors: &[],
+            block: 1,
+        };
+        resample::errors_pit(&past_y, &past, &at)
+    }
+
     fn line(&self, f: &Facts) -> Result<PlanLine> {
         let (sku, location) = (f.sku, f.location);
         let item = self.items.get(sku);
@@ -1144,6 +1203,8 @@ impl LineCtx<'_> {
         // The daily rate the levels rest on: the forecast's mean, or the errors
         // method's own recent level.
         let mut errors_level: Option<f64> = None;
+        // Whether the levels rest on the errors method's own distribution.
+        let mut from_errors = false;
         // Days of one sales period: days of a spread weekly or monthly total move together.
         let period = self.data.frequency.period_days();
         let period_text = if period > 1.0 {
@@ -1188,6 +1249,7 @@ impl LineCtx<'_> {
                 match fitted {
                     Some((p, l, fit)) => {
                         errors_level = Some(fit.level);
+                        from_errors = true;
                         (
                         p,
                         l,
@@ -1259,7 +1321,15 @@ impl LineCtx<'_> {
                 sources.insert("service_level".into(), "newsvendor (price and cost)".into());
                 t
             }
-            (None, TargetKind::CycleServiceLevel) => Target::CycleService(service_level_set),
+            // Read where the assortment's out-of-sample coverage says (`policy::coverage`).
+            (None, TargetKind::CycleServiceLevel) => self
+                .coverage
+                .filter(|_| from_errors && cfg.correct_service)
+                .and_then(|c| c.probability(f.class.as_str(), service_level_set))
+                .map_or(Target::CycleService(service_level_set), |corrected| Target::CorrectedCycleService {
+                    target: service_level_set,
+                    corrected,
+                }),
             (None, TargetKind::FillRate) => Target::FillRate(fill_rate),
             (None, TargetKind::MinCost) => {
                 let Some((b, _)) = shortage_cost.clone() else {

@@ -19,6 +19,7 @@ use super::uplift::{median, EventUplifts, Uplifts};
 use super::{Facts, PlanConfig};
 use crate::error::{Error, Result};
 use crate::policy::classes::{abc_by_value, ClassThresholds};
+use crate::policy::coverage::Coverage;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -38,6 +39,10 @@ pub struct PlanStats {
     pub promotion_uplifts: Vec<CategoryUplift>,
     /// Event uplifts of SKU-locations with their own.
     pub event_uplifts: Vec<EventSample>,
+    /// Out-of-sample coverage of the `errors` method's levels on each series' own
+    /// past, by demand class ([`crate::policy::coverage`]).
+    #[serde(default)]
+    pub coverage: Coverage,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +84,9 @@ pub struct PlanGlobals {
     pub event_category_uplifts: BTreeMap<String, BTreeMap<String, f64>>,
     /// Median event uplift by event name, over every SKU-location.
     pub event_uplifts: BTreeMap<String, f64>,
+    /// The parts' coverage pools, merged: what corrects cycle-service targets.
+    #[serde(default)]
+    pub coverage: Coverage,
 }
 
 impl PlanGlobals {
@@ -107,12 +115,14 @@ impl PlanGlobals {
         };
         let history_end = parts.iter().filter_map(|p| p.history_end).max();
         let mut values: Vec<SeriesValue> = Vec::new();
+        let mut coverage = Coverage::default();
         let (mut promo, mut event_cat, mut event_all) = (
             BTreeMap::<String, Vec<f64>>::new(),
             BTreeMap::<(String, String), Vec<f64>>::new(),
             BTreeMap::<String, Vec<f64>>::new(),
         );
         for p in parts {
+            coverage.merge(&p.coverage);
             values.extend(p.values);
             for u in p.promotion_uplifts {
                 promo.entry(u.category).or_default().push(u.uplift);
@@ -149,6 +159,7 @@ impl PlanGlobals {
             promotion_uplifts: promo.into_iter().map(|(k, v)| (k, median(v))).collect(),
             event_category_uplifts,
             event_uplifts: event_all.into_iter().map(|(k, v)| (k, median(v))).collect(),
+            coverage,
         })
     }
 
@@ -165,6 +176,7 @@ pub(super) fn stats(
     uplifts: &Uplifts,
     ev_uplifts: &EventUplifts,
     event_names: &[String],
+    coverage: Coverage,
 ) -> PlanStats {
     PlanStats {
         as_of: Some(as_of),
@@ -183,6 +195,7 @@ pub(super) fn stats(
             .iter()
             .map(|(c, k, u)| EventSample { category: c.clone(), event: event_names[*k].clone(), uplift: *u })
             .collect(),
+        coverage,
     }
 }
 

@@ -255,6 +255,10 @@ pub fn calibrate(cfg: &CalibrationConfig) -> Result<Vec<CalibrationRow>> {
             n_paths: cfg.n_paths,
             seed: cfg.seed,
             forecast: cfg.forecast.clone().unwrap_or_else(|| PlanConfig::default().forecast),
+            // The experiment plans once and holds its levels; the coverage correction
+            // is for levels re-planned at every review, whose earlier, higher levels
+            // leave stock that covers later intervals (`policy::coverage`).
+            correct_service: false,
             ..PlanConfig::default()
         };
         let p = plan(&data, &pc)?;

@@ -7,6 +7,7 @@
 
 pub mod calibration;
 pub mod classes;
+pub mod coverage;
 pub mod exact;
 pub mod formulas;
 pub mod lost_sales;

@@ -189,6 +189,18 @@ impl<'a> Prefix<'a> {
         Prefix { y, past, seen, factors, missing }
     }
 
+    /// The factors of the days seen over `days` days after `origin` (as [`Prefix::error`]).
+    fn factor_sum(&self, origin: usize, days: f64) -> f64 {
+        let n = self.y.len();
+        let (a, whole) = (origin + 1, days.floor() as usize);
+        let mut f = self.factors[(a + whole).min(n)] - self.factors[a.min(n)];
+        let frac = days - whole as f64;
+        if frac > 0.0 && a + whole < n && !self.y[a + whole].is_nan() {
+            f += frac * self.past.get(a + whole).copied().unwrap_or(1.0);
+        }
+        f
+    }
+
     /// One origin's error over `days` days after it: the days seen minus level ×
     /// their factor, missing days counting as on the level. `None` when too many days
     /// are missing or the history ends first.
@@ -214,27 +226,23 @@ impl<'a> Prefix<'a> {
     }
 }
 
-/// Rolling-origin errors of a local level over lead time + `review` (see the module
-/// text). `past` holds the factor each past day was forecast with (a promotion day
-/// its uplift; empty or 1 for none): the level learns from demand divided by it and
-/// the error of that day is measured against level × factor, so the uplift's own
-/// misses are part of the sample. The smoothing weight that forecast the window's interval totals best,
-/// then `n` paths, each with a lead time drawn as the simulation draws it and a past
-/// origin of the window drawn at random, total = today's level × the interval's
-/// planned factors + that origin's error over the same days (never below 0). The
-/// lead-time total is the same path's first `l` days. `None` when the history has
-/// fewer than [`MIN_ORIGINS`] measurable origins (the caller falls back).
-pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Option<(Sample, ErrorsFit)> {
-    let horizon = (at.lead + at.review).max(1.0);
-    let first = y.len().saturating_sub(WINDOW_DAYS + horizon.ceil() as usize);
-    let sums = Prefix::new(y, past);
-    // (squared error, weight, levels, origins measured) of the best weight so far.
-    struct Best {
-        mse: f64,
-        alpha: f64,
-        levels: Vec<Option<f64>>,
-        origins: Vec<usize>,
-    }
+/// The local level whose smoothing weight forecast the window's interval totals
+/// best: its weight, its level after each day and the window's origins it measured.
+struct Best {
+    mse: f64,
+    alpha: f64,
+    levels: Vec<Option<f64>>,
+    origins: Vec<usize>,
+}
+
+/// The first origin of the window for intervals of `horizon` days.
+fn window_start(len: usize, horizon: f64) -> usize {
+    len.saturating_sub(WINDOW_DAYS + horizon.ceil() as usize)
+}
+
+/// [`Best`] over [`ALPHAS`]; `None` with fewer than [`MIN_ORIGINS`] measurable origins.
+fn best_level(y: &[f64], past: &[f64], sums: &Prefix, horizon: f64) -> Option<Best> {
+    let first = window_start(y.len(), horizon);
     let mut best: Option<Best> = None;
     for &alpha in &ALPHAS {
         let lv = levels(y, past, alpha);
@@ -255,7 +263,111 @@ pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha
             best = Some(Best { mse, alpha, levels: lv, origins });
         }
     }
-    let Best { alpha, levels: lv, origins, .. } = best?;
+    best
+}
+
+/// Past reviews whose out-of-sample coverage [`errors_pit`] measures (at most; only
+/// those of the window).
+const PIT_REVIEWS: usize = 52;
+/// Earlier reviews whose levels can still cover a review's interval in [`errors_pit`].
+const PIT_CARRY: usize = 52;
+
+/// The `errors` method's out-of-sample coverage on the series' own past, for
+/// [`super::coverage`]. At each past review of the window (every `review`
+/// days back from today, the interval after it seen whole): the distribution the
+/// method would have built then, from that day's level and the errors of the
+/// [`WINDOW_DAYS`] before it whose intervals had ended (negative binomial on their
+/// moments, as [`errors_ltd`]). An order-up-to policy with backorders keeps the
+/// position after a review at the highest of its own level S_j and an earlier
+/// review's level less the demand since, so a review's interval is covered exactly
+/// when, for some review j up to it, the demand from j to the interval's end is at
+/// most S_j. Each value is the least over those reviews of F_j(x̃ − 1), x̃ that
+/// demand rounded to a whole unit: levels read at probability p cover the interval
+/// exactly when the value is below p. `None` as [`errors`].
+pub fn errors_pit(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
+    let horizon = (at.lead + at.review).max(1.0);
+    let sums = Prefix::new(y, past);
+    let lv = best_level(y, past, &sums, horizon)?.levels;
+    let n = lv.len();
+    let first = window_start(n, horizon);
+    let span = horizon.ceil() as usize;
+    let step = (at.review.round() as usize).max(1);
+    // Every origin's error over the interval, once.
+    let errs: Vec<Option<f64>> = (0..n).map(|o| sums.error(o, horizon, lv[o]?)).collect();
+    // The distribution at each past review, newest first, with its mean and variance.
+    type Review = (usize, Option<(Ltd, f64, f64)>);
+    let dists: Vec<Review> = (0..n)
+        .rev()
+        .step_by(step)
+        .take(PIT_REVIEWS + PIT_CARRY)
+        .map(|t| {
+            let d = lv[t].and_then(|l| {
+                let base = l * sums.factor_sum(t, horizon);
+                let hi = t.saturating_sub(span);
+                let (mut k, mut sum, mut sq) = (0usize, 0.0, 0.0);
+                for e in errs[hi.saturating_sub(WINDOW_DAYS)..hi].iter().flatten() {
+                    let x = (base + e).max(0.0);
+                    k += 1;
+                    sum += x;
+                    sq += x * x;
+                }
+                if k < MIN_ORIGINS {
+                    return None;
+                }
+                let m = sum / k as f64;
+                let d = Ltd::moments(Family::NegativeBinomial, m, (sq / k as f64 - m * m).max(0.0)).ok()?;
+                // The family's own moments (a Poisson where the variance fell below the mean).
+                let (m, v) = (d.mean(), d.variance());
+                Some((d, m, v))
+            });
+            (t, d)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, &(t, _)) in dists.iter().enumerate().take(PIT_REVIEWS) {
+        if t < first {
+            break;
+        }
+        let end = t + 1 + span;
+        if end > n || sums.missing[end] > sums.missing[t + 1] {
+            continue;
+        }
+        let mut w = f64::INFINITY;
+        for (j, d) in dists[i..].iter().take(PIT_CARRY + 1) {
+            let Some((d, m, v)) = d else { continue };
+            let x = (sums.seen[end] - sums.seen[j + 1] - 0.5).ceil() - 1.0;
+            // Cantelli: F(x) ≥ 1 − v/(v + (x − m)²) above the mean; a review whose
+            // bound already reaches w cannot lower it (most earlier reviews, whose
+            // demand to the interval's end is far above their level).
+            if x > *m && 1.0 - v / (v + (x - m) * (x - m)) >= w {
+                continue;
+            }
+            w = w.min(d.cdf(x));
+            if w == 0.0 {
+                break;
+            }
+        }
+        if w.is_finite() {
+            out.push(w);
+        }
+    }
+    Some(out)
+}
+
+/// Rolling-origin errors of a local level over lead time + `review` (see the module
+/// text). `past` holds the factor each past day was forecast with (a promotion day
+/// its uplift; empty or 1 for none): the level learns from demand divided by it and
+/// the error of that day is measured against level × factor, so the uplift's own
+/// misses are part of the sample. The smoothing weight that forecast the window's interval totals best,
+/// then `n` paths, each with a lead time drawn as the simulation draws it and a past
+/// origin of the window drawn at random, total = today's level × the interval's
+/// planned factors + that origin's error over the same days (never below 0). The
+/// lead-time total is the same path's first `l` days. `None` when the history has
+/// fewer than [`MIN_ORIGINS`] measurable origins (the caller falls back).
+pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Option<(Sample, ErrorsFit)> {
+    let horizon = (at.lead + at.review).max(1.0);
+    let sums = Prefix::new(y, past);
+    let Best { alpha, levels: lv, origins, .. } = best_level(y, past, &sums, horizon)?;
     let level = lv.last().copied().flatten().unwrap_or(0.0);
     let factor = |d: usize| at.factor(d);
     let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
@@ -460,6 +572,36 @@ mod tests {
         assert!(q(&s.totals) > q(&b.totals) + 5.0, "errors {} bootstrap {}", q(&s.totals), q(&b.totals));
         // Two high weeks in a row happen: the 95% level reaches about 70.
         assert!(q(&s.totals) >= 60.0, "{}", q(&s.totals));
+    }
+
+    #[test]
+    fn past_coverage_is_near_its_promise_on_steady_demand_and_short_after_a_rise() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let pois = |m: f64, rng: &mut ChaCha8Rng| rand_distr::Poisson::new(m).map_or(0.0, |p| p.sample(rng));
+        let share_below = |u: &[f64], p: f64| u.iter().filter(|x| **x < p).count() as f64 / u.len() as f64;
+        // Pooled over 20 steady series, as the plan pools an assortment.
+        let mut pooled = Vec::new();
+        let mut steady = Vec::new();
+        for _ in 0..20 {
+            steady = (0..900).map(|_| pois(5.0, &mut rng)).collect();
+            let u = errors_pit(&steady, &[], &week2()).unwrap_or_default();
+            assert!(u.len() >= 40 && u.iter().all(|x| (0.0..=1.0).contains(x)), "{}", u.len());
+            pooled.extend(u);
+        }
+        let s = share_below(&pooled, 0.9);
+        assert!((0.84..=0.97).contains(&s), "{s}");
+        // Demand growing through the last year (3 → 15 a day): the lagging levels
+        // covered far less often.
+        let mut risen_u = Vec::new();
+        for _ in 0..20 {
+            let risen: Vec<f64> =
+                (0..900).map(|d| pois(if d < 500 { 3.0 } else { 3.0 + (d - 500) as f64 * 0.03 }, &mut rng)).collect();
+            risen_u.extend(errors_pit(&risen, &[], &week2()).unwrap_or_default());
+        }
+        let r = share_below(&risen_u, 0.9);
+        assert!(r < s - 0.05, "{r} vs {s}");
+        // Too little history: no values, as `errors`.
+        assert!(errors_pit(&steady[..30], &[], &week2()).is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`super::resample`]) and the line's costs; safety-stock floors, caps and the
 //! reorder point / order-up-to level of each policy are applied on top of this.
 
+use super::coverage::Corrected;
 use super::fmt_qty;
 use super::lost_sales::{self, LostSales};
 use super::ltd::{self, Ltd};
@@ -17,6 +18,9 @@ pub enum Target {
     Newsvendor { price: f64, unit_cost: f64 },
     /// Probability of no stock-out over lead time + review.
     CycleService(f64),
+    /// A cycle-service target whose level is read at the probability the
+    /// assortment's out-of-sample coverage calls for ([`super::coverage`]).
+    CorrectedCycleService { target: f64, corrected: Corrected },
     /// Share of demand served from stock.
     FillRate(f64),
     /// Least holding + shortage cost: `shortage_cost` per unit short, backordered
@@ -93,6 +97,19 @@ pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Re
             level: interval.quantile(service_level),
             service_level,
             text: format!("{}% cycle service", service_level * 100.0),
+        },
+        Target::CorrectedCycleService { target, corrected: c } => Protection {
+            level: interval.quantile(c.probability),
+            service_level: target,
+            text: format!(
+                "{}% cycle service, read at the {:.2}% quantile: levels read at {}% covered {:.1}% of {} past review intervals of {} out of sample",
+                target * 100.0,
+                c.probability * 100.0,
+                target * 100.0,
+                c.covered_at_target * 100.0,
+                c.values,
+                if c.own_class { "this demand class" } else { "every demand class" }
+            ),
         },
         Target::FillRate(fill_rate) => {
             let level = if p.order_up_to {
@@ -186,6 +203,22 @@ mod tests {
         let csl = protection_level(Target::CycleService(0.95), &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         assert!((csl.level - interval.quantile(0.95)).abs() < 1e-9);
         assert_eq!(csl.text, "95% cycle service");
+        // Corrected: the level read at p′, the line keeping its target, the text saying both.
+        let corrected = crate::policy::coverage::Corrected {
+            probability: 0.97,
+            values: 1200,
+            own_class: true,
+            covered_at_target: 0.921,
+        };
+        let c = protection_level(Target::CorrectedCycleService { target: 0.95, corrected }, &p, &mut rng)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!((c.level - interval.quantile(0.97)).abs() < 1e-9 && c.level > csl.level);
+        assert_eq!(c.service_level, 0.95);
+        assert!(
+            c.text.contains("read at the 97.00% quantile") && c.text.contains("covered 92.1% of 1200"),
+            "{}",
+            c.text
+        );
         let nv = Target::newsvendor(Some(10.0), 6.0).unwrap_or(Target::CycleService(0.0));
         let nv = protection_level(nv, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         assert!((nv.service_level - 0.4).abs() < 1e-12, "{nv:?}");

@@ -1,0 +1,222 @@
+//! Cycle-service targets corrected by the coverage the assortment's levels achieved
+//! out of sample on its own recent past.
+//!
+//! The `errors` method's distribution is built from a year of the series' own
+//! forecast misses, so it is calibrated to that year in sample. Out of sample the
+//! levels cover less where demand grows or its misses widen (an online wholesaler's
+//! items, a weekly chain's stores: 4–5 points short at every target) and more where
+//! stock bought for an old level still sits on the shelf (monthly spare parts: 5
+//! points over at 90%). [`super::resample::errors_pit`] measures, at each past review
+//! of the window, the level the method would have set then against the demand that
+//! followed, as the value u with "the level read at probability p covered it" ⇔
+//! u < p. Pooled over the assortment's series of one demand class, the share of u
+//! below p is the service those levels delivered; the probability the plan reads its
+//! level at is the smallest p′ whose share reaches the target ([`Coverage::probability`]).
+//! That is the recalibration of Kuleshov, Fenner & Ermon (2018, "Accurate uncertainties
+//! for deep learning using calibrated regression"), applied to the policy's own event.
+//!
+//! The values are counted in bins of −ln(1 − u) (width [`BIN`]), so the counts stay
+//! small whatever the assortment's size, merge by addition across the parts of a split
+//! plan, and resolve p′ finely near 1, where the targets are.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Width of a bin on the −ln(1 − u) scale: neighbouring bin edges differ by 1% in 1 − u.
+pub const BIN: f64 = 0.01;
+
+/// The fewest values a pool needs beyond the target's quantile before it corrects
+/// the target (n·(1 − p) ≥ this): a 98% target's p′ then rests on at least ten of the
+/// largest misses, a 90% target's on at least ten too. A class with fewer uses the
+/// pool of every class; an assortment with fewer is not corrected.
+pub const MIN_TAIL: f64 = 10.0;
+
+/// Highest bin: u within 1e-12 of 1.
+const TOP: u32 = (27.631_021_115_928_547 / BIN) as u32;
+
+/// Counts of out-of-sample coverage values by bin.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    /// Bin index → values in it (bins without values left out).
+    pub bins: BTreeMap<u32, u64>,
+}
+
+fn bin_of(u: f64) -> u32 {
+    let u = u.clamp(0.0, 1.0);
+    let t = -(1.0 - u).ln() / BIN;
+    if t.is_finite() {
+        (t.floor().max(0.0) as u32).min(TOP)
+    } else {
+        TOP
+    }
+}
+
+/// The upper edge of bin `b` on the u scale: every value counted in it is below it.
+fn upper_edge(b: u32) -> f64 {
+    1.0 - (-(f64::from(b) + 1.0) * BIN).exp()
+}
+
+impl Counts {
+    pub fn add(&mut self, u: f64) {
+        if !u.is_nan() {
+            *self.bins.entry(bin_of(u)).or_default() += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        for (b, n) in &other.bins {
+            *self.bins.entry(*b).or_default() += n;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.bins.values().sum()
+    }
+
+    /// The smallest bin edge p′ with at least a share `p` of the values below it.
+    fn probability(&self, p: f64) -> Option<f64> {
+        let n = self.total();
+        if n == 0 || !(p > 0.0 && p < 1.0) {
+            return None;
+        }
+        let need = ((p * n as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (b, k) in &self.bins {
+            seen += k;
+            if seen >= need {
+                return Some(upper_edge(*b));
+            }
+        }
+        self.bins.keys().next_back().map(|b| upper_edge(*b))
+    }
+}
+
+/// The pools of out-of-sample coverage values by demand class.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Demand class (`smooth`, `intermittent`, ...) → its values.
+    pub classes: BTreeMap<String, Counts>,
+}
+
+/// What [`Coverage::probability`] chose, for the plan line's explanation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Corrected {
+    /// The probability the level is read at.
+    pub probability: f64,
+    /// Values in the pool it came from.
+    pub values: u64,
+    /// Whether the pool is the class's own (else every class's).
+    pub own_class: bool,
+    /// The share of the pool's intervals that levels read at the target itself
+    /// covered (bins wholly below it).
+    pub covered_at_target: f64,
+}
+
+impl Coverage {
+    pub fn add(&mut self, class: &str, values: &[f64]) {
+        let c = self.classes.entry(class.to_string()).or_default();
+        for &u in values {
+            c.add(u);
+        }
+    }
+
+    pub fn merge(&mut self, other: &Coverage) {
+        for (class, c) in &other.classes {
+            self.classes.entry(class.clone()).or_default().merge(c);
+        }
+    }
+
+    /// The probability to read a line's level at for cycle service `target`: from the
+    /// class's own pool when it holds enough values ([`MIN_TAIL`]), else from every
+    /// class's; `None` (read at the target) when neither does.
+    pub fn probability(&self, class: &str, target: f64) -> Option<Corrected> {
+        let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
+        let (pool, own_class) = match self.classes.get(class).filter(|c| enough(c)) {
+            Some(c) => (c.clone(), true),
+            None => {
+                let mut all = Counts::default();
+                for c in self.classes.values() {
+                    all.merge(c);
+                }
+                (all, false)
+            }
+        };
+        if !enough(&pool) {
+            return None;
+        }
+        let values = pool.total();
+        let below: u64 = pool.bins.iter().filter(|(b, _)| upper_edge(**b) <= target).map(|(_, k)| k).sum();
+        pool.probability(target).map(|probability| Corrected {
+            probability,
+            values,
+            own_class,
+            covered_at_target: below as f64 / values as f64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniform_values_leave_the_target_and_short_ones_raise_it() {
+        // Calibrated: u uniform on (0, 1) → p′ ≈ p (within a bin).
+        let mut c = Coverage::default();
+        let uniform: Vec<f64> = (0..10_000).map(|i| (i as f64 + 0.5) / 10_000.0).collect();
+        c.add("smooth", &uniform);
+        for p in [0.9, 0.95, 0.98] {
+            let got = c.probability("smooth", p).unwrap();
+            assert!((got.probability - p).abs() < (1.0 - p) * 0.011, "{p} → {got:?}");
+            assert!(got.own_class && got.values == 10_000);
+            // Every value counted below p′ is below it: the share reaches p.
+            let share = uniform.iter().filter(|u| **u < got.probability).count() as f64 / 1e4;
+            assert!(share >= p, "{share}");
+        }
+        // Levels that covered less often (u skewed to 1): p′ above the target.
+        let mut short = Coverage::default();
+        short.add("erratic", &uniform.iter().map(|u| u.sqrt()).collect::<Vec<_>>());
+        let p = short.probability("erratic", 0.9).unwrap().probability;
+        assert!((p - 0.9f64.sqrt()).abs() < 0.01, "{p}");
+        // Levels that covered more often (u skewed to 0): below it.
+        let mut over = Coverage::default();
+        over.add("lumpy", &uniform.iter().map(|u| u * u).collect::<Vec<_>>());
+        let p = over.probability("lumpy", 0.9).unwrap().probability;
+        assert!((p - 0.81).abs() < 0.01, "{p}");
+    }
+
+    #[test]
+    fn small_classes_use_every_class_and_small_pools_correct_nothing() {
+        let mut c = Coverage::default();
+        c.add("lumpy", &vec![0.5; 99]);
+        assert_eq!(c.probability("lumpy", 0.9), None);
+        c.add("smooth", &vec![0.99; 600]);
+        let got = c.probability("lumpy", 0.9).unwrap();
+        assert!(!got.own_class && got.values == 699);
+        // 699 values hold 14 beyond a 98% quantile, not 10 beyond 99%.
+        assert!(c.probability("lumpy", 0.98).is_some() && c.probability("lumpy", 0.99).is_none());
+        assert!(got.probability > 0.99 && got.probability < 0.9901, "{got:?}");
+        assert_eq!(c.probability("lumpy", 1.0), None);
+    }
+
+    #[test]
+    fn parts_merge_to_the_whole() {
+        let values: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 2000) as f64 / 2000.0).collect();
+        let mut whole = Coverage::default();
+        whole.add("smooth", &values);
+        let (mut a, mut b) = (Coverage::default(), Coverage::default());
+        a.add("smooth", &values[..700]);
+        b.add("smooth", &values[700..]);
+        a.merge(&b);
+        assert_eq!(a, whole);
+        // Extremes land in the first and last bins; NaN is not counted.
+        let mut e = Counts::default();
+        for u in [0.0, 1.0, -1.0, 2.0, f64::NAN] {
+            e.add(u);
+        }
+        assert_eq!(e.total(), 4);
+        assert_eq!(e.bins.keys().copied().collect::<Vec<_>>(), vec![0, TOP]);
+    }
+}
