@@ -814,6 +814,35 @@ pub fn order_day(
 /// (`config`, `supplier terms`) are static text: a million lines share them.
 pub type ParameterSources = BTreeMap<Cow<'static, str>, Cow<'static, str>>;
 
+/// The policy, review period (days) and lead-time demand method of a line: a rule's,
+/// else the supply terms' order cycle (the review only), else the configuration's,
+/// with each source recorded in `sources`.
+fn interval_terms(
+    cfg: &PlanConfig,
+    applied: &Applied,
+    terms: Option<&SupplyTerms>,
+    sources: &mut ParameterSources,
+) -> (PolicyKind, f64, LtdMethod) {
+    let src = |s: &'static str| Cow::Borrowed(s);
+    let policy = pick(sources, "policy", applied.policy(), (cfg.policy, src("config")));
+    let review_default = match terms.and_then(|t| t.order_cycle_days) {
+        Some(d) => (d, src("supplier terms")),
+        None => (cfg.review_period_days, src("config")),
+    };
+    let review = pick(sources, "review_period_days", applied.review_period_days(), review_default);
+    let method = pick(sources, "lead_time_demand", applied.lead_time_demand(), (cfg.lead_time_demand, src("config")));
+    (policy, review, method)
+}
+
+/// The days an order protects beyond its lead time under `policy`.
+fn protected_review(policy: PolicyKind, review: f64) -> f64 {
+    match policy {
+        PolicyKind::SQ | PolicyKind::SS => 0.0,
+        PolicyKind::BaseStock => 1.0,
+        _ => review,
+    }
+}
+
 /// A parameter's value and the source recorded for it.
 fn pick<T: Clone>(
     sources: &mut ParameterSources,
@@ -968,31 +997,20 @@ impl LineCtx<'_> {
     }
 
     /// The `errors` method's out-of-sample coverage values for a SKU-location
-    /// ([`resample::errors_pit`]), with the lead time, review period, policy and
-    /// method its line resolves to (as [`LineCtx::line`]). Computed before the parts
-    /// of a split plan are merged, so with what every part knows alone: rules see ABC
-    /// class C (the merged classes come later) and promotion days count at the
-    /// series' own uplift (1 without one, not the category's). `None` for lines that
-    /// use another method or have too little history for it.
+    /// ([`resample::errors_pit`]), with the lead time and the policy, review period
+    /// and method its line resolves to ([`interval_terms`], as [`LineCtx::line`]).
+    /// Computed before the parts of a split plan are merged, so with what every part
+    /// knows alone: rules see ABC class C (the merged classes come later) and
+    /// promotion days count at the series' own uplift (1 without one, not the
+    /// category's). `None` for lines that use another method or have too little
+    /// history for it.
     fn coverage_values(&self, f: &Facts) -> Option<Vec<f64>> {
         let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
         let applied: Applied = self.rules.apply(f.sku, f.location, &self.attributes(f, terms));
-        let cfg = self.config;
-        let method = applied.lead_time_demand().map_or(cfg.lead_time_demand, |c| c.value);
+        let (policy, review, method) = interval_terms(self.config, &applied, terms, &mut ParameterSources::new());
         if !matches!(method, LtdMethod::Auto | LtdMethod::Errors) {
             return None;
         }
-        let policy = applied.policy().map_or(cfg.policy, |c| c.value);
-        let review = applied
-            .review_period_days()
-            .map(|c| c.value)
-            .or_else(|| terms.and_then(|t| t.order_cycle_days))
-            .unwrap_or(cfg.review_period_days);
-        let review_eff = match policy {
-            PolicyKind::SQ | PolicyKind::SS => 0.0,
-            PolicyKind::BaseStock => 1.0,
-            _ => review,
-        };
         let i = f.series?;
         let uplift = self.uplifts.series.get(&i).map_or(1.0, |&(u, _)| u);
         let y = self.history(Some(i)).2;
@@ -1000,7 +1018,7 @@ impl LineCtx<'_> {
         let at = resample::Interval {
             lead: terms.map_or(0.0, |t| t.lead_time_days),
             lead_std: terms.map_or(0.0, |t| t.lead_time_std_days),
-            review: review_eff,
+            review: protected_review(policy, review),
             factors: &[],
             block: 1,
         };
@@ -1023,7 +1041,7 @@ impl LineCtx<'_> {
             sources.insert("lead_time".into(), format!("learnt from {n} receipt(s)").into());
         }
         // Parameters: override > rule > supplier terms > configuration.
-        let policy = pick(&mut sources, "policy", applied.policy(), (cfg.policy, src("config")));
+        let (policy, review, ltd_set) = interval_terms(cfg, &applied, terms, &mut sources);
         let target = pick(&mut sources, "target", applied.target(), (cfg.target, src("config")));
         let sl_default = match cfg.category_service_levels.get(&category) {
             Some(&v) => (v, format!("category:{category}").into()),
@@ -1036,14 +1054,7 @@ impl LineCtx<'_> {
             .map(|c| (c.value, c.source.into()))
             .or(cfg.shortage_cost.map(|c| (c, src("config"))));
         let lost_sales = pick(&mut sources, "lost_sales", applied.lost_sales(), (cfg.lost_sales, src("config")));
-        let review_default = match terms.and_then(|t| t.order_cycle_days) {
-            Some(d) => (d, src("supplier terms")),
-            None => (cfg.review_period_days, src("config")),
-        };
-        let review = pick(&mut sources, "review_period_days", applied.review_period_days(), review_default);
         let forecast_cfg = pick(&mut sources, "forecast", applied.forecast(), (cfg.forecast.clone(), src("config")));
-        let ltd_set =
-            pick(&mut sources, "lead_time_demand", applied.lead_time_demand(), (cfg.lead_time_demand, src("config")));
         let ordering_cost = optional(&mut sources, "ordering_cost", applied.ordering_cost()).or_else(|| {
             cfg.ordering_cost.inspect(|_| {
                 sources.insert("ordering_cost".into(), src("config"));
@@ -1086,12 +1097,7 @@ impl LineCtx<'_> {
 
         let lead = terms.map_or(0.0, |t| t.lead_time_days);
         let lead_std = terms.map_or(0.0, |t| t.lead_time_std_days);
-        // The days an order protects beyond its lead time.
-        let review_eff = match policy {
-            PolicyKind::SQ | PolicyKind::SS => 0.0,
-            PolicyKind::BaseStock => 1.0,
-            _ => review,
-        };
+        let review_eff = protected_review(policy, review);
         let horizon = (lead + review_eff).ceil().max(1.0) as usize;
 
         // Planned promotions in the protection interval (long enough for the slowest
