@@ -19,16 +19,19 @@
 //! small whatever the assortment's size, merge by addition across the parts of a split
 //! plan, and resolve p′ finely near 1, where the targets are.
 
+use super::standard_normal_quantile;
 use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
 use std::collections::BTreeMap;
 
 /// Width of a bin on the −ln(1 − u) scale: neighbouring bin edges differ by 1% in 1 − u.
 pub const BIN: f64 = 0.01;
 
-/// The fewest values a pool needs beyond the target's quantile before it corrects
-/// the target (n·(1 − p) ≥ this): a 98% target's p′ then rests on at least ten of the
-/// largest misses, a 90% target's on at least ten too. A class with fewer uses the
-/// pool of every class; an assortment with fewer is not corrected.
+/// The fewest values a pool needs beyond the target's quantile before it reads the
+/// target's p′ directly (n·(1 − p) ≥ this): a 98% target's p′ then rests on at least
+/// ten of the largest misses, a 90% target's on at least ten too. A class with fewer
+/// uses the pool of every class; with fewer there too, the shift measured at the
+/// highest level the pool does hold carries on ([`Coverage::probability`]).
 pub const MIN_TAIL: f64 = 10.0;
 
 /// Highest bin: u within 1e-12 of 1.
@@ -112,6 +115,8 @@ pub struct Corrected {
     /// The share of the pool's intervals that levels read at the target itself
     /// covered (bins wholly below it).
     pub covered_at_target: f64,
+    /// With a pool too thin for the target: the level p_s whose shift was carried on.
+    pub extrapolated_from: Option<f64>,
 }
 
 impl Coverage {
@@ -130,8 +135,14 @@ impl Coverage {
 
     /// The probability to read a line's level at for cycle service `target`: from the
     /// class's own pool when it holds enough values ([`MIN_TAIL`]), else from every
-    /// class's; `None` (read at the target) when neither does.
+    /// class's. When even every class's pool is too thin for the target but holds
+    /// enough for a level p_s = 1 − [`MIN_TAIL`]/n of at least 1/2, the shift it
+    /// measures there carries on in normal scores: Φ⁻¹(p′) = Φ⁻¹(target) +
+    /// Φ⁻¹(p′_s) − Φ⁻¹(p_s). `None` (read at the target) with fewer values than that.
     pub fn probability(&self, class: &str, target: f64) -> Option<Corrected> {
+        if !(target > 0.0 && target < 1.0) {
+            return None;
+        }
         let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
         let (pool, own_class) = match self.classes.get(class).filter(|c| enough(c)) {
             Some(c) => (c.clone(), true),
@@ -143,17 +154,26 @@ impl Coverage {
                 (all, false)
             }
         };
-        if !enough(&pool) {
-            return None;
-        }
         let values = pool.total();
         let below: u64 = pool.bins.iter().filter(|(b, _)| upper_edge(**b) <= target).map(|(_, k)| k).sum();
-        pool.probability(target).map(|probability| Corrected {
-            probability,
-            values,
-            own_class,
-            covered_at_target: below as f64 / values as f64,
-        })
+        let covered_at_target = below as f64 / values.max(1) as f64;
+        if enough(&pool) {
+            return pool.probability(target).map(|probability| Corrected {
+                probability,
+                values,
+                own_class,
+                covered_at_target,
+                extrapolated_from: None,
+            });
+        }
+        let p_s = 1.0 - MIN_TAIL / values as f64;
+        if p_s < 0.5 {
+            return None;
+        }
+        let at_s = pool.probability(p_s)?.min(1.0 - 1e-12);
+        let z = standard_normal_quantile(target) + standard_normal_quantile(at_s) - standard_normal_quantile(p_s);
+        let probability = Normal::standard().cdf(z).clamp(1e-6, 1.0 - 1e-12);
+        Some(Corrected { probability, values, own_class, covered_at_target, extrapolated_from: Some(p_s) })
     }
 }
 
@@ -190,14 +210,21 @@ mod tests {
     #[test]
     fn small_classes_use_every_class_and_small_pools_correct_nothing() {
         let mut c = Coverage::default();
-        c.add("lumpy", &vec![0.5; 99]);
+        c.add("lumpy", &[0.5; 19]);
         assert_eq!(c.probability("lumpy", 0.9), None);
         c.add("smooth", &vec![0.99; 600]);
         let got = c.probability("lumpy", 0.9).unwrap();
-        assert!(!got.own_class && got.values == 699);
-        // 699 values hold 14 beyond a 98% quantile, not 10 beyond 99%.
-        assert!(c.probability("lumpy", 0.98).is_some() && c.probability("lumpy", 0.99).is_none());
+        assert!(!got.own_class && got.values == 619 && got.extrapolated_from.is_none());
         assert!(got.probability > 0.99 && got.probability < 0.9901, "{got:?}");
+        // 619 values hold 12 beyond a 98% quantile, not 10 beyond 99%: there the shift
+        // measured at p_s = 1 − 10/619 carries on in normal scores.
+        assert!(c.probability("lumpy", 0.98).is_some_and(|g| g.extrapolated_from.is_none()));
+        let far = c.probability("lumpy", 0.99).unwrap();
+        let p_s = 1.0 - 10.0 / 619.0;
+        assert_eq!(far.extrapolated_from, Some(p_s));
+        let at_s = c.probability("lumpy", p_s).unwrap().probability;
+        let z = standard_normal_quantile;
+        assert!((z(far.probability) - z(0.99) - (z(at_s) - z(p_s))).abs() < 1e-6, "{far:?}");
         assert_eq!(c.probability("lumpy", 1.0), None);
     }
 

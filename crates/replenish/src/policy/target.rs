@@ -102,13 +102,18 @@ pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Re
             level: interval.quantile(c.probability),
             service_level: target,
             text: format!(
-                "{}% cycle service, read at the {:.2}% quantile: levels read at {}% covered {:.1}% of {} past review intervals of {} out of sample",
+                "{}% cycle service, read at the {:.2}% quantile: levels read at {}% covered {:.1}% of {} past review intervals of {} out of sample{}",
                 target * 100.0,
                 c.probability * 100.0,
                 target * 100.0,
                 c.covered_at_target * 100.0,
                 c.values,
-                if c.own_class { "this demand class" } else { "every demand class" }
+                if c.own_class { "this demand class" } else { "every demand class" },
+                c.extrapolated_from.map_or(String::new(), |p| format!(
+                    " (too few to read {}% directly: the shift measured at {:.2}% carried on)",
+                    target * 100.0,
+                    p * 100.0
+                ))
             ),
         },
         Target::FillRate(fill_rate) => {
@@ -209,6 +214,7 @@ mod tests {
             values: 1200,
             own_class: true,
             covered_at_target: 0.921,
+            extrapolated_from: None,
         };
         let c = protection_level(Target::CorrectedCycleService { target: 0.95, corrected }, &p, &mut rng)
             .unwrap_or_else(|e| panic!("{e}"));
