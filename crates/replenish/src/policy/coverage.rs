@@ -144,20 +144,24 @@ impl Coverage {
             return None;
         }
         let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
+        // The class's own pool is borrowed (this runs for every line); every class's
+        // is summed only when the own one is too thin.
+        let all;
         let (pool, own_class) = match self.classes.get(class).filter(|c| enough(c)) {
-            Some(c) => (c.clone(), true),
+            Some(c) => (c, true),
             None => {
-                let mut all = Counts::default();
+                let mut sum = Counts::default();
                 for c in self.classes.values() {
-                    all.merge(c);
+                    sum.merge(c);
                 }
-                (all, false)
+                all = sum;
+                (&all, false)
             }
         };
         let values = pool.total();
         let below: u64 = pool.bins.iter().filter(|(b, _)| upper_edge(**b) <= target).map(|(_, k)| k).sum();
         let covered_at_target = below as f64 / values.max(1) as f64;
-        if enough(&pool) {
+        if enough(pool) {
             return pool.probability(target).map(|probability| Corrected {
                 probability,
                 values,
