@@ -154,7 +154,7 @@ export interface PlanConfig {
   lead_time_demand?: LtdMethod
   safety_stock?: LtdMethod
   n_paths?: number
-  /** Read cycle-service levels where the assortment's own out-of-sample coverage says (default true; docs/policy.md). */
+  /** Read cycle-service levels where the assortment's own out-of-sample coverage says, and meet fill-rate targets on the distribution as that coverage fell (default true; docs/policy.md). */
   correct_service?: boolean
   seed?: number
   policy?: PolicyKind

@@ -188,4 +188,12 @@ test('cycle-service levels are read where the past coverage says, unless turned 
   assert.ok(corrected.every((l, k) => l.service_level === plain[k].service_level))
   assert.ok(corrected.some((l, k) => l.order_up_to !== plain[k].order_up_to))
   await assert.rejects(replenish.plan(data, { correct_service: 'yes' }), (e) => e.code === 'CONFIG')
+  // Fill-rate targets: met on the distribution as the coverage values fell.
+  const fill = { target: 'fill_rate', fill_rate: 0.95 }
+  const reread = (await replenish.plan(data, fill)).lines
+  const plainFill = (await replenish.plan(data, { ...fill, correct_service: false })).lines
+  assert.ok(reread.filter((l) => l.explanation.includes('fell out of sample')).length > 0.9 * reread.length)
+  assert.ok(!plainFill.some((l) => l.explanation.includes('fell out of sample')))
+  assert.ok(reread.every((l) => l.fill_rate_target === 0.95))
+  assert.ok(reread.some((l, k) => l.order_up_to !== plainFill[k].order_up_to))
 })

@@ -226,3 +226,11 @@ def test_cycle_service_levels_are_read_where_past_coverage_says():
     assert (corrected["order_up_to"] != plain["order_up_to"]).any()
     with pytest.raises(replenish.ConfigError):
         replenish.plan(data, {"correct_service": "yes"})
+    # Fill-rate targets: met on the distribution as the coverage values fell.
+    fill = {"target": "fill_rate", "fill_rate": 0.95}
+    corrected = replenish.plan(data, fill).lines
+    plain = replenish.plan(data, {**fill, "correct_service": False}).lines
+    assert corrected["explanation"].str.contains("fell out of sample").mean() > 0.9
+    assert not plain["explanation"].str.contains("fell out of sample").any()
+    assert (corrected["fill_rate_target"] == 0.95).all()
+    assert (corrected["order_up_to"] != plain["order_up_to"]).any()

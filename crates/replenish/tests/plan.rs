@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use replenish::plan::{LineAction, PlanConfig, RunConfig};
+use replenish::rules::TargetKind;
 use replenish::{demo, ingest, plan};
 
 fn small_plan() -> replenish::Plan {
@@ -859,5 +860,16 @@ fn cycle_service_is_read_where_past_coverage_says() {
     assert!(read_at(&corrected) * 10 > corrected.lines.len() * 9, "{}", read_at(&corrected));
     assert_eq!(read_at(&plain), 0);
     assert!(corrected.lines.iter().zip(&plain.lines).all(|(a, b)| a.service_level == b.service_level));
+    assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
+
+    // Fill-rate targets: met on the distribution as the coverage values fell.
+    let fill = PlanConfig { target: TargetKind::FillRate, fill_rate: 0.95, ..Default::default() };
+    let corrected = plan(&data, &fill).unwrap();
+    let plain = plan(&data, &PlanConfig { correct_service: false, ..fill }).unwrap();
+    let reread =
+        |p: &replenish::plan::Plan| p.lines.iter().filter(|l| l.explanation.contains("fell out of sample")).count();
+    assert!(reread(&corrected) * 10 > corrected.lines.len() * 9, "{}", reread(&corrected));
+    assert_eq!(reread(&plain), 0);
+    assert!(corrected.lines.iter().all(|l| l.fill_rate_target == Some(0.95)));
     assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
 }

@@ -1322,6 +1322,10 @@ impl LineCtx<'_> {
         } else {
             None
         };
+        let recalibration = (newsvendor.is_none() && target == TargetKind::FillRate)
+            .then(|| self.coverage.filter(|_| from_errors && cfg.correct_service))
+            .flatten()
+            .and_then(|c| c.recalibration(f.class.as_str(), fill_rate));
         let line_target = match (newsvendor, target) {
             (Some(t), _) => {
                 sources.insert("service_level".into(), "newsvendor (price and cost)".into());
@@ -1336,7 +1340,10 @@ impl LineCtx<'_> {
                     target: service_level_set,
                     corrected,
                 }),
-            (None, TargetKind::FillRate) => Target::FillRate(fill_rate),
+            // Met on the distribution as the assortment's coverage values fell.
+            (None, TargetKind::FillRate) => recalibration.as_ref().map_or(Target::FillRate(fill_rate), |r| {
+                Target::CorrectedFillRate { target: fill_rate, recalibration: r }
+            }),
             (None, TargetKind::MinCost) => {
                 let Some((b, _)) = shortage_cost.clone() else {
                     return Err(Error::config(
@@ -1669,7 +1676,8 @@ impl LineCtx<'_> {
             } else {
                 target.as_str().to_string()
             },
-            fill_rate_target: matches!(line_target, Target::FillRate(_)).then_some(fill_rate),
+            fill_rate_target: matches!(line_target, Target::FillRate(_) | Target::CorrectedFillRate { .. })
+                .then_some(fill_rate),
             demand_class: f.class.as_str().to_string(),
             abc: abc.to_string(),
             xyz: xyz.to_string(),

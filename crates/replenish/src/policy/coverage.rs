@@ -22,6 +22,7 @@
 use super::standard_normal_quantile;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Width of a bin on the −ln(1 − u) scale: neighbouring bin edges differ by 1% in 1 − u.
@@ -119,6 +120,24 @@ pub struct Corrected {
     pub extrapolated_from: Option<f64>,
 }
 
+/// A pool's values as a distribution of u, for reading a line's whole distribution
+/// as the pool says it fell out of sample ([`Coverage::recalibration`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recalibration {
+    /// (u, share of the pool): the values grouped by [`GROUP`] on the −ln(1 − u)
+    /// scale, each group at its values' mean there; increasing u, shares summing to 1.
+    pub points: Vec<(f64, f64)>,
+    /// Values in the pool.
+    pub values: u64,
+    /// Whether the pool is the class's own (else every class's).
+    pub own_class: bool,
+}
+
+/// Width of a [`Recalibration`] group on the −ln(1 − u) scale (ten bins): fine
+/// enough that a line's levels move by a small part of a unit, coarse enough that a
+/// line reads tens of quantiles, not thousands.
+pub const GROUP: f64 = 0.1;
+
 impl Coverage {
     pub fn add(&mut self, class: &str, values: &[f64]) {
         let c = self.classes.entry(class.to_string()).or_default();
@@ -133,6 +152,56 @@ impl Coverage {
         }
     }
 
+    /// The pool for a line of `class` with target `target`: the class's own when it
+    /// holds enough values beyond the target ([`MIN_TAIL`]), else every class's.
+    fn pool(&self, class: &str, target: f64) -> (Cow<'_, Counts>, bool) {
+        let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
+        // The class's own pool is borrowed (this runs for every line); every class's
+        // is summed only when the own one is too thin.
+        match self.classes.get(class).filter(|c| enough(c)) {
+            Some(c) => (Cow::Borrowed(c), true),
+            None => {
+                let mut sum = Counts::default();
+                for c in self.classes.values() {
+                    sum.merge(c);
+                }
+                (Cow::Owned(sum), false)
+            }
+        }
+    }
+
+    /// The pool's values as a distribution of u for a fill-rate target `target`
+    /// (the pool as [`Coverage::probability`] picks it). `None` when even every
+    /// class's pool holds fewer than [`MIN_TAIL`] values beyond the target: a fill
+    /// rate rests on the sizes of the largest misses, which such a pool hardly holds.
+    pub fn recalibration(&self, class: &str, target: f64) -> Option<Recalibration> {
+        if !(target > 0.0 && target < 1.0) {
+            return None;
+        }
+        let (pool, own_class) = self.pool(class, target);
+        let values = pool.total();
+        if (values as f64) * (1.0 - target) < MIN_TAIL {
+            return None;
+        }
+        let per_group = (GROUP / BIN).round() as u32;
+        // (group, Σ count·t, Σ count); bin 0 alone as group 0.
+        let mut groups: Vec<(u32, f64, u64)> = Vec::new();
+        for (&b, &k) in &pool.bins {
+            let g = if b == 0 { 0 } else { 1 + (b - 1) / per_group };
+            let t = if b == 0 { 0.0 } else { (f64::from(b) + 0.5) * BIN };
+            match groups.last_mut() {
+                Some(last) if last.0 == g => {
+                    last.1 += t * k as f64;
+                    last.2 += k;
+                }
+                _ => groups.push((g, t * k as f64, k)),
+            }
+        }
+        let points =
+            groups.into_iter().map(|(_, tk, k)| (1.0 - (-tk / k as f64).exp(), k as f64 / values as f64)).collect();
+        Some(Recalibration { points, values, own_class })
+    }
+
     /// The probability to read a line's level at for cycle service `target`: from the
     /// class's own pool when it holds enough values ([`MIN_TAIL`]), else from every
     /// class's. When even every class's pool is too thin for the target but holds
@@ -144,24 +213,11 @@ impl Coverage {
             return None;
         }
         let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
-        // The class's own pool is borrowed (this runs for every line); every class's
-        // is summed only when the own one is too thin.
-        let all;
-        let (pool, own_class) = match self.classes.get(class).filter(|c| enough(c)) {
-            Some(c) => (c, true),
-            None => {
-                let mut sum = Counts::default();
-                for c in self.classes.values() {
-                    sum.merge(c);
-                }
-                all = sum;
-                (&all, false)
-            }
-        };
+        let (pool, own_class) = self.pool(class, target);
         let values = pool.total();
         let below: u64 = pool.bins.iter().filter(|(b, _)| upper_edge(**b) <= target).map(|(_, k)| k).sum();
         let covered_at_target = below as f64 / values.max(1) as f64;
-        if enough(pool) {
+        if enough(&pool) {
             return pool.probability(target).map(|probability| Corrected {
                 probability,
                 values,
@@ -230,6 +286,33 @@ mod tests {
         let z = standard_normal_quantile;
         assert!((z(far.probability) - z(0.99) - (z(at_s) - z(p_s))).abs() < 1e-6, "{far:?}");
         assert_eq!(c.probability("lumpy", 1.0), None);
+    }
+
+    #[test]
+    fn recalibration_groups_the_pool_in_order_and_needs_a_tail() {
+        let mut c = Coverage::default();
+        let uniform: Vec<f64> = (0..10_000).map(|i| (i as f64 + 0.5) / 10_000.0).collect();
+        c.add("smooth", &uniform);
+        c.add("lumpy", &[0.0; 5]);
+        let r = c.recalibration("smooth", 0.95).unwrap();
+        assert!(r.own_class && r.values == 10_000);
+        assert!((r.points.iter().map(|p| p.1).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(r.points.windows(2).all(|w| w[0].0 < w[1].0), "{:?}", r.points);
+        // Uniform values: a group's share is the width of its span of u (bin 0 alone,
+        // then ten bins per group), and its point lies inside the span.
+        let (u1, w1) = r.points[1];
+        let span = (-(BIN)).exp() - (-(BIN + GROUP)).exp();
+        assert!(
+            (w1 - span).abs() < 2e-4 && u1 > 1.0 - (-BIN).exp() && u1 < 1.0 - (-(BIN + GROUP)).exp(),
+            "{:?}",
+            r.points[1]
+        );
+        // A thin class borrows every class's pool; too thin everywhere, none.
+        assert!(!c.recalibration("lumpy", 0.95).unwrap().own_class);
+        let mut thin = Coverage::default();
+        thin.add("smooth", &uniform[..150]);
+        assert!(thin.recalibration("smooth", 0.95).is_none() && thin.recalibration("smooth", 0.9).is_some());
+        assert!(c.recalibration("smooth", 1.0).is_none());
     }
 
     #[test]

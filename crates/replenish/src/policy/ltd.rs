@@ -359,9 +359,57 @@ impl Ltd {
     }
 }
 
+impl Ltd {
+    /// The demands whose coverage values are `us` (in increasing order): for a
+    /// distribution in whole units (as [`super::resample::errors_pit`] measures
+    /// them), the x with F(x − 1) = u, read between whole units where F jumps
+    /// (x = y + (u − F(y − 1)) / (F(y) − F(y − 1)), y the u-quantile), so that a
+    /// value just above F(y − 1) is y and one at F(y) is y + 1; u ≤ 0 (no demand) is
+    /// 0. Otherwise the u-quantiles. Each search starts where the one before ended.
+    pub fn at_coverage_values(&self, us: &[f64]) -> Vec<f64> {
+        if self.is_empirical() || !self.discrete() {
+            return us.iter().map(|&u| self.quantile(u.clamp(1e-12, 1.0 - 1e-12))).collect();
+        }
+        // (lo, F(lo)) with F(lo) < u for every u still to come; F(−1) = 0.
+        let (mut lo, mut f_lo) = (-1.0, 0.0);
+        us.iter()
+            .map(|&u| {
+                if u <= 0.0 {
+                    return 0.0;
+                }
+                let u = u.min(1.0 - 1e-12);
+                let (mut step, mut guard) = (1.0, 0);
+                let mut hi = lo + step;
+                let mut f_hi = self.cdf(hi);
+                while f_hi < u && guard < 1100 {
+                    (lo, f_lo) = (hi, f_hi);
+                    step *= 2.0;
+                    hi = lo + step;
+                    f_hi = self.cdf(hi);
+                    guard += 1;
+                }
+                while hi - lo > 1.0 {
+                    let mid = ((lo + hi) / 2.0).floor();
+                    let f = self.cdf(mid);
+                    if f >= u {
+                        (hi, f_hi) = (mid, f);
+                    } else {
+                        (lo, f_lo) = (mid, f);
+                    }
+                }
+                if f_hi > f_lo {
+                    hi + ((u - f_lo) / (f_hi - f_lo)).clamp(0.0, 1.0)
+                } else {
+                    hi
+                }
+            })
+            .collect()
+    }
+}
+
 /// The smallest level x in [`lo`, `hi`] where the decreasing function `f(x) ≤ want`
 /// (to 1e-6 relative), by bisection.
-fn solve_decreasing(f: &dyn Fn(f64) -> f64, want: f64, mut lo: f64, mut hi: f64) -> f64 {
+pub(crate) fn solve_decreasing(f: &dyn Fn(f64) -> f64, want: f64, mut lo: f64, mut hi: f64) -> f64 {
     if f(lo) <= want {
         return lo;
     }
@@ -607,6 +655,32 @@ mod tests {
         assert_eq!(cost_optimal_service_level(1.0, 20.0, false), Some(0.95));
         assert_eq!(cost_optimal_service_level(1.0, 19.0, true), Some(0.95));
         assert_eq!(cost_optimal_service_level(5.0, 2.0, false), None);
+    }
+
+    #[test]
+    fn coverage_values_map_back_to_the_demand_they_came_from() {
+        let linear = |n: f64| n;
+        let d = Ltd::parametric(Family::NegativeBinomial, 3.0, 3.0, 1.0, 0.0, 0.0, &linear)
+            .unwrap_or_else(|e| panic!("{e}"));
+        // u = F(x − 1), as errors_pit measures it, reads back as x; in between, between units.
+        let us: Vec<f64> = (1..30).map(|x| d.cdf(x as f64 - 1.0)).collect();
+        let xs = d.at_coverage_values(&us);
+        for (x, got) in (1..30).zip(&xs) {
+            assert!((got - x as f64).abs() < 1e-9, "{x} → {got}");
+        }
+        assert_eq!(d.at_coverage_values(&[0.0, -1.0]), vec![0.0, 0.0]);
+        let mid = 0.5 * (d.cdf(4.0) + d.cdf(5.0));
+        let got = d.at_coverage_values(&[mid])[0];
+        assert!(got > 5.0 && got < 6.0, "{got}");
+        // Searches that start where the last ended agree with one search each.
+        let ascending = [0.1, 0.5, 0.9, 0.99, 0.999_999];
+        let together = d.at_coverage_values(&ascending);
+        for (u, x) in ascending.iter().zip(&together) {
+            assert_eq!(*x, d.at_coverage_values(&[*u])[0]);
+        }
+        // Continuous: the quantile.
+        let n = Ltd::normal(10.0, 2.0);
+        assert!((n.at_coverage_values(&[0.5])[0] - 10.0).abs() < 1e-9);
     }
 
     #[test]

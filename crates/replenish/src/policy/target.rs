@@ -4,7 +4,7 @@
 //! [`super::resample`]) and the line's costs; safety-stock floors, caps and the
 //! reorder point / order-up-to level of each policy are applied on top of this.
 
-use super::coverage::Corrected;
+use super::coverage::{Corrected, Recalibration};
 use super::fmt_qty;
 use super::lost_sales::{self, LostSales};
 use super::ltd::{self, Ltd};
@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// A line's target, resolved from its rules and item data.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Target {
+pub enum Target<'a> {
     /// The newsvendor's critical fractile (price − cost) / price.
     Newsvendor { price: f64, unit_cost: f64 },
     /// Probability of no stock-out over lead time + review.
@@ -23,15 +23,18 @@ pub enum Target {
     CorrectedCycleService { target: f64, corrected: Corrected },
     /// Share of demand served from stock.
     FillRate(f64),
+    /// A fill-rate target met on the line's distribution read as the assortment's
+    /// out-of-sample coverage values fell ([`super::coverage::Coverage::recalibration`]).
+    CorrectedFillRate { target: f64, recalibration: &'a Recalibration },
     /// Least holding + shortage cost: `shortage_cost` per unit short, backordered
     /// or lost.
     MinCost { shortage_cost: f64, lost_sales: bool },
 }
 
-impl Target {
+impl Target<'_> {
     /// The newsvendor target of an item sold at `price` and bought at `unit_cost`,
     /// when the price exceeds a positive cost (otherwise no fractile is defined).
-    pub fn newsvendor(price: Option<f64>, unit_cost: f64) -> Option<Target> {
+    pub fn newsvendor(price: Option<f64>, unit_cost: f64) -> Option<Target<'static>> {
         match price {
             Some(p) if p > unit_cost && unit_cost > 0.0 => Some(Target::Newsvendor { price: p, unit_cost }),
             _ => None,
@@ -77,7 +80,7 @@ pub struct Protection {
 ///   the shortage cost, floored at 50%;
 /// - min cost with lost sales and an order-up-to policy: the level with the least
 ///   simulated cost ([`lost_sales::order_up_to`], drawing from `rng`).
-pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Result<Protection> {
+pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -> Result<Protection> {
     let interval = p.interval;
     Ok(match target {
         Target::Newsvendor { price, unit_cost } => {
@@ -127,6 +130,32 @@ pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Re
                 level,
                 service_level,
                 text: format!("{}% fill rate (cycle service {:.1}%)", fill_rate * 100.0, service_level * 100.0),
+            }
+        }
+        Target::CorrectedFillRate { target: beta, recalibration: r } => {
+            // The line's interval and lead-time distributions as the pool's values
+            // fell (the same u for both: their quantiles move together).
+            let (xs, ls) = (Reread::new(interval, r), Reread::new(p.lead, r));
+            let top = xs.body.iter().map(|x| x.0).fold(xs.q, f64::max) + interval.variance().sqrt() * 10.0 + 1.0;
+            let level = if p.order_up_to {
+                let per_review = (xs.mean() - ls.mean()).max(0.0);
+                ltd::solve_decreasing(&|s| xs.loss(s) - ls.loss(s), (1.0 - beta) * per_review, 0.0, top)
+            } else {
+                let q = p.cycle_quantity.max(1.0);
+                ltd::solve_decreasing(&|s| xs.loss(s) - xs.loss(s + q), (1.0 - beta) * q, 0.0, top)
+            };
+            let service_level = xs.cdf(level);
+            Protection {
+                level,
+                service_level,
+                text: format!(
+                    "{}% fill rate on demand distributed as {} past review intervals of {} fell out of sample (cycle service {:.1}%; {:.1}% on the model alone)",
+                    beta * 100.0,
+                    r.values,
+                    if r.own_class { "this demand class" } else { "every demand class" },
+                    service_level * 100.0,
+                    interval.cdf(level).clamp(0.0, 1.0) * 100.0
+                ),
             }
         }
         Target::MinCost { shortage_cost: b, lost_sales } if lost_sales && p.order_up_to => {
@@ -182,6 +211,52 @@ pub fn protection_level(target: Target, p: &Protect, rng: &mut ChaCha8Rng) -> Re
     })
 }
 
+/// Coverage values above this are not read through the line's quantiles one by one:
+/// their share scales the line's own tail beyond its quantile here. A pooled value
+/// near 1 says a miss was extreme for its own series, not how large it would be for
+/// another one; read through another series' quantile function it became tens of
+/// times its demand (fill-rate lines held 3–7 times the stock).
+const TAIL_FROM: f64 = 0.99;
+
+/// A line's distribution re-read through a [`Recalibration`]: the quantiles of the
+/// pool's values up to [`TAIL_FROM`], and the line's own tail beyond with the share
+/// of the pool's values beyond it.
+struct Reread<'a> {
+    body: Vec<(f64, f64)>,
+    ltd: &'a Ltd,
+    /// The line's level at [`TAIL_FROM`].
+    q: f64,
+    /// The pool's share beyond [`TAIL_FROM`] over the line's own (1 − TAIL_FROM).
+    tail_scale: f64,
+}
+
+impl<'a> Reread<'a> {
+    fn new(ltd: &'a Ltd, r: &Recalibration) -> Self {
+        let (us, ws): (Vec<f64>, Vec<f64>) = r.points.iter().filter(|p| p.0 <= TAIL_FROM).copied().unzip();
+        let body = ltd.at_coverage_values(&us).into_iter().zip(ws).collect();
+        let tail: f64 = r.points.iter().filter(|p| p.0 > TAIL_FROM).map(|p| p.1).sum();
+        Reread { body, ltd, q: ltd.quantile(TAIL_FROM), tail_scale: tail / (1.0 - TAIL_FROM) }
+    }
+
+    /// E[(D − s)⁺]: the body's points, and ∫ over u beyond TAIL_FROM of (F⁻¹(u) − s)⁺.
+    fn loss(&self, s: f64) -> f64 {
+        let body: f64 = self.body.iter().map(|&(x, w)| w * (x - s).max(0.0)).sum();
+        let tail = self.ltd.loss(s.max(self.q)) + (self.q - s).max(0.0) * (1.0 - TAIL_FROM);
+        body + self.tail_scale * tail
+    }
+
+    fn mean(&self) -> f64 {
+        let body: f64 = self.body.iter().map(|&(x, w)| w * x).sum();
+        body + self.tail_scale * (self.ltd.loss(self.q) + self.q * (1.0 - TAIL_FROM))
+    }
+
+    fn cdf(&self, s: f64) -> f64 {
+        let body: f64 = self.body.iter().filter(|x| x.0 <= s).map(|x| x.1).sum();
+        let tail = ((self.ltd.cdf(s) - TAIL_FROM) / (1.0 - TAIL_FROM)).clamp(0.0, 1.0);
+        (body + self.tail_scale * (1.0 - TAIL_FROM) * tail).clamp(0.0, 1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +273,49 @@ mod tests {
             lead_days: 14.0,
             holding_per_unit_year: 0.2 * 365.0 / 7.0,
         }
+    }
+
+    #[test]
+    fn fill_rates_are_met_on_the_distribution_as_the_pool_fell() {
+        let linear = |n: f64| n;
+        let nb = |days: f64| {
+            Ltd::parametric(super::ltd::Family::NegativeBinomial, 4.0, 4.0, days, 0.0, 0.0, &linear)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (interval, lead) = (nb(21.0), nb(14.0));
+        let p = input(&interval, &lead);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let plain = protection_level(Target::FillRate(0.95), &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        let pool = |values: &[f64]| {
+            let mut c = crate::policy::coverage::Coverage::default();
+            c.add("smooth", values);
+            c.recalibration("smooth", 0.95).unwrap_or_else(|| panic!("a pool"))
+        };
+        let uniform: Vec<f64> = (0..20_000).map(|i| (i as f64 + 0.5) / 20_000.0).collect();
+        let level = |r: &Recalibration| {
+            let t = Target::CorrectedFillRate { target: 0.95, recalibration: r };
+            protection_level(t, &p, &mut rng.clone()).unwrap_or_else(|e| panic!("{e}"))
+        };
+        // Values as calibrated as the model: about the model's own level.
+        let calibrated = pool(&uniform);
+        let same = level(&calibrated);
+        assert!((same.level - plain.level).abs() < 0.02 * plain.level, "{} vs {}", same.level, plain.level);
+        assert!(same
+            .text
+            .contains("95% fill rate on demand distributed as 20000 past review intervals of this demand class"));
+        // The level meets the fill rate on the re-read distributions: shortage per
+        // cycle (1 − β) of the cycle's demand.
+        let (xs, ls) = (Reread::new(&interval, &calibrated), Reread::new(&lead, &calibrated));
+        let short = xs.loss(same.level) - ls.loss(same.level);
+        assert!((short - 0.05 * (xs.mean() - ls.mean())).abs() < 1e-3, "{short}");
+        // Levels that covered less often (u pushed to 1): a higher level; more often: lower.
+        let under = level(&pool(&uniform.iter().map(|u| u.sqrt()).collect::<Vec<_>>()));
+        let over = level(&pool(&uniform.iter().map(|u| u * u).collect::<Vec<_>>()));
+        assert!(under.level > same.level + 1.0 && over.level < same.level - 1.0, "{under:?} {over:?}");
+        // Misses beyond the 99% quantile twice as often as the model says: the
+        // model's own tail counted twice, a higher level than the calibrated one.
+        let heavy: Vec<f64> = uniform.iter().map(|&u| if u > 0.98 { 0.99 + (u - 0.98) / 2.0 } else { u }).collect();
+        assert!(level(&pool(&heavy)).level > same.level, "tail");
     }
 
     #[test]
