@@ -63,6 +63,14 @@ export interface PlanStats {
   event_uplifts: Array<{ category: string | null; event: string; uplift: number }>
   /** Out-of-sample coverage values of the `errors` method by demand class (docs/policy.md). */
   coverage: Coverage
+  /** This part's sales by period of the year, for the seasonal profile (docs/policy.md). */
+  season: SeasonCounts
+}
+
+/** Sales by period of the year (ISO week 1..52, or month 1..12 when `monthly`): thousandths of a unit, days seen, years seen. */
+export interface SeasonCounts {
+  monthly: boolean
+  periods: Record<string, { milli: number; days: number; years: number[] }>
 }
 
 /** Out-of-sample coverage values by demand class, counted in bins of −ln(1 − u) 0.01 wide. */
@@ -81,6 +89,8 @@ export interface PlanGlobals {
   event_uplifts: Record<string, number>
   /** The parts' coverage values, merged: what corrects cycle-service targets. */
   coverage: Coverage
+  /** The parts' sales by period of the year, merged: the seasonal profile. */
+  season: SeasonCounts
 }
 
 /** A forecasting model with its parameters (names follow statsforecast). */
@@ -156,6 +166,8 @@ export interface PlanConfig {
   n_paths?: number
   /** Read cycle-service levels where the assortment's own out-of-sample coverage says, and meet fill-rate targets on the distribution as that coverage fell (default true; docs/policy.md). */
   correct_service?: boolean
+  /** Read the errors method's days through the assortment's seasonal profile (week of the year, month for monthly data) when every period was seen in two years (default true; docs/policy.md). */
+  seasonal_profile?: boolean
   seed?: number
   policy?: PolicyKind
   target?: TargetKind

@@ -197,3 +197,15 @@ test('cycle-service levels are read where the past coverage says, unless turned 
   assert.ok(reread.every((l) => l.fill_rate_target === 0.95))
   assert.ok(reread.some((l, k) => l.order_up_to !== plainFill[k].order_up_to))
 })
+
+test('errors lines read the assortment\'s seasonal profile, unless turned off', async () => {
+  const data = await replenish.demoData()
+  const seasonal = (await replenish.plan(data)).lines
+  const plain = (await replenish.plan(data, { seasonal_profile: false })).lines
+  const onErrors = seasonal.filter((l) => l.safety_stock_method.startsWith('errors'))
+  assert.ok(onErrors.length > 10)
+  assert.ok(onErrors.every((l) => l.safety_stock_method.includes('week of the year profile')))
+  assert.ok(!plain.some((l) => l.safety_stock_method.includes('profile')))
+  assert.ok(seasonal.some((l, k) => l.order_up_to !== plain[k].order_up_to))
+  await assert.rejects(replenish.plan(data, { seasonal_profile: 'yes' }), (e) => e.code === 'CONFIG')
+})

@@ -234,3 +234,16 @@ def test_cycle_service_levels_are_read_where_past_coverage_says():
     assert not plain["explanation"].str.contains("fell out of sample").any()
     assert (corrected["fill_rate_target"] == 0.95).all()
     assert (corrected["order_up_to"] != plain["order_up_to"]).any()
+
+
+def test_errors_lines_read_the_assortments_seasonal_profile():
+    data = replenish.demo_data()
+    seasonal = replenish.plan(data).lines
+    plain = replenish.plan(data, {"seasonal_profile": False}).lines
+    on_errors = seasonal["safety_stock_method"].str.startswith("errors")
+    assert on_errors.sum() > 10
+    assert seasonal.loc[on_errors, "safety_stock_method"].str.contains("week of the year profile").all()
+    assert not plain["safety_stock_method"].str.contains("profile").any()
+    assert (seasonal["order_up_to"] != plain["order_up_to"]).any()
+    with pytest.raises(replenish.ConfigError):
+        replenish.plan(data, {"seasonal_profile": "yes"})

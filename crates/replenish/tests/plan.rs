@@ -873,3 +873,30 @@ fn cycle_service_is_read_where_past_coverage_says() {
     assert!(corrected.lines.iter().all(|l| l.fill_rate_target == Some(0.95)));
     assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
 }
+
+/// With every week of the year seen in two years, the errors method reads its days
+/// through the assortment's seasonal profile and says so; `seasonal_profile = false`,
+/// or a single year of history, plans without it.
+#[test]
+fn errors_lines_read_the_assortments_seasonal_profile() {
+    let demo_data = |days| {
+        let inputs = demo::generate(&demo::DemoConfig { skus: 40, days, ..Default::default() });
+        ingest::parse(&inputs, &Default::default()).unwrap().dataset
+    };
+    let data = demo_data(730);
+    let with = plan(&data, &PlanConfig::default()).unwrap();
+    let without = plan(&data, &PlanConfig { seasonal_profile: false, ..Default::default() }).unwrap();
+    let profiled = |p: &replenish::plan::Plan| {
+        p.lines.iter().filter(|l| l.safety_stock_method.contains("week of the year profile")).count()
+    };
+    let on_errors = with.lines.iter().filter(|l| l.safety_stock_method.starts_with("errors")).count();
+    assert!(on_errors > 10 && profiled(&with) == on_errors, "{} of {on_errors}", profiled(&with));
+    assert!(with
+        .lines
+        .iter()
+        .filter(|l| l.safety_stock_method.contains("profile"))
+        .all(|l| l.explanation.contains("× season ")));
+    assert_eq!(profiled(&without), 0);
+    assert!(with.lines.iter().zip(&without.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
+    assert_eq!(profiled(&plan(&demo_data(365), &PlanConfig::default()).unwrap()), 0);
+}

@@ -10,6 +10,7 @@ use crate::policy::classes::{xyz_of, ClassThresholds};
 use crate::policy::coverage::Coverage;
 use crate::policy::ltd::{Family, Ltd};
 use crate::policy::resample;
+use crate::policy::season::{Profile, SeasonCounts};
 use crate::policy::target::{self, Protect, Target};
 use crate::policy::{self, fmt_qty, OrderConstraints};
 use crate::report::{summarize, PlanSummary};
@@ -61,6 +62,10 @@ pub struct PlanConfig {
     pub lead_time_demand: LtdMethod,
     /// Sample paths per SKU-location for the `distribution` and `bootstrap` methods.
     pub n_paths: usize,
+    /// Multiply the `errors` method's days by the assortment's seasonal profile
+    /// ([`crate::policy::season`]) when its history holds every period of the year
+    /// in two years or more.
+    pub seasonal_profile: bool,
     /// Correct cycle-service targets of `errors` lines by the coverage the
     /// assortment's levels achieved out of sample on its own past
     /// ([`crate::policy::coverage`]); `false` reads every level at its target.
@@ -127,6 +132,7 @@ impl Default for PlanConfig {
             po_prefix: "PO".into(),
             lead_time_demand: LtdMethod::Auto,
             n_paths: 1000,
+            seasonal_profile: true,
             correct_service: true,
             seed: 0,
             policy: PolicyKind::RS,
@@ -661,6 +667,7 @@ impl<'a> Prepared<'a> {
             terms: &self.terms,
             learnt: &self.learnt,
             coverage: None,
+            season: None,
         }
     }
 
@@ -679,6 +686,17 @@ impl<'a> Prepared<'a> {
             .zip(&self.data.demand.offsets)
             .map(|((s, e), b)| *s + Duration::days((e - b) as i64 - 1))
             .max();
+        // The part's sales (stock-out days missing) by period of the year, for the
+        // assortment's seasonal profile. Promotion days stay in: measured on real
+        // demand, a profile of baseline days alone met the targets less closely
+        // (docs/benchmarks.md).
+        let mut season = SeasonCounts::new(self.data.frequency == crate::model::Frequency::Monthly);
+        if self.config.seasonal_profile {
+            let ctx = self.ctx();
+            for i in facts.iter().filter_map(|f| f.series) {
+                season.add(self.data.demand.series(i).start, &ctx.history(Some(i)).1);
+            }
+        }
         let mut coverage = Coverage::default();
         if self.config.correct_service {
             let ctx = self.ctx();
@@ -688,7 +706,16 @@ impl<'a> Prepared<'a> {
                 coverage.add(class, &v);
             }
         }
-        split::stats(self.as_of, history_end, facts, &self.uplifts, &self.ev_uplifts, &self.ev_days.names, coverage)
+        let stats = split::stats(
+            self.as_of,
+            history_end,
+            facts,
+            &self.uplifts,
+            &self.ev_uplifts,
+            &self.ev_days.names,
+            coverage,
+        );
+        PlanStats { season, ..stats }
     }
 
     /// The lines of `facts`, with the assortment's ABC classes and category uplifts.
@@ -702,6 +729,8 @@ impl<'a> Prepared<'a> {
         let mut ctx = self.ctx();
         ctx.classes = ctx.abc_xyz(facts, globals)?;
         ctx.coverage = Some(&globals.coverage);
+        let season = globals.season.profile().filter(|_| self.config.seasonal_profile);
+        ctx.season = season.as_ref();
         facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect()
     }
 }
@@ -735,6 +764,8 @@ struct LineCtx<'a> {
     learnt: &'a HashMap<(String, String), usize>,
     /// The assortment's out-of-sample coverage (set once the parts are merged).
     coverage: Option<&'a Coverage>,
+    /// The assortment's seasonal profile, for the `errors` method.
+    season: Option<&'a Profile>,
 }
 
 /// What is known of a SKU-location before its segment is chosen. Only numbers: the
@@ -925,6 +956,18 @@ impl LineCtx<'_> {
         (values, past)
     }
 
+    /// The `errors` method's history divided by the seasonal profile of each day, and
+    /// the profile of the `ahead` days from tomorrow (empty without a profile).
+    fn deseasonalised(&self, series: usize, mut y: Vec<f64>, ahead: usize) -> (Vec<f64>, Vec<f64>) {
+        let Some(p) = self.season else { return (y, Vec::new()) };
+        let start = self.data.demand.series(series).start;
+        let profile = p.days(start, y.len());
+        for (v, f) in y.iter_mut().zip(profile) {
+            *v /= f;
+        }
+        (y, p.days(self.as_of + Duration::days(1), ahead))
+    }
+
     fn facts<'k>(&self, sku: &'k str, location: &'k str) -> Facts<'k> {
         let series = self.data.demand.find(sku, location);
         let (days, sales, y) = self.history(series);
@@ -1002,7 +1045,8 @@ impl LineCtx<'_> {
     /// Computed before the parts of a split plan are merged, so with what every part
     /// knows alone: rules see ABC class C (the merged classes come later) and
     /// promotion days count at the series' own uplift (1 without one, not the
-    /// category's). `None` for lines that use another method or have too little
+    /// category's), and the seasonal profile is not in them (it is known only once
+    /// the parts merge). `None` for lines that use another method or have too little
     /// history for it.
     fn coverage_values(&self, f: &Facts) -> Option<Vec<f64>> {
         let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
@@ -1021,6 +1065,7 @@ impl LineCtx<'_> {
             review: protected_review(policy, review),
             factors: &[],
             block: 1,
+            season: &[],
         };
         resample::errors_pit(&past_y, &past, &at)
     }
@@ -1209,6 +1254,8 @@ impl LineCtx<'_> {
         // The daily rate the levels rest on: the forecast's mean, or the errors
         // method's own recent level.
         let mut errors_level: Option<f64> = None;
+        // The seasonal profile's mean over the interval the errors method multiplied by.
+        let mut season_factor = 1.0;
         // Whether the levels rest on the errors method's own distribution.
         let mut from_errors = false;
         // Days of one sales period: days of a spread weekly or monthly total move together.
@@ -1242,12 +1289,21 @@ impl LineCtx<'_> {
                     review: review_eff,
                     factors: &day_factors,
                     block: period.round() as usize,
+                    season: &[],
                 };
                 let boot = format!("bootstrap ({} resampled paths of past days", cfg.n_paths);
                 // Promotion days stay in the history at their uplift: the errors
                 // then measure what forecasting them missed by.
-                let fitted = if method == LtdMethod::Errors {
+                // With the assortment's seasonal profile: the history divided by it,
+                // the interval multiplied by its mean over the interval's days.
+                let mut season_mean = None;
+                let fitted = if let (LtdMethod::Errors, Some(i)) = (method, series_index) {
                     let (past_y, past) = self.past_with_promotions(series_index, &y, factor);
+                    let (past_y, season) = self.deseasonalised(i, past_y, reach);
+                    if !season.is_empty() {
+                        season_mean = Some(weight(&season, lead + review_eff) / (lead + review_eff).max(1e-9));
+                    }
+                    let at = resample::Interval { season: &season, ..at };
                     resample::errors_ltd(&past_y, &past, &at, cfg.n_paths, &mut rng)?
                 } else {
                     None
@@ -1256,11 +1312,20 @@ impl LineCtx<'_> {
                     Some((p, l, fit)) => {
                         errors_level = Some(fit.level);
                         from_errors = true;
+                        season_factor = season_mean.unwrap_or(1.0);
+                        let season_text = match (season_mean, self.season) {
+                            (Some(m), Some(profile)) => format!(
+                                " × the assortment's {} profile, {} on average over the interval,",
+                                profile.period_name(),
+                                fmt_qty(m)
+                            ),
+                            _ => String::new(),
+                        };
                         (
                         p,
                         l,
                         format!(
-                            "errors (negative binomial on today's level {}/day over the interval plus the errors of that forecast from {} past origins, smoothing weight {})",
+                            "errors (negative binomial on today's level {}/day{season_text} over the interval plus the errors of that forecast from {} past origins, smoothing weight {})",
                             fmt_qty(fit.level),
                             fit.origins,
                             fit.alpha
@@ -1501,7 +1566,7 @@ impl LineCtx<'_> {
         // protection days (an event on a promotion day raises the promoted demand).
         let promotion_days = planned.iter().take(in_protection).filter(|p| **p).count();
         let dw = |d: usize| if d == whole { frac } else { 1.0 };
-        let rate = errors_level.unwrap_or(mean);
+        let rate = errors_level.map_or(mean, |l| l * season_factor);
         let promo_extra: f64 =
             promo_factors.iter().take(in_protection).enumerate().map(|(d, x)| (x - 1.0) * rate * dw(d)).sum();
         let event_extra: f64 = promo_factors
@@ -1515,8 +1580,9 @@ impl LineCtx<'_> {
         let level_name = if order_up_to_policy { "order-up-to level" } else { "reorder point" };
         let basis = match errors_level {
             Some(l) => format!(
-                " (from today's level {}/day and its past errors; the forecast says {}/day)",
+                " (from today's level {}/day{} and its past errors; the forecast says {}/day)",
                 fmt_qty(l),
+                if season_factor == 1.0 { String::new() } else { format!(" × season {}", fmt_qty(season_factor)) },
                 fmt_qty(mean)
             ),
             None => String::new(),

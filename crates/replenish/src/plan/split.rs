@@ -20,6 +20,7 @@ use super::{Facts, PlanConfig};
 use crate::error::{Error, Result};
 use crate::policy::classes::{abc_by_value, ClassThresholds};
 use crate::policy::coverage::Coverage;
+use crate::policy::season::SeasonCounts;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -43,6 +44,10 @@ pub struct PlanStats {
     /// past, by demand class ([`crate::policy::coverage`]).
     #[serde(default)]
     pub coverage: Coverage,
+    /// This part's sales by period of the year, for the assortment's seasonal
+    /// profile ([`crate::policy::season`]).
+    #[serde(default)]
+    pub season: SeasonCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +92,9 @@ pub struct PlanGlobals {
     /// The parts' coverage pools, merged: what corrects cycle-service targets.
     #[serde(default)]
     pub coverage: Coverage,
+    /// The parts' sales by period of the year, merged: the seasonal profile.
+    #[serde(default)]
+    pub season: SeasonCounts,
 }
 
 impl PlanGlobals {
@@ -116,6 +124,7 @@ impl PlanGlobals {
         let history_end = parts.iter().filter_map(|p| p.history_end).max();
         let mut values: Vec<SeriesValue> = Vec::new();
         let mut coverage = Coverage::default();
+        let mut season = SeasonCounts::default();
         let (mut promo, mut event_cat, mut event_all) = (
             BTreeMap::<String, Vec<f64>>::new(),
             BTreeMap::<(String, String), Vec<f64>>::new(),
@@ -123,6 +132,7 @@ impl PlanGlobals {
         );
         for p in parts {
             coverage.merge(&p.coverage);
+            season.merge(&p.season);
             values.extend(p.values);
             for u in p.promotion_uplifts {
                 promo.entry(u.category).or_default().push(u.uplift);
@@ -160,6 +170,7 @@ impl PlanGlobals {
             event_category_uplifts,
             event_uplifts: event_all.into_iter().map(|(k, v)| (k, median(v))).collect(),
             coverage,
+            season,
         })
     }
 
@@ -196,6 +207,7 @@ pub(super) fn stats(
             .map(|(c, k, u)| EventSample { category: c.clone(), event: event_names[*k].clone(), uplift: *u })
             .collect(),
         coverage,
+        season: SeasonCounts::default(),
     }
 }
 

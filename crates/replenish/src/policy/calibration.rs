@@ -259,6 +259,9 @@ pub fn calibrate(cfg: &CalibrationConfig) -> Result<Vec<CalibrationRow>> {
             // is for levels re-planned at every review, whose earlier, higher levels
             // leave stock that covers later intervals (`policy::coverage`).
             correct_service: false,
+            // Nor the seasonal profile: it sets levels for the season of the next
+            // interval, which a level held for months outlives.
+            seasonal_profile: false,
             ..PlanConfig::default()
         };
         let p = plan(&data, &pc)?;

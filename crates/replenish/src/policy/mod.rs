@@ -13,6 +13,7 @@ pub mod formulas;
 pub mod lost_sales;
 pub mod ltd;
 pub mod resample;
+pub mod season;
 pub mod simulate;
 pub mod target;
 

@@ -63,11 +63,24 @@ pub struct Interval<'a> {
     /// Days that move together: the bootstrap draws one past day per block of this
     /// many days (7 for weekly totals spread over their days); 0 or 1: every day.
     pub block: usize,
+    /// The seasonal profile of each future day (1 past the end) for [`errors`] on a
+    /// history divided by its own days' profile ([`super::season`]): each path's
+    /// total, errors included, is multiplied by the profile's mean over its days, so
+    /// the misses grow and shrink with the season as the demand does.
+    pub season: &'a [f64],
 }
 
 impl Interval<'_> {
     fn factor(&self, d: usize) -> f64 {
         self.factors.get(d).copied().unwrap_or(1.0)
+    }
+
+    /// The seasonal profile's mean over the first `days` days (1 without one).
+    fn season_over(&self, days: f64) -> f64 {
+        if self.season.is_empty() || days <= 0.0 {
+            return 1.0;
+        }
+        over_days(days, |d| self.season.get(d).copied().unwrap_or(1.0)) / days
     }
 }
 
@@ -386,8 +399,8 @@ pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha
             }
         }
         let (e, el) = pick.unwrap_or((0.0, 0.0));
-        out.totals.push((level * over_days(days, factor) + e).max(0.0));
-        out.lead_totals.push((level * over_days(l, factor) + el).max(0.0));
+        out.totals.push((level * over_days(days, factor) + e).max(0.0) * at.season_over(days));
+        out.lead_totals.push((level * over_days(l, factor) + el).max(0.0) * at.season_over(l));
     }
     Some((out, ErrorsFit { alpha, level, origins: origins.len() }))
 }
@@ -491,6 +504,7 @@ impl ErrorsRequest {
             review: self.review_period_days,
             factors: &[],
             block: 1,
+            season: &[],
         };
         let Some((p, l, fit)) = errors_ltd(&y, &[], &at, self.n_paths, &mut rng)? else {
             return Err(Error::InvalidInput(format!(
@@ -618,6 +632,24 @@ mod tests {
             errors(&y, &[], &Interval { lead: 2.0, factors: &[3.0, 1.0], ..Interval::default() }, 10, &mut rng)
                 .unwrap();
         assert!(s.totals.iter().all(|t| (t - 8.0).abs() < 1e-9));
+    }
+
+    #[test]
+    fn the_season_scales_each_path_errors_and_all() {
+        // Noisy history: the same draws with and without a season of 1.5 then 0.5.
+        let y: Vec<f64> = (0..400).map(|d| 2.0 + ((d * 7) % 5) as f64).collect();
+        let at = Interval { lead: 2.0, review: 2.0, ..Interval::default() };
+        let season = [1.5, 1.5, 0.5, 0.5];
+        let plain = errors(&y, &[], &at, 50, &mut ChaCha8Rng::seed_from_u64(4)).unwrap().0;
+        let seasonal =
+            errors(&y, &[], &Interval { season: &season, ..at }, 50, &mut ChaCha8Rng::seed_from_u64(4)).unwrap().0;
+        for (a, b) in plain.totals.iter().zip(&seasonal.totals) {
+            assert!((a - b).abs() < 1e-9, "mean of 1.5, 1.5, 0.5, 0.5 is 1: {a} {b}");
+        }
+        // Over the lead time alone (the first two days) the season is 1.5.
+        for (a, b) in plain.lead_totals.iter().zip(&seasonal.lead_totals) {
+            assert!((1.5 * a - b).abs() < 1e-9, "{a} {b}");
+        }
     }
 }
 
