@@ -58,16 +58,33 @@ impl SeasonCounts {
     }
 
     /// Adds a series' days from `start` (missing days NaN; negative values count as 0).
+    /// Sums per period in an array first: this runs over every day of every series.
     pub fn add(&mut self, start: NaiveDate, values: &[f64]) {
-        for (d, &v) in values.iter().enumerate() {
-            if v.is_nan() {
-                continue;
+        let mut sums = [(0u64, 0u64); 53];
+        let mut years: Vec<(u32, i32)> = Vec::new();
+        let mut date = start;
+        for &v in values {
+            if !v.is_nan() {
+                let (p, y) = (period_of(date, self.monthly), date.iso_week().year());
+                let s = &mut sums[p as usize];
+                s.0 = s.0.saturating_add((v.max(0.0) * 1000.0).round().min(u64::MAX as f64) as u64);
+                s.1 += 1;
+                if years.last() != Some(&(p, y)) {
+                    years.push((p, y));
+                }
             }
-            let Some(date) = start.checked_add_days(chrono::Days::new(d as u64)) else { break };
-            let p = self.periods.entry(period_of(date, self.monthly)).or_default();
-            p.milli = p.milli.saturating_add((v.max(0.0) * 1000.0).round().min(u64::MAX as f64) as u64);
-            p.days += 1;
-            p.years.insert(date.iso_week().year());
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        for (k, &(milli, days)) in sums.iter().enumerate().filter(|(_, s)| s.1 > 0) {
+            let p = self.periods.entry(k as u32).or_default();
+            p.milli = p.milli.saturating_add(milli);
+            p.days += days;
+        }
+        for (k, y) in years {
+            self.periods.entry(k).or_default().years.insert(y);
         }
     }
 
