@@ -420,6 +420,10 @@ export declare function leadTimeDemandErrors(request: {
   quantiles?: number[]
   at?: number[]
   fill_rate?: number
+  /** A seasonal profile's factor per history day: the history is divided by it. */
+  profile_history?: ArrayLike<number>
+  /** The profile's factor per day from tomorrow (1 past the end): each path is multiplied by its mean. */
+  profile_ahead?: ArrayLike<number>
 }): LtdErrorsSummary
 /** The calibration experiment: plan vs classic formula on synthetic demand classes. */
 export declare function calibrate(config?: {

@@ -661,7 +661,9 @@ function leadTimeDemandDistribution(request) {
 
 function leadTimeDemandErrors(request) {
   const history = Array.from(request.history, (v) => (v == null || Number.isNaN(v) ? null : v))
-  return callSync(() => native.leadTimeDemandErrors(JSON.stringify({ ...request, history })))
+  const profiles = {}
+  for (const k of ['profile_history', 'profile_ahead']) if (request[k] != null) profiles[k] = Array.from(request[k])
+  return callSync(() => native.leadTimeDemandErrors(JSON.stringify({ ...request, history, ...profiles })))
 }
 
 /** The calibration experiment (docs/policy.md): resolves to one row per class and target. */

@@ -81,6 +81,11 @@ test('errors lead-time demand sees runs of weeks that independent days miss', ()
   assert.deepStrictEqual(a, b)
   assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 2, -1, ...Array(100).fill(1)], lead_time_days: 7 }), /day 2/)
   assert.throws(() => replenish.leadTimeDemandErrors({ history: [1, 1, 1], lead_time_days: 7, review_period_days: 7 }), /fewer than 26 past origins/)
+  // A seasonal profile: the history read at half its days' factor, twice as busy ahead.
+  const plain = replenish.leadTimeDemandErrors({ history, lead_time_days: 7, review_period_days: 7, seed: 1 })
+  const busy = replenish.leadTimeDemandErrors({ history, lead_time_days: 7, review_period_days: 7, seed: 1, profile_history: new Float64Array(history.length).fill(0.5), profile_ahead: Array(14).fill(2) })
+  assert.ok(Math.abs(busy.level - 2 * plain.level) < 1e-9 && busy.mean > 3.5 * plain.mean, `${busy.level} ${plain.level}`)
+  assert.throws(() => replenish.leadTimeDemandErrors({ history, lead_time_days: 7, profile_history: [1, 1] }), /profile_history/)
 })
 
 test('lead-time demand distribution, tuning, calibration and backtest', async () => {

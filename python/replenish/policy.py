@@ -276,20 +276,25 @@ def lead_time_demand_distribution(family: str, daily_mean: float, daily_sd: floa
     ``fill_rate`` is given."""
     req = dict(family=family, daily_mean=daily_mean, daily_sd=daily_sd, lead_time_days=lead_time_days,
                lead_time_std_days=lead_time_std_days, review_period_days=review_period_days,
-               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
+               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate,
+               profile_history=[float(x) for x in profile_history], profile_ahead=[float(x) for x in profile_ahead])
     return json.loads(_replenish.lead_time_demand_distribution(json.dumps(req)))
 
 
 def lead_time_demand_errors(history: Any, *, lead_time_days: float, lead_time_std_days: float = 0.0,
                             review_period_days: float = 0.0, n_paths: int = 1000, seed: int = 0,
-                            quantiles: Any = (), at: Any = (), fill_rate: Optional[float] = None) -> Dict[str, Any]:
+                            quantiles: Any = (), at: Any = (), fill_rate: Optional[float] = None,
+                            profile_history: Any = (), profile_ahead: Any = ()) -> Dict[str, Any]:
     """Demand over lead time + review period by the ``errors`` method (the plan's
     default, ``docs/policy.md``): today's level of a local-level forecast plus the
     errors that forecast made over the same interval from every past origin of the
     last 364 days, as a negative binomial on their moments. ``history`` is daily
     demand, oldest first (a list, numpy array or pandas Series; NaN or None for a day
     not seen, e.g. a stock-out). Returns what :func:`lead_time_demand_distribution`
-    returns plus ``smoothing_weight``, ``level`` and ``origins``."""
+    returns plus ``smoothing_weight``, ``level`` and ``origins``. A seasonal profile,
+    as the plan uses the assortment's: ``profile_history`` (a factor per history day;
+    the history is divided by it) and ``profile_ahead`` (a factor per day from
+    tomorrow; each path is multiplied by its mean)."""
     values = [None if v is None or v != v else float(v) for v in list(history)]
     req = dict(history=values, lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days,
                review_period_days=review_period_days, n_paths=int(n_paths), seed=int(seed),

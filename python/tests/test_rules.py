@@ -109,6 +109,13 @@ def test_lead_time_demand_errors_sees_runs_that_independent_days_miss():
         policy.lead_time_demand_errors([1.0, 2.0, -1.0] + [1.0] * 100, lead_time_days=7)
     with pytest.raises(replenish.ReplenishError, match="fewer than 26 past origins"):
         policy.lead_time_demand_errors([1.0] * 5, lead_time_days=7, review_period_days=7)
+    # A seasonal profile: the history read at half its days' factor, twice as busy ahead.
+    plain = policy.lead_time_demand_errors(history, lead_time_days=7, review_period_days=7, seed=1)
+    busy = policy.lead_time_demand_errors(history, lead_time_days=7, review_period_days=7, seed=1,
+                                          profile_history=np.full(len(history), 0.5), profile_ahead=[2.0] * 14)
+    assert busy["level"] == pytest.approx(2 * plain["level"]) and busy["mean"] > 3.5 * plain["mean"]
+    with pytest.raises(replenish.ConfigError, match="profile_history"):
+        policy.lead_time_demand_errors(history, lead_time_days=7, profile_history=[1.0, 1.0])
 
 
 def test_plan_reads_levels_from_the_errors_method_by_default(dataset):

@@ -457,6 +457,15 @@ pub struct ErrorsRequest {
     pub at: Vec<f64>,
     #[serde(default)]
     pub fill_rate: Option<f64>,
+    /// A seasonal profile's factor for each history day (empty: none): the history
+    /// is divided by it before the level and its errors are measured, as the plan
+    /// does with the assortment's profile ([`super::season`]).
+    #[serde(default)]
+    pub profile_history: Vec<f64>,
+    /// The profile's factor for each day from tomorrow (1 past the end): each path's
+    /// total is multiplied by its mean over the path's days.
+    #[serde(default)]
+    pub profile_ahead: Vec<f64>,
 }
 
 fn default_paths() -> usize {
@@ -496,7 +505,23 @@ impl ErrorsRequest {
         {
             return Err(Error::InvalidInput(format!("history day {d}: demand {v} must be a finite number ≥ 0")));
         }
-        let y: Vec<f64> = self.history.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        for (name, profile) in [("profile_history", &self.profile_history), ("profile_ahead", &self.profile_ahead)] {
+            if let Some((d, v)) = profile.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
+                return Err(Error::config(name, format!("day {d}: factor {v} must be a finite number > 0")));
+            }
+        }
+        if !self.profile_history.is_empty() && self.profile_history.len() != self.history.len() {
+            return Err(Error::config(
+                "profile_history",
+                format!("has {} days, the history {}", self.profile_history.len(), self.history.len()),
+            ));
+        }
+        let y: Vec<f64> = self
+            .history
+            .iter()
+            .enumerate()
+            .map(|(d, v)| v.map_or(f64::NAN, |v| v / self.profile_history.get(d).copied().unwrap_or(1.0)))
+            .collect();
         let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(self.seed);
         let at = Interval {
             lead: self.lead_time_days,
@@ -504,7 +529,7 @@ impl ErrorsRequest {
             review: self.review_period_days,
             factors: &[],
             block: 1,
-            season: &[],
+            season: &self.profile_ahead,
         };
         let Some((p, l, fit)) = errors_ltd(&y, &[], &at, self.n_paths, &mut rng)? else {
             return Err(Error::InvalidInput(format!(
@@ -670,6 +695,8 @@ mod request_tests {
             quantiles: vec![0.5, 0.95],
             at: vec![12.0],
             fill_rate: Some(0.95),
+            profile_history: vec![],
+            profile_ahead: vec![],
         };
         let out = r.evaluate().unwrap();
         assert!((out.summary.mean - 12.0).abs() < 1.5, "{}", out.summary.mean);
@@ -680,6 +707,16 @@ mod request_tests {
         assert!(matches!(bad.evaluate(), Err(Error::Config { field, .. }) if field == "lead_time_days"));
         let neg = ErrorsRequest { history: vec![Some(-1.0); 50], ..r.clone() };
         assert!(matches!(neg.evaluate(), Err(Error::InvalidInput(m)) if m.contains("day 0")));
+        // A profile: the history read as 2 × its days' factor of 1, twice as busy ahead.
+        let seasonal = ErrorsRequest { profile_history: vec![0.5; 200], profile_ahead: vec![2.0; 60], ..r.clone() };
+        let busy = seasonal.evaluate().unwrap();
+        assert!(
+            (busy.level - 2.0 * out.level).abs() < 1e-9 && (busy.summary.mean - 4.0 * out.summary.mean).abs() < 2.0
+        );
+        let wrong = ErrorsRequest { profile_history: vec![1.0; 3], ..r.clone() };
+        assert!(matches!(wrong.evaluate(), Err(Error::Config { field, .. }) if field == "profile_history"));
+        let zero = ErrorsRequest { profile_ahead: vec![0.0], ..r.clone() };
+        assert!(matches!(zero.evaluate(), Err(Error::Config { field, .. }) if field == "profile_ahead"));
         let short = ErrorsRequest { history: vec![Some(1.0); 5], ..r };
         assert!(matches!(short.evaluate(), Err(Error::InvalidInput(m)) if m.contains("fewer than 26 past origins")));
     }
