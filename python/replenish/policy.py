@@ -276,8 +276,7 @@ def lead_time_demand_distribution(family: str, daily_mean: float, daily_sd: floa
     ``fill_rate`` is given."""
     req = dict(family=family, daily_mean=daily_mean, daily_sd=daily_sd, lead_time_days=lead_time_days,
                lead_time_std_days=lead_time_std_days, review_period_days=review_period_days,
-               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate,
-               profile_history=[float(x) for x in profile_history], profile_ahead=[float(x) for x in profile_ahead])
+               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
     return json.loads(_replenish.lead_time_demand_distribution(json.dumps(req)))
 
 
@@ -298,7 +297,8 @@ def lead_time_demand_errors(history: Any, *, lead_time_days: float, lead_time_st
     values = [None if v is None or v != v else float(v) for v in list(history)]
     req = dict(history=values, lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days,
                review_period_days=review_period_days, n_paths=int(n_paths), seed=int(seed),
-               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate)
+               quantiles=[float(q) for q in quantiles], at=[float(x) for x in at], fill_rate=fill_rate,
+               profile_history=[float(x) for x in profile_history], profile_ahead=[float(x) for x in profile_ahead])
     return json.loads(_replenish.lead_time_demand_errors(json.dumps(req)))
 
 
