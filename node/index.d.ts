@@ -35,6 +35,7 @@ import type {
   PlanLine,
   PlanStats,
   PlanGlobals,
+  SeasonCounts,
   PlanConfig,
   Problem,
   TableName,
@@ -115,6 +116,11 @@ export declare function drivers(dataset: Dataset, h: number): Promise<{ data: Lo
 export declare function plan(data: string | Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions & LongCallOptions): Promise<Plan>
 /** A plan in parts, step 1: one part's statistics (a part is whole SKUs; its tables are read with `ingest.part`). */
 export declare function planStats(data: Dataset | Tables, config?: PlanConfig | null, options?: ReadOptions): Promise<PlanStats>
+/**
+ * Between steps 1 and 2: the merged seasonal counts to run every part's `planStats` again with
+ * (as `season_counts` in the configuration), or `null` when the statistics merge as they are.
+ */
+export declare function seasonCountsToShare(stats: PlanStats[], config?: PlanConfig | null): Promise<SeasonCounts | null>
 /** Step 2: every part's statistics merged (plan date, ABC classes, category uplifts). */
 export declare function mergePlanStats(stats: PlanStats[], config?: PlanConfig | null): Promise<PlanGlobals>
 /** Step 3: one part's plan lines, given the merged globals. */

@@ -237,6 +237,17 @@ function planStats(data, config, options) {
   return call(async () => JSON.parse(await native.planStats(await partDataset(data, options), configJson(config))))
 }
 
+/**
+ * Between steps 1 and 2: the merged seasonal counts every part's statistics must be run
+ * again with (as `season_counts` in the configuration), or `null` when they merge as they are.
+ */
+function seasonCountsToShare(stats, config) {
+  return call(async () => {
+    if (!Array.isArray(stats)) throw new ReplenishError('INVALID_INPUT', 'stats must be an array of planStats results')
+    return JSON.parse(await native.seasonCountsToShare(JSON.stringify(stats), configJson(config)))
+  })
+}
+
 /** Step 2: every part's statistics merged into what the assortment decides (plan date, ABC, uplifts). */
 function mergePlanStats(stats, config) {
   return call(async () => {
@@ -1043,6 +1054,7 @@ module.exports = {
   drivers,
   plan,
   planStats,
+  seasonCountsToShare,
   mergePlanStats,
   planLines,
   finishPlan,

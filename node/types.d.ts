@@ -166,8 +166,13 @@ export interface PlanConfig {
   n_paths?: number
   /** Read cycle-service levels where the assortment's own out-of-sample coverage says, and meet fill-rate targets on the distribution as that coverage fell (default true; docs/policy.md). */
   correct_service?: boolean
-  /** Read the errors method's days through the assortment's seasonal profile (week of the year, month for monthly data) when every period was seen in two years (default true; docs/policy.md). */
+  /** Read the errors method's days through each series' seasonal profile (its own ratios shrunk towards the assortment's; week of the year, month for monthly data) when every period was seen in two years (default true; docs/policy.md). */
   seasonal_profile?: boolean
+  /**
+   * A plan in parts: the whole assortment's seasonal counts (`seasonCountsToShare`), given to
+   * every part's `planStats` so its coverage is measured with the whole assortment's profile.
+   */
+  season_counts?: SeasonCounts | null
   seed?: number
   policy?: PolicyKind
   target?: TargetKind

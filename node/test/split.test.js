@@ -32,7 +32,8 @@ function partOf(text, k, n) {
 }
 
 test('a plan in parts is the whole plan', async () => {
-  const tables = await replenish.demoData({ skus: 30, days: 240 })
+  // Two years: the seasonal profile is in use, so the parts share its counts.
+  const tables = await replenish.demoData({ skus: 30, days: 730 })
   const whole = await replenish.plan(tables)
   const n = 3
   const parts = Array.from({ length: n }, (_, k) => {
@@ -40,9 +41,15 @@ test('a plan in parts is the whole plan', async () => {
     for (const t of SKU_TABLES) if (part[t] !== undefined) part[t] = partOf(part[t], k, n)
     return part
   })
-  const stats = await Promise.all(parts.map((p) => replenish.planStats(p)))
+  const first = await Promise.all(parts.map((p) => replenish.planStats(p)))
+  const counts = await replenish.seasonCountsToShare(first)
+  assert.ok(counts && Object.keys(counts.periods).length === 52)
+  await assert.rejects(replenish.mergePlanStats(first), (e) => e.code === 'CONFIG' && e.field === 'season_counts')
+  const config = { season_counts: counts }
+  const stats = await Promise.all(parts.map((p) => replenish.planStats(p, config)))
+  assert.equal(await replenish.seasonCountsToShare(stats, config), null)
   assert.ok(stats.every((s) => s.values.length > 0 && s.values.length < whole.lines.length))
-  const globals = await replenish.mergePlanStats(stats)
+  const globals = await replenish.mergePlanStats(stats, config)
   assert.equal(globals.as_of, whole.as_of)
   // Each part's coverage values by demand class add up in the merge (they correct
   // cycle-service targets the same way as in the whole plan).
@@ -55,7 +62,7 @@ test('a plan in parts is the whole plan', async () => {
   assert.ok(split.purchase_orders.length > 0)
 
   // A SKU in two parts, and bad globals, are typed errors.
-  await assert.rejects(replenish.mergePlanStats([stats[0], stats[0]]), (e) => e.code === 'INVALID_INPUT' && /more than one part/.test(e.message))
+  await assert.rejects(replenish.mergePlanStats([first[0], first[0]], { seasonal_profile: false }), (e) => e.code === 'INVALID_INPUT' && /more than one part/.test(e.message))
   await assert.rejects(replenish.planLines(parts[0], { as_of: 'soon' }), (e) => e.code === 'INVALID_INPUT' && /globals/.test(e.message))
   await assert.rejects(replenish.mergePlanStats('x'), (e) => e.code === 'INVALID_INPUT')
 })

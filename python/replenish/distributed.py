@@ -104,13 +104,22 @@ def part_lines(part: int, tables: Mapping[str, bytes], config: Mapping[str, Any]
 
 def merge_stats(stats: Iterable[Optional[str]], config: Mapping[str, Any]) -> Tuple[Optional[str], Dict[str, Any]]:
     """Step 2 on the driver: the ``PlanGlobals`` JSON and the configuration with its
-    planning date set, or ``(None, config)`` when the parts disagree on the date
-    or could not tell it (run step 1 again with the returned configuration)."""
+    planning date set, or ``(None, config)`` when step 1 must run again with the
+    returned configuration: the parts disagree on the date or could not tell it,
+    or (with a seasonal profile) their coverage needs the whole assortment's
+    ``season_counts``."""
     stats = list(stats)
     known = [json.loads(s)["as_of"] for s in stats if s is not None]
     if "as_of" in config or (known and all(s is not None for s in stats) and len(set(known)) == 1):
         cfg = dict(config)
-        return _replenish.plan_globals([s for s in stats if s is not None], json.dumps(cfg, default=str)), cfg
+        given = [s for s in stats if s is not None]
+        cfg_json = json.dumps(cfg, default=str)
+        # With a seasonal profile every part measures its coverage with the whole
+        # assortment's: step 1 runs again with the merged counts.
+        counts = _replenish.season_counts_to_share(given, cfg_json)
+        if counts is not None:
+            return None, {**cfg, "season_counts": json.loads(counts)}
+        return _replenish.plan_globals(given, cfg_json), cfg
     if not known:
         raise _replenish.InputError("no planning date: set `as_of` or give an inventory snapshot")
     # As in one process: the latest inventory snapshot of all parts.
@@ -156,13 +165,14 @@ def _plan_steps(run_parts: Callable[[Callable[[int, Dict[str, bytes]], Optional[
                 polars: bool) -> Any:
     """The four steps, ``run_parts(f)`` mapping ``f(part, tables)`` over the parts."""
     cfg = config
-    for _ in range(2):
+    # At most three rounds: the planning date, then the seasonal counts.
+    for _ in range(3):
         stats = run_parts(functools.partial(_stats_step, config=cfg, ingest=ingest))
         globals_json, cfg = merge_stats(stats, cfg)
         if globals_json is not None:
             break
-    if globals_json is None:  # pragma: no cover - the second round has its date set
-        raise _replenish.InternalError("the parts did not agree on a planning date")
+    if globals_json is None:  # pragma: no cover - the third round has its date and counts set
+        raise _replenish.InternalError("the parts did not agree on a planning date or seasonal counts")
     lines = run_parts(lambda k, t: part_lines(k, t, cfg, globals_json, ingest))
     return finish([x for x in lines if x is not None], master, cfg, globals_json, ingest, polars=polars)
 

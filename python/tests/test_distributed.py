@@ -24,7 +24,8 @@ MODELS = ["AutoETS", "CrostonSBA", "TSB", "ADIDA", "SeasonalNaive"]
 
 @pytest.fixture(scope="module")
 def tables():
-    t = replenish.demo_data(skus=40, days=240)
+    # Two years: the seasonal profile is in use, so the parts share its counts.
+    t = replenish.demo_data(skus=40, days=730)
     # The snapshot of a third of the SKUs a day older: the plan date is still the
     # latest, which the parts holding only older SKUs cannot know alone.
     inv = t["inventory"].copy()
@@ -108,6 +109,14 @@ def test_the_split_steps_by_hand_give_the_whole_plan(tables, whole):
     globals_json, cfg = rd.merge_stats(stats, {})
     # The parts' snapshots differ (one SKU a day older): the merge sets the latest date.
     assert globals_json is None and cfg["as_of"] == whole.as_of
+    stats = [rd.part_stats(k, p, cfg) for k, p in enumerate(parts)]
+    globals_json, cfg = rd.merge_stats(stats, cfg)
+    # With a seasonal profile the parts measure their coverage again with the whole
+    # assortment's counts; merging without them is an error naming the field.
+    assert globals_json is None and len(cfg["season_counts"]["periods"]) == 52
+    with pytest.raises(replenish.ConfigError) as e:
+        rd._replenish.plan_globals(stats, json.dumps({"as_of": cfg["as_of"]}))
+    assert e.value.field == "season_counts"
     stats = [rd.part_stats(k, p, cfg) for k, p in enumerate(parts)]
     globals_json, cfg = rd.merge_stats(stats, cfg)
     # The parts' out-of-sample coverage values add up in the merge.

@@ -271,6 +271,17 @@ pub fn merge_plan_stats(stats_json: String, config_json: Option<String>) -> Asyn
     }))))
 }
 
+/// Between steps 1 and 2: the merged seasonal counts (JSON) every part's statistics
+/// must be run again with (`season_counts` in the configuration), or `null` when
+/// the statistics merge as they are.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn season_counts_to_share(stats_json: String, config_json: Option<String>) -> AsyncTask<JsonTask> {
+    AsyncTask::new(JsonTask(Some(Box::new(move || {
+        let parts: Vec<replenish::plan::PlanStats> = json_arg(&stats_json, "stats")?;
+        json_value(replenish::plan::PlanGlobals::season_counts_to_share(&plan_config(config_json.as_deref())?, &parts))
+    }))))
+}
+
 /// Step 3: one part's plan lines (JSON), given the globals.
 #[napi(ts_return_type = "Promise<string>")]
 pub fn plan_lines(

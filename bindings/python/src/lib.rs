@@ -375,6 +375,25 @@ fn plan_globals(py: Python<'_>, parts: Vec<String>, config_json: Option<String>)
     })
 }
 
+/// A split plan, between steps 1 and 2: the merged seasonal counts every part's
+/// statistics must be run again with (`season_counts` in the configuration), as
+/// JSON, or `None` when the statistics merge as they are.
+#[pyfunction]
+#[pyo3(signature = (parts, config_json=None))]
+fn season_counts_to_share(py: Python<'_>, parts: Vec<String>, config_json: Option<String>) -> PyResult<Option<String>> {
+    run(py, || {
+        let parts = parts
+            .iter()
+            .map(|p| {
+                serde_json::from_str(p).map_err(|e| Error::Config { field: "stats".into(), message: e.to_string() })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        replenish::plan::PlanGlobals::season_counts_to_share(&plan_config(config_json.as_deref())?, &parts)
+            .map(|c| serde_json::to_string(&c).map_err(|e| Error::Internal(e.to_string())))
+            .transpose()
+    })
+}
+
 /// A split plan, step 3: one part's plan lines (a JSON array of `PlanLine`).
 #[pyfunction]
 #[pyo3(signature = (dataset, globals_json, config_json=None, on_progress=None))]
@@ -1279,6 +1298,7 @@ fn _replenish(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(supplier_kpis, m)?)?;
     m.add_function(wrap_pyfunction!(alert_counts, m)?)?;
     m.add_function(wrap_pyfunction!(plan_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(season_counts_to_share, m)?)?;
     m.add_function(wrap_pyfunction!(plan_globals, m)?)?;
     m.add_function(wrap_pyfunction!(plan_lines, m)?)?;
     m.add_function(wrap_pyfunction!(finish_plan, m)?)?;

@@ -690,7 +690,19 @@ fn a_plan_in_parts_is_the_whole_plan() {
     assert!(parts.iter().all(|p| !p.demand.is_empty() && p.demand.len() < whole_data.demand.len()));
     // Each part on a pool of its own size: threads change nothing.
     let pool = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let first: Vec<_> = parts.iter().map(|d| through_json(&plan_stats(d, &cfg).unwrap())).collect();
+    // The demo's two years make a seasonal profile: the parts measure their
+    // coverage again with the whole assortment's, which merging without is an error.
+    let counts = PlanGlobals::season_counts_to_share(&cfg, &first).expect("a profile to share");
+    assert!(
+        matches!(PlanGlobals::merge(&cfg, first), Err(replenish::Error::Config { field, .. }) if field == "season_counts")
+    );
+    let cfg = PlanConfig { season_counts: Some(through_json(&counts)), ..cfg };
     let stats: Vec<_> = parts.iter().map(|d| through_json(&plan_stats(d, &cfg).unwrap())).collect();
+    assert_eq!(PlanGlobals::season_counts_to_share(&cfg, &stats), None);
+    let mut wrong = stats.clone();
+    wrong[0].season = Default::default();
+    assert!(PlanGlobals::season_counts_to_share(&cfg, &wrong).is_some());
     let globals = through_json(&PlanGlobals::merge(&cfg, stats).unwrap());
     let mut lines = vec![];
     for (k, d) in parts.iter().enumerate().rev() {
@@ -702,6 +714,7 @@ fn a_plan_in_parts_is_the_whole_plan() {
     assert!(!whole.purchase_orders.is_empty());
 
     // A SKU in two parts, or parts planning for different dates, are errors.
+    let cfg = PlanConfig { seasonal_profile: false, ..PlanConfig::default() };
     let twice = vec![plan_stats(&parts[0], &cfg).unwrap(), plan_stats(&parts[0], &cfg).unwrap()];
     assert!(
         matches!(PlanGlobals::merge(&cfg, twice), Err(replenish::Error::InvalidInput(m)) if m.contains("more than one part"))
@@ -899,4 +912,24 @@ fn errors_lines_read_the_assortments_seasonal_profile() {
     assert_eq!(profiled(&without), 0);
     assert!(with.lines.iter().zip(&without.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
     assert_eq!(profiled(&plan(&demo_data(365), &PlanConfig::default()).unwrap()), 0);
+    // Two years make no ratio of a series' own for every week (the year-long moving
+    // average needs half a year on either side): every line reads the assortment's.
+    assert!(with.lines.iter().all(|l| !l.safety_stock_method.contains("own months")));
+}
+
+/// Five years of the demo, whose items peak in different weeks of the year: lines
+/// whose own weekly ratios stand out from chance read their own profile, shrunk
+/// towards the assortment's, and say with what weight.
+#[test]
+fn series_with_a_season_of_their_own_keep_it() {
+    let inputs = demo::generate(&demo::DemoConfig { skus: 12, locations: 1, days: 5 * 365, ..Default::default() });
+    let data = ingest::parse(&inputs, &Default::default()).unwrap().dataset;
+    let p = plan(&data, &PlanConfig::default()).unwrap();
+    let own: Vec<&replenish::plan::PlanLine> = p
+        .lines
+        .iter()
+        .filter(|l| l.safety_stock_method.contains("week of the year profile with the series' own months (weight "))
+        .collect();
+    assert!(!own.is_empty(), "{:?}", p.lines.iter().map(|l| &l.safety_stock_method).collect::<Vec<_>>());
+    assert!(own.len() < p.lines.len());
 }

@@ -66,6 +66,13 @@ pub struct PlanConfig {
     /// ([`crate::policy::season`]) when its history holds every period of the year
     /// in two years or more.
     pub seasonal_profile: bool,
+    /// The whole assortment's sales by period of the year, for a plan in parts: the
+    /// merge of every part's `PlanStats.season` ([`PlanGlobals::season_counts_to_share`]),
+    /// given to each part's statistics step so its coverage is measured with the
+    /// whole assortment's seasonal profile, as the lines are planned ([`split`]).
+    /// A plan in one piece leaves it unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub season_counts: Option<SeasonCounts>,
     /// Correct cycle-service targets of `errors` lines by the coverage the
     /// assortment's levels achieved out of sample on its own past
     /// ([`crate::policy::coverage`]); `false` reads every level at its target.
@@ -133,6 +140,7 @@ impl Default for PlanConfig {
             lead_time_demand: LtdMethod::Auto,
             n_paths: 1000,
             seasonal_profile: true,
+            season_counts: None,
             correct_service: true,
             seed: 0,
             policy: PolicyKind::RS,
@@ -717,8 +725,16 @@ impl<'a> Prepared<'a> {
         let mut coverage = Coverage::default();
         if self.config.correct_service {
             let ctx = self.ctx();
-            let values: Vec<(&str, Vec<f64>)> =
-                facts.par_iter().filter_map(|f| Some((f.class.as_str(), ctx.coverage_values(f)?))).collect();
+            // The coverage is measured as the lines are planned: with the whole
+            // assortment's seasonal profile (a plan in parts is given it, see `split`).
+            let profile = match &self.config.season_counts {
+                Some(whole) if self.config.seasonal_profile => whole.profile(),
+                _ => season.profile(),
+            };
+            let values: Vec<(&str, Vec<f64>)> = facts
+                .par_iter()
+                .filter_map(|f| Some((f.class.as_str(), ctx.coverage_values(f, profile.as_ref())?)))
+                .collect();
             for (class, v) in values {
                 coverage.add(class, &v);
             }
@@ -973,16 +989,32 @@ impl LineCtx<'_> {
         (values, past)
     }
 
-    /// The `errors` method's history divided by the seasonal profile of each day, and
-    /// the profile of the `ahead` days from tomorrow (empty without a profile).
-    fn deseasonalised(&self, series: usize, mut y: Vec<f64>, ahead: usize) -> (Vec<f64>, Vec<f64>) {
-        let Some(p) = self.season else { return (y, Vec::new()) };
+    /// The `errors` method's history divided by the series' seasonal profile of each
+    /// day, the profile of the `ahead` days from tomorrow (empty without a profile)
+    /// and the weight of the series' own ratios in it ([`Profile::own`]).
+    fn deseasonalised(&self, series: usize, y: Vec<f64>, ahead: usize) -> (Vec<f64>, Vec<f64>, f64) {
+        let fit = y.len();
+        self.deseasonalised_by(self.season, series, y, fit, ahead)
+    }
+
+    /// [`Self::deseasonalised`] with `season` as the assortment's profile and the
+    /// series' own ratios fitted on its first `fit` days.
+    fn deseasonalised_by(
+        &self,
+        season: Option<&Profile>,
+        series: usize,
+        mut y: Vec<f64>,
+        fit: usize,
+        ahead: usize,
+    ) -> (Vec<f64>, Vec<f64>, f64) {
+        let Some(assortment) = season else { return (y, Vec::new(), 0.0) };
         let start = self.data.demand.series(series).start;
+        let (p, own_weight) = assortment.own(start, &y[..fit.min(y.len())]);
         let profile = p.days(start, y.len());
         for (v, f) in y.iter_mut().zip(profile) {
             *v /= f;
         }
-        (y, p.days(self.as_of + Duration::days(1), ahead))
+        (y, p.days(self.as_of + Duration::days(1), ahead), own_weight)
     }
 
     fn facts<'k>(&self, sku: &'k str, location: &'k str) -> Facts<'k> {
@@ -1065,7 +1097,7 @@ impl LineCtx<'_> {
     /// category's), and the seasonal profile is not in them (it is known only once
     /// the parts merge). `None` for lines that use another method or have too little
     /// history for it.
-    fn coverage_values(&self, f: &Facts) -> Option<Vec<f64>> {
+    fn coverage_values(&self, f: &Facts, season: Option<&Profile>) -> Option<Vec<f64>> {
         let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
         let applied: Applied = self.rules.apply(f.sku, f.location, &self.attributes(f, terms));
         let (policy, review, method) = interval_terms(self.config, &applied, terms, &mut ParameterSources::new());
@@ -1084,6 +1116,11 @@ impl LineCtx<'_> {
             block: 1,
             season: &[],
         };
+        // The series' own seasonal ratios come from the days before the measured
+        // reviews: fitted on the demand they are measured against, they would make
+        // the coverage look better than the lines will see it.
+        let fit = past_y.len().saturating_sub(resample::pit_days(&at));
+        let (past_y, _, _) = self.deseasonalised_by(season, i, past_y, fit, 0);
         resample::errors_pit(&past_y, &past, &at)
     }
 
@@ -1313,10 +1350,11 @@ impl LineCtx<'_> {
                 // then measure what forecasting them missed by.
                 // With the assortment's seasonal profile: the history divided by it,
                 // the interval multiplied by its mean over the interval's days.
-                let mut season_mean = None;
+                let (mut season_mean, mut own_weight) = (None, 0.0);
                 let fitted = if let (LtdMethod::Errors, Some(i)) = (method, series_index) {
                     let (past_y, past) = self.past_with_promotions(series_index, &y, factor);
-                    let (past_y, season) = self.deseasonalised(i, past_y, reach);
+                    let (past_y, season, own) = self.deseasonalised(i, past_y, reach);
+                    own_weight = own;
                     if !season.is_empty() {
                         season_mean = Some(weight(&season, lead + review_eff) / (lead + review_eff).max(1e-9));
                     }
@@ -1331,6 +1369,12 @@ impl LineCtx<'_> {
                         from_errors = true;
                         season_factor = season_mean.unwrap_or(1.0);
                         let season_text = match (season_mean, self.season) {
+                            (Some(m), Some(profile)) if own_weight > 0.0 => format!(
+                                " × the assortment's {} profile with the series' own months (weight {:.2}), {} on average over the interval,",
+                                profile.period_name(),
+                                own_weight,
+                                fmt_qty(m)
+                            ),
                             (Some(m), Some(profile)) => format!(
                                 " × the assortment's {} profile, {} on average over the interval,",
                                 profile.period_name(),

@@ -6,6 +6,10 @@
 //! numbers need every line. So a split plan runs:
 //!
 //! 1. [`plan_stats`](super::plan_stats) on each part: small statistics;
+//!    with a seasonal profile, the coverage each part measures needs the whole
+//!    assortment's, so when [`PlanGlobals::season_counts_to_share`] returns the
+//!    merged counts, step 1 runs again with them as `season_counts` in the
+//!    configuration (as it does when the parts disagree on the planning date);
 //! 2. [`PlanGlobals::merge`] of them all;
 //! 3. [`plan_lines`](super::plan_lines) on each part, given the globals;
 //! 4. [`finish_plan`](super::finish_plan) over all lines.
@@ -121,6 +125,20 @@ impl PlanGlobals {
                 ))
             }
         };
+        if let Some(counts) = Self::season_counts_to_share(config, &parts) {
+            return Err(Error::config(
+                "season_counts",
+                format!(
+                    "{}: the parts' coverage must be measured with the whole assortment's seasonal profile; run every part's statistics step again with `season_counts` set to the parts' merged counts (season_counts_to_share, {} periods)",
+                    if config.season_counts.is_some() {
+                        "differ from the merged counts of the parts"
+                    } else {
+                        "are not set in a plan in parts"
+                    },
+                    counts.periods.len()
+                ),
+            ));
+        }
         let history_end = parts.iter().filter_map(|p| p.history_end).max();
         let mut values: Vec<SeriesValue> = Vec::new();
         let mut coverage = Coverage::default();
@@ -172,6 +190,23 @@ impl PlanGlobals {
             coverage,
             season,
         })
+    }
+
+    /// The merged sales by period of the year that every part's statistics step must
+    /// be run again with (as `season_counts` in the configuration), or `None` when
+    /// the statistics can be merged as they are: the configuration already holds
+    /// exactly the parts' merged counts, the plan is in one part, or the merged
+    /// counts make no seasonal profile (then the coverage does not use one).
+    pub fn season_counts_to_share(config: &PlanConfig, parts: &[PlanStats]) -> Option<SeasonCounts> {
+        let mut merged = SeasonCounts::default();
+        for p in parts {
+            merged.merge(&p.season);
+        }
+        let ok = match &config.season_counts {
+            Some(given) => *given == merged,
+            None => parts.len() <= 1 || !config.seasonal_profile || merged.profile().is_none(),
+        };
+        (!ok).then_some(merged)
     }
 
     /// The ABC class of a SKU-location, if the merge saw it.

@@ -285,6 +285,14 @@ const PIT_REVIEWS: usize = 52;
 /// Earlier reviews whose levels can still cover a review's interval in [`errors_pit`].
 const PIT_CARRY: usize = 52;
 
+/// The days at the end of a history whose demand [`errors_pit`] measures coverage
+/// on: its reviews and the interval after the last. Whatever the levels are read
+/// through (a series' own seasonal profile) is fitted on the days before them, so
+/// that the coverage stays out of sample.
+pub fn pit_days(at: &Interval) -> usize {
+    PIT_REVIEWS * (at.review.round() as usize).max(1) + (at.lead + at.review).max(1.0).ceil() as usize
+}
+
 /// The `errors` method's out-of-sample coverage on the series' own past, for
 /// [`super::coverage`]. At each past review of the window (every `review`
 /// days back from today, the interval after it seen whole): the distribution the
