@@ -16,7 +16,7 @@ __all__ = [
     'metric', 'mstl_decompose', 'names', 'plan', 'po_emails', 'read_folder', 'read_tables', 'render_report',
     'report_data', 'simulate_policy', 'stock_outlook', 'supplier_kpis', 'tracking_alerts', 'tracking_apply',
     'tracking_new', 'tracking_open_orders', 'tracking_receipts', 'tracking_verify', 'tune_policy',
-    'ubl_import', 'plan_stats', 'plan_globals', 'plan_lines', 'finish_plan', 'read_master',
+    'ubl_import', 'plan_stats', 'plan_globals', 'season_counts_to_share', 'plan_lines', 'finish_plan', 'read_master',
 ]
 
 class ReplenishError(Exception):

@@ -1094,9 +1094,10 @@ impl LineCtx<'_> {
     /// Computed before the parts of a split plan are merged, so with what every part
     /// knows alone: rules see ABC class C (the merged classes come later) and
     /// promotion days count at the series' own uplift (1 without one, not the
-    /// category's), and the seasonal profile is not in them (it is known only once
-    /// the parts merge). `None` for lines that use another method or have too little
-    /// history for it.
+    /// category's). With `season` (the whole assortment's profile; a plan in parts
+    /// is given its counts), the history is read through it as the line reads it,
+    /// the series' own months fitted on the days before the measured reviews. `None`
+    /// for lines that use another method or have too little history for it.
     fn coverage_values(&self, f: &Facts, season: Option<&Profile>) -> Option<Vec<f64>> {
         let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
         let applied: Applied = self.rules.apply(f.sku, f.location, &self.attributes(f, terms));
