@@ -9,6 +9,7 @@ export default replenish
 export const {
   planStats,
   mergePlanStats,
+  seasonCountsToShare,
   planLines,
   finishPlan,
   forecast,

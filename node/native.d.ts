@@ -271,6 +271,13 @@ export interface Score {
   value: number
 }
 
+/**
+ * Between steps 1 and 2: the merged seasonal counts (JSON) every part's statistics
+ * must be run again with (`season_counts` in the configuration), or `null` when
+ * the statistics merge as they are.
+ */
+export declare function seasonCountsToShare(statsJson: string, configJson?: string | undefined | null): Promise<string>
+
 /** Simulates a reorder policy (JSON) over a daily demand path with settings (JSON). */
 export declare function simulatePolicy(demand: Float64Array, policyJson: string, configJson?: string | undefined | null): SimReport
 

@@ -880,6 +880,7 @@ module.exports.readMaster = nativeBinding.readMaster
 module.exports.readTables = nativeBinding.readTables
 module.exports.renderReport = nativeBinding.renderReport
 module.exports.reportData = nativeBinding.reportData
+module.exports.seasonCountsToShare = nativeBinding.seasonCountsToShare
 module.exports.simulatePolicy = nativeBinding.simulatePolicy
 module.exports.stockOutlook = nativeBinding.stockOutlook
 module.exports.summaryText = nativeBinding.summaryText
