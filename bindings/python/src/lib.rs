@@ -359,17 +359,20 @@ fn plan_stats(py: Python<'_>, dataset: &Dataset, config_json: Option<String>) ->
     })
 }
 
+/// The parts' `PlanStats`, each given as JSON.
+fn stats_of(parts: &[String]) -> Result<Vec<replenish::plan::PlanStats>, Error> {
+    parts
+        .iter()
+        .map(|p| serde_json::from_str(p).map_err(|e| Error::Config { field: "stats".into(), message: e.to_string() }))
+        .collect()
+}
+
 /// A split plan, step 2: every part's statistics merged (`PlanGlobals` as JSON).
 #[pyfunction]
 #[pyo3(signature = (parts, config_json=None))]
 fn plan_globals(py: Python<'_>, parts: Vec<String>, config_json: Option<String>) -> PyResult<String> {
     run(py, || {
-        let parts = parts
-            .iter()
-            .map(|p| {
-                serde_json::from_str(p).map_err(|e| Error::Config { field: "stats".into(), message: e.to_string() })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let parts = stats_of(&parts)?;
         let globals = replenish::plan::PlanGlobals::merge(&plan_config(config_json.as_deref())?, parts)?;
         serde_json::to_string(&globals).map_err(|e| Error::Internal(e.to_string()))
     })
@@ -382,12 +385,7 @@ fn plan_globals(py: Python<'_>, parts: Vec<String>, config_json: Option<String>)
 #[pyo3(signature = (parts, config_json=None))]
 fn season_counts_to_share(py: Python<'_>, parts: Vec<String>, config_json: Option<String>) -> PyResult<Option<String>> {
     run(py, || {
-        let parts = parts
-            .iter()
-            .map(|p| {
-                serde_json::from_str(p).map_err(|e| Error::Config { field: "stats".into(), message: e.to_string() })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let parts = stats_of(&parts)?;
         replenish::plan::PlanGlobals::season_counts_to_share(&plan_config(config_json.as_deref())?, &parts)
             .map(|c| serde_json::to_string(&c).map_err(|e| Error::Internal(e.to_string())))
             .transpose()

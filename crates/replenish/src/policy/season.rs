@@ -218,13 +218,18 @@ impl Profile {
             return global();
         }
         let mean_of = |r: &[f64]| r.iter().sum::<f64>() / r.len() as f64;
-        let normalised = |rows: &[Vec<f64>]| -> Option<Vec<f64>> {
+        // Each month's mean, and the mean of those (the factors average 1 over it).
+        let means_of = |rows: &[Vec<f64>]| -> (Vec<f64>, f64) {
             let raw: Vec<f64> = rows.iter().map(|r| mean_of(r)).collect();
             let scale = mean_of(&raw);
-            (scale > 0.0 && scale.is_finite()).then(|| raw.iter().map(|r| r / scale).collect())
+            (raw, scale)
         };
-        let (Some(own), Some(assortment)) = (normalised(&ratios), normalised(&theirs)) else { return global() };
-        let scale = mean_of(&ratios.iter().map(|r| mean_of(r)).collect::<Vec<_>>());
+        let ((raw, scale), (their_raw, their_scale)) = (means_of(&ratios), means_of(&theirs));
+        if !(scale > 0.0 && scale.is_finite() && their_scale > 0.0 && their_scale.is_finite()) {
+            return global();
+        }
+        let own: Vec<f64> = raw.iter().map(|r| r / scale).collect();
+        let assortment: Vec<f64> = their_raw.iter().map(|r| r / their_scale).collect();
         // Noise of each own factor: the variance of its mean across years.
         let noise = ratios
             .iter()
