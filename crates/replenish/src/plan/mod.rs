@@ -1349,8 +1349,9 @@ impl LineCtx<'_> {
                 let boot = format!("bootstrap ({} resampled paths of past days", cfg.n_paths);
                 // Promotion days stay in the history at their uplift: the errors
                 // then measure what forecasting them missed by.
-                // With the assortment's seasonal profile: the history divided by it,
-                // the interval multiplied by its mean over the interval's days.
+                // With a seasonal profile (the assortment's, with the series' own
+                // months where they stand out): the history divided by it, the
+                // interval multiplied by its mean over the interval's days.
                 let (mut season_mean, mut own_weight) = (None, 0.0);
                 let fitted = if let (LtdMethod::Errors, Some(i)) = (method, series_index) {
                     let (past_y, past) = self.past_with_promotions(series_index, &y, factor);

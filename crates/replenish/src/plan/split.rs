@@ -29,6 +29,24 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+/// The parts' sales by period of the year, merged.
+fn merged_season(parts: &[PlanStats]) -> SeasonCounts {
+    let mut merged = SeasonCounts::default();
+    for p in parts {
+        merged.merge(&p.season);
+    }
+    merged
+}
+
+/// [`PlanGlobals::season_counts_to_share`] with the parts' `merged` counts.
+fn season_to_share(config: &PlanConfig, parts: &[PlanStats], merged: &SeasonCounts) -> Option<SeasonCounts> {
+    let ok = match &config.season_counts {
+        Some(given) => given == merged,
+        None => parts.len() <= 1 || !config.seasonal_profile || merged.profile().is_none(),
+    };
+    (!ok).then(|| merged.clone())
+}
+
 /// What one part of the data tells the merge.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +143,8 @@ impl PlanGlobals {
                 ))
             }
         };
-        if let Some(counts) = Self::season_counts_to_share(config, &parts) {
+        let season = merged_season(&parts);
+        if let Some(counts) = season_to_share(config, &parts, &season) {
             return Err(Error::config(
                 "season_counts",
                 format!(
@@ -142,7 +161,6 @@ impl PlanGlobals {
         let history_end = parts.iter().filter_map(|p| p.history_end).max();
         let mut values: Vec<SeriesValue> = Vec::new();
         let mut coverage = Coverage::default();
-        let mut season = SeasonCounts::default();
         let (mut promo, mut event_cat, mut event_all) = (
             BTreeMap::<String, Vec<f64>>::new(),
             BTreeMap::<(String, String), Vec<f64>>::new(),
@@ -150,7 +168,6 @@ impl PlanGlobals {
         );
         for p in parts {
             coverage.merge(&p.coverage);
-            season.merge(&p.season);
             values.extend(p.values);
             for u in p.promotion_uplifts {
                 promo.entry(u.category).or_default().push(u.uplift);
@@ -198,15 +215,7 @@ impl PlanGlobals {
     /// exactly the parts' merged counts, the plan is in one part, or the merged
     /// counts make no seasonal profile (then the coverage does not use one).
     pub fn season_counts_to_share(config: &PlanConfig, parts: &[PlanStats]) -> Option<SeasonCounts> {
-        let mut merged = SeasonCounts::default();
-        for p in parts {
-            merged.merge(&p.season);
-        }
-        let ok = match &config.season_counts {
-            Some(given) => *given == merged,
-            None => parts.len() <= 1 || !config.seasonal_profile || merged.profile().is_none(),
-        };
-        (!ok).then_some(merged)
+        season_to_share(config, parts, &merged_season(parts))
     }
 
     /// The ABC class of a SKU-location, if the merge saw it.

@@ -233,10 +233,8 @@ impl Profile {
         // Noise of each own factor: the variance of its mean across years.
         let noise = ratios
             .iter()
-            .map(|r| {
-                let m = mean_of(r);
-                r.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (r.len() - 1) as f64 / r.len() as f64
-            })
+            .zip(&raw)
+            .map(|(r, m)| r.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (r.len() - 1) as f64 / r.len() as f64)
             .sum::<f64>()
             / MONTHS as f64
             / (scale * scale);
