@@ -288,6 +288,8 @@ export interface BacktestKpis {
   lines: number
   target_service_level: number
   cycle_service_level: number | null
+  /** The cycle service the plans' whole levels were expected to give (above the target where one unit is a large step). */
+  expected_cycle_service_level: number | null
   fill_rate: number
   stockout_day_share: number
   average_on_hand_units: number
@@ -318,7 +320,7 @@ export interface Backtest {
   replan: boolean
   /** Plans run over the replay. */
   plans: number
-  lines: Array<{ sku: string; location: string; policy: string; demand_class: string; abc: string; target_service_level: number; unit_cost: number; plans: number; report: SimReport; textbook: SimReport }>
+  lines: Array<{ sku: string; location: string; policy: string; demand_class: string; abc: string; target_service_level: number; unit_cost: number; plans: number; expected_service_level: number; report: SimReport; textbook: SimReport }>
   kpis: BacktestKpis[]
 }
 
@@ -369,6 +371,8 @@ export interface PlanLine {
   protection_days: number
   demand_over_protection: number
   service_level: number
+  /** The cycle service the reorder level (in whole units) is expected to give: the share of the assortment's past intervals a level at its probability covered, or the distribution's own probability. */
+  expected_service_level: number
   service_level_source: string
   safety_stock_method: string
   z: number

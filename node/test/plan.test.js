@@ -187,6 +187,17 @@ test('cycle-service levels are read where the past coverage says, unless turned 
   assert.ok(!plain.some((l) => l.explanation.includes('read at the')))
   assert.ok(corrected.every((l, k) => l.service_level === plain[k].service_level))
   assert.ok(corrected.some((l, k) => l.order_up_to !== plain[k].order_up_to))
+  // The whole level is the smallest that reaches the target: the service it is
+  // expected to give is at or above it, and said where whole units lift it.
+  for (const lines of [corrected, plain]) {
+    for (const l of lines.filter((x) => x.adjustments.length === 0)) {
+      assert.ok(l.expected_service_level >= l.service_level - 1e-6, l.sku)
+      const lifted = l.expected_service_level > l.service_level + 0.005
+      assert.equal(lifted, l.explanation.includes('in whole units the order-up-to level is expected to give'), l.explanation)
+    }
+  }
+  const lifted = plain.filter((l) => l.expected_service_level > l.service_level + 0.005).length
+  assert.ok(lifted > 0 && lifted < plain.length, String(lifted))
   await assert.rejects(replenish.plan(data, { correct_service: 'yes' }), (e) => e.code === 'CONFIG')
   // Fill-rate targets: met on the distribution as the coverage values fell.
   const fill = { target: 'fill_rate', fill_rate: 0.95 }

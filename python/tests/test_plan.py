@@ -224,6 +224,14 @@ def test_cycle_service_levels_are_read_where_past_coverage_says():
     # The line keeps its target; the level moves with the measured coverage.
     assert (corrected["service_level"] == plain["service_level"]).all()
     assert (corrected["order_up_to"] != plain["order_up_to"]).any()
+    # The whole level is the smallest that reaches the target: the service it is
+    # expected to give is at or above it, and said where whole units lift it.
+    for lines in (corrected, plain):
+        free = lines[~lines["explanation"].str.contains("Adjusted:")]
+        assert (free["expected_service_level"] >= free["service_level"] - 1e-6).all()
+        lifted = free["expected_service_level"] > free["service_level"] + 0.005
+        assert (lifted == free["explanation"].str.contains("in whole units the order-up-to level is expected to give")).all()
+    assert 0 < (plain["expected_service_level"] > plain["service_level"] + 0.005).sum() < len(plain)
     with pytest.raises(replenish.ConfigError):
         replenish.plan(data, {"correct_service": "yes"})
     # Fill-rate targets: met on the distribution as the coverage values fell.

@@ -69,6 +69,10 @@ pub struct BacktestLine {
     pub unit_cost: f64,
     /// How many plans set this line's levels over the replay.
     pub plans: usize,
+    /// The cycle service its plans' levels were expected to give (mean over the
+    /// plans: the plan line's `expected_service_level`).
+    #[serde(default)]
+    pub expected_service_level: f64,
     /// The plan's levels replayed.
     pub report: SimReport,
     /// The textbook rule, at the plan's target, replayed on the same demand.
@@ -83,6 +87,11 @@ pub struct BacktestKpis {
     pub target_service_level: f64,
     /// Pooled over the group's replenishment cycles.
     pub cycle_service_level: Option<f64>,
+    /// The cycle service the plans' whole levels were expected to give, weighted as
+    /// the achieved one: above the target where one unit is a large step, the service
+    /// that whole units force.
+    #[serde(default)]
+    pub expected_cycle_service_level: Option<f64>,
     pub fill_rate: f64,
     /// Share of line-days with unserved demand.
     pub stockout_day_share: f64,
@@ -161,6 +170,8 @@ impl Backtest {
 #[derive(Debug, Clone, Copy)]
 struct Levels {
     policy: SimPolicy,
+    /// The plan line's expected cycle service at its levels.
+    expected: f64,
     base: f64,
     spread: f64,
     gap: f64,
@@ -221,6 +232,12 @@ fn pooled_csl(reports: &[&SimReport]) -> Option<f64> {
     let cycles: usize = reports.iter().map(|r| r.cycles).sum();
     let good: f64 = reports.iter().map(|r| r.cycle_service_level.unwrap_or(0.0) * r.cycles as f64).sum();
     (cycles > 0).then(|| good / cycles as f64)
+}
+
+fn expected_csl(lines: &[&BacktestLine]) -> Option<f64> {
+    let cycles: usize = lines.iter().map(|l| l.report.cycles).sum();
+    let sum: f64 = lines.iter().map(|l| l.expected_service_level * l.report.cycles as f64).sum();
+    (cycles > 0).then(|| sum / cycles as f64)
 }
 
 fn promotion_csl(reports: &[&SimReport]) -> Option<f64> {
@@ -305,6 +322,7 @@ fn kpis(
         lines: lines.len(),
         target_service_level: lines.iter().map(|l| l.target_service_level).sum::<f64>() / n,
         cycle_service_level: csl,
+        expected_cycle_service_level: expected_csl(&lines),
         fill_rate: fill_rate(&plan),
         stockout_day_share: lines.iter().map(|l| l.report.stockout_days).sum::<usize>() as f64
             / (n * days.max(1) as f64),
@@ -370,6 +388,7 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
         let p = l.protection_days.max(0.0);
         Levels {
             policy: sim_policy(l),
+            expected: l.expected_service_level,
             base: mean * p,
             // Days of a spread weekly or monthly total move together.
             spread: sd * (p * data.frequency.period_days()).sqrt(),
@@ -457,6 +476,8 @@ pub fn backtest(data: &Dataset, config: &PlanConfig, opts: &BacktestOptions) -> 
                 target_service_level: l.service_level,
                 unit_cost: l.unit_cost,
                 plans: r.schedule.len(),
+                expected_service_level: r.schedule.iter().map(|(_, v)| v.expected).sum::<f64>()
+                    / r.schedule.len().max(1) as f64,
                 report: simulate_schedule(&r.demand, &plan_schedule, &r.sim)?,
                 textbook: simulate_schedule(&r.demand, &r.textbook(r.z), &r.sim)?,
             })
@@ -481,11 +502,12 @@ impl Backtest {
     pub fn to_text(&self) -> String {
         let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
         let mut s = format!(
-            "  {:<13} {:>5} {:>7} {:>9} {:>9} {:>9} {:>10} {:>12} {:>7} {:>12}   {:>11} {:>10} {:>10} {:>14} {:>11}\n",
+            "  {:<13} {:>5} {:>7} {:>9} {:>9} {:>9} {:>9} {:>10} {:>12} {:>7} {:>12}   {:>11} {:>10} {:>10} {:>14} {:>11}\n",
             "class",
             "lines",
             "target",
             "cycle SL",
+            "expected",
             "fill rate",
             "stockout",
             "on hand",
@@ -500,11 +522,12 @@ impl Backtest {
         );
         for k in &self.kpis {
             s += &format!(
-                "  {:<13} {:>5} {:>6.1}% {:>9} {:>8.1}% {:>8.1}% {:>10.1} {:>12.1} {:>7} {:>12.1}   {:>11} {:>9.1}% {:>10.1} {:>14} {:>11}\n",
+                "  {:<13} {:>5} {:>6.1}% {:>9} {:>9} {:>8.1}% {:>8.1}% {:>10.1} {:>12.1} {:>7} {:>12.1}   {:>11} {:>9.1}% {:>10.1} {:>14} {:>11}\n",
                 k.group,
                 k.lines,
                 k.target_service_level * 100.0,
                 pct(k.cycle_service_level),
+                pct(k.expected_cycle_service_level),
                 k.fill_rate * 100.0,
                 k.stockout_day_share * 100.0,
                 k.average_on_hand_units,

@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanLine};
 use serde::Serialize;
 
 /// Column order of `plan.csv`.
-pub const PLAN_COLUMNS: [&str; 61] = [
+pub const PLAN_COLUMNS: [&str; 62] = [
     "sku",
     "location",
     "item_name",
@@ -25,6 +25,7 @@ pub const PLAN_COLUMNS: [&str; 61] = [
     "protection_days",
     "demand_over_protection",
     "service_level",
+    "expected_service_level",
     "service_level_source",
     "safety_stock_method",
     "z",
@@ -109,6 +110,7 @@ fn line_record(l: &PlanLine) -> Vec<String> {
         num(l.protection_days),
         num(l.demand_over_protection),
         num(l.service_level),
+        num(l.expected_service_level),
         l.service_level_source.clone(),
         l.safety_stock_method.clone(),
         num(l.z),

@@ -211,7 +211,7 @@ fn golden_of(p: &replenish::Plan) -> String {
     out
 }
 
-const GOLDEN_LINE_FIELDS: [&str; 14] = [
+const GOLDEN_LINE_FIELDS: [&str; 15] = [
     "sku",
     "location",
     "action",
@@ -221,6 +221,7 @@ const GOLDEN_LINE_FIELDS: [&str; 14] = [
     "safety_stock",
     "reorder_point",
     "order_up_to",
+    "expected_service_level",
     "inventory_position",
     "net_requirement",
     "order_quantity",
@@ -874,6 +875,24 @@ fn cycle_service_is_read_where_past_coverage_says() {
     assert_eq!(read_at(&plain), 0);
     assert!(corrected.lines.iter().zip(&plain.lines).all(|(a, b)| a.service_level == b.service_level));
     assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
+    // The whole level is the smallest that reaches the target: the service it is
+    // expected to give (the pool's share at its probability, or the distribution's
+    // own without the correction) is at or above the target, and the explanation
+    // names it where whole units lift it by more than half a point.
+    for p in [&corrected, &plain] {
+        for l in p.lines.iter().filter(|l| l.adjustments.is_empty()) {
+            assert!(l.expected_service_level >= l.service_level - 1e-6, "{l:?}");
+            let lifted = l.expected_service_level > l.service_level + 0.005;
+            assert_eq!(
+                lifted,
+                l.explanation.contains("in whole units the order-up-to level is expected to give"),
+                "{l:?}"
+            );
+        }
+    }
+    // Read at the target itself, slow movers' whole levels give more than it.
+    let lifted = plain.lines.iter().filter(|l| l.explanation.contains("in whole units")).count();
+    assert!(lifted > 0 && lifted < plain.lines.len(), "{lifted}");
 
     // Fill-rate targets: met on the distribution as the coverage values fell.
     let fill = PlanConfig { target: TargetKind::FillRate, fill_rate: 0.95, ..Default::default() };

@@ -58,6 +58,9 @@ fn line_violations(l: &PlanLine, out: &mut Vec<String>) {
             out.push(format!("{at}: {name} is {v}"));
         }
     }
+    if !(0.0..=1.0).contains(&l.expected_service_level) {
+        out.push(format!("{at}: expected_service_level {} is not a probability", l.expected_service_level));
+    }
     const NON_NEGATIVE: [&str; 7] = [
         "mean_daily_demand",
         "sigma_daily_demand",

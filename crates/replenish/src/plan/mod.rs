@@ -280,6 +280,14 @@ pub struct PlanLine {
     pub protection_days: f64,
     pub demand_over_protection: f64,
     pub service_level: f64,
+    /// The cycle service the line's reorder level (in whole units where demand
+    /// comes in units) is expected to give: for a target corrected by the
+    /// assortment's out-of-sample coverage, the share of its past review intervals
+    /// that levels read at the same probability covered; otherwise the probability of
+    /// the protection-interval distribution at the level. At or above a cycle-service
+    /// target, by more where whole units leave no level that gives the target itself.
+    #[serde(default)]
+    pub expected_service_level: f64,
     /// Where the service level came from (`default` or `category:<name>`).
     pub service_level_source: String,
     /// How demand over the protection interval was modelled (see [`LtdMethod`]).
@@ -1559,6 +1567,21 @@ impl LineCtx<'_> {
             reorder_point = reorder_point.min(order_up_to);
         }
 
+        // The service the final (whole) reorder level is expected to give, as the
+        // target was read: above the target where one unit is a large step.
+        let expected_service =
+            target::expected_service(line_target, &ltd_p, self.coverage, f.class.as_str(), reorder_point);
+        if matches!(line_target, Target::CycleService(_) | Target::CorrectedCycleService { .. })
+            && expected_service > service_level_set + 0.005
+            && adjustments.is_empty()
+        {
+            target_text = format!(
+                "{target_text}; in whole units the {} is expected to give {:.1}%",
+                if order_up_to_policy { "order-up-to level" } else { "reorder point" },
+                expected_service * 100.0
+            );
+        }
+
         let pos = InventoryPosition {
             on_hand: inv.map_or(0.0, |r| r.on_hand),
             on_order: self.on_order.get(&(sku, location)).copied().unwrap_or(0.0),
@@ -1763,6 +1786,7 @@ impl LineCtx<'_> {
             protection_days,
             demand_over_protection: mean_p,
             service_level,
+            expected_service_level: expected_service,
             service_level_source: sources
                 .get("service_level")
                 .map_or_else(|| target.as_str().to_string(), |s| s.to_string()),

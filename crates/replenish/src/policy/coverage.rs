@@ -78,6 +78,29 @@ impl Counts {
         self.bins.values().sum()
     }
 
+    /// The share of the values below `u`: the bins wholly below it, and the part of
+    /// the bin holding it that lies below it on the −ln(1 − u) scale.
+    fn share_below(&self, u: f64) -> f64 {
+        let n = self.total();
+        if n == 0 || u.is_nan() {
+            return 0.0;
+        }
+        let u = u.clamp(0.0, 1.0);
+        let t = -(1.0 - u).ln() / BIN;
+        let at = bin_of(u);
+        let mut below = 0.0;
+        for (&b, &k) in &self.bins {
+            if b < at {
+                below += k as f64;
+            } else if b == at && t.is_finite() {
+                below += k as f64 * (t - f64::from(b)).clamp(0.0, 1.0);
+            } else {
+                break;
+            }
+        }
+        below / n as f64
+    }
+
     /// The smallest bin edge p′ with at least a share `p` of the values below it.
     fn probability(&self, p: f64) -> Option<f64> {
         let n = self.total();
@@ -235,6 +258,30 @@ impl Coverage {
         let probability = Normal::standard().cdf(z).clamp(1e-6, 1.0 - 1e-12);
         Some(Corrected { probability, values, own_class, covered_at_target, extrapolated_from: Some(p_s) })
     }
+
+    /// The cycle service levels read at probability `u` are expected to give, for a
+    /// line of `class` with target `target`: the share of the pool's intervals
+    /// ([`Coverage::probability`]'s pool) that levels read at `u` covered. Where the
+    /// pool is too thin for the target and its shift is carried on in normal scores,
+    /// the same shift read backwards. `None` where [`Coverage::probability`] corrects
+    /// nothing (the distribution's own `u` then).
+    ///
+    /// At the probability the target is read at, this is at or above the target: by
+    /// more where the pool's values sit on a few whole units, so that no probability
+    /// gives the target itself.
+    pub fn expected(&self, class: &str, target: f64, u: f64) -> Option<f64> {
+        let c = self.probability(class, target)?;
+        match c.extrapolated_from {
+            None => Some(self.pool(class, target).0.share_below(u)),
+            Some(p_s) => {
+                let (pool, _) = self.pool(class, target);
+                let at_s = pool.probability(p_s)?.min(1.0 - 1e-12);
+                let z = standard_normal_quantile(u.clamp(1e-12, 1.0 - 1e-12)) - standard_normal_quantile(at_s)
+                    + standard_normal_quantile(p_s);
+                Some(Normal::standard().cdf(z))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +312,33 @@ mod tests {
         over.add("lumpy", &uniform.iter().map(|u| u * u).collect::<Vec<_>>());
         let p = over.probability("lumpy", 0.9).unwrap().probability;
         assert!((p - 0.81).abs() < 0.01, "{p}");
+    }
+
+    #[test]
+    fn the_service_a_level_is_expected_to_give_is_the_pools_share_below_it() {
+        let uniform: Vec<f64> = (0..10_000).map(|i| (i as f64 + 0.5) / 10_000.0).collect();
+        let mut c = Coverage::default();
+        // Levels covered less often than their probability: u = √v, so a level at
+        // probability u covers u² of the intervals.
+        c.add("erratic", &uniform.iter().map(|u| u.sqrt()).collect::<Vec<_>>());
+        for u in [0.5, 0.9, 0.95, 0.99] {
+            let e = c.expected("erratic", 0.9, u).unwrap();
+            assert!((e - u * u).abs() < 0.004, "{u} → {e}");
+        }
+        // The level read at p′ gives the target; a whole level above it, more.
+        let p = c.probability("erratic", 0.95).unwrap().probability;
+        assert!(c.expected("erratic", 0.95, p).unwrap() >= 0.95 - 1e-9);
+        assert!(c.expected("erratic", 0.95, 0.995).unwrap() > 0.98);
+        // Nothing corrected, nothing expected by the pool.
+        assert_eq!(Coverage::default().expected("erratic", 0.95, 0.97), None);
+        // A pool too thin for the target: the carried shift read backwards, so the
+        // level read at p′ is expected to give the target.
+        let mut thin = Coverage::default();
+        thin.add("lumpy", &uniform.iter().step_by(20).map(|u| u.sqrt()).collect::<Vec<_>>());
+        let far = thin.probability("lumpy", 0.99).unwrap();
+        assert!(far.extrapolated_from.is_some());
+        let e = thin.expected("lumpy", 0.99, far.probability).unwrap();
+        assert!((e - 0.99).abs() < 1e-6, "{e}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! [`super::resample`]) and the line's costs; safety-stock floors, caps and the
 //! reorder point / order-up-to level of each policy are applied on top of this.
 
-use super::coverage::{Corrected, Recalibration};
+use super::coverage::{Corrected, Coverage, Recalibration};
 use super::fmt_qty;
 use super::lost_sales::{self, LostSales};
 use super::ltd::{self, Ltd};
@@ -211,6 +211,47 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
     })
 }
 
+/// The cycle service a line's (whole) level is expected to give.
+///
+/// - A corrected cycle-service target: the share of the assortment's past intervals
+///   that levels read at the same probability covered out of sample
+///   ([`Coverage::expected`]). Every probability in (F(S − 1), F(S)] reads the same
+///   whole level S, and a past value u = F(x − 1) of a series in whole units is
+///   covered exactly when u < p for any of them, so the pool's share is read at the
+///   probability the target was read at, or in the middle of that range (on the
+///   −ln(1 − u) scale) where a floor or cap changed the level. The share is above the target where the pool's values sit
+///   on a few whole units (slow movers), the service whole units force.
+/// - A corrected fill-rate target: the probability of the line's distribution as the
+///   pool's values fell.
+/// - Otherwise the distribution's own probability at the level.
+///
+/// `coverage` and `class` are the pools and the line's demand class the target was
+/// corrected with.
+pub fn expected_service(
+    target: Target<'_>,
+    interval: &Ltd,
+    coverage: Option<&Coverage>,
+    class: &str,
+    level: f64,
+) -> f64 {
+    let own = interval.cdf(level).clamp(0.0, 1.0);
+    match target {
+        Target::CorrectedCycleService { target, corrected } => {
+            let below = if interval.whole_units() { interval.cdf(level.ceil() - 1.0).clamp(0.0, own) } else { own };
+            let p = corrected.probability;
+            let read_at = if below < p && p <= own {
+                p
+            } else {
+                // The middle of (F(S − 1), F(S)] on the −ln(1 − u) scale.
+                1.0 - ((1.0 - below) * (1.0 - own)).sqrt()
+            };
+            coverage.and_then(|c| c.expected(class, target, read_at)).unwrap_or(own)
+        }
+        Target::CorrectedFillRate { recalibration: r, .. } => Reread::new(interval, r).cdf(level),
+        _ => own,
+    }
+}
+
 /// Coverage values above this are not read through the line's quantiles one by one:
 /// their share scales the line's own tail beyond its quantile here. A pooled value
 /// near 1 says a miss was extreme for its own series, not how large it would be for
@@ -316,6 +357,35 @@ mod tests {
         // model's own tail counted twice, a higher level than the calibrated one.
         let heavy: Vec<f64> = uniform.iter().map(|&u| if u > 0.98 { 0.99 + (u - 0.98) / 2.0 } else { u }).collect();
         assert!(level(&pool(&heavy)).level > same.level, "tail");
+    }
+
+    /// Slow movers: Poisson demand of mean 0.5 over the interval, calibrated. Their
+    /// past values sit on the whole units (u = F(x − 1) ∈ {0, 0.61, 0.91, 0.986, …}),
+    /// so no probability covers 95% of the intervals: the smallest whole level that
+    /// reaches it, 2, covers 98.6%, and that is the service it is expected to give.
+    #[test]
+    fn whole_units_force_the_service_a_slow_mover_is_expected_to_get() {
+        let d = Ltd::moments(super::ltd::Family::Poisson, 0.5, 0.5).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = Coverage::default();
+        for x in 0..8 {
+            let share = d.cdf(x as f64) - d.cdf(x as f64 - 1.0);
+            let n = (share * 100_000.0).round() as usize;
+            c.add("lumpy", &vec![d.cdf(x as f64 - 1.0); n]);
+        }
+        let corrected = c.probability("lumpy", 0.95).unwrap_or_else(|| panic!("a pool"));
+        let t = Target::CorrectedCycleService { target: 0.95, corrected };
+        let lead = Ltd::moments(super::ltd::Family::Poisson, 0.3, 0.3).unwrap_or_else(|e| panic!("{e}"));
+        let p = input(&d, &lead);
+        let level = protection_level(t, &p, &mut ChaCha8Rng::seed_from_u64(1)).unwrap_or_else(|e| panic!("{e}")).level;
+        assert_eq!(level, 2.0);
+        let e = expected_service(t, &d, Some(&c), "lumpy", level);
+        assert!((e - d.cdf(2.0)).abs() < 1e-3 && e > 0.98, "{e}");
+        // A level raised to 3 by a floor reads the pool between F(2) and F(3): it
+        // covers 99.8%.
+        let raised = expected_service(t, &d, Some(&c), "lumpy", 3.0);
+        assert!((raised - d.cdf(3.0)).abs() < 1e-4, "{raised}");
+        // Without the correction, the distribution's own probability at the level.
+        assert_eq!(expected_service(Target::CycleService(0.95), &d, None, "lumpy", 2.0), d.cdf(2.0));
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
         if s.replan { format!("re-planned at every review ({} plans)", s.plans) } else { "planned once".to_string() };
     let _ = write!(
         out,
-        r#"<p class="note">Planned as of {} with the history before it, {how}, and replayed over the {} days to {} against the demand that followed; the textbook rule s = d̄·P + z·σ·√P ran on the same replay. The stock ratio is the plan's average stock over the textbook rule's at the service the plan achieved (below 1: less stock for the same service).</p>"#,
+        r#"<p class="note">Planned as of {} with the history before it, {how}, and replayed over the {} days to {} against the demand that followed; the textbook rule s = d̄·P + z·σ·√P ran on the same replay. The expected cycle service is what the plan's own levels promised (above the target where whole units leave no level that gives the target itself). The stock ratio is the plan's average stock over the textbook rule's at the service the plan achieved (below 1: less stock for the same service).</p>"#,
         s.as_of, s.days, s.end
     );
     let head = [
@@ -210,6 +210,7 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
         ("lines", true),
         ("target", true),
         ("cycle service", true),
+        ("expected cycle service", true),
         ("fill rate", true),
         ("stock (units)", true),
         ("stock-out days", true),
@@ -227,6 +228,7 @@ fn service_section(out: &mut String, s: Option<&crate::backtest::ServiceTable>) 
                 num(k.lines as f64, 0),
                 pct(Some(k.target_service_level)),
                 pct(k.cycle_service_level),
+                pct(k.expected_cycle_service_level),
                 pct(Some(k.fill_rate)),
                 num(k.average_on_hand_units, 1),
                 pct(Some(k.stockout_day_share)),
