@@ -198,6 +198,11 @@ test('cycle-service levels are read where the past coverage says, unless turned 
   }
   const lifted = plain.filter((l) => l.expected_service_level > l.service_level + 0.005).length
   assert.ok(lifted > 0 && lifted < plain.length, String(lifted))
+  // Lost sales: coverage measured by replaying the policy with lost sales; levels
+  // covered at least as often, so none is higher and some are lower.
+  const lost = (await replenish.plan(data, { lost_sales: true })).lines
+  assert.ok(lost.every((l, k) => l.order_up_to <= corrected[k].order_up_to + 1e-9))
+  assert.ok(lost.some((l, k) => l.order_up_to < corrected[k].order_up_to))
   await assert.rejects(replenish.plan(data, { correct_service: 'yes' }), (e) => e.code === 'CONFIG')
   // Fill-rate targets: met on the distribution as the coverage values fell.
   const fill = { target: 'fill_rate', fill_rate: 0.95 }

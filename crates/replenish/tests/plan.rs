@@ -894,6 +894,12 @@ fn cycle_service_is_read_where_past_coverage_says() {
     let lifted = plain.lines.iter().filter(|l| l.explanation.contains("in whole units")).count();
     assert!(lifted > 0 && lifted < plain.lines.len(), "{lifted}");
 
+    // Lost sales: the coverage is measured by replaying the policy with lost sales;
+    // levels then covered at least as often, so no level is higher and some are lower.
+    let lost = plan(&data, &PlanConfig { lost_sales: true, ..Default::default() }).unwrap();
+    assert!(lost.lines.iter().zip(&corrected.lines).all(|(a, b)| a.order_up_to <= b.order_up_to + 1e-9));
+    assert!(lost.lines.iter().zip(&corrected.lines).any(|(a, b)| a.order_up_to < b.order_up_to));
+
     // Fill-rate targets: met on the distribution as the coverage values fell.
     let fill = PlanConfig { target: TargetKind::FillRate, fill_rate: 0.95, ..Default::default() };
     let corrected = plan(&data, &fill).unwrap();

@@ -1130,7 +1130,12 @@ impl LineCtx<'_> {
         // the coverage look better than the lines will see it.
         let fit = past_y.len().saturating_sub(resample::pit_days(&at));
         let (past_y, _, _) = self.deseasonalised_by(season, i, past_y, fit, 0);
-        resample::errors_pit(&past_y, &past, &at)
+        // Measured as the policy runs: with lost sales, by replaying it.
+        if applied.lost_sales().map_or(self.config.lost_sales, |l| l.value) {
+            resample::errors_pit_lost_sales(&past_y, &past, &at)
+        } else {
+            resample::errors_pit(&past_y, &past, &at)
+        }
     }
 
     fn line(&self, f: &Facts) -> Result<PlanLine> {
