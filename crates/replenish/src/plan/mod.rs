@@ -1492,7 +1492,9 @@ impl LineCtx<'_> {
                         format!("target `min_cost` for {sku} at {location} needs a shortage cost per unit short"),
                     ));
                 };
-                Target::MinCost { shortage_cost: b, lost_sales }
+                let coverage =
+                    self.coverage.filter(|_| from_errors && cfg.correct_service).map(|c| (c, f.class.as_str()));
+                Target::MinCost { shortage_cost: b, lost_sales, coverage }
             }
         };
         let protect = Protect {

@@ -27,8 +27,10 @@ pub enum Target<'a> {
     /// out-of-sample coverage values fell ([`super::coverage::Coverage::recalibration`]).
     CorrectedFillRate { target: f64, recalibration: &'a Recalibration },
     /// Least holding + shortage cost: `shortage_cost` per unit short, backordered
-    /// or lost.
-    MinCost { shortage_cost: f64, lost_sales: bool },
+    /// or lost. With lost sales and `coverage` (the assortment's out-of-sample
+    /// coverage and the line's demand class), the cycle service the least-cost level
+    /// gives in the simulation is delivered as that coverage measured it.
+    MinCost { shortage_cost: f64, lost_sales: bool, coverage: Option<(&'a Coverage, &'a str)> },
 }
 
 impl Target<'_> {
@@ -158,7 +160,7 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
                 ),
             }
         }
-        Target::MinCost { shortage_cost: b, lost_sales } if lost_sales && p.order_up_to => {
+        Target::MinCost { shortage_cost: b, lost_sales, coverage } if lost_sales && p.order_up_to => {
             // Lost sales: no critical ratio is right (a lost unit is never replaced),
             // so the level is found by simulating the policy.
             let sys = LostSales {
@@ -168,12 +170,16 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
                 shortage_cost: b,
             };
             let found = lost_sales::order_up_to(interval, &sys, rng)?;
-            let service_level = interval.cdf(found.level).clamp(0.0, 1.0);
+            // The simulation's cycle service, read where the assortment's levels
+            // covered that share of their past cycles.
+            let corrected = coverage.and_then(|(c, class)| c.probability(class, found.cycle_service));
+            let level = corrected.map_or(found.level, |c| interval.quantile(c.probability));
+            let service_level = interval.cdf(level).clamp(0.0, 1.0);
             Protection {
-                level: found.level,
+                level,
                 service_level,
                 text: format!(
-                    "the least-cost level under lost sales: {} minimises holding {:.4} per unit and day plus shortage {} per unit lost over {} simulated days of this policy (review {} days, lead time {} days; fill rate {:.1}%); it covers the interval with probability {:.1}%",
+                    "the least-cost level under lost sales: {} minimises holding {:.4} per unit and day plus shortage {} per unit lost over {} simulated days of this policy (review {} days, lead time {} days; fill rate {:.1}%, cycle service {:.1}%){}; it covers the interval with probability {:.1}%",
                     fmt_qty(found.level),
                     sys.holding_per_unit_day,
                     fmt_qty(b),
@@ -181,11 +187,17 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
                     fmt_qty(sys.review_days.round().max(1.0)),
                     fmt_qty(p.lead_days.round()),
                     found.fill_rate * 100.0,
+                    found.cycle_service * 100.0,
+                    corrected.map_or(String::new(), |c| format!(
+                        ", delivered as the assortment's levels covered: read at the {:.2}% quantile, {}",
+                        c.probability * 100.0,
+                        fmt_qty(level)
+                    )),
                     service_level * 100.0
                 ),
             }
         }
-        Target::MinCost { shortage_cost: b, lost_sales } => {
+        Target::MinCost { shortage_cost: b, lost_sales, .. } => {
             let cycle_days = if p.order_up_to {
                 p.review_days.max(1.0)
             } else if p.mean_daily > 0.0 {
@@ -420,13 +432,29 @@ mod tests {
         let fr = protection_level(Target::FillRate(0.99), &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         assert!((fr.service_level - interval.cdf(fr.level)).abs() < 1e-12);
         // Backorders: 1 − h/b with h per cycle = 0.2 a week, b = 1 → 80%.
-        let back = Target::MinCost { shortage_cost: 1.0, lost_sales: false };
+        let back = Target::MinCost { shortage_cost: 1.0, lost_sales: false, coverage: None };
         let back = protection_level(back, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         assert!((back.service_level - 0.8).abs() < 1e-9, "{back:?}");
         // Lost sales under order-up-to: simulated, below the lost-sales critical ratio b/(b + h).
-        let lost = Target::MinCost { shortage_cost: 1.0, lost_sales: true };
+        let lost = Target::MinCost { shortage_cost: 1.0, lost_sales: true, coverage: None };
         let lost = protection_level(lost, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         assert!(lost.text.starts_with("the least-cost level under lost sales"), "{}", lost.text);
         assert!(lost.level < interval.quantile(1.0 / 1.2), "{lost:?}");
+        // With the assortment's coverage: the simulation's cycle service delivered as
+        // the pool measured it. Levels that covered less than their probability (u = √v)
+        // are read higher; calibrated ones about where the simulation put them.
+        let uniform: Vec<f64> = (0..20_000).map(|i| (i as f64 + 0.5) / 20_000.0).collect();
+        let with = |values: Vec<f64>| {
+            let mut c = crate::policy::coverage::Coverage::default();
+            c.add("smooth", &values);
+            let t = Target::MinCost { shortage_cost: 1.0, lost_sales: true, coverage: Some((&c, "smooth")) };
+            protection_level(t, &p, &mut ChaCha8Rng::seed_from_u64(1)).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let calibrated = with(uniform.clone());
+        let short = with(uniform.iter().map(|u| u.sqrt()).collect());
+        assert!(calibrated.text.contains("delivered as the assortment's levels covered"), "{}", calibrated.text);
+        assert!(short.level > calibrated.level + 1.0, "{} vs {}", short.level, calibrated.level);
+        let found = with(Vec::new());
+        assert!(!found.text.contains("delivered"), "{}", found.text);
     }
 }
