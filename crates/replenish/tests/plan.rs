@@ -477,31 +477,33 @@ fn policies_targets_and_limits() {
         assert_eq!(d.parameter_sources["shortage_cost"], "rule:c");
     }
     // Min cost with lost sales under order-up-to: the simulated least-cost level,
-    // never above the 99.9% quantile that bounds its search.
-    let lost = with(
-        "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"min_cost\", shortage_cost = 5, lost_sales = true }\n",
+    // never above the 99.9% quantile that bounds its search (both read as the model
+    // says, without the coverage correction).
+    let rules = |toml: &str| replenish::rules::RuleSet::from_toml(toml).unwrap();
+    let lost_rule = "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"min_cost\", shortage_cost = 5, lost_sales = true }\n";
+    let uncorrected = |toml: &str| {
+        plan(&data, &PlanConfig { rules: rules(toml), correct_service: false, ..Default::default() }).unwrap()
+    };
+    let lost = uncorrected(lost_rule);
+    let ratio = uncorrected(
+        "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"cycle_service_level\", service_level = 0.999 }\n",
     );
-    // The 99.9% quantile itself: read at the target, not where past coverage says.
-    let ratio = plan(
-        &data,
-        &PlanConfig {
-            rules: replenish::rules::RuleSet::from_toml(
-                "[[rules]]\nname = \"l\"\nset = { policy = \"r_s\", target = \"cycle_service_level\", service_level = 0.999 }\n",
-            )
-            .unwrap(),
-            correct_service: false,
-            ..Default::default()
-        },
-    )
-    .unwrap();
     let mut lower = 0;
     for (l, r) in lost.lines.iter().zip(&ratio.lines).filter(|(l, _)| l.mean_daily_demand > 0.0) {
         assert!(l.explanation.contains("least-cost level under lost sales"), "{}", l.explanation);
+        assert!(!l.explanation.contains("delivered as"), "{}", l.explanation);
         assert!(l.order_up_to <= r.order_up_to + 1e-9, "{} vs {}", l.order_up_to, r.order_up_to);
         lower += usize::from(l.order_up_to < r.order_up_to);
         assert!(l.service_level > 0.0 && l.service_level < 1.0);
     }
     assert!(lower > 0);
+    // With the correction (the default), the simulated level's cycle service is read
+    // where the assortment's levels covered that share of their past cycles.
+    let corrected = with(lost_rule);
+    let delivered =
+        corrected.lines.iter().filter(|l| l.explanation.contains("delivered as the assortment's levels covered"));
+    assert!(delivered.clone().count() * 2 > corrected.lines.len(), "{}", delivered.count());
+    assert!(corrected.lines.iter().zip(&lost.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
     // Newsvendor uses the price/cost critical fractile where the item has a price.
     let nv = with("[[rules]]\nname = \"nv\"\nset = { policy = \"newsvendor\" }\n");
     let items: std::collections::HashMap<_, _> = data.items.iter().map(|i| (i.sku.clone(), i)).collect();
