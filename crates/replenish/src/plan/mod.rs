@@ -1509,6 +1509,7 @@ impl LineCtx<'_> {
         };
         let protection =
             target::protection_level(line_target, &protect, &mut stream(cfg.seed, stream_key, TARGET_STREAM))?;
+        let protected = (protection.level, protection.service_level);
         let (mut level, mut service_level, mut target_text) =
             (protection.level, protection.service_level, protection.text);
 
@@ -1576,8 +1577,11 @@ impl LineCtx<'_> {
 
         // The service the final (whole) reorder level is expected to give, as the
         // target was read: above the target where one unit is a large step.
-        let expected_service =
-            target::expected_service(line_target, &ltd_p, self.coverage, f.class.as_str(), reorder_point);
+        let expected_service = match line_target {
+            // The fill-rate level's cycle service on the re-read distribution, found with it.
+            Target::CorrectedFillRate { .. } if reorder_point == protected.0 => protected.1,
+            _ => target::expected_service(line_target, &ltd_p, self.coverage, f.class.as_str(), reorder_point),
+        };
         if matches!(line_target, Target::CycleService(_) | Target::CorrectedCycleService { .. })
             && expected_service > service_level_set + 0.005
             && adjustments.is_empty()

@@ -101,8 +101,9 @@ impl Counts {
         below / n as f64
     }
 
-    /// The smallest bin edge p′ with at least a share `p` of the values below it.
-    fn probability(&self, p: f64) -> Option<f64> {
+    /// The smallest bin edge p′ with at least a share `p` of the values below it,
+    /// and that share.
+    fn probability(&self, p: f64) -> Option<(f64, f64)> {
         let n = self.total();
         if n == 0 || !(p > 0.0 && p < 1.0) {
             return None;
@@ -112,10 +113,10 @@ impl Counts {
         for (b, k) in &self.bins {
             seen += k;
             if seen >= need {
-                return Some(upper_edge(*b));
+                return Some((upper_edge(*b), seen as f64 / n as f64));
             }
         }
-        self.bins.keys().next_back().map(|b| upper_edge(*b))
+        self.bins.keys().next_back().map(|b| (upper_edge(*b), 1.0))
     }
 }
 
@@ -141,6 +142,10 @@ pub struct Corrected {
     pub covered_at_target: f64,
     /// With a pool too thin for the target: the level p_s whose shift was carried on.
     pub extrapolated_from: Option<f64>,
+    /// The service levels read at `probability` are expected to give: the pool's
+    /// share below it (at or above the target, above it where the values step past
+    /// it), or the target itself where the shift was carried on.
+    pub expected: f64,
 }
 
 /// A pool's values as a distribution of u, for reading a line's whole distribution
@@ -241,22 +246,30 @@ impl Coverage {
         let below: u64 = pool.bins.iter().filter(|(b, _)| upper_edge(**b) <= target).map(|(_, k)| k).sum();
         let covered_at_target = below as f64 / values.max(1) as f64;
         if enough(&pool) {
-            return pool.probability(target).map(|probability| Corrected {
+            return pool.probability(target).map(|(probability, expected)| Corrected {
                 probability,
                 values,
                 own_class,
                 covered_at_target,
                 extrapolated_from: None,
+                expected,
             });
         }
         let p_s = 1.0 - MIN_TAIL / values as f64;
         if p_s < 0.5 {
             return None;
         }
-        let at_s = pool.probability(p_s)?.min(1.0 - 1e-12);
+        let at_s = pool.probability(p_s)?.0.min(1.0 - 1e-12);
         let z = standard_normal_quantile(target) + standard_normal_quantile(at_s) - standard_normal_quantile(p_s);
         let probability = Normal::standard().cdf(z).clamp(1e-6, 1.0 - 1e-12);
-        Some(Corrected { probability, values, own_class, covered_at_target, extrapolated_from: Some(p_s) })
+        Some(Corrected {
+            probability,
+            values,
+            own_class,
+            covered_at_target,
+            extrapolated_from: Some(p_s),
+            expected: target,
+        })
     }
 
     /// The cycle service levels read at probability `u` are expected to give, for a
@@ -275,7 +288,7 @@ impl Coverage {
             None => Some(self.pool(class, target).0.share_below(u)),
             Some(p_s) => {
                 let (pool, _) = self.pool(class, target);
-                let at_s = pool.probability(p_s)?.min(1.0 - 1e-12);
+                let at_s = pool.probability(p_s)?.0.min(1.0 - 1e-12);
                 let z = standard_normal_quantile(u.clamp(1e-12, 1.0 - 1e-12)) - standard_normal_quantile(at_s)
                     + standard_normal_quantile(p_s);
                 Some(Normal::standard().cdf(z))

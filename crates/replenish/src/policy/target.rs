@@ -251,12 +251,12 @@ pub fn expected_service(
         Target::CorrectedCycleService { target, corrected } => {
             let below = if interval.whole_units() { interval.cdf(level.ceil() - 1.0).clamp(0.0, own) } else { own };
             let p = corrected.probability;
-            let read_at = if below < p && p <= own {
-                p
-            } else {
-                // The middle of (F(S − 1), F(S)] on the −ln(1 − u) scale.
-                1.0 - ((1.0 - below) * (1.0 - own)).sqrt()
-            };
+            if below < p && p <= own {
+                // Read where the target was read: the share found with it.
+                return corrected.expected;
+            }
+            // The middle of (F(S − 1), F(S)] on the −ln(1 − u) scale.
+            let read_at = 1.0 - ((1.0 - below) * (1.0 - own)).sqrt();
             coverage.and_then(|c| c.expected(class, target, read_at)).unwrap_or(own)
         }
         Target::CorrectedFillRate { recalibration: r, .. } => Reread::new(interval, r).cdf(level),
@@ -415,6 +415,7 @@ mod tests {
             own_class: true,
             covered_at_target: 0.921,
             extrapolated_from: None,
+            expected: 0.95,
         };
         let c = protection_level(Target::CorrectedCycleService { target: 0.95, corrected }, &p, &mut rng)
             .unwrap_or_else(|e| panic!("{e}"));
