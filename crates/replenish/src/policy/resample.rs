@@ -419,8 +419,8 @@ const LOST_CARRY: usize = 8;
 /// it" ⇔ value < p, as [`errors_pit`]. A cycle counts as covered when less than half
 /// a unit went short in it (demand rounded to whole units, as [`errors_pit`] rounds
 /// it: weekly and monthly totals spread over their days fall on fractions of a
-/// unit). Days without a record (stock-outs taken out)
-/// count as no demand in the replay, and a cycle holding one is not measured.
+/// unit). Days without a record (stock-outs taken out) count as no demand in the
+/// replay, and a cycle holding one is not measured.
 pub fn errors_pit_lost_sales(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
     let Reviews { sums, dists, first, span } = past_reviews(y, past, at)?;
     let n = y.len();
@@ -435,7 +435,7 @@ pub fn errors_pit_lost_sales(y: &[f64], past: &[f64], at: &Interval) -> Option<V
     let reviews: Vec<(usize, &Ltd)> = dists
         .iter()
         .rev()
-        .filter(|(t, _)| *t + LOST_CARRY * (at.review.round() as usize).max(1) >= oldest)
+        .filter(|(t, _)| *t + LOST_CARRY * review >= oldest)
         .filter_map(|(t, d)| d.as_ref().map(|(d, _, _)| (*t, d)))
         .collect();
     let Some(&(start, _)) = reviews.first() else { return Some(Vec::new()) };
