@@ -231,8 +231,9 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
 ///   whole level S, and a past value u = F(x − 1) of a series in whole units is
 ///   covered exactly when u < p for any of them, so the pool's share is read at the
 ///   probability the target was read at, or in the middle of that range (on the
-///   −ln(1 − u) scale) where a floor or cap changed the level. The share is above the target where the pool's values sit
-///   on a few whole units (slow movers), the service whole units force.
+///   −ln(1 − u) scale) where a floor or cap changed the level. The share is above
+///   the target where the pool's values sit on a few whole units (slow movers): the
+///   service whole units force.
 /// - A corrected fill-rate target: the probability of the line's distribution as the
 ///   pool's values fell.
 /// - Otherwise the distribution's own probability at the level.
