@@ -193,7 +193,7 @@ test('cycle-service levels are read where the past coverage says, unless turned 
     for (const l of lines.filter((x) => x.adjustments.length === 0)) {
       assert.ok(l.expected_service_level >= l.service_level - 1e-6, l.sku)
       const lifted = l.expected_service_level > l.service_level + 0.005
-      assert.equal(lifted, l.explanation.includes('in whole units the order-up-to level is expected to give'), l.explanation)
+      assert.equal(lifted, l.explanation.includes('the smallest level that reaches it, the order-up-to level, is expected to give'), l.explanation)
     }
   }
   const lifted = plain.filter((l) => l.expected_service_level > l.service_level + 0.005).length

@@ -231,7 +231,7 @@ def test_cycle_service_levels_are_read_where_past_coverage_says():
         free = lines[~lines["explanation"].str.contains("Adjusted:")]
         assert (free["expected_service_level"] >= free["service_level"] - 1e-6).all()
         lifted = free["expected_service_level"] > free["service_level"] + 0.005
-        assert (lifted == free["explanation"].str.contains("in whole units the order-up-to level is expected to give")).all()
+        assert (lifted == free["explanation"].str.contains("the smallest level that reaches it, the order-up-to level, is expected to give")).all()
     assert 0 < (plain["expected_service_level"] > plain["service_level"] + 0.005).sum() < len(plain)
     # Lost sales: coverage measured by replaying the policy with lost sales; levels
     # covered at least as often, so none is higher and some are lower.

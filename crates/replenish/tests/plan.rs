@@ -887,13 +887,14 @@ fn cycle_service_is_read_where_past_coverage_says() {
             let lifted = l.expected_service_level > l.service_level + 0.005;
             assert_eq!(
                 lifted,
-                l.explanation.contains("in whole units the order-up-to level is expected to give"),
+                l.explanation
+                    .contains("the smallest level that reaches it, the order-up-to level, is expected to give"),
                 "{l:?}"
             );
         }
     }
     // Read at the target itself, slow movers' whole levels give more than it.
-    let lifted = plain.lines.iter().filter(|l| l.explanation.contains("in whole units")).count();
+    let lifted = plain.lines.iter().filter(|l| l.explanation.contains("the smallest level that reaches it")).count();
     assert!(lifted > 0 && lifted < plain.lines.len(), "{lifted}");
 
     // Lost sales: the coverage is measured by replaying the policy with lost sales;

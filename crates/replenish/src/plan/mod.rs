@@ -1587,7 +1587,7 @@ impl LineCtx<'_> {
             && adjustments.is_empty()
         {
             target_text = format!(
-                "{target_text}; in whole units the {} is expected to give {:.1}%",
+                "{target_text}; the smallest level that reaches it, the {}, is expected to give {:.1}%",
                 if order_up_to_policy { "order-up-to level" } else { "reorder point" },
                 expected_service * 100.0
             );

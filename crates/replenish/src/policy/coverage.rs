@@ -284,10 +284,10 @@ impl Coverage {
     /// gives the target itself.
     pub fn expected(&self, class: &str, target: f64, u: f64) -> Option<f64> {
         let c = self.probability(class, target)?;
+        let (pool, _) = self.pool(class, target);
         match c.extrapolated_from {
-            None => Some(self.pool(class, target).0.share_below(u)),
+            None => Some(pool.share_below(u)),
             Some(p_s) => {
-                let (pool, _) = self.pool(class, target);
                 let at_s = pool.probability(p_s)?.0.min(1.0 - 1e-12);
                 let z = standard_normal_quantile(u.clamp(1e-12, 1.0 - 1e-12)) - standard_normal_quantile(at_s)
                     + standard_normal_quantile(p_s);
