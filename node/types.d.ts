@@ -76,6 +76,12 @@ export interface SeasonCounts {
 /** Out-of-sample coverage values by demand class, counted in bins of −ln(1 − u) 0.01 wide. */
 export interface Coverage {
   classes: Record<string, { bins: Record<string, number> }>
+  /**
+   * Fill-rate targets only: per demand class, the thousandths of a unit the past cycles went short with
+   * levels read at each probability of the replay's grid (1 − e^(−0.05·k), k = 1..184), their demand
+   * and how many cycles (absent when no line has a fill-rate target).
+   */
+  fill?: Record<string, { short: number[]; demand: number; cycles: number }>
 }
 
 /** What the assortment as a whole decides, merged from every part (`mergePlanStats`). */
@@ -87,7 +93,7 @@ export interface PlanGlobals {
   promotion_uplifts: Record<string, number>
   event_category_uplifts: Record<string, Record<string, number>>
   event_uplifts: Record<string, number>
-  /** The parts' coverage values, merged: what corrects cycle-service targets. */
+  /** The parts' coverage values, merged: what corrects cycle-service and fill-rate targets. */
   coverage: Coverage
   /** The parts' sales by period of the year, merged: the seasonal profile. */
   season: SeasonCounts
@@ -164,7 +170,7 @@ export interface PlanConfig {
   lead_time_demand?: LtdMethod
   safety_stock?: LtdMethod
   n_paths?: number
-  /** Read cycle-service levels where the assortment's own out-of-sample coverage says, and meet fill-rate targets on the distribution as that coverage fell (default true; docs/policy.md). */
+  /** Read cycle-service levels where the assortment's own out-of-sample coverage says, and fill-rate levels where its levels served the target's share of past demand (order-up-to policies; reorder-point policies meet it on the distribution as that coverage fell) (default true; docs/policy.md). */
   correct_service?: boolean
   /** Read the errors method's days through each series' seasonal profile (its own ratios shrunk towards the assortment's; week of the year, month for monthly data) when every period was seen in two years (default true; docs/policy.md). */
   seasonal_profile?: boolean

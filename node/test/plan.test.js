@@ -204,14 +204,22 @@ test('cycle-service levels are read where the past coverage says, unless turned 
   assert.ok(lost.every((l, k) => l.order_up_to <= corrected[k].order_up_to + 1e-9))
   assert.ok(lost.some((l, k) => l.order_up_to < corrected[k].order_up_to))
   await assert.rejects(replenish.plan(data, { correct_service: 'yes' }), (e) => e.code === 'CONFIG')
-  // Fill-rate targets: met on the distribution as the coverage values fell.
+  // Fill-rate targets of an order-up-to policy: read where levels served the
+  // target's share of the assortment's past demand, the policy replayed on it; of a
+  // reorder-point policy: met on the distribution as the coverage values fell.
   const fill = { target: 'fill_rate', fill_rate: 0.95 }
-  const reread = (await replenish.plan(data, fill)).lines
+  const replayed = (await replenish.plan(data, fill)).lines
   const plainFill = (await replenish.plan(data, { ...fill, correct_service: false })).lines
-  assert.ok(reread.filter((l) => l.explanation.includes('fell out of sample')).length > 0.9 * reread.length)
-  assert.ok(!plainFill.some((l) => l.explanation.includes('fell out of sample')))
-  assert.ok(reread.every((l) => l.fill_rate_target === 0.95))
-  assert.ok(reread.some((l, k) => l.order_up_to !== plainFill[k].order_up_to))
+  const share = (lines, text) => lines.filter((l) => l.explanation.includes(text)).length / lines.length
+  assert.ok(share(replayed, 'the policy replayed with backorders') > 0.9)
+  assert.ok(share(plainFill, 'the policy replayed') === 0 && share(plainFill, 'fell out of sample') === 0)
+  assert.ok(replayed.every((l) => l.fill_rate_target === 0.95))
+  assert.ok(replayed.some((l, k) => l.order_up_to !== plainFill[k].order_up_to))
+  const lostFill = (await replenish.plan(data, { ...fill, lost_sales: true })).lines
+  assert.ok(share(lostFill, 'the policy replayed with lost sales') > 0.9)
+  assert.ok(lostFill.every((l, k) => l.order_up_to <= replayed[k].order_up_to + 1e-9))
+  const reorderPoint = (await replenish.plan(data, { ...fill, policy: 's_s' })).lines
+  assert.ok(share(reorderPoint, 'fell out of sample') > 0.9)
 })
 
 test('errors lines read the assortment\'s seasonal profile, unless turned off', async () => {

@@ -240,14 +240,22 @@ def test_cycle_service_levels_are_read_where_past_coverage_says():
     assert (lost["order_up_to"] < corrected["order_up_to"]).any()
     with pytest.raises(replenish.ConfigError):
         replenish.plan(data, {"correct_service": "yes"})
-    # Fill-rate targets: met on the distribution as the coverage values fell.
+    # Fill-rate targets of an order-up-to policy: read where levels served the
+    # target's share of the assortment's past demand, the policy replayed on it;
+    # of a reorder-point policy: met on the distribution as the coverage values fell.
     fill = {"target": "fill_rate", "fill_rate": 0.95}
     corrected = replenish.plan(data, fill).lines
     plain = replenish.plan(data, {**fill, "correct_service": False}).lines
-    assert corrected["explanation"].str.contains("fell out of sample").mean() > 0.9
-    assert not plain["explanation"].str.contains("fell out of sample").any()
+    replayed = corrected["explanation"].str.contains("the policy replayed with backorders")
+    assert replayed.mean() > 0.9
+    assert not plain["explanation"].str.contains("the policy replayed|fell out of sample").any()
     assert (corrected["fill_rate_target"] == 0.95).all()
     assert (corrected["order_up_to"] != plain["order_up_to"]).any()
+    lost = replenish.plan(data, {**fill, "lost_sales": True}).lines
+    assert lost["explanation"].str.contains("the policy replayed with lost sales").mean() > 0.9
+    assert (lost["order_up_to"] <= corrected["order_up_to"] + 1e-9).all()
+    reorder_point = replenish.plan(data, {**fill, "policy": "s_s"}).lines
+    assert reorder_point["explanation"].str.contains("fell out of sample").mean() > 0.9
 
 
 def test_errors_lines_read_the_assortments_seasonal_profile():

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use replenish::plan::{LineAction, PlanConfig, RunConfig};
-use replenish::rules::TargetKind;
+use replenish::rules::{PolicyKind, TargetKind};
 use replenish::{demo, ingest, plan};
 
 fn small_plan() -> replenish::Plan {
@@ -716,6 +716,22 @@ fn a_plan_in_parts_is_the_whole_plan() {
     assert_eq!(serde_json::to_string(&split).unwrap(), serde_json::to_string(&whole).unwrap());
     assert!(!whole.purchase_orders.is_empty());
 
+    // Fill-rate targets: what the parts' levels served of their past demand merges
+    // to what the whole's served (whole thousandths of a unit, summed in any order).
+    let fill = PlanConfig { target: TargetKind::FillRate, fill_rate: 0.95, ..cfg.clone() };
+    let whole_fill = plan(&whole_data, &PlanConfig { season_counts: None, ..fill.clone() }).unwrap();
+    let stats: Vec<_> = parts.iter().map(|d| through_json(&plan_stats(d, &fill).unwrap())).collect();
+    assert!(stats.iter().all(|s| !s.coverage.fill.is_empty()));
+    let globals = through_json(&PlanGlobals::merge(&fill, stats).unwrap());
+    let lines = parts
+        .iter()
+        .rev()
+        .flat_map(|d| through_json(&plan_lines(d, &fill, &globals, &Default::default()).unwrap()))
+        .collect();
+    let split = finish_plan(lines, &whole_data.items, &whole_data.suppliers, &fill, &globals).unwrap();
+    assert_eq!(serde_json::to_string(&split).unwrap(), serde_json::to_string(&whole_fill).unwrap());
+    assert!(whole_fill.lines.iter().any(|l| l.explanation.contains("the policy replayed with backorders")));
+
     // A SKU in two parts, or parts planning for different dates, are errors.
     let cfg = PlanConfig { seasonal_profile: false, ..PlanConfig::default() };
     let twice = vec![plan_stats(&parts[0], &cfg).unwrap(), plan_stats(&parts[0], &cfg).unwrap()];
@@ -903,16 +919,31 @@ fn cycle_service_is_read_where_past_coverage_says() {
     assert!(lost.lines.iter().zip(&corrected.lines).all(|(a, b)| a.order_up_to <= b.order_up_to + 1e-9));
     assert!(lost.lines.iter().zip(&corrected.lines).any(|(a, b)| a.order_up_to < b.order_up_to));
 
-    // Fill-rate targets: met on the distribution as the coverage values fell.
+    // Fill-rate targets of an order-up-to policy: read where levels served the
+    // target's share of the assortment's past demand, the policy replayed on it
+    // (with lost sales when told); of a reorder-point policy: met on the
+    // distribution as the coverage values fell.
     let fill = PlanConfig { target: TargetKind::FillRate, fill_rate: 0.95, ..Default::default() };
     let corrected = plan(&data, &fill).unwrap();
-    let plain = plan(&data, &PlanConfig { correct_service: false, ..fill }).unwrap();
-    let reread =
-        |p: &replenish::plan::Plan| p.lines.iter().filter(|l| l.explanation.contains("fell out of sample")).count();
-    assert!(reread(&corrected) * 10 > corrected.lines.len() * 9, "{}", reread(&corrected));
-    assert_eq!(reread(&plain), 0);
+    let plain = plan(&data, &PlanConfig { correct_service: false, ..fill.clone() }).unwrap();
+    let count = |p: &replenish::plan::Plan, text: &str| p.lines.iter().filter(|l| l.explanation.contains(text)).count();
+    let replayed = count(&corrected, "of the demand of");
+    assert!(replayed * 10 > corrected.lines.len() * 9, "{replayed}");
+    assert_eq!(count(&corrected, "the policy replayed with backorders"), replayed);
+    assert_eq!(count(&plain, "of the demand of") + count(&plain, "fell out of sample"), 0);
     assert!(corrected.lines.iter().all(|l| l.fill_rate_target == Some(0.95)));
     assert!(corrected.lines.iter().zip(&plain.lines).any(|(a, b)| a.order_up_to != b.order_up_to));
+    // Expected cycle service: a probability, the pool's share where it was read.
+    assert!(corrected.lines.iter().all(|l| (0.0..=1.0).contains(&l.expected_service_level)));
+    let lost = plan(&data, &PlanConfig { lost_sales: true, ..fill.clone() }).unwrap();
+    assert_eq!(count(&lost, "the policy replayed with lost sales"), count(&lost, "of the demand of"));
+    assert!(count(&lost, "of the demand of") * 10 > lost.lines.len() * 9);
+    // No backlog eats the next delivery: no level is higher with lost sales.
+    assert!(lost.lines.iter().zip(&corrected.lines).all(|(a, b)| a.order_up_to <= b.order_up_to + 1e-9));
+    let reorder_point = plan(&data, &PlanConfig { policy: PolicyKind::SS, ..fill }).unwrap();
+    let reread = count(&reorder_point, "fell out of sample");
+    assert!(reread * 10 > reorder_point.lines.len() * 9, "{reread}");
+    assert_eq!(count(&reorder_point, "of the demand of"), 0);
 }
 
 /// With every week of the year seen in two years, the errors method reads its days

@@ -739,12 +739,15 @@ impl<'a> Prepared<'a> {
                 Some(whole) if self.config.seasonal_profile => whole.profile(),
                 _ => season.profile(),
             };
-            let values: Vec<(&str, Vec<f64>)> = facts
+            let values: Vec<(&str, Measured)> = facts
                 .par_iter()
                 .filter_map(|f| Some((f.class.as_str(), ctx.coverage_values(f, profile.as_ref())?)))
                 .collect();
-            for (class, v) in values {
+            for (class, (v, fill)) in values {
                 coverage.add(class, &v);
+                if let Some(fill) = fill {
+                    coverage.add_fill(class, &fill);
+                }
             }
         }
         let stats = split::stats(
@@ -775,6 +778,10 @@ impl<'a> Prepared<'a> {
         facts.par_iter().map(|f| progress.step(|| ctx.line(f))).collect()
     }
 }
+
+/// A line's out-of-sample coverage values and, for a fill-rate target, what levels
+/// along the grid served ([`LineCtx::coverage_values`]).
+type Measured = (Vec<f64>, Option<resample::FillCounts>);
 
 struct LineCtx<'a> {
     /// The promotion calendar by SKU.
@@ -1106,10 +1113,12 @@ impl LineCtx<'_> {
     /// is given its counts), the history is read through it as the line reads it,
     /// the series' own months fitted on the days before the measured reviews. `None`
     /// for lines that use another method or have too little history for it.
-    fn coverage_values(&self, f: &Facts, season: Option<&Profile>) -> Option<Vec<f64>> {
+    fn coverage_values(&self, f: &Facts, season: Option<&Profile>) -> Option<Measured> {
         let terms = select_terms(terms_of_sku(self.terms, f.sku), f.sku, f.location);
         let applied: Applied = self.rules.apply(f.sku, f.location, &self.attributes(f, terms));
-        let (policy, review, method) = interval_terms(self.config, &applied, terms, &mut ParameterSources::new());
+        let mut sources = ParameterSources::new();
+        let (policy, review, method) = interval_terms(self.config, &applied, terms, &mut sources);
+        let target = pick(&mut sources, "target", applied.target(), (self.config.target, Cow::Borrowed("config")));
         if !matches!(method, LtdMethod::Auto | LtdMethod::Errors) {
             return None;
         }
@@ -1131,11 +1140,18 @@ impl LineCtx<'_> {
         let fit = past_y.len().saturating_sub(resample::pit_days(&at));
         let (past_y, _, _) = self.deseasonalised_by(season, i, past_y, fit, 0);
         // Measured as the policy runs: with lost sales, by replaying it.
-        if applied.lost_sales().map_or(self.config.lost_sales, |l| l.value) {
+        let lost_sales = applied.lost_sales().map_or(self.config.lost_sales, |l| l.value);
+        let values = if lost_sales {
             resample::errors_pit_lost_sales(&past_y, &past, &at)
         } else {
             resample::errors_pit(&past_y, &past, &at)
-        }
+        }?;
+        // A fill rate of an order-up-to policy: what levels along the grid served.
+        let order_up_to = matches!(policy, PolicyKind::RS | PolicyKind::BaseStock);
+        let fill = (target == TargetKind::FillRate && order_up_to)
+            .then(|| resample::errors_fill(&past_y, &past, &at, lost_sales))
+            .flatten();
+        Some((values, fill))
     }
 
     fn line(&self, f: &Facts) -> Result<PlanLine> {
@@ -1481,10 +1497,22 @@ impl LineCtx<'_> {
                     target: service_level_set,
                     corrected,
                 }),
-            // Met on the distribution as the assortment's coverage values fell.
-            (None, TargetKind::FillRate) => recalibration.as_ref().map_or(Target::FillRate(fill_rate), |r| {
-                Target::CorrectedFillRate { target: fill_rate, recalibration: r }
-            }),
+            // Read where levels served the target's share of the assortment's past
+            // demand (order-up-to); else met on the distribution as the
+            // assortment's coverage values fell.
+            (None, TargetKind::FillRate) => match self
+                .coverage
+                .filter(|_| {
+                    from_errors && cfg.correct_service && order_up_to_policy && policy != PolicyKind::Newsvendor
+                })
+                .and_then(|c| c.fill_probability(f.class.as_str(), fill_rate))
+            {
+                Some(corrected) => Target::ReplayedFillRate { target: fill_rate, corrected, lost_sales },
+                None => recalibration.as_ref().map_or(Target::FillRate(fill_rate), |r| Target::CorrectedFillRate {
+                    target: fill_rate,
+                    recalibration: r,
+                }),
+            },
             (None, TargetKind::MinCost) => {
                 let Some((b, _)) = shortage_cost.clone() else {
                     return Err(Error::config(
@@ -1840,8 +1868,11 @@ impl LineCtx<'_> {
             } else {
                 target.as_str().to_string()
             },
-            fill_rate_target: matches!(line_target, Target::FillRate(_) | Target::CorrectedFillRate { .. })
-                .then_some(fill_rate),
+            fill_rate_target: matches!(
+                line_target,
+                Target::FillRate(_) | Target::CorrectedFillRate { .. } | Target::ReplayedFillRate { .. }
+            )
+            .then_some(fill_rate),
             demand_class: f.class.as_str().to_string(),
             abc: abc.to_string(),
             xyz: xyz.to_string(),

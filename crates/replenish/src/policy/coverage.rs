@@ -19,6 +19,7 @@
 //! small whatever the assortment's size, merge by addition across the parts of a split
 //! plan, and resolve p′ finely near 1, where the targets are.
 
+use super::resample::{grid_probability, FillCounts, GRID};
 use super::standard_normal_quantile;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -126,6 +127,23 @@ impl Counts {
 pub struct Coverage {
     /// Demand class (`smooth`, `intermittent`, ...) → its values.
     pub classes: BTreeMap<String, Counts>,
+    /// Demand class → what levels read along the grid served of its past cycles'
+    /// demand (lines with a fill-rate target only).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fill: BTreeMap<String, FillCounts>,
+}
+
+/// What [`Coverage::fill_probability`] chose, for the plan line's explanation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CorrectedFill {
+    /// The probability the level is read at.
+    pub probability: f64,
+    /// The share of the pool's demand levels read there served from stock.
+    pub expected: f64,
+    /// Cycles in the pool it came from.
+    pub cycles: u64,
+    /// Whether the pool is the class's own (else every class's).
+    pub own_class: bool,
 }
 
 /// What [`Coverage::probability`] chose, for the plan line's explanation.
@@ -178,6 +196,46 @@ impl Coverage {
         for (class, c) in &other.classes {
             self.classes.entry(class.clone()).or_default().merge(c);
         }
+        for (class, f) in &other.fill {
+            self.fill.entry(class.clone()).or_default().merge(f);
+        }
+    }
+
+    pub fn add_fill(&mut self, class: &str, fill: &FillCounts) {
+        self.fill.entry(class.to_string()).or_default().merge(fill);
+    }
+
+    /// The probability to read a line's level at for fill rate `target`: the lowest
+    /// grid probability whose levels served at least that share of the pool's past
+    /// demand out of sample ([`super::resample::errors_fill`]), from the class's own
+    /// pool when it holds enough cycles ([`MIN_TAIL`] beyond the target, as
+    /// [`Coverage::probability`]), else from every class's. The top of the grid where
+    /// none did. `None` with too few cycles even in every class's pool, or no demand.
+    pub fn fill_probability(&self, class: &str, target: f64) -> Option<CorrectedFill> {
+        if !(target > 0.0 && target < 1.0) {
+            return None;
+        }
+        let enough = |f: &FillCounts| f.cycles as f64 * (1.0 - target) >= MIN_TAIL && f.demand > 0;
+        let (pool, own_class) = match self.fill.get(class).filter(|f| enough(f)) {
+            Some(f) => (Cow::Borrowed(f), true),
+            None => {
+                let mut sum = FillCounts::default();
+                for f in self.fill.values() {
+                    sum.merge(f);
+                }
+                (Cow::Owned(sum), false)
+            }
+        };
+        if !enough(&pool) || pool.short.len() != GRID {
+            return None;
+        }
+        let g = (0..GRID).find(|&g| pool.served(g) >= target).unwrap_or(GRID - 1);
+        Some(CorrectedFill {
+            probability: grid_probability(g),
+            expected: pool.served(g),
+            cycles: pool.cycles,
+            own_class,
+        })
     }
 
     /// The pool for a line of `class` with target `target`: the class's own when it
@@ -272,6 +330,17 @@ impl Coverage {
         })
     }
 
+    /// The share of a class's past intervals that levels read at probability `u`
+    /// covered, from the class's own pool when it holds at least [`MIN_TAIL`] values
+    /// beyond `u`, else every class's. `None` with fewer there too.
+    pub fn covered(&self, class: &str, u: f64) -> Option<f64> {
+        if !(u > 0.0 && u < 1.0) {
+            return None;
+        }
+        let (pool, _) = self.pool(class, u);
+        (pool.total() as f64 * (1.0 - u) >= MIN_TAIL).then(|| pool.share_below(u))
+    }
+
     /// The cycle service levels read at probability `u` are expected to give, for a
     /// line of `class` with target `target`: the share of the pool's intervals
     /// ([`Coverage::probability`]'s pool) that levels read at `u` covered. Where the
@@ -352,6 +421,13 @@ mod tests {
         assert!(far.extrapolated_from.is_some());
         let e = thin.expected("lumpy", 0.99, far.probability).unwrap();
         assert!((e - 0.99).abs() < 1e-6, "{e}");
+        // The share covered at a probability (a fill-rate line's): the pool's share
+        // below it, where it holds ten values beyond it.
+        for u in [0.5, 0.9, 0.99] {
+            assert!((c.covered("erratic", u).unwrap() - u * u).abs() < 0.004, "{u}");
+        }
+        assert!(thin.covered("lumpy", 0.9).is_some() && thin.covered("lumpy", 0.99).is_none());
+        assert_eq!(c.covered("erratic", 1.0), None);
     }
 
     #[test]
@@ -419,5 +495,52 @@ mod tests {
         }
         assert_eq!(e.total(), 4);
         assert_eq!(e.bins.keys().copied().collect::<Vec<_>>(), vec![0, TOP]);
+    }
+
+    /// A class's pool whose short units fall as 1 − p along the grid: the lowest grid
+    /// probability whose levels served the target is read, from the class's own pool
+    /// when it holds enough cycles, else every class's; too few anywhere reads nothing;
+    /// a target no probability reaches reads the top of the grid; parts merge.
+    #[test]
+    fn fill_rate_targets_read_the_lowest_probability_that_served_them() {
+        let pool = |cycles: u64, scale: f64| FillCounts {
+            short: (0..GRID).map(|g| ((1.0 - grid_probability(g)) * scale * 1e3).round() as u64).collect(),
+            demand: 100_000,
+            cycles,
+        };
+        let mut c = Coverage::default();
+        c.add_fill("smooth", &pool(1000, 20.0));
+        // served(g) = 1 − 0.2·(1 − p_g) ≥ 0.95 ⇔ 1 − p_g ≤ 0.25.
+        let f = c.fill_probability("smooth", 0.95).unwrap_or_else(|| panic!("a pool"));
+        assert!(f.own_class && f.cycles == 1000);
+        assert!(1.0 - f.probability <= 0.25 + 1e-9 && f.expected >= 0.95, "{f:?}");
+        let g = (0..GRID).find(|&g| (grid_probability(g) - f.probability).abs() < 1e-12).unwrap_or(GRID);
+        assert!(g > 0 && 1.0 - 0.2 * (1.0 - grid_probability(g - 1)) < 0.95);
+        // 100 cycles are too few for 95% (5 beyond it): every class's pool.
+        c.add_fill("lumpy", &pool(100, 20.0));
+        let l = c.fill_probability("lumpy", 0.95).unwrap_or_else(|| panic!("every class"));
+        assert!(!l.own_class && l.cycles == 1100);
+        let mut thin = Coverage::default();
+        thin.add_fill("lumpy", &pool(100, 20.0));
+        assert!(thin.fill_probability("lumpy", 0.95).is_none() && thin.fill_probability("lumpy", 0.8).is_some());
+        assert!(c.fill_probability("smooth", 1.0).is_none());
+        // Short of the target everywhere: the top of the grid, and what it served.
+        let mut bad = Coverage::default();
+        bad.add_fill("smooth", &FillCounts { short: vec![50; GRID], demand: 100, cycles: 1000 });
+        let b = bad.fill_probability("smooth", 0.9).unwrap_or_else(|| panic!("the top"));
+        assert!((b.probability - grid_probability(GRID - 1)).abs() < 1e-12 && (b.expected - 0.5).abs() < 1e-12);
+        // Merged parts: the sums.
+        let mut a = Coverage::default();
+        a.add_fill("smooth", &pool(400, 20.0));
+        let mut d = Coverage::default();
+        d.add_fill("smooth", &pool(600, 20.0));
+        a.merge(&d);
+        assert_eq!(a.fill["smooth"].cycles, 1000);
+        assert_eq!(a.fill["smooth"].demand, 200_000);
+        // A stats file without fill pools still reads (the field is optional).
+        let json = serde_json::to_string(&Coverage::default()).unwrap_or_default();
+        assert!(!json.contains("fill"));
+        let back: Coverage = serde_json::from_str(r#"{"classes":{}}"#).unwrap_or_default();
+        assert!(back.fill.is_empty());
     }
 }

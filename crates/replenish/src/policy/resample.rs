@@ -394,16 +394,113 @@ fn past_reviews<'a>(y: &'a [f64], past: &'a [f64], at: &Interval) -> Option<Revi
     Some(Reviews { sums, dists, first, span })
 }
 
-/// Steps of the probability grid [`errors_pit_lost_sales`] replays levels at, on the
-/// −ln(1 − p) scale: p = 1 − e^(−k·[`GRID_STEP`]) for k = 1..=[`GRID`], 0.049 to
-/// 0.9999 (five bins of [`super::coverage`] per step; one bin per step gave the
-/// same service on every real data set, within 0.1 point, at three times the time).
-const GRID_STEP: f64 = 0.05;
-const GRID: usize = 184;
-/// Reviews [`errors_pit_lost_sales`] replays before the first it measures: the
-/// shelf starts full at the first of them, and what happened before has worn off
-/// by the measured ones (with lost sales nothing carries beyond a stock-out).
+/// Steps of the probability grid the replays of [`errors_pit_lost_sales`] and
+/// [`errors_fill`] read levels at, on the −ln(1 − p) scale: p = 1 − e^(−k·[`GRID_STEP`])
+/// for k = 1..=[`GRID`], 0.049 to 0.9999 (five bins of [`super::coverage`] per step;
+/// one bin per step gave the same service on every real data set, within 0.1 point,
+/// at three times the time).
+pub const GRID_STEP: f64 = 0.05;
+pub const GRID: usize = 184;
+
+/// The probability of grid step `g` (0-based): 1 − e^(−(g + 1)·[`GRID_STEP`]).
+pub fn grid_probability(g: usize) -> f64 {
+    1.0 - (-((g + 1) as f64) * GRID_STEP).exp()
+}
+
+/// Reviews a replay runs before the first it measures: the shelf starts at that
+/// review's level, and what happened before has worn off by the measured ones.
 const LOST_CARRY: usize = 8;
+
+/// The policy replayed on a series' own past at every probability of the grid: the
+/// reviews it runs over (oldest first, [`LOST_CARRY`] before the first measured) with
+/// the grid's level at each, and the reviews measured (as [`errors_pit`]: the newest
+/// [`PIT_REVIEWS`] of the window whose interval is seen whole and recorded) by their
+/// cycles, from their order's arrival to the day before the next's.
+struct GridReplay<'a> {
+    y: &'a [f64],
+    lead: usize,
+    /// (day, level at each grid step) of the reviews replayed.
+    reviews: Vec<(usize, Vec<f64>)>,
+    /// Each measured review's cycle, as a range of days.
+    cycles: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> GridReplay<'a> {
+    /// `None` when no review is measured.
+    fn new(y: &'a [f64], r: &Reviews, at: &Interval) -> Option<GridReplay<'a>> {
+        let Reviews { sums, dists, first, span } = r;
+        let n = y.len();
+        let lead = at.lead.round().max(0.0) as usize;
+        let review = (at.review.round() as usize).max(1);
+        let newest: Vec<usize> = dists.iter().take(PIT_REVIEWS).map(|r| r.0).filter(|t| t >= first).collect();
+        let oldest = newest.last().copied()?;
+        let grid: Vec<f64> = (0..GRID).map(grid_probability).collect();
+        let reviews: Vec<(usize, Vec<f64>)> = dists
+            .iter()
+            .rev()
+            .filter(|(t, _)| *t + LOST_CARRY * review >= oldest)
+            .filter_map(|(t, d)| d.as_ref().map(|(d, _, _)| (*t, d.quantiles_ascending(&grid))))
+            .collect();
+        let cycles: Vec<std::ops::Range<usize>> = reviews
+            .iter()
+            .map(|r| r.0)
+            .filter(|&t| {
+                let end = t + 1 + span;
+                newest.contains(&t) && end <= n && sums.missing[end] == sums.missing[t + 1]
+            })
+            .map(|t| (t + lead + 1)..(t + lead + 1 + review).min(n))
+            .collect();
+        (!cycles.is_empty()).then_some(GridReplay { y, lead, reviews, cycles })
+    }
+
+    /// Replays the reviews ordering up to their levels, for each grid step from the
+    /// top down, and calls `visit(g, short)` with the units short on each day
+    /// (indexed by day, up to the last measured cycle's end) until it returns false.
+    /// With `lost_sales` the shelf never goes below 0; otherwise unmet demand waits,
+    /// served first from the next delivery, and a day's shortage is its demand beyond
+    /// the stock on hand. Days without a record count as no demand.
+    fn run(&self, lost_sales: bool, mut visit: impl FnMut(usize, &[f64]) -> bool) {
+        let (y, lead, reviews) = (self.y, self.lead, &self.reviews);
+        let Some(stop) = self.cycles.last().map(|c| c.end) else { return };
+        let start = reviews[0].0;
+        let mut short = vec![0.0; stop];
+        for g in (0..GRID).rev() {
+            // Stock on hand less what is owed (negative with a backlog).
+            let mut net = reviews[0].1[g];
+            let mut arriving: Vec<(usize, f64)> = Vec::new();
+            let mut next = 1;
+            for (d, short_d) in short.iter_mut().enumerate().skip(start + 1) {
+                let (mut came, mut in_transit) = (0.0, 0.0);
+                arriving.retain(|&(day, q)| {
+                    if day == d {
+                        came += q;
+                        false
+                    } else {
+                        in_transit += q;
+                        true
+                    }
+                });
+                net += came;
+                let demand = if y[d].is_nan() { 0.0 } else { y[d] };
+                *short_d = (demand - net.max(0.0)).max(0.0);
+                net -= demand;
+                if lost_sales {
+                    net = net.max(0.0);
+                }
+                if next < reviews.len() && reviews[next].0 == d {
+                    let order = reviews[next].1[g] - net - in_transit;
+                    if order > 0.0 {
+                        arriving.push((d + lead + 1, order));
+                    }
+                    next += 1;
+                }
+            }
+            if !visit(g, &short) {
+                break;
+            }
+        }
+    }
+}
 
 /// [`errors_pit`] when unmet demand is lost. A review's interval is then covered
 /// unless the shelf runs empty in its cycle (from its order's arrival to the next's),
@@ -411,9 +508,8 @@ const LOST_CARRY: usize = 8;
 /// starts with what the last order brings, not with a backlog to clear, so levels
 /// cover more often than the backorder reading says (2–3 points at a 90% target on
 /// real demand). There is no closed form, so the policy is replayed on the series'
-/// own past: for each p of a grid (every [`GRID_STEP`] on −ln(1 − p)), every past
-/// review orders up to its distribution's p-quantile (lead time rounded to whole
-/// days, the shelf never below 0), and a review's value is the middle of the grid
+/// own past ([`GridReplay`]): for each p of the grid every past review orders up to
+/// its distribution's p-quantile, and a review's value is the middle of the grid
 /// step from the highest p whose levels left its cycle short to the next (0 when
 /// even the lowest covered it, 1 when none did), so that "levels read at p covered
 /// it" ⇔ value < p, as [`errors_pit`]. A cycle counts as covered when less than half
@@ -422,87 +518,26 @@ const LOST_CARRY: usize = 8;
 /// unit). Days without a record (stock-outs taken out) count as no demand in the
 /// replay, and a cycle holding one is not measured.
 pub fn errors_pit_lost_sales(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
-    let Reviews { sums, dists, first, span } = past_reviews(y, past, at)?;
-    let n = y.len();
-    let lead = at.lead.round().max(0.0) as usize;
-    let review = (at.review.round() as usize).max(1);
-    // The reviews measured (as errors_pit: the newest PIT_REVIEWS of the window whose
-    // interval is seen whole and recorded), and the replay's start: LOST_CARRY
-    // reviews before the first of them, with the shelf at that review's level.
-    let newest: Vec<usize> = dists.iter().take(PIT_REVIEWS).map(|r| r.0).filter(|&t| t >= first).collect();
-    let oldest = newest.last().copied()?;
-    // Reviews with a distribution, oldest first; the grid's level at each.
-    let reviews: Vec<(usize, &Ltd)> = dists
-        .iter()
-        .rev()
-        .filter(|(t, _)| *t + LOST_CARRY * review >= oldest)
-        .filter_map(|(t, d)| d.as_ref().map(|(d, _, _)| (*t, d)))
-        .collect();
-    let Some(&(start, _)) = reviews.first() else { return Some(Vec::new()) };
-    let grid: Vec<f64> = (1..=GRID).map(|k| 1.0 - (-(k as f64) * GRID_STEP).exp()).collect();
-    let levels: Vec<Vec<f64>> = reviews.iter().map(|(_, d)| d.quantiles_ascending(&grid)).collect();
-    let measured: Vec<usize> = (0..reviews.len())
-        .filter(|&k| {
-            let t = reviews[k].0;
-            let end = t + 1 + span;
-            newest.contains(&t) && end <= n && sums.missing[end] == sums.missing[t + 1]
-        })
-        .collect();
-    let Some(&last) = measured.last() else { return Some(Vec::new()) };
-    // The cycle of review k: from its order's arrival to the day before the next's.
-    let cycle = |k: usize| {
-        let a = reviews[k].0 + lead + 1;
-        a..(a + review).min(n)
-    };
-    let stop = cycle(last).end;
-    // lost[d]: demand lost on day d, for the levels of one grid step.
-    let mut lost = vec![0.0; stop];
+    let r = past_reviews(y, past, at)?;
+    let Some(replay) = GridReplay::new(y, &r, at) else { return Some(Vec::new()) };
     // covered_from[m]: the lowest grid step from which every higher one covered
     // measured review m (GRID: none did).
-    let mut covered_from = vec![GRID; measured.len()];
-    let mut still = vec![true; measured.len()];
-    for g in (0..GRID).rev() {
-        let mut on_hand = levels[0][g];
-        let mut arriving: Vec<(usize, f64)> = Vec::new();
-        let mut next = 1;
-        for (d, lost_d) in lost.iter_mut().enumerate().skip(start + 1) {
-            let (mut came, mut in_transit) = (0.0, 0.0);
-            arriving.retain(|&(day, q)| {
-                if day == d {
-                    came += q;
-                    false
-                } else {
-                    in_transit += q;
-                    true
-                }
-            });
-            on_hand += came;
-            let demand = if y[d].is_nan() { 0.0 } else { y[d] };
-            *lost_d = (demand - on_hand).max(0.0);
-            on_hand = (on_hand - demand).max(0.0);
-            if next < reviews.len() && reviews[next].0 == d {
-                let order = levels[next][g] - on_hand - in_transit;
-                if order > 0.0 {
-                    arriving.push((d + lead + 1, order));
-                }
-                next += 1;
-            }
-        }
-        for (m, &k) in measured.iter().enumerate() {
+    let mut covered_from = vec![GRID; replay.cycles.len()];
+    let mut still = vec![true; replay.cycles.len()];
+    replay.run(true, |g, short| {
+        for (m, c) in replay.cycles.iter().enumerate() {
             if still[m] {
                 // Less than half a unit lost: the demand rounded to whole units
                 // was covered, as errors_pit rounds it.
-                if lost[cycle(k)].iter().sum::<f64>() >= 0.5 {
+                if short[c.clone()].iter().sum::<f64>() >= 0.5 {
                     still[m] = false;
                 } else {
                     covered_from[m] = g;
                 }
             }
         }
-        if !still.iter().any(|s| *s) {
-            break;
-        }
-    }
+        still.iter().any(|s| *s)
+    });
     Some(
         covered_from
             .into_iter()
@@ -513,6 +548,69 @@ pub fn errors_pit_lost_sales(y: &[f64], past: &[f64], at: &Interval) -> Option<V
             })
             .collect(),
     )
+}
+
+/// What levels read at each probability of the grid served of the demand of a
+/// series' past review cycles out of sample, for fill-rate targets
+/// ([`super::coverage::Coverage::fill_probability`]). Units are counted in
+/// thousandths, whole numbers, so that the sums do not depend on the order the series
+/// are added in (a plan in parts is the whole plan, bit for bit), and stay exact
+/// numbers in JavaScript up to 9 billion units.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FillCounts {
+    /// Per grid step ([`grid_probability`]), the thousandths of a unit the measured
+    /// cycles went short (empty with no cycle measured).
+    pub short: Vec<u64>,
+    /// The measured cycles' demand, in thousandths of a unit.
+    pub demand: u64,
+    /// The cycles measured.
+    pub cycles: u64,
+}
+
+/// Units → whole thousandths (saturating).
+fn milli(units: f64) -> u64 {
+    (units * 1e3).round() as u64
+}
+
+impl FillCounts {
+    pub fn merge(&mut self, other: &FillCounts) {
+        if self.short.is_empty() {
+            self.short = other.short.clone();
+        } else if other.short.len() == self.short.len() {
+            for (a, b) in self.short.iter_mut().zip(&other.short) {
+                *a = a.saturating_add(*b);
+            }
+        }
+        self.demand = self.demand.saturating_add(other.demand);
+        self.cycles += other.cycles;
+    }
+
+    /// The share of the demand levels read at grid step `g` served from stock.
+    pub fn served(&self, g: usize) -> f64 {
+        match self.short.get(g) {
+            Some(&s) if self.demand > 0 => 1.0 - s as f64 / self.demand as f64,
+            _ => 0.0,
+        }
+    }
+}
+
+/// The `errors` method's out-of-sample fill rate on the series' own past: the policy
+/// replayed at every probability of the grid as [`errors_pit_lost_sales`] replays it
+/// (with `lost_sales` or backorders), and per grid step the units the measured
+/// cycles went short. Pooled over an assortment's series, 1 − short / demand is the
+/// share of demand that levels read at that probability served from stock, weighted
+/// by units as a fill rate is. `None` as [`errors`].
+pub fn errors_fill(y: &[f64], past: &[f64], at: &Interval, lost_sales: bool) -> Option<FillCounts> {
+    let r = past_reviews(y, past, at)?;
+    let Some(replay) = GridReplay::new(y, &r, at) else { return Some(FillCounts::default()) };
+    let demand: f64 = replay.cycles.iter().flat_map(|c| y[c.clone()].iter()).filter(|v| !v.is_nan()).sum();
+    let mut short = vec![0; GRID];
+    replay.run(lost_sales, |g, s| {
+        short[g] = milli(replay.cycles.iter().map(|c| s[c.clone()].iter().sum::<f64>()).sum());
+        true
+    });
+    Some(FillCounts { short, demand: milli(demand), cycles: replay.cycles.len() as u64 })
 }
 
 /// Rolling-origin errors of a local level over lead time + `review` (see the module
@@ -867,6 +965,75 @@ mod tests {
         }
         assert!(share_below(&risen_u, 0.9) < share_below(&lost, 0.9) - 0.05);
         assert!(errors_pit_lost_sales(&one[..30], &[], &week2()).is_none());
+    }
+
+    /// The fill rate levels along the grid served of past cycles' demand: checked by
+    /// replaying one grid probability by hand with backorders (unmet demand waits
+    /// and is served first from the next delivery), rising with the probability,
+    /// and higher with lost sales (no backlog eats the next delivery).
+    #[test]
+    fn fill_counts_replay_the_policy_with_backorders_and_lost_sales() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let pois = |m: f64, rng: &mut ChaCha8Rng| rand_distr::Poisson::new(m).map_or(0.0, |p| p.sample(rng));
+        let y: Vec<f64> = (0..900).map(|_| pois(3.0, &mut rng)).collect();
+        let at = week2();
+        let back = errors_fill(&y, &[], &at, false).unwrap_or_else(|| panic!("measured"));
+        let lost = errors_fill(&y, &[], &at, true).unwrap_or_else(|| panic!("measured"));
+        assert_eq!(back.short.len(), GRID);
+        assert!(back.cycles >= 40 && back.demand > 0 && back.cycles == lost.cycles);
+        // Higher levels go short of no more.
+        assert!(back.short.windows(2).all(|w| w[1] <= w[0]));
+        let served = |f: &FillCounts, g: usize| f.served(g);
+        assert!(served(&back, 0) < 0.7 && served(&back, GRID - 1) > 0.999);
+        for g in [20, 45, 60] {
+            assert!(served(&lost, g) >= served(&back, g) - 1e-9, "{g}");
+        }
+
+        // By hand at one grid probability, from LOST_CARRY reviews before the first
+        // measured, with backorders.
+        let Reviews { dists, first, span, .. } = past_reviews(&y, &[], &at).unwrap_or_else(|| panic!("reviews"));
+        let g = 45;
+        let p = grid_probability(g);
+        let newest: Vec<usize> = dists.iter().take(PIT_REVIEWS).map(|r| r.0).filter(|&t| t >= first).collect();
+        let oldest = *newest.last().unwrap_or_else(|| panic!("measured"));
+        let reviews: Vec<(usize, f64)> = dists
+            .iter()
+            .rev()
+            .filter(|(t, _)| *t + LOST_CARRY * 7 >= oldest)
+            .filter_map(|(t, d)| d.as_ref().map(|(d, _, _)| (*t, d.quantile(p))))
+            .collect();
+        let (mut net, mut pipeline): (f64, Vec<(usize, f64)>) = (reviews[0].1, Vec::new());
+        let mut short_on = vec![0.0; y.len()];
+        for d in reviews[0].0 + 1..y.len() {
+            net += pipeline.iter().filter(|o| o.0 == d).map(|o| o.1).sum::<f64>();
+            pipeline.retain(|o| o.0 != d);
+            short_on[d] = (y[d] - net.max(0.0)).max(0.0);
+            net -= y[d];
+            if let Some(&(_, s)) = reviews.iter().find(|r| r.0 == d) {
+                let q = s - net - pipeline.iter().map(|o| o.1).sum::<f64>();
+                if q > 0.0 {
+                    pipeline.push((d + 8, q));
+                }
+            }
+        }
+        let cycles: Vec<usize> =
+            reviews.iter().map(|r| r.0).filter(|t| newest.contains(t) && t + 1 + span <= y.len()).collect();
+        let short: f64 = cycles.iter().map(|t| short_on[t + 8..t + 15].iter().sum::<f64>()).sum();
+        let demand: f64 = cycles.iter().map(|t| y[t + 8..t + 15].iter().sum::<f64>()).sum();
+        assert_eq!(cycles.len() as u64, back.cycles);
+        assert!((short - back.short[g] as f64 / 1e3).abs() < 1e-3 && (demand - back.demand as f64 / 1e3).abs() < 1e-3);
+        assert!(short > 0.0);
+
+        assert!(errors_fill(&y[..30], &[], &at, false).is_none());
+
+        // Parts merge by addition.
+        let mut both = back.clone();
+        both.merge(&lost);
+        assert_eq!(both.cycles, back.cycles + lost.cycles);
+        assert_eq!(both.short[g], back.short[g] + lost.short[g]);
+        let mut empty = FillCounts::default();
+        empty.merge(&back);
+        assert_eq!(empty, back);
     }
 
     #[test]

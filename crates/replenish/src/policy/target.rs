@@ -4,7 +4,7 @@
 //! [`super::resample`]) and the line's costs; safety-stock floors, caps and the
 //! reorder point / order-up-to level of each policy are applied on top of this.
 
-use super::coverage::{Corrected, Coverage, Recalibration};
+use super::coverage::{Corrected, CorrectedFill, Coverage, Recalibration};
 use super::fmt_qty;
 use super::lost_sales::{self, LostSales};
 use super::ltd::{self, Ltd};
@@ -26,6 +26,10 @@ pub enum Target<'a> {
     /// A fill-rate target met on the line's distribution read as the assortment's
     /// out-of-sample coverage values fell ([`super::coverage::Coverage::recalibration`]).
     CorrectedFillRate { target: f64, recalibration: &'a Recalibration },
+    /// A fill-rate target of an order-up-to policy, read at the probability whose
+    /// levels served that share of the assortment's past demand when the policy was
+    /// replayed on it ([`super::coverage::Coverage::fill_probability`]).
+    ReplayedFillRate { target: f64, corrected: CorrectedFill, lost_sales: bool },
     /// Least holding + shortage cost: `shortage_cost` per unit short, backordered
     /// or lost. With lost sales and `coverage` (the assortment's out-of-sample
     /// coverage and the line's demand class), the cycle service the least-cost level
@@ -132,6 +136,25 @@ pub fn protection_level(target: Target<'_>, p: &Protect, rng: &mut ChaCha8Rng) -
                 level,
                 service_level,
                 text: format!("{}% fill rate (cycle service {:.1}%)", fill_rate * 100.0, service_level * 100.0),
+            }
+        }
+        Target::ReplayedFillRate { target: beta, corrected: c, lost_sales } => {
+            let level = interval.quantile(c.probability);
+            let service_level = interval.cdf(level).clamp(0.0, 1.0);
+            Protection {
+                level,
+                service_level,
+                text: format!(
+                    "{}% fill rate, read at the {:.2}% quantile: levels read there served {:.1}% of the demand of {} past review cycles of {} out of sample, the policy replayed with {}{} (cycle service {:.1}%)",
+                    beta * 100.0,
+                    c.probability * 100.0,
+                    c.expected * 100.0,
+                    c.cycles,
+                    if c.own_class { "this demand class" } else { "every demand class" },
+                    if lost_sales { "lost sales" } else { "backorders" },
+                    if c.expected < beta { "; no higher level of the grid served more, so the fill rate is likely short" } else { "" },
+                    service_level * 100.0
+                ),
             }
         }
         Target::CorrectedFillRate { target: beta, recalibration: r } => {
@@ -248,19 +271,25 @@ pub fn expected_service(
     level: f64,
 ) -> f64 {
     let own = interval.cdf(level).clamp(0.0, 1.0);
+    let below = if interval.whole_units() { interval.cdf(level.ceil() - 1.0).clamp(0.0, own) } else { own };
+    // The middle of (F(S − 1), F(S)] on the −ln(1 − u) scale.
+    let read_at = 1.0 - ((1.0 - below) * (1.0 - own)).sqrt();
     match target {
         Target::CorrectedCycleService { target, corrected } => {
-            let below = if interval.whole_units() { interval.cdf(level.ceil() - 1.0).clamp(0.0, own) } else { own };
             let p = corrected.probability;
             if below < p && p <= own {
                 // Read where the target was read: the share found with it.
                 return corrected.expected;
             }
-            // The middle of (F(S − 1), F(S)] on the −ln(1 − u) scale.
-            let read_at = 1.0 - ((1.0 - below) * (1.0 - own)).sqrt();
             coverage.and_then(|c| c.expected(class, target, read_at)).unwrap_or(own)
         }
         Target::CorrectedFillRate { recalibration: r, .. } => Reread::new(interval, r).cdf(level),
+        // The share of the pool's past intervals levels read there covered.
+        Target::ReplayedFillRate { corrected, .. } => {
+            let p = corrected.probability;
+            let u = if below < p && p <= own { p } else { read_at };
+            coverage.and_then(|c| c.covered(class, u)).unwrap_or(own)
+        }
         _ => own,
     }
 }
@@ -370,6 +399,46 @@ mod tests {
         // model's own tail counted twice, a higher level than the calibrated one.
         let heavy: Vec<f64> = uniform.iter().map(|&u| if u > 0.98 { 0.99 + (u - 0.98) / 2.0 } else { u }).collect();
         assert!(level(&pool(&heavy)).level > same.level, "tail");
+    }
+
+    /// A replayed fill rate reads the line's level at the pool's probability, says what
+    /// levels there served and how the policy was replayed, and says when no level of
+    /// the grid served the target; its expected cycle service is the coverage pool's
+    /// share below that probability.
+    #[test]
+    fn replayed_fill_rates_read_the_level_where_the_pool_was_served() {
+        use crate::policy::coverage::{CorrectedFill, Coverage};
+        let linear = |n: f64| n;
+        let interval = Ltd::parametric(super::ltd::Family::NegativeBinomial, 4.0, 4.0, 21.0, 0.0, 0.0, &linear)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let p = input(&interval, &interval);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let corrected = CorrectedFill { probability: 0.9, expected: 0.953, cycles: 5000, own_class: true };
+        let t = Target::ReplayedFillRate { target: 0.95, corrected, lost_sales: false };
+        let got = protection_level(t, &p, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got.level, interval.quantile(0.9));
+        assert!(
+            got.text.starts_with(
+                "95% fill rate, read at the 90.00% quantile: levels read there served 95.3% of the demand of 5000 past review cycles of this demand class out of sample, the policy replayed with backorders"
+            ),
+            "{}",
+            got.text
+        );
+        assert!(!got.text.contains("likely short"));
+        let short = CorrectedFill { expected: 0.85, own_class: false, ..corrected };
+        let t = Target::ReplayedFillRate { target: 0.95, corrected: short, lost_sales: true };
+        let text = protection_level(t, &p, &mut rng).unwrap_or_else(|e| panic!("{e}")).text;
+        assert!(text.contains("every demand class out of sample, the policy replayed with lost sales; no higher level"));
+        // Expected cycle service: the coverage pool's share below the probability
+        // (levels covered u² of the intervals here), else the distribution's own.
+        let uniform: Vec<f64> = (0..10_000).map(|i| ((i as f64 + 0.5) / 10_000.0).sqrt()).collect();
+        let mut c = Coverage::default();
+        c.add("smooth", &uniform);
+        let level = interval.quantile(0.9);
+        let e = expected_service(t, &interval, Some(&c), "smooth", level);
+        let (lo, hi) = (interval.cdf(level - 1.0), interval.cdf(level));
+        assert!(e >= lo * lo - 0.005 && e <= hi * hi + 0.005, "{e} in [{}, {}]", lo * lo, hi * hi);
+        assert_eq!(expected_service(t, &interval, None, "smooth", level), hi);
     }
 
     /// Slow movers: Poisson demand of mean 0.5 over the interval, calibrated. Their
