@@ -1479,9 +1479,16 @@ impl LineCtx<'_> {
         } else {
             None
         };
-        let recalibration = (newsvendor.is_none() && target == TargetKind::FillRate)
-            .then(|| self.coverage.filter(|_| from_errors && cfg.correct_service))
-            .flatten()
+        // A fill rate of an order-up-to policy is read where the assortment's levels
+        // served it (`Coverage::fill_probability`); the re-read distribution is the
+        // fallback, built only where that reads nothing.
+        let coverage = self.coverage.filter(|_| from_errors && cfg.correct_service);
+        let fill_rate_line = newsvendor.is_none() && target == TargetKind::FillRate;
+        let replayed = coverage
+            .filter(|_| fill_rate_line && order_up_to_policy && policy != PolicyKind::Newsvendor)
+            .and_then(|c| c.fill_probability(f.class.as_str(), fill_rate));
+        let recalibration = coverage
+            .filter(|_| fill_rate_line && replayed.is_none())
             .and_then(|c| c.recalibration(f.class.as_str(), fill_rate));
         let line_target = match (newsvendor, target) {
             (Some(t), _) => {
@@ -1500,13 +1507,7 @@ impl LineCtx<'_> {
             // Read where levels served the target's share of the assortment's past
             // demand (order-up-to); else met on the distribution as the
             // assortment's coverage values fell.
-            (None, TargetKind::FillRate) => match self
-                .coverage
-                .filter(|_| {
-                    from_errors && cfg.correct_service && order_up_to_policy && policy != PolicyKind::Newsvendor
-                })
-                .and_then(|c| c.fill_probability(f.class.as_str(), fill_rate))
-            {
+            (None, TargetKind::FillRate) => match replayed {
                 Some(corrected) => Target::ReplayedFillRate { target: fill_rate, corrected, lost_sales },
                 None => recalibration.as_ref().map_or(Target::FillRate(fill_rate), |r| Target::CorrectedFillRate {
                     target: fill_rate,

@@ -133,6 +133,26 @@ pub struct Coverage {
     pub fill: BTreeMap<String, FillCounts>,
 }
 
+/// The class's own pool where it is `enough` (borrowed: this runs for every line),
+/// else every class's summed, and whether it is the own one.
+fn own_or_every<'a, T: Clone + Default>(
+    pools: &'a BTreeMap<String, T>,
+    class: &str,
+    enough: impl Fn(&T) -> bool,
+    merge: impl Fn(&mut T, &T),
+) -> (Cow<'a, T>, bool) {
+    match pools.get(class).filter(|c| enough(c)) {
+        Some(c) => (Cow::Borrowed(c), true),
+        None => {
+            let mut sum = T::default();
+            for c in pools.values() {
+                merge(&mut sum, c);
+            }
+            (Cow::Owned(sum), false)
+        }
+    }
+}
+
 /// What [`Coverage::fill_probability`] chose, for the plan line's explanation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CorrectedFill {
@@ -216,16 +236,7 @@ impl Coverage {
             return None;
         }
         let enough = |f: &FillCounts| f.cycles as f64 * (1.0 - target) >= MIN_TAIL && f.demand > 0;
-        let (pool, own_class) = match self.fill.get(class).filter(|f| enough(f)) {
-            Some(f) => (Cow::Borrowed(f), true),
-            None => {
-                let mut sum = FillCounts::default();
-                for f in self.fill.values() {
-                    sum.merge(f);
-                }
-                (Cow::Owned(sum), false)
-            }
-        };
+        let (pool, own_class) = own_or_every(&self.fill, class, enough, FillCounts::merge);
         if !enough(&pool) || pool.short.len() != GRID {
             return None;
         }
@@ -242,18 +253,7 @@ impl Coverage {
     /// holds enough values beyond the target ([`MIN_TAIL`]), else every class's.
     fn pool(&self, class: &str, target: f64) -> (Cow<'_, Counts>, bool) {
         let enough = |c: &Counts| c.total() as f64 * (1.0 - target) >= MIN_TAIL;
-        // The class's own pool is borrowed (this runs for every line); every class's
-        // is summed only when the own one is too thin.
-        match self.classes.get(class).filter(|c| enough(c)) {
-            Some(c) => (Cow::Borrowed(c), true),
-            None => {
-                let mut sum = Counts::default();
-                for c in self.classes.values() {
-                    sum.merge(c);
-                }
-                (Cow::Owned(sum), false)
-            }
-        }
+        own_or_every(&self.classes, class, enough, Counts::merge)
     }
 
     /// The pool's values as a distribution of u for a fill-rate target `target`
