@@ -1131,7 +1131,7 @@ impl LineCtx<'_> {
             lead_std: terms.map_or(0.0, |t| t.lead_time_std_days),
             review: protected_review(policy, review),
             factors: &[],
-            block: 1,
+            block: self.data.frequency.period_days().round() as usize,
             season: &[],
         };
         // The series' own seasonal ratios come from the days before the measured

@@ -3,7 +3,8 @@
 //!
 //! * [`errors`] (`lead_time_demand = "errors"`): a local-level forecast run over the
 //!   history, its errors over whole protection intervals measured from every past
-//!   origin of the last [`WINDOW_DAYS`] (rolling origin), and the sample = today's
+//!   origin of the last [`WINDOW_DAYS`] (three years of monthly data,
+//!   [`SAMPLE_PERIODS`]; rolling origin), and the sample = today's
 //!   level over the interval + those errors. The spread is what forecasting this
 //!   series over this interval actually missed by, with runs of high and low days,
 //!   level shifts the forecast lagged and over-dispersion all included; a model's
@@ -22,8 +23,23 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
 use serde::{Deserialize, Serialize};
 
-/// Past days the bootstrap resamples and whose origins the errors method measures.
+/// Past days the bootstrap resamples and whose origins the errors method measures
+/// (longer for monthly data: [`SAMPLE_PERIODS`]).
 pub const WINDOW_DAYS: usize = 364;
+
+/// The fewest periods of the data the errors method's sample spans: a year of daily
+/// or weekly data holds more, monthly data is measured over three years. A year of
+/// months holds a dozen independent intervals' misses, too few for the tail: on real
+/// monthly spare parts the levels then held more stock than the textbook rule for
+/// the same service (RAF at 90%: 14.0 units for 90.8%, 10.4 for 90.3% over three
+/// years; two and four years gave 12.9 and 10.7, docs/benchmarks.md).
+pub const SAMPLE_PERIODS: usize = 36;
+
+/// The days whose origins the errors method measures its misses on, for data whose
+/// totals cover `period` days each ([`Interval::block`]).
+fn sample_days(period: usize) -> usize {
+    WINDOW_DAYS.max(SAMPLE_PERIODS * period.max(1))
+}
 
 /// The smoothing weights the errors method chooses from (the one with the smallest
 /// squared error of interval totals over the window).
@@ -60,8 +76,10 @@ pub struct Interval<'a> {
     pub lead_std: f64,
     pub review: f64,
     pub factors: &'a [f64],
-    /// Days that move together: the bootstrap draws one past day per block of this
-    /// many days (7 for weekly totals spread over their days); 0 or 1: every day.
+    /// Days that move together, the data's period: the bootstrap draws one past day
+    /// per block of this many days (7 for weekly totals spread over their days), and
+    /// the errors method's sample spans at least [`SAMPLE_PERIODS`] of them; 0 or 1:
+    /// every day.
     pub block: usize,
     /// The seasonal profile of each future day (1 past the end) for [`errors`] on a
     /// history divided by its own days' profile ([`super::season`]): each path's
@@ -248,14 +266,16 @@ struct Best {
     origins: Vec<usize>,
 }
 
-/// The first origin of the window for intervals of `horizon` days.
+/// The first review [`errors_pit`] measures, for intervals of `horizon` days: the
+/// coverage is measured on the last [`WINDOW_DAYS`], whatever the sample spans.
 fn window_start(len: usize, horizon: f64) -> usize {
     len.saturating_sub(WINDOW_DAYS + horizon.ceil() as usize)
 }
 
-/// [`Best`] over [`ALPHAS`]; `None` with fewer than [`MIN_ORIGINS`] measurable origins.
-fn best_level(y: &[f64], past: &[f64], sums: &Prefix, horizon: f64) -> Option<Best> {
-    let first = window_start(y.len(), horizon);
+/// [`Best`] over [`ALPHAS`], on the origins of the last `window` days; `None` with
+/// fewer than [`MIN_ORIGINS`] measurable origins.
+fn best_level(y: &[f64], past: &[f64], sums: &Prefix, horizon: f64, window: usize) -> Option<Best> {
+    let first = y.len().saturating_sub(window + horizon.ceil() as usize);
     let mut best: Option<Best> = None;
     for &alpha in &ALPHAS {
         let lv = levels(y, past, alpha);
@@ -380,7 +400,8 @@ struct Reviews<'a> {
 fn past_reviews<'a>(y: &'a [f64], past: &'a [f64], at: &Interval) -> Option<Reviews<'a>> {
     let horizon = (at.lead + at.review).max(1.0);
     let sums = Prefix::new(y, past);
-    let lv = best_level(y, past, &sums, horizon)?.levels;
+    let window = sample_days(at.block);
+    let lv = best_level(y, past, &sums, horizon, window)?.levels;
     let n = lv.len();
     let first = window_start(n, horizon);
     let span = horizon.ceil() as usize;
@@ -397,7 +418,7 @@ fn past_reviews<'a>(y: &'a [f64], past: &'a [f64], at: &Interval) -> Option<Revi
                 let base = l * sums.factor_sum(t, horizon);
                 let hi = t.saturating_sub(span);
                 let (mut k, mut sum, mut sq) = (0usize, 0.0, 0.0);
-                for e in errs[hi.saturating_sub(WINDOW_DAYS)..hi].iter().flatten() {
+                for e in errs[hi.saturating_sub(window)..hi].iter().flatten() {
                     let x = (base + e).max(0.0);
                     k += 1;
                     sum += x;
@@ -650,7 +671,7 @@ pub fn errors_fill(y: &[f64], past: &[f64], at: &Interval, lost_sales: bool) -> 
 pub fn errors(y: &[f64], past: &[f64], at: &Interval, n: usize, rng: &mut ChaCha8Rng) -> Option<(Sample, ErrorsFit)> {
     let horizon = (at.lead + at.review).max(1.0);
     let sums = Prefix::new(y, past);
-    let Best { alpha, levels: lv, origins, .. } = best_level(y, past, &sums, horizon)?;
+    let Best { alpha, levels: lv, origins, .. } = best_level(y, past, &sums, horizon, sample_days(at.block))?;
     let level = lv.last().copied().flatten().unwrap_or(0.0);
     let factor = |d: usize| at.factor(d);
     let mut out = Sample { totals: Vec::with_capacity(n), lead_totals: Vec::with_capacity(n) };
@@ -1025,6 +1046,33 @@ mod tests {
             }
         }
         assert!(empty >= 20 && missed >= 1, "{empty} {missed}");
+    }
+
+    /// Monthly data's errors are measured over three years, daily and weekly data's
+    /// over one: a spike two years back widens a monthly series' interval, and the
+    /// same days read as daily data do not see it.
+    #[test]
+    fn monthly_errors_span_three_years() {
+        assert_eq!(sample_days(1), 364);
+        assert_eq!(sample_days(7), 364);
+        assert_eq!(sample_days(30), 1080);
+        // Four years of months spread over their days, 1 a day; 20 a day in one month
+        // two years before the end.
+        let mut y = vec![1.0; 4 * 365];
+        for v in &mut y[2 * 365..2 * 365 + 30] {
+            *v = 20.0;
+        }
+        let at = |block| Interval { lead: 30.0, review: 30.0, block, ..Interval::default() };
+        let sd = |block| {
+            let mut rng = ChaCha8Rng::seed_from_u64(5);
+            let (s, fit) = errors(&y, &[], &at(block), 2000, &mut rng).unwrap_or_else(|| panic!("measured"));
+            let m = s.totals.iter().sum::<f64>() / s.totals.len() as f64;
+            let v = s.totals.iter().map(|t| (t - m).powi(2)).sum::<f64>() / s.totals.len() as f64;
+            (v.sqrt(), fit.origins)
+        };
+        let ((monthly, months_origins), (daily, days_origins)) = (sd(30), sd(1));
+        assert!(months_origins > 2 * days_origins, "{months_origins} {days_origins}");
+        assert!(monthly > 10.0 && daily < 1.0, "{monthly} {daily}");
     }
 
     /// The stock earlier levels leave is credited from the year before a review: 52
