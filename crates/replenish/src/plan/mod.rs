@@ -1139,18 +1139,12 @@ impl LineCtx<'_> {
         // the coverage look better than the lines will see it.
         let fit = past_y.len().saturating_sub(resample::pit_days(&at));
         let (past_y, _, _) = self.deseasonalised_by(season, i, past_y, fit, 0);
-        // Measured as the policy runs: with lost sales, by replaying it.
+        // Measured as the policy runs: with lost sales, by replaying it; for a fill
+        // rate of an order-up-to policy, also what levels along the grid served.
         let lost_sales = applied.lost_sales().map_or(self.config.lost_sales, |l| l.value);
-        let values = if lost_sales {
-            resample::errors_pit_lost_sales(&past_y, &past, &at)
-        } else {
-            resample::errors_pit(&past_y, &past, &at)
-        }?;
-        // A fill rate of an order-up-to policy: what levels along the grid served.
         let order_up_to = matches!(policy, PolicyKind::RS | PolicyKind::BaseStock);
-        let fill = (target == TargetKind::FillRate && order_up_to)
-            .then(|| resample::errors_fill(&past_y, &past, &at, lost_sales))
-            .flatten();
+        let fill_rate = target == TargetKind::FillRate && order_up_to;
+        let (values, fill) = resample::errors_coverage(&past_y, &past, &at, lost_sales, fill_rate)?;
         Some((values, fill))
     }
 

@@ -328,18 +328,53 @@ pub fn pit_days(at: &Interval) -> usize {
 /// [`super::coverage`]. At each past review of the window (every `review`
 /// days back from today, the interval after it seen whole): the distribution the
 /// method would have built then, from that day's level and the errors of the
-/// [`WINDOW_DAYS`] before it whose intervals had ended (negative binomial on their
-/// moments, as [`errors_ltd`]). An order-up-to policy with backorders keeps the
-/// position after a review at the highest of its own level S_j and an earlier
+/// window before it ([`sample_days`]) whose intervals had ended (negative binomial
+/// on their moments, as [`errors_ltd`]). An order-up-to policy with backorders keeps
+/// the position after a review at the highest of its own level S_j and an earlier
 /// review's level less the demand since, so a review's interval is covered exactly
 /// when, for some review j up to it ([`pit_carry`]: of the year before it), the
-/// demand from j to the interval's end is at most S_j. Each value is the least over those reviews of F_j(x̃ − 1), x̃ that
-/// demand rounded to a whole unit: levels read at probability p cover the interval
-/// exactly when the value is below p. A review whose own cycle (the interval's last
-/// `review` days) holds no demand cannot go short whatever was owed before it: 0.
-/// `None` as [`errors`].
+/// demand from j to the interval's end is at most S_j. Each value is the least over
+/// those reviews of F_j(x̃ − 1), x̃ that demand rounded to a whole unit: levels read
+/// at probability p cover the interval exactly when the value is below p. A review
+/// whose own cycle (the interval's last `review` days) holds no demand cannot go
+/// short whatever was owed before it: 0. `None` as [`errors`].
 pub fn errors_pit(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
-    let Reviews { sums, dists, first, span } = past_reviews(y, past, at)?;
+    errors_coverage(y, past, at, false, false).map(|(values, _)| values)
+}
+
+/// What the planner measures on a series for [`super::coverage`]: its coverage
+/// values ([`errors_pit`], or [`errors_pit_lost_sales`] with `lost_sales`) and, with
+/// `fill`, what levels along the grid served ([`errors_fill`]). The past reviews'
+/// distributions are built once for both, and with lost sales one replay gives both.
+/// `None` as [`errors`].
+pub fn errors_coverage(
+    y: &[f64],
+    past: &[f64],
+    at: &Interval,
+    lost_sales: bool,
+    fill: bool,
+) -> Option<(Vec<f64>, Option<FillCounts>)> {
+    let r = past_reviews(y, past, at)?;
+    if !lost_sales {
+        let values = pit(y, &r, at);
+        let counts = fill.then(|| GridReplay::new(y, &r, at).map_or_else(FillCounts::default, |p| p.fill(false, None)));
+        return Some((values, counts));
+    }
+    let Some(replay) = GridReplay::new(y, &r, at) else { return Some((Vec::new(), fill.then(FillCounts::default))) };
+    let mut covered = LostCoverage::new(replay.cycles.len());
+    let counts = if fill {
+        Some(replay.fill(true, Some(&mut covered)))
+    } else {
+        replay.run(true, |g, short| covered.visit(&replay.cycles, g, short));
+        None
+    };
+    Some((covered.values(), counts))
+}
+
+/// [`errors_pit`] on the past reviews built.
+fn pit(y: &[f64], r: &Reviews, at: &Interval) -> Vec<f64> {
+    let Reviews { sums, dists, first, span } = r;
+    let (first, span) = (*first, *span);
     let n = y.len();
     // The review's own cycle: the interval's last `review` days, after its order
     // arrives.
@@ -380,7 +415,7 @@ pub fn errors_pit(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
             out.push(w);
         }
     }
-    Some(out)
+    out
 }
 
 /// A past review: its day and the distribution the method would have built then,
@@ -563,36 +598,49 @@ impl<'a> GridReplay<'a> {
 /// unit). Days without a record (stock-outs taken out) count as no demand in the
 /// replay, and a cycle holding one is not measured.
 pub fn errors_pit_lost_sales(y: &[f64], past: &[f64], at: &Interval) -> Option<Vec<f64>> {
-    let r = past_reviews(y, past, at)?;
-    let Some(replay) = GridReplay::new(y, &r, at) else { return Some(Vec::new()) };
-    // covered_from[m]: the lowest grid step from which every higher one covered
-    // measured review m (GRID: none did).
-    let mut covered_from = vec![GRID; replay.cycles.len()];
-    let mut still = vec![true; replay.cycles.len()];
-    replay.run(true, |g, short| {
-        for (m, c) in replay.cycles.iter().enumerate() {
-            if still[m] {
+    errors_coverage(y, past, at, true, false).map(|(values, _)| values)
+}
+
+/// [`errors_pit_lost_sales`]'s values as a replay visits the grid from the top down.
+struct LostCoverage {
+    /// The lowest grid step from which every higher one covered measured review m
+    /// (GRID: none did).
+    covered_from: Vec<usize>,
+    /// Whether every step visited so far covered review m.
+    still: Vec<bool>,
+}
+
+impl LostCoverage {
+    fn new(cycles: usize) -> LostCoverage {
+        LostCoverage { covered_from: vec![GRID; cycles], still: vec![true; cycles] }
+    }
+
+    /// Grid step `g`'s units short by day; false once no review is covered any more.
+    fn visit(&mut self, cycles: &[std::ops::Range<usize>], g: usize, short: &[f64]) -> bool {
+        for (m, c) in cycles.iter().enumerate() {
+            if self.still[m] {
                 // Less than half a unit lost: the demand rounded to whole units
                 // was covered, as errors_pit rounds it.
                 if short[c.clone()].iter().sum::<f64>() >= 0.5 {
-                    still[m] = false;
+                    self.still[m] = false;
                 } else {
-                    covered_from[m] = g;
+                    self.covered_from[m] = g;
                 }
             }
         }
-        still.iter().any(|s| *s)
-    });
-    Some(
-        covered_from
+        self.still.iter().any(|s| *s)
+    }
+
+    fn values(self) -> Vec<f64> {
+        self.covered_from
             .into_iter()
             .map(|g| match g {
                 0 => 0.0,
                 GRID => 1.0,
                 g => 1.0 - (-(g as f64 + 0.5) * GRID_STEP).exp(),
             })
-            .collect(),
-    )
+            .collect()
+    }
 }
 
 /// What levels read at each probability of the grid served of the demand of a
@@ -647,15 +695,25 @@ impl FillCounts {
 /// share of demand that levels read at that probability served from stock, weighted
 /// by units as a fill rate is. `None` as [`errors`].
 pub fn errors_fill(y: &[f64], past: &[f64], at: &Interval, lost_sales: bool) -> Option<FillCounts> {
-    let r = past_reviews(y, past, at)?;
-    let Some(replay) = GridReplay::new(y, &r, at) else { return Some(FillCounts::default()) };
-    let demand: f64 = replay.cycles.iter().flat_map(|c| y[c.clone()].iter()).filter(|v| !v.is_nan()).sum();
-    let mut short = vec![0; GRID];
-    replay.run(lost_sales, |g, s| {
-        short[g] = milli(replay.cycles.iter().map(|c| s[c.clone()].iter().sum::<f64>()).sum());
-        true
-    });
-    Some(FillCounts { short, demand: milli(demand), cycles: replay.cycles.len() as u64 })
+    errors_coverage(y, past, at, lost_sales, true).and_then(|(_, counts)| counts)
+}
+
+impl GridReplay<'_> {
+    /// [`errors_fill`] on this replay; `covered` also takes every grid step's units
+    /// short (the lost-sales coverage values of the same replay).
+    fn fill(&self, lost_sales: bool, mut covered: Option<&mut LostCoverage>) -> FillCounts {
+        let y = self.y;
+        let demand: f64 = self.cycles.iter().flat_map(|c| y[c.clone()].iter()).filter(|v| !v.is_nan()).sum();
+        let mut short = vec![0; GRID];
+        self.run(lost_sales, |g, s| {
+            short[g] = milli(self.cycles.iter().map(|c| s[c.clone()].iter().sum::<f64>()).sum());
+            if let Some(c) = covered.as_deref_mut() {
+                c.visit(&self.cycles, g, s);
+            }
+            true
+        });
+        FillCounts { short, demand: milli(demand), cycles: self.cycles.len() as u64 }
+    }
 }
 
 /// Rolling-origin errors of a local level over lead time + `review` (see the module
