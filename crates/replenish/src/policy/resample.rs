@@ -307,7 +307,8 @@ const PIT_REVIEWS: usize = 52;
 /// window), at most [`PIT_CARRY`]: 52 weekly reviews, 13 monthly. Counted in reviews
 /// alone (52 monthly reviews, four years), stock that levels of years ago would have
 /// left covered the monthly spare parts' past intervals, and their levels read lower
-/// than the held-out months needed (RAF at 95%: 93.0%, now 95.1%).
+/// than the held-out months needed (RAF at 95% reached 93.0%; 95.1% with a year's
+/// reviews, docs/benchmarks.md).
 fn pit_carry(review: usize) -> usize {
     WINDOW_DAYS.div_ceil(review.max(1)).min(PIT_CARRY)
 }
@@ -580,6 +581,22 @@ impl<'a> GridReplay<'a> {
             }
         }
     }
+
+    /// [`errors_fill`] on this replay; `covered` also takes every grid step's units
+    /// short (the lost-sales coverage values of the same replay).
+    fn fill(&self, lost_sales: bool, mut covered: Option<&mut LostCoverage>) -> FillCounts {
+        let y = self.y;
+        let demand: f64 = self.cycles.iter().flat_map(|c| y[c.clone()].iter()).filter(|v| !v.is_nan()).sum();
+        let mut short = vec![0; GRID];
+        self.run(lost_sales, |g, s| {
+            short[g] = milli(self.cycles.iter().map(|c| s[c.clone()].iter().sum::<f64>()).sum());
+            if let Some(c) = covered.as_deref_mut() {
+                c.visit(&self.cycles, g, s);
+            }
+            true
+        });
+        FillCounts { short, demand: milli(demand), cycles: self.cycles.len() as u64 }
+    }
 }
 
 /// [`errors_pit`] when unmet demand is lost. A review's interval is then covered
@@ -696,24 +713,6 @@ impl FillCounts {
 /// by units as a fill rate is. `None` as [`errors`].
 pub fn errors_fill(y: &[f64], past: &[f64], at: &Interval, lost_sales: bool) -> Option<FillCounts> {
     errors_coverage(y, past, at, lost_sales, true).and_then(|(_, counts)| counts)
-}
-
-impl GridReplay<'_> {
-    /// [`errors_fill`] on this replay; `covered` also takes every grid step's units
-    /// short (the lost-sales coverage values of the same replay).
-    fn fill(&self, lost_sales: bool, mut covered: Option<&mut LostCoverage>) -> FillCounts {
-        let y = self.y;
-        let demand: f64 = self.cycles.iter().flat_map(|c| y[c.clone()].iter()).filter(|v| !v.is_nan()).sum();
-        let mut short = vec![0; GRID];
-        self.run(lost_sales, |g, s| {
-            short[g] = milli(self.cycles.iter().map(|c| s[c.clone()].iter().sum::<f64>()).sum());
-            if let Some(c) = covered.as_deref_mut() {
-                c.visit(&self.cycles, g, s);
-            }
-            true
-        });
-        FillCounts { short, demand: milli(demand), cycles: self.cycles.len() as u64 }
-    }
 }
 
 /// Rolling-origin errors of a local level over lead time + `review` (see the module
